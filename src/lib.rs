@@ -1,0 +1,6 @@
+//! git-policy: one TOML policy for a project's branches, versions and release tags, enforced
+//! with the same verdict by client hooks, server hooks and CI.
+
+pub mod policy;
+pub mod rules;
+pub mod version;

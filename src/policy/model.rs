@@ -1,0 +1,197 @@
+//! The policy as the evaluator sees it: validated, with names resolved to indices.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use regex::Regex;
+
+use crate::version::{Format, Kind, PreLetter};
+
+/// Where a policy was read from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A file: the committed `.git-policy.toml`, an administrator's file, or `--policy`.
+    File(PathBuf),
+    /// A preset compiled into the binary, used when a repository has no policy file.
+    Preset(&'static str),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::File(path) => write!(f, "`{}`", path.display()),
+            Origin::Preset(name) => write!(f, "the embedded `{name}` preset"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub origin: Origin,
+    /// The version files; several must agree (lockstep).
+    pub version_files: Vec<VersionFile>,
+    /// Protected branch classes, in file order: a branch belongs to the first that matches.
+    pub branches: Vec<BranchClass>,
+    /// Release tag classes, in file order.
+    pub tags: Vec<TagClass>,
+}
+
+#[derive(Debug, Clone)]
+pub struct VersionFile {
+    pub path: String,
+    pub format: Format,
+}
+
+#[derive(Debug, Clone)]
+pub struct BranchClass {
+    /// The key in `[branches.NAME]`, used in messages and in `accepts`.
+    pub name: String,
+    pub matcher: Matcher,
+    pub accepts: Accepts,
+    /// `old` must stay on the first-parent chain of `new` (no foxtrot merges).
+    pub first_parent: bool,
+    /// No merge commits may enter.
+    pub linear: bool,
+    /// `(cherry picked from commit X)` must name a commit of an allowed source.
+    pub cherry_pick: bool,
+    pub version: Option<VersionRules>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Matcher {
+    Exact(String),
+    Pattern(Regex),
+}
+
+/// The captures of a branch pattern, e.g. `major = 0, minor = 12` for `0.12`.
+pub type Captures = BTreeMap<String, String>;
+
+impl Matcher {
+    /// Returns the captures when `branch` (a short name such as `0.12`) matches.
+    pub fn matches(&self, branch: &str) -> Option<Captures> {
+        match self {
+            Matcher::Exact(name) => (name == branch).then(Captures::new),
+            Matcher::Pattern(regex) => regex.captures(branch).map(|caps| {
+                regex
+                    .capture_names()
+                    .flatten()
+                    .filter_map(|name| {
+                        Some((name.to_owned(), caps.name(name)?.as_str().to_owned()))
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
+
+/// Which branches may bring commits into a branch.
+#[derive(Debug, Clone, Default)]
+pub struct Accepts {
+    /// Any unprotected branch (topic and feature branches).
+    pub unprotected: bool,
+    /// Protected branch classes, by index into `Policy::branches`.
+    pub classes: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct VersionRules {
+    /// Allowed kinds; `None` allows every kind.
+    pub kinds: Option<Vec<Kind>>,
+    /// Allowed pre-release letters; `None` allows every letter.
+    pub pre: Option<Vec<PreLetter>>,
+    pub above: Option<Above>,
+    /// A PEP 440 specifier with `{capture}` placeholders, e.g. `=={major}.{minor}.*`.
+    pub matches: Option<String>,
+    pub monotonic: bool,
+    pub ahead_of_tags: bool,
+}
+
+/// "This branch's version is above that branch's by at least one `by`".
+#[derive(Debug, Clone, Copy)]
+pub struct Above {
+    pub class: usize,
+    pub by: Level,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Major,
+    Minor,
+    Micro,
+    /// Any greater version.
+    Version,
+}
+
+impl Level {
+    /// How many release components the comparison looks at (`None`: the whole version).
+    pub fn depth(self) -> Option<usize> {
+        match self {
+            Level::Major => Some(1),
+            Level::Minor => Some(2),
+            Level::Micro => Some(3),
+            Level::Version => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Major => "major",
+            Level::Minor => "minor",
+            Level::Micro => "micro",
+            Level::Version => "version",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct TagClass {
+    /// The key in `[tags.NAME]`.
+    pub name: String,
+    /// The name template as written, e.g. `v{version}`.
+    pub template: String,
+    /// The template compiled: a regex with one group `version`.
+    pub regex: Regex,
+    pub kinds: Option<Vec<Kind>>,
+    pub pre: Option<Vec<PreLetter>>,
+    /// Branch classes whose branches must contain the tagged commit (empty: any).
+    pub on: Vec<usize>,
+    pub immutable: bool,
+    pub deletable: bool,
+    /// Compare only the release part (`1.2.3` of `1.2.3rc1`) with the file's version.
+    pub release_only: bool,
+    pub changelog: Option<Changelog>,
+}
+
+impl TagClass {
+    /// The version text in a tag name (`0.12.0-beta2` of `v0.12.0-beta2`).
+    pub fn version_text<'a>(&self, tag: &'a str) -> Option<&'a str> {
+        self.regex
+            .captures(tag)
+            .and_then(|caps| caps.name("version"))
+            .map(|m| m.as_str())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Changelog {
+    pub path: String,
+    /// A regex template; `{version}` stands for the version, escaped.
+    pub heading: String,
+}
+
+impl Policy {
+    /// The protected class of a branch (short name), with its pattern's captures.
+    pub fn branch_class(&self, branch: &str) -> Option<(usize, Captures)> {
+        self.branches
+            .iter()
+            .enumerate()
+            .find_map(|(i, class)| class.matcher.matches(branch).map(|caps| (i, caps)))
+    }
+
+    /// Whether any version rule needs the version files.
+    pub fn reads_versions(&self) -> bool {
+        self.branches.iter().any(|b| b.version.is_some()) || !self.tags.is_empty()
+    }
+}

@@ -1,0 +1,530 @@
+//! Reading a policy file: TOML into the model, every error naming file, line and key.
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::model::{
+    Above, Accepts, BranchClass, Changelog, Level, Matcher, Origin, Policy, TagClass, VersionFile,
+    VersionRules,
+};
+use crate::version::{Format, Kind, PreLetter, REGEX_GROUPS};
+
+/// Regexes from a policy are compiled with a size limit: the engine is linear-time, and the
+/// limit keeps a hostile pattern from taking memory.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    #[error("cannot read policy `{}`", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{origin}:{line}: {message}{}", key.as_deref().map(|k| format!(" (key `{k}`)")).unwrap_or_default())]
+    Invalid {
+        origin: Origin,
+        line: usize,
+        key: Option<String>,
+        message: String,
+        hint: Option<String>,
+    },
+}
+
+impl PolicyError {
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            PolicyError::Invalid { hint, .. } => hint.as_deref(),
+            PolicyError::Io { .. } => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    #[serde(default)]
+    version: Option<RawVersion>,
+    #[serde(default)]
+    branches: IndexMap<String, RawBranch>,
+    #[serde(default)]
+    tags: IndexMap<String, RawTag>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVersion {
+    files: Spanned<Vec<RawFile>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawFile {
+    Path(String),
+    Regex { path: String, regex: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawBranch {
+    pattern: Option<Spanned<String>>,
+    accepts: Spanned<toml::Value>,
+    version: Option<RawBranchVersion>,
+    #[serde(default)]
+    first_parent: bool,
+    #[serde(default)]
+    linear: bool,
+    #[serde(default)]
+    cherry_pick: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawBranchVersion {
+    kinds: Option<Vec<Kind>>,
+    pre: Option<Vec<PreLetter>>,
+    above: Option<RawAbove>,
+    matches: Option<Spanned<String>>,
+    #[serde(default = "yes")]
+    monotonic: bool,
+    #[serde(default)]
+    ahead_of_tags: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAbove {
+    branch: Spanned<String>,
+    #[serde(default = "minor")]
+    by: Level,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawTag {
+    pattern: Spanned<String>,
+    kinds: Option<Vec<Kind>>,
+    pre: Option<Vec<PreLetter>>,
+    on: Option<Spanned<Vec<String>>>,
+    #[serde(default = "yes")]
+    immutable: bool,
+    #[serde(default)]
+    deletable: bool,
+    #[serde(default)]
+    version_match: VersionMatch,
+    changelog: Option<RawChangelog>,
+}
+
+#[derive(Deserialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum VersionMatch {
+    #[default]
+    Exact,
+    Release,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChangelog {
+    file: String,
+    heading: Spanned<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn minor() -> Level {
+    Level::Minor
+}
+
+/// Reads and validates a policy file.
+pub fn load(path: &Path) -> Result<Policy, PolicyError> {
+    let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    parse(&text, Origin::File(path.to_owned()))
+}
+
+/// Parses and validates policy text.
+pub fn parse(text: &str, origin: Origin) -> Result<Policy, PolicyError> {
+    let raw: RawPolicy = toml::from_str(text).map_err(|err| syntax_error(text, &origin, &err))?;
+    let cx = Cx { text, origin };
+    cx.build(raw)
+}
+
+/// Turns a TOML or serde error into one naming line and key, with a "did you mean" hint.
+fn syntax_error(text: &str, origin: &Origin, err: &toml::de::Error) -> PolicyError {
+    let line = err.span().map_or(1, |span| line_of(text, span.start));
+    // The error knows the key path but only prints it when it has no input to quote.
+    let mut bare = err.clone();
+    bare.set_input(None);
+    let key = bare
+        .to_string()
+        .lines()
+        .find_map(|l| l.strip_prefix("in `")?.strip_suffix('`').map(str::to_owned));
+    let message = err.message().trim().to_owned();
+    let hint = unknown_field_hint(&message);
+    PolicyError::Invalid {
+        origin: origin.clone(),
+        line,
+        key,
+        message,
+        hint,
+    }
+}
+
+/// serde words an unknown key as "unknown field `x`, expected one of `a`, `b`".
+fn unknown_field_hint(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let (got, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let best = candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(got, c), *c))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    Some(format!("did you mean `{}`?", best.1))
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+struct Cx<'a> {
+    text: &'a str,
+    origin: Origin,
+}
+
+impl Cx<'_> {
+    fn error<T>(
+        &self,
+        span: std::ops::Range<usize>,
+        key: String,
+        message: String,
+    ) -> Result<T, PolicyError> {
+        self.error_hint(span, key, message, None)
+    }
+
+    fn error_hint<T>(
+        &self,
+        span: std::ops::Range<usize>,
+        key: String,
+        message: String,
+        hint: Option<String>,
+    ) -> Result<T, PolicyError> {
+        Err(PolicyError::Invalid {
+            origin: self.origin.clone(),
+            line: line_of(self.text, span.start),
+            key: Some(key),
+            message,
+            hint,
+        })
+    }
+
+    fn regex(&self, pattern: &Spanned<String>, key: String) -> Result<Regex, PolicyError> {
+        RegexBuilder::new(pattern.get_ref())
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+            .or_else(|err| {
+                let detail = err
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned();
+                self.error(pattern.span(), key, format!("invalid regex: {detail}"))
+            })
+    }
+
+    fn build(&self, raw: RawPolicy) -> Result<Policy, PolicyError> {
+        let names: Vec<&str> = raw.branches.keys().map(String::as_str).collect();
+        let class_index = |name: &Spanned<String>, key: String| -> Result<usize, PolicyError> {
+            names.iter().position(|n| n == name.get_ref()).map_or_else(
+                || {
+                    self.error_hint(
+                        name.span(),
+                        key,
+                        format!(
+                            "`{}` is not a branch defined in this policy",
+                            name.get_ref()
+                        ),
+                        Some(format!(
+                            "define it under `[branches.{}]`, or use one of: {}",
+                            name.get_ref(),
+                            quoted(&names)
+                        )),
+                    )
+                },
+                Ok,
+            )
+        };
+
+        let mut branches = Vec::new();
+        for (name, branch) in &raw.branches {
+            let key = |field: &str| format!("branches.{name}.{field}");
+            let matcher = match &branch.pattern {
+                Some(pattern) => Matcher::Pattern(self.regex(pattern, key("pattern"))?),
+                None => Matcher::Exact(name.clone()),
+            };
+            let accepts = self.accepts(&branch.accepts, &key("accepts"), &class_index)?;
+            let version = match &branch.version {
+                None => None,
+                Some(v) => Some(VersionRules {
+                    kinds: v.kinds.clone(),
+                    pre: v.pre.clone(),
+                    above: match &v.above {
+                        Some(above) => Some(Above {
+                            class: class_index(&above.branch, key("version.above.branch"))?,
+                            by: above.by,
+                        }),
+                        None => None,
+                    },
+                    matches: match &v.matches {
+                        Some(spec) => {
+                            Some(self.specifier(spec, &matcher, key("version.matches"))?)
+                        }
+                        None => None,
+                    },
+                    monotonic: v.monotonic,
+                    ahead_of_tags: v.ahead_of_tags,
+                }),
+            };
+            branches.push(BranchClass {
+                name: name.clone(),
+                matcher,
+                accepts,
+                first_parent: branch.first_parent,
+                linear: branch.linear,
+                cherry_pick: branch.cherry_pick,
+                version,
+            });
+        }
+
+        let mut tags = Vec::new();
+        for (name, tag) in raw.tags {
+            let key = |field: &str| format!("tags.{name}.{field}");
+            let regex = self.tag_regex(&tag.pattern, key("pattern"))?;
+            let mut on = Vec::new();
+            if let Some(names) = &tag.on {
+                for branch in names.get_ref() {
+                    on.push(class_index(
+                        &Spanned::new(names.span(), branch.clone()),
+                        key("on"),
+                    )?);
+                }
+            }
+            let changelog = match tag.changelog {
+                Some(c) => {
+                    let probe = c.heading.get_ref().replace("{version}", "0");
+                    self.regex(
+                        &Spanned::new(c.heading.span(), probe),
+                        key("changelog.heading"),
+                    )?;
+                    Some(Changelog {
+                        path: c.file,
+                        heading: c.heading.into_inner(),
+                    })
+                }
+                None => None,
+            };
+            tags.push(TagClass {
+                name,
+                template: tag.pattern.into_inner(),
+                regex,
+                kinds: tag.kinds,
+                pre: tag.pre,
+                on,
+                immutable: tag.immutable,
+                deletable: tag.deletable,
+                release_only: tag.version_match == VersionMatch::Release,
+                changelog,
+            });
+        }
+
+        let mut version_files = Vec::new();
+        if let Some(version) = raw.version {
+            let span = version.files.span();
+            for file in version.files.into_inner() {
+                version_files.push(match file {
+                    RawFile::Path(path) => {
+                        self.relative_path(&path, span.clone(), "version.files")?;
+                        VersionFile {
+                            format: Format::for_path(&path),
+                            path,
+                        }
+                    }
+                    RawFile::Regex { path, regex } => {
+                        self.relative_path(&path, span.clone(), "version.files")?;
+                        let regex = self.regex(&Spanned::new(span.clone(), regex), "version.files.regex".into())?;
+                        if !regex.capture_names().flatten().any(|g| g == "version" || g == "major") {
+                            return self.error(
+                                span,
+                                "version.files.regex".into(),
+                                "a version regex needs a named group `version`, or `major` (with `minor`, `micro`, ...)".into(),
+                            );
+                        }
+                        if let Some(unknown) = regex.capture_names().flatten().find(|g| !REGEX_GROUPS.contains(g)) {
+                            return self.error(
+                                span,
+                                "version.files.regex".into(),
+                                format!("unknown group `{unknown}`; groups are {}", quoted(REGEX_GROUPS)),
+                            );
+                        }
+                        VersionFile {
+                            path,
+                            format: Format::Regex(regex),
+                        }
+                    }
+                });
+            }
+        }
+        if version_files.is_empty() && branches.iter().any(|b| b.version.is_some()) {
+            return self.error_hint(
+                0..0,
+                "version.files".into(),
+                "branches have version rules but no version file is named".into(),
+                Some("add `[version]` with `files = [\"path/to/__init__.py\"]`".into()),
+            );
+        }
+
+        Ok(Policy {
+            origin: self.origin.clone(),
+            version_files,
+            branches,
+            tags,
+        })
+    }
+
+    fn accepts(
+        &self,
+        value: &Spanned<toml::Value>,
+        key: &str,
+        class_index: &dyn Fn(&Spanned<String>, String) -> Result<usize, PolicyError>,
+    ) -> Result<Accepts, PolicyError> {
+        let entries: Vec<&str> = match value.get_ref() {
+            toml::Value::String(s) => vec![s.as_str()],
+            toml::Value::Array(items) => {
+                let mut entries = Vec::new();
+                for item in items {
+                    match item.as_str() {
+                        Some(s) => entries.push(s),
+                        None => {
+                            return self.error(
+                                value.span(),
+                                key.into(),
+                                "`accepts` lists branch names as strings".into(),
+                            );
+                        }
+                    }
+                }
+                entries
+            }
+            _ => {
+                return self.error_hint(
+                    value.span(),
+                    key.into(),
+                    "`accepts` is `\"any\"` or a list of branch names".into(),
+                    Some("e.g. `accepts = [\"master\"]`".into()),
+                );
+            }
+        };
+        let mut accepts = Accepts::default();
+        for entry in entries {
+            if entry == "any" {
+                accepts.unprotected = true;
+            } else {
+                accepts.classes.push(class_index(
+                    &Spanned::new(value.span(), entry.to_owned()),
+                    key.into(),
+                )?);
+            }
+        }
+        Ok(accepts)
+    }
+
+    /// Checks a `matches` specifier: its placeholders must be captures of the branch pattern,
+    /// and it must parse once they are filled in.
+    fn specifier(
+        &self,
+        spec: &Spanned<String>,
+        matcher: &Matcher,
+        key: String,
+    ) -> Result<String, PolicyError> {
+        let groups: Vec<&str> = match matcher {
+            Matcher::Pattern(regex) => regex.capture_names().flatten().collect(),
+            Matcher::Exact(_) => Vec::new(),
+        };
+        let mut probe = spec.get_ref().clone();
+        let placeholders =
+            Regex::new(r"\{([A-Za-z_][A-Za-z0-9_]*)\}").expect("fixed regex compiles");
+        for caps in placeholders.captures_iter(spec.get_ref()) {
+            let name = &caps[1];
+            if !groups.contains(&name) {
+                return self.error(
+                    spec.span(),
+                    key,
+                    format!("`{{{name}}}` is not a named group of the branch pattern"),
+                );
+            }
+            probe = probe.replace(&caps[0], "0");
+        }
+        match probe.parse::<pep440_rs::VersionSpecifiers>() {
+            Ok(_) => Ok(spec.get_ref().clone()),
+            Err(err) => self.error(spec.span(), key, format!("not a PEP 440 specifier: {err}")),
+        }
+    }
+
+    /// A tag template such as `v{version}` becomes `^v(?P<version>...)$`.
+    fn tag_regex(&self, template: &Spanned<String>, key: String) -> Result<Regex, PolicyError> {
+        let Some((prefix, suffix)) = template.get_ref().split_once("{version}") else {
+            return self.error_hint(
+                template.span(),
+                key,
+                "a tag pattern needs a `{version}` placeholder".into(),
+                Some("e.g. `pattern = \"v{version}\"`".into()),
+            );
+        };
+        let pattern = format!(
+            "^{}(?P<version>[0-9A-Za-z][0-9A-Za-z.!+_-]*){}$",
+            regex::escape(prefix),
+            regex::escape(suffix)
+        );
+        self.regex(&Spanned::new(template.span(), pattern), key)
+    }
+
+    /// Paths from a policy stay inside the repository.
+    fn relative_path(
+        &self,
+        path: &str,
+        span: std::ops::Range<usize>,
+        key: &str,
+    ) -> Result<(), PolicyError> {
+        let escapes =
+            path.starts_with('/') || path.split('/').any(|part| part == ".." || part.is_empty());
+        if escapes || path.contains('\\') {
+            return self.error(
+                span,
+                key.into(),
+                format!("`{path}` must be a path inside the repository, with `/` separators"),
+            );
+        }
+        Ok(())
+    }
+}
+
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

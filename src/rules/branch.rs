@@ -1,0 +1,88 @@
+//! branch/delete, branch/force, branch/first-parent, branch/linear: how a protected ref may move.
+
+use super::context::{Eval, EvalError, short};
+use super::flow::plural;
+use super::view::Id;
+use super::{RuleId, Update};
+
+pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize) -> Result<(), EvalError> {
+    let branch = short(&update.refname).to_owned();
+    let (old, new) = match (update.old, update.new) {
+        (Some(old), None) => {
+            return cx.report(
+                RuleId::BranchDelete,
+                &update.refname,
+                &[old],
+                format!("`{branch}` is protected and cannot be deleted"),
+                Some(format!(
+                    "to restore it: `git push origin {}:refs/heads/{branch}`",
+                    old
+                )),
+            );
+        }
+        (Some(old), Some(new)) if old != new => (old, new),
+        _ => return Ok(()),
+    };
+    if !cx.view.is_ancestor(old, new)? {
+        return cx.report(
+            RuleId::BranchForce,
+            &update.refname,
+            &[new],
+            format!("`{branch}` is protected: this update rewrites its history instead of building on {}", old.short()),
+            Some(format!("`git fetch`, then rebase your commits onto the current `{branch}` (`git rebase origin/{branch}`) instead of forcing")),
+        );
+    }
+    let rules = &cx.policy.branches[class];
+    let (first_parent, linear) = (rules.first_parent, rules.linear);
+    if !first_parent && !linear {
+        return Ok(());
+    }
+    let entering = cx.view.walk(&[new], &[old])?;
+    if linear {
+        let mut merges = Vec::new();
+        for &commit in &entering {
+            if cx.view.parents(commit)?.len() > 1 {
+                merges.push(commit);
+            }
+        }
+        if !merges.is_empty() {
+            cx.report(
+                RuleId::BranchLinear,
+                &update.refname,
+                &merges,
+                format!("`{branch}` keeps a linear history, but {} would enter it", plural(merges.len(), "merge commit")),
+                Some(format!("rebase instead of merging: `git rebase origin/{branch}`, or squash the pull request")),
+            )?;
+        }
+    }
+    if first_parent && !on_first_parent_line(cx, old, new, entering.len())? {
+        cx.report(
+            RuleId::BranchFirstParent,
+            &update.refname,
+            &[new],
+            format!(
+                "`{branch}` was at {} but that commit is not on the first-parent line of {}: a merge made the other way round (a foxtrot merge)",
+                old.short(),
+                new.short()
+            ),
+            Some(format!("merge the topic into `{branch}`, not `{branch}` into the topic: `git checkout {branch} && git merge --no-ff <topic>`")),
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether `old` lies on the first-parent chain of `new`; the chain is at most `steps` long
+/// before it leaves the commits new to the branch.
+fn on_first_parent_line(cx: &Eval<'_>, old: Id, new: Id, steps: usize) -> Result<bool, EvalError> {
+    let mut cursor = new;
+    for _ in 0..=steps {
+        if cursor == old {
+            return Ok(true);
+        }
+        match cx.view.parents(cursor)?.first() {
+            Some(&parent) => cursor = parent,
+            None => return Ok(false),
+        }
+    }
+    Ok(false)
+}

@@ -1,0 +1,229 @@
+//! The state one evaluation shares between rules: refs before and after, cached versions, output.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use pep440_rs::Version;
+
+use super::view::{Id, Peeled, RepoView, ViewError};
+use super::{CommitRef, RefState, RuleId, Update, Violation};
+use crate::policy::Policy;
+use crate::version::{self, ExtractError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error(transparent)]
+    View(#[from] ViewError),
+    #[error("`{path}` at {commit}: {source}")]
+    Version {
+        path: String,
+        commit: String,
+        #[source]
+        source: ExtractError,
+    },
+}
+
+/// The version of a commit, read from the policy's version files.
+#[derive(Debug, Clone)]
+pub struct VersionAt {
+    pub version: Version,
+    /// The first version file present, which the version was read from.
+    pub path: String,
+    pub line: usize,
+    /// Files that disagree with it (`None`: missing while the first exists).
+    pub discord: Vec<(String, Option<Version>)>,
+}
+
+/// A release tag in the state after the update set.
+#[derive(Debug, Clone)]
+pub struct ReleaseTag {
+    pub refname: String,
+    pub target: Id,
+    pub version: Version,
+}
+
+pub struct Eval<'a> {
+    pub policy: &'a Policy,
+    pub view: &'a dyn RepoView,
+    pub before: &'a RefState,
+    pub after: RefState,
+    pub updates: &'a [Update],
+    versions: HashMap<Id, Option<Rc<VersionAt>>>,
+    release_tags: Option<Rc<Vec<ReleaseTag>>>,
+    violations: Vec<Violation>,
+}
+
+impl<'a> Eval<'a> {
+    pub fn new(
+        policy: &'a Policy,
+        view: &'a dyn RepoView,
+        before: &'a RefState,
+        updates: &'a [Update],
+    ) -> Self {
+        let mut after = before.clone();
+        for update in updates {
+            match update.new {
+                Some(new) => after.insert(update.refname.clone(), new),
+                None => after.remove(&update.refname),
+            };
+        }
+        Eval {
+            policy,
+            view,
+            before,
+            after,
+            updates,
+            versions: HashMap::new(),
+            release_tags: None,
+            violations: Vec::new(),
+        }
+    }
+
+    pub fn into_violations(self) -> Vec<Violation> {
+        self.violations
+    }
+
+    pub fn report(
+        &mut self,
+        rule: RuleId,
+        refname: &str,
+        commits: &[Id],
+        message: String,
+        hint: Option<String>,
+    ) -> Result<(), EvalError> {
+        let commits = commits
+            .iter()
+            .map(|&id| self.commit_ref(id))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.violations.push(Violation {
+            rule,
+            refname: refname.to_owned(),
+            commits,
+            message,
+            hint,
+        });
+        Ok(())
+    }
+
+    pub fn commit_ref(&self, id: Id) -> Result<CommitRef, EvalError> {
+        let info = self.view.commit(id)?;
+        Ok(CommitRef {
+            id: if id == Id::PENDING {
+                "(new commit)".to_owned()
+            } else {
+                id.to_string()
+            },
+            subject: info.subject().to_owned(),
+        })
+    }
+
+    /// Protected branches in a state: short name, class index, tip.
+    pub fn protected(&self, state: &RefState) -> Vec<(String, usize, Id)> {
+        state
+            .range("refs/heads/".to_owned()..)
+            .take_while(|(name, _)| name.starts_with("refs/heads/"))
+            .filter_map(|(name, &tip)| {
+                let short = name.strip_prefix("refs/heads/")?;
+                let (class, _) = self.policy.branch_class(short)?;
+                Some((short.to_owned(), class, tip))
+            })
+            .collect()
+    }
+
+    /// The version at a commit, or `None` when no version file exists there.
+    pub fn version_at(&mut self, commit: Id) -> Result<Option<Rc<VersionAt>>, EvalError> {
+        if let Some(cached) = self.versions.get(&commit) {
+            return Ok(cached.clone());
+        }
+        let mut found: Vec<(String, Option<(Version, usize)>)> = Vec::new();
+        for file in &self.policy.version_files {
+            let entry = match self.view.read_file(commit, &file.path)? {
+                None => None,
+                Some(bytes) => {
+                    let (version, at) =
+                        version::extract(&file.format, &bytes).map_err(|source| {
+                            EvalError::Version {
+                                path: file.path.clone(),
+                                commit: commit.short(),
+                                source,
+                            }
+                        })?;
+                    Some((version, at.line))
+                }
+            };
+            found.push((file.path.clone(), entry));
+        }
+        let first = found
+            .iter()
+            .find_map(|(path, entry)| entry.clone().map(|(v, line)| (path.clone(), v, line)));
+        let at = first.map(|(path, version, line)| {
+            let discord = found
+                .iter()
+                .filter(|(_, entry)| entry.as_ref().map(|(v, _)| v) != Some(&version))
+                .map(|(p, entry)| (p.clone(), entry.as_ref().map(|(v, _)| v.clone())))
+                .collect();
+            Rc::new(VersionAt {
+                version,
+                path,
+                line,
+                discord,
+            })
+        });
+        self.versions.insert(commit, at.clone());
+        Ok(at)
+    }
+
+    /// Release tags after the update set: every tag whose name a tag class reads a version from.
+    pub fn release_tags(&mut self) -> Rc<Vec<ReleaseTag>> {
+        if let Some(tags) = &self.release_tags {
+            return tags.clone();
+        }
+        let tags: Vec<ReleaseTag> = self
+            .after
+            .range("refs/tags/".to_owned()..)
+            .take_while(|(name, _)| name.starts_with("refs/tags/"))
+            .filter_map(|(name, &target)| {
+                let short = name.strip_prefix("refs/tags/")?;
+                let version = self
+                    .policy
+                    .tags
+                    .iter()
+                    .find_map(|class| version::parse(class.version_text(short)?).ok())?;
+                Some(ReleaseTag {
+                    refname: name.clone(),
+                    target,
+                    version,
+                })
+            })
+            .collect();
+        let tags = Rc::new(tags);
+        self.release_tags = Some(tags.clone());
+        tags
+    }
+
+    /// The commit a ref's object names, when it is one.
+    pub fn peel_commit(&self, id: Id) -> Result<Option<Id>, EvalError> {
+        Ok(match self.view.peel(id)? {
+            Peeled::Commit(commit) => Some(commit),
+            Peeled::NotCommit(_) => None,
+        })
+    }
+
+    /// A human name for a commit: a branch whose tip it is, or its short id.
+    pub fn name_of(&self, id: Id) -> String {
+        self.after
+            .iter()
+            .chain(self.before.iter())
+            .find(|(name, tip)| **tip == id && name.starts_with("refs/heads/"))
+            .and_then(|(name, _)| name.strip_prefix("refs/heads/"))
+            .map_or_else(|| id.short(), |name| format!("`{name}`"))
+    }
+}
+
+/// The short name of a ref for messages.
+pub fn short(refname: &str) -> &str {
+    refname
+        .strip_prefix("refs/heads/")
+        .or_else(|| refname.strip_prefix("refs/tags/"))
+        .unwrap_or(refname)
+}

@@ -1,0 +1,235 @@
+//! flow/foreign, flow/source, flow/cherry-pick: which way commits may move between branches.
+
+use std::collections::HashSet;
+
+use super::context::{Eval, EvalError, short};
+use super::view::Id;
+use super::{RuleId, Update};
+
+pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Result<(), EvalError> {
+    let branch = short(&update.refname).to_owned();
+    let accepts = cx.policy.branches[class].accepts.clone();
+    // Source tips are taken after the update set (an atomic freeze moves master and rc together).
+    let sources: Vec<(String, Id)> = cx
+        .protected(&cx.after.clone())
+        .into_iter()
+        .filter(|(name, c, _)| accepts.classes.contains(c) && *name != branch)
+        .map(|(name, _, tip)| (name, tip))
+        .collect();
+    let mut hide: Vec<Id> = sources.iter().map(|(_, tip)| *tip).collect();
+    hide.extend(update.old);
+    // N: what enters the branch by this update and did not come through an allowed source.
+    let entering = cx.view.walk(&[new], &hide)?;
+    if entering.is_empty() {
+        return Ok(());
+    }
+    let set: HashSet<Id> = entering.iter().copied().collect();
+    let mut roots = Vec::new();
+    for &commit in &entering {
+        if !cx.view.parents(commit)?.iter().any(|p| set.contains(p)) {
+            roots.push(commit);
+        }
+    }
+
+    foreign(cx, update, class, &branch, &roots)?;
+    if !accepts.unprotected {
+        source(cx, update, &branch, &sources, new, &set)?;
+    }
+    if cx.policy.branches[class].cherry_pick && !accepts.unprotected {
+        cherry_picks(cx, update, &branch, &sources, &entering)?;
+    }
+    Ok(())
+}
+
+/// flow/foreign: if any commit of N is in anc(P), one of N's roots is; so only roots are tested.
+fn foreign(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    class: usize,
+    branch: &str,
+    roots: &[Id],
+) -> Result<(), EvalError> {
+    let accepts = &cx.policy.branches[class].accepts;
+    let others: Vec<(String, Id)> = cx
+        .protected(cx.before)
+        .into_iter()
+        .filter(|(name, c, _)| name != branch && !accepts.classes.contains(c))
+        .map(|(name, _, tip)| (name, tip))
+        .collect();
+    let mut offending: Vec<Id> = Vec::new();
+    let mut from: Vec<String> = Vec::new();
+    for (name, tip) in &others {
+        let mut hit = false;
+        for &root in roots {
+            if cx.view.is_ancestor(root, *tip)? {
+                hit = true;
+                if !offending.contains(&root) {
+                    offending.push(root);
+                }
+            }
+        }
+        if hit {
+            from.push(format!("`{name}`"));
+        }
+    }
+    if offending.is_empty() {
+        return Ok(());
+    }
+    let allowed = allowed_sources(cx, class);
+    let count = offending.len();
+    cx.report(
+        RuleId::FlowForeign,
+        &update.refname,
+        &offending,
+        format!(
+            "{} of {} would enter `{branch}`, which accepts {allowed}",
+            plural(count, "commit"),
+            from.join(", "),
+        ),
+        Some(format!(
+            "undo a local merge with `git reset --hard ORIG_HEAD`; bring a single fix over with `git cherry-pick -x {}`",
+            offending[0].short()
+        )),
+    )
+}
+
+/// flow/source: every merge on the branch's own first-parent line merges only allowed sources.
+fn source(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    branch: &str,
+    sources: &[(String, Id)],
+    new: Id,
+    entering: &HashSet<Id>,
+) -> Result<(), EvalError> {
+    // A parent outside N is in anc(old) or anc(source tips) by N's definition; inside N it
+    // must be on the first-parent line, i.e. made on the branch itself.
+    let mut line = Vec::new();
+    let mut cursor = Some(new);
+    while let Some(commit) = cursor.filter(|c| entering.contains(c)) {
+        line.push(commit);
+        cursor = cx.view.parents(commit)?.first().copied();
+    }
+    let chain: HashSet<Id> = line.iter().copied().collect();
+    let mut merges = Vec::new();
+    let mut brought = Vec::new();
+    for commit in line {
+        let parents = cx.view.parents(commit)?;
+        if parents.len() < 2 {
+            continue;
+        }
+        for parent in parents.iter().skip(1) {
+            if entering.contains(parent) && !chain.contains(parent) {
+                merges.push(commit);
+                brought.push(cx.name_of(*parent));
+                break;
+            }
+        }
+    }
+    if merges.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = sources.iter().map(|(n, _)| format!("`{n}`")).collect();
+    let only = if names.is_empty() {
+        "no branch".to_owned()
+    } else {
+        names.join(", ")
+    };
+    cx.report(
+        RuleId::FlowSource,
+        &update.refname,
+        &merges,
+        format!(
+            "`{branch}` receives merges only from {only}, but {} merges {}",
+            if merges.len() == 1 { "this" } else { "these" },
+            brought.join(", ")
+        ),
+        Some(format!(
+            "undo a local merge with `git reset --hard ORIG_HEAD`; land the change on {only} first, or take single commits with `git cherry-pick -x <sha>`"
+        )),
+    )
+}
+
+/// flow/cherry-pick: `(cherry picked from commit X)` must name a commit of an allowed source.
+fn cherry_picks(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    branch: &str,
+    sources: &[(String, Id)],
+    entering: &[Id],
+) -> Result<(), EvalError> {
+    let mut offending = Vec::new();
+    for &commit in entering {
+        let message = cx.view.commit(commit)?.message;
+        for named in picked_from(&message) {
+            let mut ok = false;
+            for (_, tip) in sources {
+                // A named commit the repository lacks is not from a source either.
+                if cx.view.is_ancestor(named, *tip).unwrap_or(false) {
+                    ok = true;
+                    break;
+                }
+            }
+            if !ok && !offending.contains(&commit) {
+                offending.push(commit);
+            }
+        }
+    }
+    if offending.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = sources.iter().map(|(n, _)| format!("`{n}`")).collect();
+    cx.report(
+        RuleId::FlowCherryPick,
+        &update.refname,
+        &offending,
+        format!(
+            "`{branch}` takes cherry-picks only from {}, but {} names a commit from elsewhere",
+            names.join(", "),
+            plural(offending.len(), "commit")
+        ),
+        Some(
+            "cherry-pick the commit as it landed on the allowed branch: `git cherry-pick -x <sha>`"
+                .into(),
+        ),
+    )
+}
+
+/// The commits named by `(cherry picked from commit X)` lines.
+pub fn picked_from(message: &str) -> Vec<Id> {
+    message
+        .lines()
+        .filter_map(|line| {
+            let hex = line
+                .trim()
+                .strip_prefix("(cherry picked from commit ")?
+                .strip_suffix(')')?;
+            Id::parse_hex(hex).ok().flatten()
+        })
+        .collect()
+}
+
+fn allowed_sources(cx: &Eval<'_>, class: usize) -> String {
+    let accepts = &cx.policy.branches[class].accepts;
+    let mut names: Vec<String> = accepts
+        .classes
+        .iter()
+        .map(|&c| format!("`{}`", cx.policy.branches[c].name))
+        .collect();
+    if accepts.unprotected {
+        names.insert(0, "topic branches".to_owned());
+    }
+    if names.is_empty() {
+        "no other branch".to_owned()
+    } else {
+        format!("only {}", names.join(" and "))
+    }
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

@@ -1,0 +1,163 @@
+//! The one evaluator: given the refs before and a set of proposed updates, every violation.
+//!
+//! Every entry point (hooks, server, CI, audit) reduces its input to an update set and calls
+//! [`evaluate`]. The rules do no I/O of their own: they ask a [`RepoView`].
+
+mod branch;
+mod context;
+mod flow;
+pub mod memory;
+mod tags;
+mod versions;
+mod view;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::policy::Policy;
+pub use context::EvalError;
+pub use view::{CommitInfo, Id, Peeled, Pending, RepoView, ViewError, WithPending};
+
+/// One proposed change of a ref. `old`/`new` absent: the ref is created/deleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Update {
+    /// The full ref name, e.g. `refs/heads/master` or `refs/tags/v0.12.0b1`.
+    pub refname: String,
+    pub old: Option<Id>,
+    pub new: Option<Id>,
+}
+
+/// Ref name to object id, for `refs/heads/*` and `refs/tags/*` (tags unpeeled).
+pub type RefState = BTreeMap<String, Id>;
+
+/// The stable id of a rule, as in SPEC.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RuleId {
+    FlowForeign,
+    FlowSource,
+    FlowCherryPick,
+    BranchDelete,
+    BranchForce,
+    BranchFirstParent,
+    BranchLinear,
+    VersionKind,
+    VersionRelation,
+    VersionBranchName,
+    VersionMonotonic,
+    VersionAheadOfTags,
+    VersionLockstep,
+    TagVersion,
+    TagBranch,
+    TagKind,
+    TagImmutable,
+    TagDelete,
+    ChangelogEntry,
+}
+
+impl RuleId {
+    pub const ALL: &'static [RuleId] = &[
+        RuleId::FlowForeign,
+        RuleId::FlowSource,
+        RuleId::FlowCherryPick,
+        RuleId::BranchDelete,
+        RuleId::BranchForce,
+        RuleId::BranchFirstParent,
+        RuleId::BranchLinear,
+        RuleId::VersionKind,
+        RuleId::VersionRelation,
+        RuleId::VersionBranchName,
+        RuleId::VersionMonotonic,
+        RuleId::VersionAheadOfTags,
+        RuleId::VersionLockstep,
+        RuleId::TagVersion,
+        RuleId::TagBranch,
+        RuleId::TagKind,
+        RuleId::TagImmutable,
+        RuleId::TagDelete,
+        RuleId::ChangelogEntry,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleId::FlowForeign => "flow/foreign",
+            RuleId::FlowSource => "flow/source",
+            RuleId::FlowCherryPick => "flow/cherry-pick",
+            RuleId::BranchDelete => "branch/delete",
+            RuleId::BranchForce => "branch/force",
+            RuleId::BranchFirstParent => "branch/first-parent",
+            RuleId::BranchLinear => "branch/linear",
+            RuleId::VersionKind => "version/kind",
+            RuleId::VersionRelation => "version/relation",
+            RuleId::VersionBranchName => "version/branch-name",
+            RuleId::VersionMonotonic => "version/monotonic",
+            RuleId::VersionAheadOfTags => "version/ahead-of-tags",
+            RuleId::VersionLockstep => "version/lockstep",
+            RuleId::TagVersion => "tag/version",
+            RuleId::TagBranch => "tag/branch",
+            RuleId::TagKind => "tag/kind",
+            RuleId::TagImmutable => "tag/immutable",
+            RuleId::TagDelete => "tag/delete",
+            RuleId::ChangelogEntry => "changelog/entry",
+        }
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// A commit named in a violation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommitRef {
+    pub id: String,
+    pub subject: String,
+}
+
+/// A broken rule: a result, not an error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    pub rule: RuleId,
+    #[serde(rename = "ref")]
+    pub refname: String,
+    pub commits: Vec<CommitRef>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// Judges a set of updates against the refs as they were before it.
+pub fn evaluate(
+    policy: &Policy,
+    view: &dyn RepoView,
+    before: &RefState,
+    updates: &[Update],
+) -> Result<Vec<Violation>, EvalError> {
+    let mut cx = context::Eval::new(policy, view, before, updates);
+    for update in updates {
+        if let Some(branch) = update.refname.strip_prefix("refs/heads/") {
+            if let Some((class, captures)) = policy.branch_class(branch) {
+                branch::check(&mut cx, update, class)?;
+                if let Some(new) = update.new {
+                    flow::check(&mut cx, update, class, new)?;
+                    versions::check_branch(&mut cx, update, class, &captures, new)?;
+                }
+            }
+        } else if update.refname.starts_with("refs/tags/") {
+            tags::check(&mut cx, update)?;
+        }
+    }
+    versions::check_relations(&mut cx)?;
+    Ok(cx.into_violations())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,231 @@
+//! tag/* and changelog/entry: what a release tag must name, where it stands, and how it may move.
+
+use pep440_rs::Version;
+use regex::RegexBuilder;
+
+use super::context::{Eval, EvalError, short};
+use super::view::{Id, Peeled};
+use super::{RuleId, Update, versions};
+use crate::policy::TagClass;
+use crate::version;
+
+pub fn check(cx: &mut Eval<'_>, update: &Update) -> Result<(), EvalError> {
+    let tag = short(&update.refname).to_owned();
+    let Some((class, parsed)) = classify(&cx.policy.tags, &tag) else {
+        return Ok(());
+    };
+    let class = cx.policy.tags[class].clone();
+    let Some(new) = update.new else {
+        if !class.deletable {
+            let old = update.old.and_then(|o| cx.peel_commit(o).ok().flatten());
+            return cx.report(
+                RuleId::TagDelete,
+                &update.refname,
+                &old.into_iter().collect::<Vec<_>>(),
+                format!("`{tag}` is a {} tag and is never deleted", class.name),
+                Some("release a new version instead of deleting this one".into()),
+            );
+        }
+        return Ok(());
+    };
+    let version = match parsed {
+        Ok(version) => version,
+        Err(reason) => {
+            return cx.report(
+                RuleId::TagVersion,
+                &update.refname,
+                &[],
+                format!("`{tag}` matches `{}` but {reason}", class.template),
+                Some(format!(
+                    "name the tag after a PEP 440 version, e.g. `{}`",
+                    class.template.replace("{version}", "1.2.3")
+                )),
+            );
+        }
+    };
+    let commit = match cx.view.peel(new)? {
+        Peeled::Commit(commit) => commit,
+        Peeled::NotCommit(what) => {
+            return cx.report(
+                RuleId::TagVersion,
+                &update.refname,
+                &[],
+                format!("`{tag}` points at a {what}, not a commit"),
+                Some(format!(
+                    "tag a commit: `git tag -f {tag} <commit>` (before anyone fetched it)"
+                )),
+            );
+        }
+    };
+    if let Some(old) = update.old
+        && class.immutable
+        && cx.peel_commit(old)? != Some(commit)
+    {
+        cx.report(
+            RuleId::TagImmutable,
+            &update.refname,
+            &[commit],
+            format!("`{tag}` already names {} and release tags never move", old.short()),
+            Some(format!("keep the tag where it is (`git fetch --tags --force` to restore yours) and release a new version instead")),
+        )?;
+    }
+    if let Some(problem) =
+        versions::kind_problem(&version, class.kinds.as_deref(), class.pre.as_deref())
+    {
+        cx.report(
+            RuleId::TagKind,
+            &update.refname,
+            &[commit],
+            format!("`{tag}` is a {} tag, but {problem}", class.name),
+            None,
+        )?;
+    }
+    tag_version(cx, update, &class, &tag, &version, commit)?;
+    tag_branch(cx, update, &class, &tag, commit)?;
+    if let Some(changelog) = &class.changelog {
+        let spelled = class.version_text(&tag).unwrap_or_default();
+        changelog_entry(
+            cx,
+            update,
+            (&tag, spelled),
+            &version,
+            commit,
+            &changelog.path,
+            &changelog.heading,
+        )?;
+    }
+    Ok(())
+}
+
+/// The tag class a tag belongs to: the first whose pattern matches and whose kinds allow the
+/// tag's version, else the first whose pattern matches (to report the kind).
+fn classify(classes: &[TagClass], tag: &str) -> Option<(usize, Result<Version, String>)> {
+    let mut first = None;
+    for (i, class) in classes.iter().enumerate() {
+        let Some(text) = class.version_text(tag) else {
+            continue;
+        };
+        let parsed =
+            version::parse(text).map_err(|e| format!("`{text}` is not a PEP 440 version: {e}"));
+        let fits = match &parsed {
+            Ok(v) => {
+                versions::kind_problem(v, class.kinds.as_deref(), class.pre.as_deref()).is_none()
+            }
+            Err(_) => false,
+        };
+        if fits {
+            return Some((i, parsed));
+        }
+        first.get_or_insert((i, parsed));
+    }
+    first
+}
+
+fn tag_version(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    class: &TagClass,
+    tag: &str,
+    version: &Version,
+    commit: Id,
+) -> Result<(), EvalError> {
+    let Some(at) = cx.version_at(commit)? else {
+        return cx.report(
+            RuleId::TagVersion,
+            &update.refname,
+            &[commit],
+            format!("`{tag}` names {version}, but the tagged commit has no version file"),
+            None,
+        );
+    };
+    versions::lockstep(cx, &update.refname, commit, &at)?;
+    let (wanted, found) = if class.release_only {
+        (version.only_release(), at.version.only_release())
+    } else {
+        (version.clone(), at.version.clone())
+    };
+    if wanted != found {
+        cx.report(
+            RuleId::TagVersion,
+            &update.refname,
+            &[commit],
+            format!("`{tag}` names {version}, but the tagged commit is at {} ({}:{})", at.version, at.path, at.line),
+            Some(format!(
+                "tag the commit that carries {version}, or move the tag before pushing: `git tag -f {tag} <commit>`"
+            )),
+        )?;
+    }
+    Ok(())
+}
+
+fn tag_branch(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    class: &TagClass,
+    tag: &str,
+    commit: Id,
+) -> Result<(), EvalError> {
+    if class.on.is_empty() {
+        return Ok(());
+    }
+    let candidates: Vec<(String, Id)> = cx
+        .protected(&cx.after.clone())
+        .into_iter()
+        .filter(|(_, c, _)| class.on.contains(c))
+        .map(|(name, _, tip)| (name, tip))
+        .collect();
+    for (_, tip) in &candidates {
+        if cx.view.is_ancestor(commit, *tip)? {
+            return Ok(());
+        }
+    }
+    let kinds: Vec<String> = class
+        .on
+        .iter()
+        .map(|&c| format!("`{}`", cx.policy.branches[c].name))
+        .collect();
+    cx.report(
+        RuleId::TagBranch,
+        &update.refname,
+        &[commit],
+        format!("`{tag}` must tag a commit on a {} branch, and {} is on none", kinds.join("/"), commit.short()),
+        Some(format!("tag the release on its branch and push both together: `git push --atomic origin <branch> {tag}`")),
+    )
+}
+
+fn changelog_entry(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    (tag, as_tagged): (&str, &str),
+    version: &Version,
+    commit: Id,
+    path: &str,
+    heading: &str,
+) -> Result<(), EvalError> {
+    // A changelog may spell the version normalized (`1.2.3rc1`) or as the tag does (`1.2.3-rc1`).
+    let spelled = format!(
+        "(?:{}|{})",
+        regex::escape(&version.to_string()),
+        regex::escape(as_tagged)
+    );
+    let pattern = heading.replace("{version}", &spelled);
+    let found = match (
+        cx.view.read_file(commit, path)?,
+        RegexBuilder::new(&format!("(?m){pattern}")).build(),
+    ) {
+        (Some(bytes), Ok(regex)) => regex.is_match(&String::from_utf8_lossy(&bytes)),
+        _ => false,
+    };
+    if !found {
+        cx.report(
+            RuleId::ChangelogEntry,
+            &update.refname,
+            &[commit],
+            format!("`{path}` has no entry for {version} at `{tag}` (looked for `{heading}`)"),
+            Some(format!(
+                "add the {version} entry to `{path}` and tag the commit that has it"
+            )),
+        )?;
+    }
+    Ok(())
+}

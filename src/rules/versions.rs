@@ -1,0 +1,397 @@
+//! version/*: which versions a branch tip may carry, alone and relative to other branches.
+
+use std::rc::Rc;
+
+use pep440_rs::{Version, VersionSpecifiers};
+
+use super::context::{Eval, EvalError, VersionAt, short};
+use super::view::Id;
+use super::{RuleId, Update};
+use crate::policy::{Captures, Level, VersionRules};
+use crate::version::{Kind, PreLetter};
+
+pub fn check_branch(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    class: usize,
+    captures: &Captures,
+    new: Id,
+) -> Result<(), EvalError> {
+    let Some(rules) = cx.policy.branches[class].version.clone() else {
+        return Ok(());
+    };
+    let branch = short(&update.refname).to_owned();
+    let Some(at) = cx.version_at(new)? else {
+        let files = cx
+            .policy
+            .version_files
+            .iter()
+            .map(|f| format!("`{}`", f.path))
+            .collect::<Vec<_>>();
+        return cx.report(
+            RuleId::VersionKind,
+            &update.refname,
+            &[new],
+            format!("`{branch}` must carry a version, but {} does not exist here", files.join(", ")),
+            Some("add the version file, or point `[version] files` in `.git-policy.toml` at yours (`git policy init`)".into()),
+        );
+    };
+    lockstep(cx, &update.refname, new, &at)?;
+    kind(cx, update, &branch, new, &rules, &at)?;
+    if let Some(template) = &rules.matches {
+        branch_name(cx, update, &branch, new, template, captures, &at)?;
+    }
+    if rules.monotonic {
+        monotonic(cx, update, &branch, new, &at)?;
+    }
+    if rules.ahead_of_tags {
+        ahead_of_tags(cx, update, &branch, new, &at)?;
+    }
+    Ok(())
+}
+
+/// version/lockstep: every version file names the same version.
+pub fn lockstep(
+    cx: &mut Eval<'_>,
+    refname: &str,
+    commit: Id,
+    at: &VersionAt,
+) -> Result<(), EvalError> {
+    if at.discord.is_empty() {
+        return Ok(());
+    }
+    let others: Vec<String> = at
+        .discord
+        .iter()
+        .map(|(path, v)| match v {
+            Some(v) => format!("`{path}` says {v}"),
+            None => format!("`{path}` is missing"),
+        })
+        .collect();
+    cx.report(
+        RuleId::VersionLockstep,
+        refname,
+        &[commit],
+        format!(
+            "version files disagree: `{}` says {}, {}",
+            at.path,
+            at.version,
+            others.join(", ")
+        ),
+        Some(format!(
+            "set the same version in every version file, e.g. {}",
+            at.version
+        )),
+    )
+}
+
+fn kind(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    branch: &str,
+    new: Id,
+    rules: &VersionRules,
+    at: &VersionAt,
+) -> Result<(), EvalError> {
+    if let Some(problem) = kind_problem(&at.version, rules.kinds.as_deref(), rules.pre.as_deref()) {
+        let example = example_for(&at.version, rules.kinds.as_deref());
+        cx.report(
+            RuleId::VersionKind,
+            &update.refname,
+            &[new],
+            format!(
+                "`{branch}` is at {} ({}:{}), but {problem}",
+                at.version, at.path, at.line
+            ),
+            Some(format!(
+                "set a version such as `{example}` in `{}`",
+                at.path
+            )),
+        )?;
+    }
+    Ok(())
+}
+
+/// Why a version is not of the allowed kinds and letters, or `None` when it is.
+pub fn kind_problem(
+    version: &Version,
+    kinds: Option<&[Kind]>,
+    pre: Option<&[PreLetter]>,
+) -> Option<String> {
+    let kind = Kind::of(version);
+    if let Some(kinds) = kinds
+        && !kinds.contains(&kind)
+    {
+        let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        return Some(format!(
+            "it allows only {} versions, not {kind}",
+            names.join("/")
+        ));
+    }
+    if let (Some(letters), Some(letter)) = (pre, PreLetter::of(version))
+        && !letters.contains(&letter)
+    {
+        let names: Vec<&str> = letters.iter().map(|l| l.as_str()).collect();
+        return Some(format!(
+            "its pre-releases use only {}, not {}",
+            names.join("/"),
+            letter.as_str()
+        ));
+    }
+    None
+}
+
+fn example_for(version: &Version, kinds: Option<&[Kind]>) -> String {
+    let release = version.only_release();
+    match kinds.and_then(|k| k.first()) {
+        Some(Kind::Dev) => format!("{release}.dev1"),
+        Some(Kind::Pre) => format!("{release}b1"),
+        Some(Kind::Post) => format!("{release}.post1"),
+        Some(Kind::Final) | None => release.to_string(),
+    }
+}
+
+fn branch_name(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    branch: &str,
+    new: Id,
+    template: &str,
+    captures: &Captures,
+    at: &VersionAt,
+) -> Result<(), EvalError> {
+    let mut spec = template.to_owned();
+    for (name, value) in captures {
+        spec = spec.replace(&format!("{{{name}}}"), value);
+    }
+    // The template was checked when the policy was read; captures are digits or names from a
+    // regex the policy wrote, so a failure here means the branch name fed it something odd.
+    let matches = spec
+        .parse::<VersionSpecifiers>()
+        .map(|s| s.contains(&at.version))
+        .unwrap_or(false);
+    if !matches {
+        cx.report(
+            RuleId::VersionBranchName,
+            &update.refname,
+            &[new],
+            format!(
+                "`{branch}` must carry versions `{spec}`, but is at {} ({}:{})",
+                at.version, at.path, at.line
+            ),
+            Some(format!("set a version matching `{spec}` in `{}`", at.path)),
+        )?;
+    }
+    Ok(())
+}
+
+fn monotonic(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    branch: &str,
+    new: Id,
+    at: &VersionAt,
+) -> Result<(), EvalError> {
+    let Some(old) = update.old.filter(|&o| o != new) else {
+        return Ok(());
+    };
+    let Some(before) = cx.version_at(old)? else {
+        return Ok(());
+    };
+    if at.version < before.version {
+        cx.report(
+            RuleId::VersionMonotonic,
+            &update.refname,
+            &[new],
+            format!(
+                "`{branch}` would go back from {} to {}",
+                before.version, at.version
+            ),
+            Some(format!(
+                "versions only go up: set {} or higher in `{}`",
+                before.version, at.path
+            )),
+        )?;
+    }
+    Ok(())
+}
+
+fn ahead_of_tags(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    branch: &str,
+    new: Id,
+    at: &VersionAt,
+) -> Result<(), EvalError> {
+    let tags = cx.release_tags();
+    // Only a tag at or above the tip's version can be a problem, and a tip that is itself
+    // tagged is the release; everything else needs no reachability question.
+    let mut tagged_here = false;
+    let mut blocking = Vec::new();
+    for tag in tags.iter().filter(|t| t.version >= at.version) {
+        let Some(commit) = cx.peel_commit(tag.target)? else {
+            continue;
+        };
+        if commit == new {
+            tagged_here = true;
+        } else if cx.view.is_ancestor(commit, new)? {
+            blocking.push(tag.clone());
+        }
+    }
+    if tagged_here || blocking.is_empty() {
+        return Ok(());
+    }
+    let newest = blocking
+        .iter()
+        .max_by(|a, b| a.version.cmp(&b.version))
+        .map(|t| t.clone());
+    if let Some(tag) = newest {
+        cx.report(
+            RuleId::VersionAheadOfTags,
+            &update.refname,
+            &[new],
+            format!(
+                "`{branch}` is at {} but already released `{}`; new commits must carry a higher version",
+                at.version,
+                short(&tag.refname)
+            ),
+            Some(format!("bump the version in `{}` to {} after tagging", at.path, next_after(&tag.version))),
+        )?;
+    }
+    Ok(())
+}
+
+/// The version a branch moves on to after a release: the next pre-release, or the next micro.
+pub fn next_after(version: &Version) -> Version {
+    if let Some(pre) = version.pre() {
+        let mut next = pre;
+        next.number += 1;
+        return version
+            .clone()
+            .with_pre(Some(next))
+            .with_dev(None)
+            .with_post(None);
+    }
+    let mut release = version.release().to_vec();
+    while release.len() < 3 {
+        release.push(0);
+    }
+    if let Some(last) = release.last_mut() {
+        *last += 1;
+    }
+    Version::new(release)
+}
+
+/// version/relation, for every pair in which at least one side is updated.
+pub fn check_relations(cx: &mut Eval<'_>) -> Result<(), EvalError> {
+    let after = cx.protected(&cx.after.clone());
+    let updated: Vec<String> = cx
+        .updates
+        .iter()
+        .filter(|u| u.new.is_some())
+        .filter_map(|u| u.refname.strip_prefix("refs/heads/").map(str::to_owned))
+        .collect();
+    for (name, class, tip) in &after {
+        let Some(above) = cx.policy.branches[*class]
+            .version
+            .as_ref()
+            .and_then(|v| v.above)
+        else {
+            continue;
+        };
+        for (other, other_class, other_tip) in &after {
+            if *other_class != above.class || other == name {
+                continue;
+            }
+            let (mine, theirs) = (updated.contains(name), updated.contains(other));
+            if !mine && !theirs {
+                continue;
+            }
+            let (Some(a), Some(b)) = (cx.version_at(*tip)?, cx.version_at(*other_tip)?) else {
+                continue;
+            };
+            if is_above(&a.version, &b.version, above.by) {
+                continue;
+            }
+            relation_violation(
+                cx,
+                (name, *tip, &a),
+                (other, *other_tip, &b),
+                above.by,
+                mine,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn relation_violation(
+    cx: &mut Eval<'_>,
+    (name, tip, a): (&str, Id, &Rc<VersionAt>),
+    (other, other_tip, b): (&str, Id, &Rc<VersionAt>),
+    by: Level,
+    mine: bool,
+) -> Result<(), EvalError> {
+    let message = format!(
+        "`{name}` ({}) must be at least one {} above `{other}` ({})",
+        a.version,
+        by.as_str(),
+        b.version
+    );
+    let suggestion = bump(&b.version, by);
+    if mine {
+        cx.report(
+            RuleId::VersionRelation,
+            &format!("refs/heads/{name}"),
+            &[tip],
+            message,
+            Some(format!(
+                "set `{name}` to {suggestion}.dev0 or above in `{}`",
+                a.path
+            )),
+        )
+    } else {
+        cx.report(
+            RuleId::VersionRelation,
+            &format!("refs/heads/{other}"),
+            &[other_tip],
+            message,
+            Some(format!(
+                "at a feature freeze, bump `{name}` to {suggestion}.dev0 first and push it, or push both together: `git push --atomic origin {name} {other}`"
+            )),
+        )
+    }
+}
+
+/// Whether `a` is above `b` by at least one step at `by`.
+pub fn is_above(a: &Version, b: &Version, by: Level) -> bool {
+    match by.depth() {
+        None => a > b,
+        Some(depth) => {
+            let part = |v: &Version| {
+                (
+                    v.epoch(),
+                    (0..depth)
+                        .map(|i| v.release().get(i).copied().unwrap_or(0))
+                        .collect::<Vec<_>>(),
+                )
+            };
+            part(a) > part(b)
+        }
+    }
+}
+
+fn bump(version: &Version, by: Level) -> Version {
+    let depth = by.depth().unwrap_or(3);
+    let mut release: Vec<u64> = (0..depth.max(2))
+        .map(|i| version.release().get(i).copied().unwrap_or(0))
+        .collect();
+    if let Some(last) = release.get_mut(depth - 1) {
+        *last += 1;
+    }
+    release.iter_mut().skip(depth).for_each(|r| *r = 0);
+    if release.len() < 3 {
+        release.resize(3, 0);
+    }
+    Version::new(release)
+}

@@ -1,0 +1,182 @@
+//! The questions the rules ask of a repository, and the commit being made that is not one yet.
+
+use std::fmt;
+
+/// A commit or object id (SHA-1).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Id(pub [u8; 20]);
+
+impl Id {
+    /// Stands for the commit being made in `pre-commit` or a pull request's merge, which has
+    /// parents and file contents but no object yet. No SHA-1 is all `ff`.
+    pub const PENDING: Id = Id([0xff; 20]);
+
+    /// Parses 40 hex digits; all zeros (git's "absent") gives `Ok(None)`.
+    pub fn parse_hex(hex: &str) -> Result<Option<Id>, String> {
+        let hex = hex.trim();
+        if hex.len() != 40 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(format!("`{hex}` is not a 40-digit object id"));
+        }
+        let mut bytes = [0u8; 20];
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|e| e.to_string())?;
+        }
+        Ok((bytes != [0; 20]).then_some(Id(bytes)))
+    }
+
+    pub fn short(&self) -> String {
+        if *self == Id::PENDING {
+            return "(new)".to_owned();
+        }
+        self.to_string()[..7].to_owned()
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for byte in self.0 {
+            write!(f, "{byte:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Id({})", self.short())
+    }
+}
+
+/// What a commit says of itself, for messages and the cherry-pick rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub message: String,
+    /// Committer time, seconds since the epoch.
+    pub time: i64,
+}
+
+impl CommitInfo {
+    pub fn subject(&self) -> &str {
+        self.message.lines().next().unwrap_or_default()
+    }
+}
+
+/// What a ref's object is once annotated tags are peeled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Peeled {
+    Commit(Id),
+    /// A tag of a tree or a blob: there is no commit to judge.
+    NotCommit(&'static str),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ViewError {
+    #[error("object {0} is not in the repository")]
+    Missing(Id),
+    #[error("cannot {what}")]
+    Git {
+        what: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+/// A read-only view of a repository. Every rule asks only these questions, so the rules run the
+/// same against `git2`, against the index of a commit being made, and against an in-memory graph.
+pub trait RepoView {
+    fn parents(&self, id: Id) -> Result<Vec<Id>, ViewError>;
+    /// Whether `ancestor` is reachable from `descendant` (a commit is its own ancestor).
+    fn is_ancestor(&self, ancestor: Id, descendant: Id) -> Result<bool, ViewError>;
+    /// The commits reachable from `tips` and not from `hide`, children before parents.
+    fn walk(&self, tips: &[Id], hide: &[Id]) -> Result<Vec<Id>, ViewError>;
+    fn commit(&self, id: Id) -> Result<CommitInfo, ViewError>;
+    /// A file's bytes at a commit; `None` when the path is not a file there.
+    fn read_file(&self, commit: Id, path: &str) -> Result<Option<Vec<u8>>, ViewError>;
+    /// Peels an object (an annotated tag, possibly of a tag) to what it finally names.
+    fn peel(&self, id: Id) -> Result<Peeled, ViewError>;
+}
+
+/// The commit being made: its parents, its message, and where its files come from.
+pub struct Pending<'a> {
+    pub parents: Vec<Id>,
+    pub message: String,
+    pub files: Box<dyn Fn(&str) -> Result<Option<Vec<u8>>, ViewError> + 'a>,
+}
+
+/// A view in which [`Id::PENDING`] is the commit being made, on top of any other view.
+pub struct WithPending<'a, V: ?Sized> {
+    pub inner: &'a V,
+    pub pending: Pending<'a>,
+}
+
+impl<V: RepoView + ?Sized> RepoView for WithPending<'_, V> {
+    fn parents(&self, id: Id) -> Result<Vec<Id>, ViewError> {
+        if id == Id::PENDING {
+            return Ok(self.pending.parents.clone());
+        }
+        self.inner.parents(id)
+    }
+
+    fn is_ancestor(&self, ancestor: Id, descendant: Id) -> Result<bool, ViewError> {
+        if ancestor == descendant {
+            return Ok(true);
+        }
+        if ancestor == Id::PENDING {
+            // Nothing existing descends from a commit not yet made.
+            return Ok(false);
+        }
+        if descendant == Id::PENDING {
+            for &parent in &self.pending.parents {
+                if self.inner.is_ancestor(ancestor, parent)? {
+                    return Ok(true);
+                }
+            }
+            return Ok(false);
+        }
+        self.inner.is_ancestor(ancestor, descendant)
+    }
+
+    fn walk(&self, tips: &[Id], hide: &[Id]) -> Result<Vec<Id>, ViewError> {
+        let expand = |ids: &[Id]| -> Vec<Id> {
+            ids.iter()
+                .flat_map(|&id| {
+                    if id == Id::PENDING {
+                        self.pending.parents.clone()
+                    } else {
+                        vec![id]
+                    }
+                })
+                .collect()
+        };
+        let mut commits = Vec::new();
+        if tips.contains(&Id::PENDING) && !hide.contains(&Id::PENDING) {
+            commits.push(Id::PENDING);
+        }
+        commits.extend(self.inner.walk(&expand(tips), &expand(hide))?);
+        Ok(commits)
+    }
+
+    fn commit(&self, id: Id) -> Result<CommitInfo, ViewError> {
+        if id == Id::PENDING {
+            return Ok(CommitInfo {
+                message: self.pending.message.clone(),
+                time: i64::MAX,
+            });
+        }
+        self.inner.commit(id)
+    }
+
+    fn read_file(&self, commit: Id, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
+        if commit == Id::PENDING {
+            return (self.pending.files)(path);
+        }
+        self.inner.read_file(commit, path)
+    }
+
+    fn peel(&self, id: Id) -> Result<Peeled, ViewError> {
+        if id == Id::PENDING {
+            return Ok(Peeled::Commit(id));
+        }
+        self.inner.peel(id)
+    }
+}
