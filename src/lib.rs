@@ -1,6 +1,11 @@
 //! git-policy: one TOML policy for a project's branches, versions and release tags, enforced
 //! with the same verdict by client hooks, server hooks and CI.
 
+pub mod cli;
+pub mod commands;
+pub mod hooks;
 pub mod policy;
+pub mod repo;
+pub mod report;
 pub mod rules;
 pub mod version;

@@ -1,3 +1,58 @@
-fn main() {
-    println!("Hello, world!");
+//! The `git-policy` binary: parse the command line, run the command, map the outcome to an
+//! exit code (0 ok, 1 policy violation, 2 usage or configuration error).
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anstyle::{AnsiColor, Style};
+use clap::Parser;
+use git_policy::cli::{Cli, Command};
+use git_policy::commands::{self, Outcome};
+
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const HINT: Style = AnsiColor::Cyan.on_default().bold();
+
+fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        // A panic is a bug; on a server it still rejects the push (the exit code is not 0).
+        let _ = writeln!(
+            anstream::stderr(),
+            "{ERROR}error{ERROR:#}: internal error in git-policy: {info}\n{HINT}hint{HINT:#}: this is a bug; the operation was refused"
+        );
+    }));
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Check(args) => commands::check::run(args),
+        Command::Hook(args) => commands::hook::run(args),
+        Command::Install(args) => commands::install::run_install(args),
+        Command::Uninstall(args) => commands::install::run_uninstall(args),
+    };
+    match result {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Violations) => ExitCode::from(1),
+        Err(err) => {
+            print_error(&err);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_error(err: &anyhow::Error) {
+    let mut out = anstream::stderr().lock();
+    let mut chain = err.chain();
+    if let Some(top) = chain.next() {
+        let _ = writeln!(out, "{ERROR}error{ERROR:#}: {top}");
+    }
+    let mut last = err.to_string();
+    for cause in chain {
+        let text = cause.to_string();
+        // Wrappers that repeat their source's message add nothing.
+        if text != last {
+            let _ = writeln!(out, "  caused by: {text}");
+        }
+        last = text;
+    }
+    if let Some(hint) = commands::hint_of(err) {
+        let _ = writeln!(out, "{HINT}hint{HINT:#}: {hint}");
+    }
 }

@@ -134,6 +134,17 @@ pub struct Violation {
     pub hint: Option<String>,
 }
 
+/// Sets each updated ref to its update's old value: what the other side has now, whatever a
+/// (possibly stale) tracking ref or an already-moved local ref says.
+pub fn pin_old_values(state: &mut RefState, updates: &[Update]) {
+    for update in updates {
+        match update.old {
+            Some(old) => state.insert(update.refname.clone(), old),
+            None => state.remove(&update.refname),
+        };
+    }
+}
+
 /// Judges a set of updates against the refs as they were before it.
 pub fn evaluate(
     policy: &Policy,

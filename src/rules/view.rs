@@ -73,6 +73,8 @@ pub enum Peeled {
 pub enum ViewError {
     #[error("object {0} is not in the repository")]
     Missing(Id),
+    #[error("`{path}` is {what}")]
+    NotAFile { path: String, what: &'static str },
     #[error("cannot {what}")]
     Git {
         what: String,

@@ -1,0 +1,105 @@
+//! The command line, as clap types only: what each subcommand accepts.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::report::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "git-policy",
+    bin_name = "git policy",
+    version,
+    about = "Enforce a project's branch and release policy in git",
+    long_about = "Enforce a project's branch and release policy in git.\n\n\
+        One TOML policy (`.git-policy.toml`, or the embedded pytokio model) says which branches \
+        exist, which way changes may flow between them, which versions each may carry and what a \
+        release tag must look like. Client hooks, server hooks and CI all judge with it.\n\n\
+        Exit codes: 0 ok, 1 policy violation, 2 usage or configuration error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Judge updates, a pull request, or the repository as it is
+    Check(CheckArgs),
+    /// Run as a git hook (called by the installed shims)
+    #[command(hide = true)]
+    Hook(HookArgs),
+    /// Install the client hooks, or the server hooks with `--server`
+    Install(InstallArgs),
+    /// Remove git-policy's hooks and restore the ones it moved aside
+    Uninstall(UninstallArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A ref to judge an update of (repeat with --old/--new for an update set)
+    #[arg(long = "ref", value_name = "REF", requires_all = ["old", "new"])]
+    pub refs: Vec<String>,
+    /// The ref's old value (`-` or 40 zeros: the ref is created)
+    #[arg(long, value_name = "OID")]
+    pub old: Vec<String>,
+    /// The ref's new value (`-` or 40 zeros: the ref is deleted)
+    #[arg(long, value_name = "OID")]
+    pub new: Vec<String>,
+    /// The branch a pull request merges into
+    #[arg(
+        long,
+        value_name = "BRANCH",
+        requires = "head",
+        conflicts_with = "refs"
+    )]
+    pub base: Option<String>,
+    /// The commit (or branch) a pull request merges
+    #[arg(long, value_name = "REV", requires = "base")]
+    pub head: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Use this policy file instead of the repository's
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    /// The hook git is running: pre-commit, pre-merge-commit, pre-push, update, pre-receive
+    pub name: String,
+    /// The arguments git passed to the hook
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// Install the server hooks into this bare repository instead of the client hooks here
+    #[arg(long, value_name = "BARE_REPO")]
+    pub server: Option<PathBuf>,
+    /// With --server: the policy to install as the administrator's file (default: the
+    /// current repository's `.git-policy.toml`, else the embedded default)
+    #[arg(long, value_name = "FILE", requires = "server")]
+    pub policy: Option<PathBuf>,
+    /// With --server: which server hook judges pushes
+    #[arg(long, value_enum, default_value = "pre-receive", requires = "server")]
+    pub hook: ServerHook,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ServerHook {
+    /// Judges the whole push as one set (an atomic feature freeze passes)
+    PreReceive,
+    /// Judges each ref alone, for servers whose pre-receive is taken (gitolite)
+    Update,
+}
+
+#[derive(Debug, Args)]
+pub struct UninstallArgs {
+    /// Remove the server hooks from this bare repository
+    #[arg(long, value_name = "BARE_REPO")]
+    pub server: Option<PathBuf>,
+}

@@ -1,0 +1,178 @@
+//! `git policy check`: judge an explicit update set, a pull request's merge, or every
+//! protected branch and release tag as they are now.
+
+use anyhow::Context;
+
+use super::{Outcome, UserError, load_policy, open_repo};
+use crate::cli::CheckArgs;
+use crate::policy::Policy;
+use crate::repo::{Git, merge_files};
+use crate::report::{self, Verdict};
+use crate::rules::{self, Id, Pending, RefState, RepoView, Update, WithPending};
+
+pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
+    let git = open_repo()?;
+    refuse_shallow(&git)?;
+    let policy = load_policy(&git, args.policy.as_deref())?;
+    let (violations, subject) = if !args.refs.is_empty() {
+        let updates = explicit_updates(args)?;
+        let mut before = git.local_state()?;
+        rules::pin_old_values(&mut before, &updates);
+        let violations = rules::evaluate(&policy, &git, &before, &updates)?;
+        (violations, plural(updates.len(), "update"))
+    } else if let (Some(base), Some(head)) = (&args.base, &args.head) {
+        judge_merge(&git, &policy, base, head)?
+    } else {
+        audit(&git, &policy)?
+    };
+    let verdict = Verdict {
+        violations: &violations,
+        policy: policy.origin.to_string(),
+        subject,
+        notes: Vec::new(),
+    };
+    report::write(args.format, &verdict, &mut anstream::stdout().lock())?;
+    Ok(if violations.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Violations
+    })
+}
+
+/// A shallow clone cuts ancestry short, so every flow verdict would be a guess.
+pub fn refuse_shallow(git: &Git) -> anyhow::Result<()> {
+    if git.is_shallow() {
+        return Err(UserError::new(
+            "this is a shallow clone: git-policy needs the full history to judge ancestry",
+            "fetch all history: `git fetch --unshallow` (GitHub Actions: `fetch-depth: 0` in `actions/checkout`; GitLab: `GIT_DEPTH: 0`)",
+        ));
+    }
+    Ok(())
+}
+
+fn explicit_updates(args: &CheckArgs) -> anyhow::Result<Vec<Update>> {
+    if args.refs.len() != args.old.len() || args.refs.len() != args.new.len() {
+        return Err(UserError::new(
+            "each `--ref` needs one `--old` and one `--new`",
+            "e.g. `git policy check --ref refs/heads/rc --old <oid> --new <oid>`",
+        ));
+    }
+    let parse = |text: &str| -> anyhow::Result<Option<Id>> {
+        if text == "-" {
+            return Ok(None);
+        }
+        Id::parse_hex(text)
+            .map_err(|msg| UserError::new(msg, "pass a full 40-digit object id, or `-` for none"))
+    };
+    let mut updates = Vec::new();
+    for ((refname, old), new) in args.refs.iter().zip(&args.old).zip(&args.new) {
+        let refname = if refname.starts_with("refs/") {
+            refname.clone()
+        } else {
+            format!("refs/heads/{refname}")
+        };
+        updates.push(Update {
+            refname,
+            old: parse(old)?,
+            new: parse(new)?,
+        });
+    }
+    Ok(updates)
+}
+
+/// Judges the merge a pull request would make: `base` updated to a merge of `head` into it.
+pub fn judge_merge(
+    git: &Git,
+    policy: &Policy,
+    base: &str,
+    head: &str,
+) -> anyhow::Result<(Vec<rules::Violation>, String)> {
+    let remote = git.upstream_remote();
+    let mut before = git.merged_state(remote.as_deref())?;
+    let branch = branch_name(base, remote.as_deref());
+    let refname = format!("refs/heads/{branch}");
+    let base_tip = match before.get(&refname) {
+        Some(&tip) => tip,
+        None => git.resolve(base)?,
+    };
+    before.insert(refname.clone(), base_tip);
+    let head_tip = git.resolve(head)?;
+    let view = WithPending {
+        inner: git,
+        pending: Pending {
+            parents: vec![base_tip, head_tip],
+            message: format!("Merge {head} into {branch}"),
+            files: Box::new(merge_files(git, base_tip, head_tip)),
+        },
+    };
+    let update = Update {
+        refname,
+        old: Some(base_tip),
+        new: Some(Id::PENDING),
+    };
+    let violations = rules::evaluate(policy, &view as &dyn RepoView, &before, &[update])
+        .with_context(|| format!("cannot judge merging `{head}` into `{branch}`"))?;
+    Ok((violations, format!("merging `{head}` into `{branch}`")))
+}
+
+/// `origin/rc` and `refs/heads/rc` both name the branch `rc`.
+fn branch_name(base: &str, remote: Option<&str>) -> String {
+    let base = base.strip_prefix("refs/heads/").unwrap_or(base);
+    let base = base.strip_prefix("refs/remotes/").unwrap_or(base);
+    match remote.and_then(|r| base.strip_prefix(&format!("{r}/"))) {
+        Some(short) => short.to_owned(),
+        None => base.to_owned(),
+    }
+}
+
+/// Every protected branch and release tag as it is, each judged as an update to itself.
+fn audit(git: &Git, policy: &Policy) -> anyhow::Result<(Vec<rules::Violation>, String)> {
+    let remote = git.upstream_remote();
+    let state = git.merged_state(remote.as_deref())?;
+    let updates = audit_updates(policy, &state);
+    let branches = updates
+        .iter()
+        .filter(|u| u.refname.starts_with("refs/heads/"))
+        .count();
+    let tags = updates.len() - branches;
+    let violations = rules::evaluate(policy, git, &state, &updates)?;
+    Ok((
+        violations,
+        format!(
+            "{} and {}",
+            plural(branches, "protected branch"),
+            plural(tags, "release tag")
+        ),
+    ))
+}
+
+pub fn audit_updates(policy: &Policy, state: &RefState) -> Vec<Update> {
+    state
+        .iter()
+        .filter(|(name, _)| {
+            if let Some(branch) = name.strip_prefix("refs/heads/") {
+                policy.branch_class(branch).is_some()
+            } else if let Some(tag) = name.strip_prefix("refs/tags/") {
+                policy
+                    .tags
+                    .iter()
+                    .any(|class| class.version_text(tag).is_some())
+            } else {
+                false
+            }
+        })
+        .map(|(name, &tip)| Update {
+            refname: name.clone(),
+            old: Some(tip),
+            new: Some(tip),
+        })
+        .collect()
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    match (n, word.ends_with('h')) {
+        (1, _) => format!("1 {word}"),
+        (_, true) => format!("{n} {word}es"),
+        _ => format!("{n} {word}s"),
+    }
+}

@@ -1,0 +1,93 @@
+//! `git-policy hook <name>`: what the shims run. Reports go to standard error, where git shows
+//! them (prefixed `remote:` when the hook runs on the server).
+
+use std::io::Read;
+
+use super::{Outcome, UserError, load_policy, open_repo};
+use crate::cli::HookArgs;
+use crate::hooks::{self, HookError, Judged};
+use crate::policy;
+use crate::repo::Git;
+use crate::report::{self, Verdict};
+
+pub fn run(args: &HookArgs) -> anyhow::Result<Outcome> {
+    let server = hooks::SERVER_HOOKS.contains(&args.name.as_str());
+    let result = judge(args, server);
+    match result {
+        Ok(None) => Ok(Outcome::Ok),
+        Ok(Some(judged)) => {
+            let verdict = Verdict {
+                violations: &judged.violations,
+                policy: judged.policy,
+                subject: judged.subject,
+                notes: judged.notes,
+            };
+            if !verdict.violations.is_empty() {
+                report::write_text(&verdict, &mut anstream::stderr().lock())?;
+            }
+            Ok(if verdict.violations.is_empty() { Outcome::Ok } else { Outcome::Violations })
+        }
+        // A server fails closed: whatever went wrong, the push is rejected and says why.
+        Err(err) if server => Err(err.context("git-policy rejects the push: the policy could not be applied")),
+        Err(err) => Err(err.context(UserError {
+            message: format!("git-policy's `{}` hook failed", args.name),
+            hint: Some("fix the cause above; in an emergency `--no-verify` skips client hooks (the server still judges the push)".into()),
+        })),
+    }
+}
+
+fn judge(args: &HookArgs, server: bool) -> anyhow::Result<Option<Judged>> {
+    let git = open_repo()?;
+    let policy = if server {
+        server_policy(&git)?
+    } else {
+        load_policy(&git, None)?
+    };
+    let judged = match args.name.as_str() {
+        "pre-commit" | "pre-merge-commit" => hooks::judge_commit(&git, &policy)?,
+        "pre-push" => Some(hooks::judge_push(
+            &git,
+            &policy,
+            &args.args,
+            &read_stdin()?,
+        )?),
+        "pre-receive" => Some(hooks::judge_pre_receive(&git, &policy, &read_stdin()?)?),
+        "update" => Some(hooks::judge_update(&git, &policy, &args.args)?),
+        other => {
+            return Err(UserError::new(
+                format!("`{other}` is not a hook git-policy handles"),
+                format!(
+                    "hooks: {}",
+                    hooks::CLIENT_HOOKS
+                        .iter()
+                        .chain(hooks::SERVER_HOOKS)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    };
+    Ok(judged)
+}
+
+/// The server reads only the administrator's file: a push must not change the rules that
+/// judge it, and a missing file is a broken installation, not a reason to use defaults.
+fn server_policy(git: &Git) -> anyhow::Result<policy::Policy> {
+    let path = git.common_dir().join(policy::ADMIN_FILE_NAME);
+    if !path.exists() {
+        return Err(UserError::new(
+            format!("the administrator's policy `{}` is missing", path.display()),
+            "install it: `git policy install --server <this repository> --policy <file>`",
+        ));
+    }
+    Ok(policy::load(&path)?)
+}
+
+fn read_stdin() -> Result<String, HookError> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(HookError::Read)?;
+    Ok(input)
+}

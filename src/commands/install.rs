@@ -1,0 +1,147 @@
+//! `git policy install` / `uninstall`: client shims here, or server shims and the
+//! administrator's policy in a central repository.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use super::{Outcome, UserError, open_repo};
+use crate::cli::{InstallArgs, ServerHook, UninstallArgs};
+use crate::hooks::install::{self, Action, InstallError};
+use crate::hooks::{CLIENT_HOOKS, SERVER_HOOKS};
+use crate::policy::{self, Origin};
+use crate::repo::Git;
+
+pub fn run_install(args: &InstallArgs) -> anyhow::Result<Outcome> {
+    let bin = std::env::current_exe()
+        .and_then(|p| p.canonicalize())
+        .context("cannot find the path of the running git-policy binary")?;
+    match &args.server {
+        Some(server) => install_server(server, args.policy.as_deref(), args.hook, &bin),
+        None => install_client(&bin),
+    }
+}
+
+fn install_client(bin: &Path) -> anyhow::Result<Outcome> {
+    let git = open_repo()?;
+    if git.is_bare() {
+        return Err(UserError::new(
+            "this is a bare repository, where client hooks never run",
+            "for a central repository: `git policy install --server <path>`",
+        ));
+    }
+    let dir = hooks_dir(&git)?;
+    let actions = install::install(&dir, CLIENT_HOOKS, bin).map_err(with_hint)?;
+    print_actions(&dir, &actions);
+    let has_policy = git
+        .workdir()
+        .is_some_and(|w| w.join(policy::FILE_NAME).exists());
+    if !has_policy {
+        println!(
+            "note: no `{}` here, so the embedded `{}` policy applies",
+            policy::FILE_NAME,
+            policy::presets::DEFAULT
+        );
+        println!(
+            "hint: describe your own process in `{}` at the repository root and commit it",
+            policy::FILE_NAME
+        );
+    }
+    Ok(Outcome::Ok)
+}
+
+fn install_server(
+    repo: &Path,
+    policy_file: Option<&Path>,
+    hook: ServerHook,
+    bin: &Path,
+) -> anyhow::Result<Outcome> {
+    let git =
+        Git::open(repo).with_context(|| format!("`{}` is not a git repository", repo.display()))?;
+    let text = server_policy_text(policy_file)?;
+    let admin = git.common_dir().join(policy::ADMIN_FILE_NAME);
+    let dir = hooks_dir(&git)?;
+    let (wanted, other) = match hook {
+        ServerHook::PreReceive => ("pre-receive", "update"),
+        ServerHook::Update => ("update", "pre-receive"),
+    };
+    install::write_atomically(&admin, &text).map_err(with_hint)?;
+    let mut actions = install::install(&dir, &[wanted], bin).map_err(with_hint)?;
+    // Only one of our server hooks judges pushes; switching removes the other.
+    actions.extend(
+        install::uninstall(&dir, &[other])
+            .map_err(with_hint)?
+            .into_iter()
+            .filter(|a| !matches!(a, Action::LeftForeign(_))),
+    );
+    print_actions(&dir, &actions);
+    println!("installed the administrator's policy `{}`", admin.display());
+    if hook == ServerHook::Update {
+        println!(
+            "note: the `update` hook judges each ref alone against the refs as they are, so a feature freeze must push master before rc"
+        );
+    }
+    Ok(Outcome::Ok)
+}
+
+/// The policy a server gets: `--policy`, else this clone's `.git-policy.toml`, else the
+/// embedded default; validated before anything is written.
+fn server_policy_text(policy_file: Option<&Path>) -> anyhow::Result<String> {
+    let local = || -> Option<PathBuf> {
+        let git = Git::open_from_env().ok()?;
+        let path = git.workdir()?.join(policy::FILE_NAME);
+        path.exists().then_some(path)
+    };
+    let (text, origin) = match policy_file.map(Path::to_path_buf).or_else(local) {
+        Some(path) => (
+            std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read policy `{}`", path.display()))?,
+            Origin::File(path),
+        ),
+        None => {
+            let name = policy::presets::DEFAULT;
+            (
+                policy::presets::text(name)
+                    .context("the embedded default policy is missing")?
+                    .to_owned(),
+                Origin::Preset(name),
+            )
+        }
+    };
+    policy::parse(&text, origin)?;
+    Ok(text)
+}
+
+pub fn run_uninstall(args: &UninstallArgs) -> anyhow::Result<Outcome> {
+    let (git, hooks) = match &args.server {
+        Some(repo) => (
+            Git::open(repo)
+                .with_context(|| format!("`{}` is not a git repository", repo.display()))?,
+            SERVER_HOOKS,
+        ),
+        None => (open_repo()?, CLIENT_HOOKS),
+    };
+    let dir = hooks_dir(&git)?;
+    let actions = install::uninstall(&dir, hooks).map_err(with_hint)?;
+    if actions.is_empty() {
+        println!("no git-policy hooks in `{}`", dir.display());
+    }
+    print_actions(&dir, &actions);
+    Ok(Outcome::Ok)
+}
+
+fn hooks_dir(git: &Git) -> anyhow::Result<PathBuf> {
+    install::hooks_dir(git).map_err(with_hint)
+}
+
+fn with_hint(err: InstallError) -> anyhow::Error {
+    let hint = err.hint();
+    let message = err.to_string();
+    anyhow::Error::new(err).context(UserError { message, hint })
+}
+
+fn print_actions(dir: &Path, actions: &[Action]) {
+    for action in actions {
+        println!("{action} in `{}`", dir.display());
+    }
+}

@@ -1,0 +1,89 @@
+//! One module per subcommand; each turns its input into an update set for the one evaluator.
+
+pub mod check;
+pub mod hook;
+pub mod install;
+
+use std::fmt;
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::policy::{self, Policy};
+use crate::repo::Git;
+
+/// How a command ended when it did not fail: the exit code is 0 or 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Violations,
+}
+
+/// An error a user can fix, with the fix on its own line.
+#[derive(Debug)]
+pub struct UserError {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl UserError {
+    pub fn new(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
+        anyhow::Error::new(UserError {
+            message: message.into(),
+            hint: Some(hint.into()),
+        })
+    }
+}
+
+impl fmt::Display for UserError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+/// The first hint anywhere in an error's chain.
+pub fn hint_of(err: &anyhow::Error) -> Option<String> {
+    err.chain().find_map(|cause| {
+        if let Some(user) = cause.downcast_ref::<UserError>() {
+            return user.hint.clone();
+        }
+        if let Some(policy) = cause.downcast_ref::<policy::PolicyError>() {
+            return policy.hint().map(str::to_owned);
+        }
+        None
+    })
+}
+
+pub fn open_repo() -> anyhow::Result<Git> {
+    Git::open_from_env().map_err(|err| {
+        anyhow::Error::new(err).context(UserError {
+            message: "git-policy works inside a git repository".into(),
+            hint: Some("run it from a clone, or set `GIT_DIR`".into()),
+        })
+    })
+}
+
+/// The policy that applies here: `--policy`, else the administrator's file in a bare (server)
+/// repository, else the committed `.git-policy.toml`, else the embedded default.
+pub fn load_policy(git: &Git, explicit: Option<&Path>) -> anyhow::Result<Policy> {
+    if let Some(path) = explicit {
+        return Ok(policy::load(path)?);
+    }
+    let file = if git.is_bare() {
+        Some(git.common_dir().join(policy::ADMIN_FILE_NAME))
+    } else {
+        git.workdir().map(|dir| dir.join(policy::FILE_NAME))
+    };
+    match file {
+        Some(file) if file.exists() => Ok(policy::load(&file)?),
+        _ => default_policy(),
+    }
+}
+
+pub fn default_policy() -> anyhow::Result<Policy> {
+    policy::presets::load(policy::presets::DEFAULT)
+        .context("the embedded default policy is missing")?
+        .context("the embedded default policy is invalid")
+}

@@ -1,0 +1,61 @@
+//! `pre-commit` and `pre-merge-commit`: the commit being made, judged before it exists.
+
+use super::{HookError, Judged};
+use crate::policy::Policy;
+use crate::repo::{Git, index_files};
+use crate::rules::{self, Id, Pending, RepoView, Update, WithPending};
+
+/// Judges the pending commit on the current branch: parents `HEAD` (and `MERGE_HEAD` during a
+/// merge), files from the index git is committing. `None` when there is nothing to judge
+/// (detached `HEAD`, an unprotected branch).
+pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookError> {
+    let Some(branch) = git.head_branch() else {
+        return Ok(None);
+    };
+    // The common case, a commit on a topic branch, costs one policy lookup and nothing else.
+    if policy.branch_class(&branch).is_none() {
+        return Ok(None);
+    }
+    let remote = git.upstream_remote();
+    let mut before = git.merged_state(remote.as_deref())?;
+    let refname = format!("refs/heads/{branch}");
+    let head = git.head_commit();
+    match head {
+        Some(head) => before.insert(refname.clone(), head),
+        None => before.remove(&refname),
+    };
+    let merging = git.merge_heads();
+    let parents: Vec<Id> = head.into_iter().chain(merging.iter().copied()).collect();
+    let view = WithPending {
+        inner: git,
+        pending: Pending {
+            parents,
+            message: if merging.is_empty() {
+                "(the commit being made)".into()
+            } else {
+                "(the merge being made)".into()
+            },
+            files: Box::new(index_files(git)?),
+        },
+    };
+    let update = Update {
+        refname,
+        old: head,
+        new: Some(Id::PENDING),
+    };
+    let violations = rules::evaluate(policy, &view as &dyn RepoView, &before, &[update])?;
+    let mut notes = Vec::new();
+    if !merging.is_empty() {
+        notes.push("to abandon the merge: `git merge --abort`".to_owned());
+    }
+    notes.push(
+        "`git commit --no-verify` skips this check, but the server judges the push the same way"
+            .to_owned(),
+    );
+    Ok(Some(Judged {
+        violations,
+        policy: policy.origin.to_string(),
+        subject: format!("the commit on `{branch}`"),
+        notes,
+    }))
+}

@@ -1,0 +1,49 @@
+//! Git hooks: the shims git runs, installing them, and one adapter per hook that turns git's
+//! input into an update set for the evaluator.
+
+mod commit;
+pub mod install;
+mod push;
+mod receive;
+pub mod shim;
+pub mod stdin;
+
+pub use commit::judge_commit;
+pub use push::judge_push;
+pub use receive::{judge_pre_receive, judge_update};
+
+use crate::rules::Violation;
+
+/// The hooks installed in a developer's clone.
+pub const CLIENT_HOOKS: &[&str] = &["pre-commit", "pre-merge-commit", "pre-push"];
+
+/// The hooks a central repository may judge pushes with.
+pub const SERVER_HOOKS: &[&str] = &["pre-receive", "update"];
+
+/// A hook's verdict with what the report needs to say about it.
+pub struct Judged {
+    pub violations: Vec<Violation>,
+    pub policy: String,
+    pub subject: String,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HookError {
+    #[error(transparent)]
+    Repo(#[from] crate::repo::RepoError),
+    #[error(transparent)]
+    Eval(#[from] crate::rules::EvalError),
+    #[error(transparent)]
+    View(#[from] crate::rules::ViewError),
+    #[error(transparent)]
+    Stdin(#[from] stdin::StdinError),
+    #[error("cannot read the hook's standard input")]
+    Read(#[source] std::io::Error),
+    #[error("`{hook}` takes {expected}, got {got} arguments")]
+    Args {
+        hook: &'static str,
+        expected: &'static str,
+        got: usize,
+    },
+}

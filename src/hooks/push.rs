@@ -1,0 +1,33 @@
+//! `pre-push`: every ref of the push judged as one set against the remote's tracking refs.
+
+use super::stdin::parse_pre_push;
+use super::{HookError, Judged};
+use crate::policy::Policy;
+use crate::repo::Git;
+use crate::rules;
+
+/// `args` are git's: the remote's name (or URL) and its URL.
+pub fn judge_push(
+    git: &Git,
+    policy: &Policy,
+    args: &[String],
+    input: &str,
+) -> Result<Judged, HookError> {
+    let remote = args.first().ok_or(HookError::Args {
+        hook: "pre-push",
+        expected: "<remote> <url>",
+        got: 0,
+    })?;
+    let updates = parse_pre_push(input)?;
+    let mut before = git.remote_state(remote)?;
+    rules::pin_old_values(&mut before, &updates);
+    let violations = rules::evaluate(policy, git, &before, &updates)?;
+    Ok(Judged {
+        violations,
+        policy: policy.origin.to_string(),
+        subject: format!("the push to `{remote}`"),
+        notes: vec![format!(
+            "other branches were judged as `{remote}` had them at your last fetch; if that is stale, `git fetch {remote}` and push again"
+        )],
+    })
+}

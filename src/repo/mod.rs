@@ -1,0 +1,372 @@
+//! The only module that touches git: a `git2` repository opened from the environment.
+//!
+//! Opening from the environment matters twice: hooks run with `GIT_DIR`/`GIT_INDEX_FILE` set,
+//! and pre-receive runs with pushed objects in a quarantine directory that only
+//! `GIT_OBJECT_DIRECTORY`/`GIT_ALTERNATE_OBJECT_DIRECTORIES` reveal.
+
+mod pending;
+
+use std::path::{Path, PathBuf};
+
+use git2::{ObjectType, Oid, Repository};
+
+use crate::rules::{CommitInfo, Id, Peeled, RefState, RepoView, ViewError};
+pub use pending::{index_files, merge_files};
+
+/// Files larger than this are not read through the view: no version file or changelog is.
+const MAX_FILE: usize = 16 << 20;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    #[error("not in a git repository")]
+    NotARepository(#[source] git2::Error),
+    #[error("cannot resolve `{rev}` to a commit")]
+    Resolve {
+        rev: String,
+        #[source]
+        source: git2::Error,
+    },
+    #[error("cannot {what}")]
+    Git {
+        what: String,
+        #[source]
+        source: git2::Error,
+    },
+}
+
+fn git_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> RepoError {
+    let what = what.into();
+    move |source| RepoError::Git { what, source }
+}
+
+fn view_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> ViewError {
+    let what = what.into();
+    move |source| ViewError::Git {
+        what,
+        source: Box::new(source),
+    }
+}
+
+pub fn to_oid(id: Id) -> Oid {
+    Oid::from_bytes(&id.0).unwrap_or(Oid::ZERO_SHA1)
+}
+
+pub fn to_id(oid: Oid) -> Id {
+    let mut bytes = [0u8; 20];
+    let raw = oid.as_bytes();
+    let n = raw.len().min(20);
+    bytes[..n].copy_from_slice(&raw[..n]);
+    Id(bytes)
+}
+
+pub struct Git {
+    repo: Repository,
+}
+
+impl Git {
+    /// Opens the repository git would use here: `GIT_DIR` and friends first, then discovery.
+    pub fn open_from_env() -> Result<Git, RepoError> {
+        Repository::open_from_env()
+            .map(|repo| Git { repo })
+            .map_err(RepoError::NotARepository)
+    }
+
+    pub fn open(path: &Path) -> Result<Git, RepoError> {
+        Repository::open(path)
+            .map(|repo| Git { repo })
+            .map_err(RepoError::NotARepository)
+    }
+
+    pub fn is_bare(&self) -> bool {
+        self.repo.is_bare()
+    }
+
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow()
+    }
+
+    pub fn workdir(&self) -> Option<&Path> {
+        self.repo.workdir()
+    }
+
+    /// The repository's own git directory (a linked worktree's private one).
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
+    /// The git directory shared by all worktrees: where hooks and server files live.
+    pub fn common_dir(&self) -> PathBuf {
+        self.repo.commondir().to_path_buf()
+    }
+
+    pub fn config_string(&self, key: &str) -> Option<String> {
+        self.repo.config().ok()?.get_string(key).ok()
+    }
+
+    /// `core.hooksPath` as set in the repository's own config file (not global or system).
+    pub fn local_hooks_path(&self) -> Option<String> {
+        let config = self.repo.config().ok()?;
+        let local = config.open_level(git2::ConfigLevel::Local).ok()?;
+        local.get_string("core.hooksPath").ok()
+    }
+
+    /// `core.hooksPath` from any level, with the level it came from.
+    pub fn hooks_path_level(&self) -> Option<(String, git2::ConfigLevel)> {
+        let config = self.repo.config().ok()?;
+        let entry = config.get_entry("core.hooksPath").ok()?;
+        Some((entry.value().ok()?.to_owned(), entry.level()))
+    }
+
+    /// Resolves a revision (`master`, `origin/rc`, `HEAD~2`, an id) to a commit.
+    pub fn resolve(&self, rev: &str) -> Result<Id, RepoError> {
+        let object = self
+            .repo
+            .revparse_single(rev)
+            .map_err(|source| RepoError::Resolve {
+                rev: rev.to_owned(),
+                source,
+            })?;
+        let commit = object
+            .peel_to_commit()
+            .map_err(|source| RepoError::Resolve {
+                rev: rev.to_owned(),
+                source,
+            })?;
+        Ok(to_id(commit.id()))
+    }
+
+    /// The short name of the branch `HEAD` is on, also when it is unborn.
+    pub fn head_branch(&self) -> Option<String> {
+        let head = self.repo.find_reference("HEAD").ok()?;
+        let target = head.symbolic_target().ok()??;
+        target.strip_prefix("refs/heads/").map(str::to_owned)
+    }
+
+    /// The commit `HEAD` points at, if any.
+    pub fn head_commit(&self) -> Option<Id> {
+        self.repo
+            .head()
+            .ok()?
+            .peel_to_commit()
+            .ok()
+            .map(|c| to_id(c.id()))
+    }
+
+    /// The commits in `MERGE_HEAD`, when a merge is in progress.
+    pub fn merge_heads(&self) -> Vec<Id> {
+        let path = self.git_dir().join("MERGE_HEAD");
+        std::fs::read_to_string(path)
+            .map(|text| {
+                text.lines()
+                    .filter_map(|l| Id::parse_hex(l).ok().flatten())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Every ref under `prefix`, with its full name and (unpeeled) target.
+    fn refs_under(&self, prefix: &str) -> Result<Vec<(String, Id)>, RepoError> {
+        let mut refs = Vec::new();
+        let glob = format!("{prefix}*");
+        for reference in self
+            .repo
+            .references_glob(&glob)
+            .map_err(git_err("list refs"))?
+        {
+            let reference = reference.map_err(git_err("read a ref"))?;
+            let (Ok(name), Some(target)) = (
+                reference.name(),
+                reference.resolve().ok().and_then(|r| r.target()),
+            ) else {
+                continue;
+            };
+            refs.push((name.to_owned(), to_id(target)));
+        }
+        Ok(refs)
+    }
+
+    /// Local branches and tags, as a server (or an audit) sees them.
+    pub fn local_state(&self) -> Result<RefState, RepoError> {
+        let mut state = RefState::new();
+        state.extend(self.refs_under("refs/heads/")?);
+        state.extend(self.refs_under("refs/tags/")?);
+        Ok(state)
+    }
+
+    /// A remote's branches (from its tracking refs) with local tags: what a push is judged on.
+    pub fn remote_state(&self, remote: &str) -> Result<RefState, RepoError> {
+        let prefix = format!("refs/remotes/{remote}/");
+        let mut state = RefState::new();
+        for (name, id) in self.refs_under(&prefix)? {
+            let branch = &name[prefix.len()..];
+            if branch != "HEAD" {
+                state.insert(format!("refs/heads/{branch}"), id);
+            }
+        }
+        state.extend(self.refs_under("refs/tags/")?);
+        Ok(state)
+    }
+
+    /// Local branches, with a remote's tracking refs standing in for branches not present
+    /// locally (a CI checkout has only `origin/*`).
+    pub fn merged_state(&self, remote: Option<&str>) -> Result<RefState, RepoError> {
+        let mut state = match remote {
+            Some(remote) => self.remote_state(remote)?,
+            None => RefState::new(),
+        };
+        state.extend(self.local_state()?);
+        Ok(state)
+    }
+
+    /// The remote of the current branch's upstream, else `origin` when it exists.
+    pub fn upstream_remote(&self) -> Option<String> {
+        let from_branch = self
+            .head_branch()
+            .and_then(|b| self.config_string(&format!("branch.{b}.remote")))
+            .filter(|r| r != ".");
+        from_branch.or_else(|| {
+            self.repo
+                .find_remote("origin")
+                .ok()
+                .map(|_| "origin".to_owned())
+        })
+    }
+
+    pub fn merge_base(&self, a: Id, b: Id) -> Option<Id> {
+        self.repo.merge_base(to_oid(a), to_oid(b)).ok().map(to_id)
+    }
+
+    fn blob_at(&self, commit: Id, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
+        let commit = self
+            .repo
+            .find_commit(to_oid(commit))
+            .map_err(|_| ViewError::Missing(commit))?;
+        let tree = commit.tree().map_err(view_err("read a commit's tree"))?;
+        let entry = match tree.get_path(Path::new(path)) {
+            Ok(entry) => entry,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(view_err(format!("look up `{path}`"))(e)),
+        };
+        self.read_entry(entry.id(), entry.filemode(), path)
+    }
+
+    /// Reads a blob named by a tree or index entry, refusing what is not a regular file.
+    fn read_entry(&self, oid: Oid, mode: i32, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
+        match mode {
+            0o100644 | 0o100755 => {}
+            0o040000 => return Ok(None),
+            0o120000 => {
+                return Err(ViewError::NotAFile {
+                    path: path.to_owned(),
+                    what: "a symbolic link",
+                });
+            }
+            _ => {
+                return Err(ViewError::NotAFile {
+                    path: path.to_owned(),
+                    what: "not a regular file",
+                });
+            }
+        }
+        let odb = self
+            .repo
+            .odb()
+            .map_err(view_err("open the object database"))?;
+        let (size, _) = odb
+            .read_header(oid)
+            .map_err(view_err(format!("read `{path}`")))?;
+        if size > MAX_FILE {
+            return Err(ViewError::NotAFile {
+                path: path.to_owned(),
+                what: "larger than 16 MiB",
+            });
+        }
+        let blob = self
+            .repo
+            .find_blob(oid)
+            .map_err(view_err(format!("read `{path}`")))?;
+        Ok(Some(blob.content().to_vec()))
+    }
+
+    pub(crate) fn repository(&self) -> &Repository {
+        &self.repo
+    }
+}
+
+impl RepoView for Git {
+    fn parents(&self, id: Id) -> Result<Vec<Id>, ViewError> {
+        let commit = self
+            .repo
+            .find_commit(to_oid(id))
+            .map_err(|_| ViewError::Missing(id))?;
+        Ok(commit.parent_ids().map(to_id).collect())
+    }
+
+    fn is_ancestor(&self, ancestor: Id, descendant: Id) -> Result<bool, ViewError> {
+        if ancestor == descendant {
+            return Ok(true);
+        }
+        self.repo
+            .graph_descendant_of(to_oid(descendant), to_oid(ancestor))
+            .map_err(view_err("compute ancestry"))
+    }
+
+    fn walk(&self, tips: &[Id], hide: &[Id]) -> Result<Vec<Id>, ViewError> {
+        let mut walk = self
+            .repo
+            .revwalk()
+            .map_err(view_err("start a history walk"))?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL)
+            .map_err(view_err("sort a history walk"))?;
+        for &tip in tips {
+            walk.push(to_oid(tip))
+                .map_err(|_| ViewError::Missing(tip))?;
+        }
+        for &h in hide {
+            walk.hide(to_oid(h)).map_err(|_| ViewError::Missing(h))?;
+        }
+        walk.map(|oid| oid.map(to_id).map_err(view_err("walk history")))
+            .collect()
+    }
+
+    fn commit(&self, id: Id) -> Result<CommitInfo, ViewError> {
+        let commit = self
+            .repo
+            .find_commit(to_oid(id))
+            .map_err(|_| ViewError::Missing(id))?;
+        Ok(CommitInfo {
+            message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+            time: commit.time().seconds(),
+        })
+    }
+
+    fn read_file(&self, commit: Id, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
+        self.blob_at(commit, path)
+    }
+
+    fn peel(&self, id: Id) -> Result<Peeled, ViewError> {
+        let mut object = self
+            .repo
+            .find_object(to_oid(id), None)
+            .map_err(|_| ViewError::Missing(id))?;
+        // Tags of tags are legal; a cycle is not possible in a content-addressed store, but a
+        // bound keeps a corrupt one from hanging a server.
+        for _ in 0..64 {
+            match object.kind() {
+                Some(ObjectType::Commit) => return Ok(Peeled::Commit(to_id(object.id()))),
+                Some(ObjectType::Tag) => {
+                    let tag = object.as_tag().ok_or(ViewError::Missing(id))?;
+                    let target = tag.target_id();
+                    object = self
+                        .repo
+                        .find_object(target, None)
+                        .map_err(|_| ViewError::Missing(to_id(target)))?;
+                }
+                Some(ObjectType::Tree) => return Ok(Peeled::NotCommit("tree")),
+                Some(ObjectType::Blob) => return Ok(Peeled::NotCommit("blob")),
+                _ => return Ok(Peeled::NotCommit("object of unknown kind")),
+            }
+        }
+        Ok(Peeled::NotCommit("chain of more than 64 tags"))
+    }
+}

@@ -1,0 +1,178 @@
+//! Writing a verdict for people (text, coloured on terminals), for tools (JSON), and for GitHub.
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+
+use crate::rules::Violation;
+
+/// At most this many commits are listed under one violation.
+const MAX_COMMITS: usize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Github,
+}
+
+/// What was judged, for the closing line and the JSON document.
+pub struct Verdict<'a> {
+    pub violations: &'a [Violation],
+    /// Where the policy came from, e.g. "`.git-policy.toml`".
+    pub policy: String,
+    /// What was judged, e.g. "3 updates" or "2 branches and 4 tags".
+    pub subject: String,
+    /// Notes about the entry point that apply to any violation (stale tracking refs, ...).
+    pub notes: Vec<String>,
+}
+
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const RULE: Style = AnsiColor::Red.on_default();
+const DIM: Style = AnsiColor::BrightBlack.on_default();
+const HINT: Style = AnsiColor::Cyan.on_default().bold();
+const OK: Style = AnsiColor::Green.on_default().bold();
+
+pub fn write(format: Format, verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Text => write_text(verdict, out),
+        Format::Json => write_json(verdict, out),
+        Format::Github => write_github(verdict, out),
+    }
+}
+
+pub fn write_text(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
+    for v in verdict.violations {
+        writeln!(
+            out,
+            "{ERROR}error{ERROR:#}{RULE}[{}]{RULE:#}: {}",
+            v.rule, v.message
+        )?;
+        writeln!(out, "  {DIM}-->{DIM:#} {}", v.refname)?;
+        for commit in v.commits.iter().take(MAX_COMMITS) {
+            let short = short_id(&commit.id);
+            writeln!(out, "   {DIM}{short}{DIM:#} {}", commit.subject)?;
+        }
+        if v.commits.len() > MAX_COMMITS {
+            writeln!(out, "   ... and {} more", v.commits.len() - MAX_COMMITS)?;
+        }
+        if let Some(hint) = &v.hint {
+            writeln!(out, "  {HINT}hint{HINT:#}: {hint}")?;
+        }
+        writeln!(out)?;
+    }
+    if verdict.violations.is_empty() {
+        writeln!(
+            out,
+            "{OK}ok{OK:#}: {} satisfy {}",
+            verdict.subject, verdict.policy
+        )?;
+    } else {
+        let n = verdict.violations.len();
+        let noun = if n == 1 { "violation" } else { "violations" };
+        writeln!(
+            out,
+            "{ERROR}rejected{ERROR:#}: {n} policy {noun} in {} ({})",
+            verdict.subject, verdict.policy
+        )?;
+        for note in &verdict.notes {
+            writeln!(out, "{HINT}note{HINT:#}: {note}")?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonVerdict<'a> {
+    ok: bool,
+    policy: &'a str,
+    violations: &'a [Violation],
+}
+
+pub fn write_json(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let doc = JsonVerdict {
+        ok: verdict.violations.is_empty(),
+        policy: &verdict.policy,
+        violations: verdict.violations,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+/// Workflow commands (`::error ...::`) that GitHub shows as annotations on the run and the PR,
+/// and a Markdown summary in `$GITHUB_STEP_SUMMARY` when it is set.
+pub fn write_github(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
+    for v in verdict.violations {
+        let mut body = v.message.clone();
+        for commit in v.commits.iter().take(MAX_COMMITS) {
+            body.push_str(&format!("\n{} {}", short_id(&commit.id), commit.subject));
+        }
+        if let Some(hint) = &v.hint {
+            body.push_str(&format!("\nhint: {hint}"));
+        }
+        let title = format!("{} on {}", v.rule, v.refname);
+        writeln!(
+            out,
+            "::error title={}::{}",
+            escape_property(&title),
+            escape_data(&body)
+        )?;
+    }
+    write_text(verdict, out)?;
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)?;
+        file.write_all(markdown_summary(verdict).as_bytes())?;
+    }
+    Ok(())
+}
+
+fn markdown_summary(verdict: &Verdict<'_>) -> String {
+    let mut md = String::from("## git-policy\n\n");
+    if verdict.violations.is_empty() {
+        md.push_str(&format!(
+            "✅ {} satisfy {}\n",
+            verdict.subject, verdict.policy
+        ));
+        return md;
+    }
+    md.push_str(&format!(
+        "❌ {} policy violation(s) in {} ({})\n\n| rule | ref | why | fix |\n| --- | --- | --- | --- |\n",
+        verdict.violations.len(),
+        verdict.subject,
+        verdict.policy
+    ));
+    for v in verdict.violations {
+        let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+        md.push_str(&format!(
+            "| `{}` | `{}` | {} | {} |\n",
+            v.rule,
+            v.refname,
+            cell(&v.message),
+            cell(v.hint.as_deref().unwrap_or(""))
+        ));
+    }
+    md
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// A commit id shortened as git does; a placeholder such as `(new commit)` stays whole.
+fn short_id(id: &str) -> &str {
+    if id.len() == 40 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        &id[..7]
+    } else {
+        id
+    }
+}
