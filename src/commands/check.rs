@@ -42,7 +42,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
 /// A shallow clone cuts ancestry short, so every flow verdict would be a guess.
 pub fn refuse_shallow(git: &Git) -> anyhow::Result<()> {
     if git.is_shallow() {
-        return Err(UserError::new(
+        return Err(UserError::hinted(
             "this is a shallow clone: git-policy needs the full history to judge ancestry",
             "fetch all history: `git fetch --unshallow` (GitHub Actions: `fetch-depth: 0` in `actions/checkout`; GitLab: `GIT_DEPTH: 0`)",
         ));
@@ -52,7 +52,7 @@ pub fn refuse_shallow(git: &Git) -> anyhow::Result<()> {
 
 fn explicit_updates(args: &CheckArgs) -> anyhow::Result<Vec<Update>> {
     if args.refs.len() != args.old.len() || args.refs.len() != args.new.len() {
-        return Err(UserError::new(
+        return Err(UserError::hinted(
             "each `--ref` needs one `--old` and one `--new`",
             "e.g. `git policy check --ref refs/heads/rc --old <oid> --new <oid>`",
         ));
@@ -61,8 +61,9 @@ fn explicit_updates(args: &CheckArgs) -> anyhow::Result<Vec<Update>> {
         if text == "-" {
             return Ok(None);
         }
-        Id::parse_hex(text)
-            .map_err(|msg| UserError::new(msg, "pass a full 40-digit object id, or `-` for none"))
+        Id::parse_hex(text).map_err(|msg| {
+            UserError::hinted(msg, "pass a full 40-digit object id, or `-` for none")
+        })
     };
     let mut updates = Vec::new();
     for ((refname, old), new) in args.refs.iter().zip(&args.old).zip(&args.new) {
@@ -102,7 +103,7 @@ pub fn judge_merge(
         pending: Pending {
             parents: vec![base_tip, head_tip],
             message: format!("Merge {head} into {branch}"),
-            files: Box::new(merge_files(git, base_tip, head_tip)),
+            files: merge_files(git, base_tip, head_tip),
         },
     };
     let update = Update {

@@ -54,7 +54,7 @@ fn judge(args: &HookArgs, server: bool) -> anyhow::Result<Option<Judged>> {
         "pre-receive" => Some(hooks::judge_pre_receive(&git, &policy, &read_stdin()?)?),
         "update" => Some(hooks::judge_update(&git, &policy, &args.args)?),
         other => {
-            return Err(UserError::new(
+            return Err(UserError::hinted(
                 format!("`{other}` is not a hook git-policy handles"),
                 format!(
                     "hooks: {}",
@@ -76,12 +76,12 @@ fn judge(args: &HookArgs, server: bool) -> anyhow::Result<Option<Judged>> {
 fn server_policy(git: &Git) -> anyhow::Result<policy::Policy> {
     let path = git.common_dir().join(policy::ADMIN_FILE_NAME);
     if !path.exists() {
-        return Err(UserError::new(
+        return Err(UserError::hinted(
             format!("the administrator's policy `{}` is missing", path.display()),
             "install it: `git policy install --server <this repository> --policy <file>`",
         ));
     }
-    Ok(policy::load(&path)?)
+    Ok(policy::load(&path, &path)?)
 }
 
 fn read_stdin() -> Result<String, HookError> {

@@ -25,7 +25,7 @@ pub fn run_install(args: &InstallArgs) -> anyhow::Result<Outcome> {
 fn install_client(bin: &Path) -> anyhow::Result<Outcome> {
     let git = open_repo()?;
     if git.is_bare() {
-        return Err(UserError::new(
+        return Err(UserError::hinted(
             "this is a bare repository, where client hooks never run",
             "for a central repository: `git policy install --server <path>`",
         ));

@@ -27,7 +27,7 @@ pub struct UserError {
 }
 
 impl UserError {
-    pub fn new(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
+    pub fn hinted(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
         anyhow::Error::new(UserError {
             message: message.into(),
             hint: Some(hint.into()),
@@ -45,6 +45,12 @@ impl std::error::Error for UserError {}
 
 /// The first hint anywhere in an error's chain.
 pub fn hint_of(err: &anyhow::Error) -> Option<String> {
+    // Context values are only reachable through anyhow's own downcast, not through `chain()`.
+    if let Some(user) = err.downcast_ref::<UserError>()
+        && user.hint.is_some()
+    {
+        return user.hint.clone();
+    }
     err.chain().find_map(|cause| {
         if let Some(user) = cause.downcast_ref::<UserError>() {
             return user.hint.clone();
@@ -69,15 +75,18 @@ pub fn open_repo() -> anyhow::Result<Git> {
 /// repository, else the committed `.git-policy.toml`, else the embedded default.
 pub fn load_policy(git: &Git, explicit: Option<&Path>) -> anyhow::Result<Policy> {
     if let Some(path) = explicit {
-        return Ok(policy::load(path)?);
+        return Ok(policy::load(path, path)?);
     }
+    // Messages name the committed file as the repository knows it, not by a temporary path.
     let file = if git.is_bare() {
-        Some(git.common_dir().join(policy::ADMIN_FILE_NAME))
+        let path = git.common_dir().join(policy::ADMIN_FILE_NAME);
+        Some((path.clone(), path))
     } else {
-        git.workdir().map(|dir| dir.join(policy::FILE_NAME))
+        git.workdir()
+            .map(|dir| (dir.join(policy::FILE_NAME), policy::FILE_NAME.into()))
     };
     match file {
-        Some(file) if file.exists() => Ok(policy::load(&file)?),
+        Some((file, shown)) if file.exists() => Ok(policy::load(&file, &shown)?),
         _ => default_policy(),
     }
 }

@@ -24,7 +24,7 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
         Some(head) => before.insert(refname.clone(), head),
         None => before.remove(&refname),
     };
-    let merging = git.merge_heads();
+    let merging = git.merge_heads(std::env::var("GIT_REFLOG_ACTION").ok().as_deref());
     let parents: Vec<Id> = head.into_iter().chain(merging.iter().copied()).collect();
     let view = WithPending {
         inner: git,
@@ -35,7 +35,7 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
             } else {
                 "(the merge being made)".into()
             },
-            files: Box::new(index_files(git)?),
+            files: index_files(git)?,
         },
     };
     let update = Update {

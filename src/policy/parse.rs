@@ -142,13 +142,13 @@ fn minor() -> Level {
     Level::Minor
 }
 
-/// Reads and validates a policy file.
-pub fn load(path: &Path) -> Result<Policy, PolicyError> {
+/// Reads and validates a policy file; messages call it `shown`.
+pub fn load(path: &Path, shown: &Path) -> Result<Policy, PolicyError> {
     let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Io {
-        path: path.to_owned(),
+        path: shown.to_owned(),
         source,
     })?;
-    parse(&text, Origin::File(path.to_owned()))
+    parse(&text, Origin::File(shown.to_owned()))
 }
 
 /// Parses and validates policy text.
@@ -168,8 +168,14 @@ fn syntax_error(text: &str, origin: &Origin, err: &toml::de::Error) -> PolicyErr
         .to_string()
         .lines()
         .find_map(|l| l.strip_prefix("in `")?.strip_suffix('`').map(str::to_owned));
-    let message = err.message().trim().to_owned();
-    let hint = unknown_field_hint(&message);
+    let raw = err.message().trim();
+    let (message, key, hint) = match unknown_key(raw) {
+        Some((got, hint)) => {
+            let full = key.map_or_else(|| got.clone(), |table| format!("{table}.{got}"));
+            (format!("unknown key `{full}`"), None, hint)
+        }
+        None => (raw.to_owned(), key, None),
+    };
     PolicyError::Invalid {
         origin: origin.clone(),
         line,
@@ -179,24 +185,31 @@ fn syntax_error(text: &str, origin: &Origin, err: &toml::de::Error) -> PolicyErr
     }
 }
 
-/// serde words an unknown key as "unknown field `x`, expected one of `a`, `b`".
-fn unknown_field_hint(message: &str) -> Option<String> {
-    let rest = message
-        .strip_prefix("unknown field `")
-        .or_else(|| message.strip_prefix("unknown variant `"))?;
+/// serde words an unknown key as "unknown field `x`, expected one of `a`, `b`": returns the
+/// key and a hint naming the closest expected one, or listing them all.
+fn unknown_key(message: &str) -> Option<(String, Option<String>)> {
+    let rest = message.strip_prefix("unknown field `")?;
     let (got, expected) = rest.split_once('`')?;
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     let best = candidates
         .iter()
         .map(|c| (strsim::jaro_winkler(got, c), *c))
         .filter(|(score, _)| *score > 0.7)
-        .max_by(|a, b| a.0.total_cmp(&b.0))?;
-    Some(format!("did you mean `{}`?", best.1))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let hint = match best {
+        Some((_, name)) => format!("did you mean `{name}`?"),
+        None if candidates.is_empty() => return Some((got.to_owned(), None)),
+        None => format!("keys here: {}", quoted(&candidates)),
+    };
+    Some((got.to_owned(), Some(hint)))
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
+
+/// Resolves a branch name used in the policy to its class index.
+type ClassIndex<'a> = dyn Fn(&Spanned<String>, String) -> Result<usize, PolicyError> + 'a;
 
 struct Cx<'a> {
     text: &'a str,
@@ -408,7 +421,7 @@ impl Cx<'_> {
         &self,
         value: &Spanned<toml::Value>,
         key: &str,
-        class_index: &dyn Fn(&Spanned<String>, String) -> Result<usize, PolicyError>,
+        class_index: &ClassIndex<'_>,
     ) -> Result<Accepts, PolicyError> {
         let entries: Vec<&str> = match value.get_ref() {
             toml::Value::String(s) => vec![s.as_str()],

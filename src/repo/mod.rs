@@ -152,16 +152,35 @@ impl Git {
             .map(|c| to_id(c.id()))
     }
 
-    /// The commits in `MERGE_HEAD`, when a merge is in progress.
-    pub fn merge_heads(&self) -> Vec<Id> {
-        let path = self.git_dir().join("MERGE_HEAD");
-        std::fs::read_to_string(path)
-            .map(|text| {
-                text.lines()
-                    .filter_map(|l| Id::parse_hex(l).ok().flatten())
-                    .collect()
-            })
-            .unwrap_or_default()
+    /// The commits being merged: `MERGE_HEAD` when git wrote it (a merge that stopped for a
+    /// conflict or `--no-commit`). A clean `git merge` runs `pre-merge-commit` before writing
+    /// it, so then the heads come from what git says it is doing: `GIT_REFLOG_ACTION` is
+    /// `merge <rev>...`, or `pull ...` with the heads in `FETCH_HEAD`.
+    pub fn merge_heads(&self, reflog_action: Option<&str>) -> Vec<Id> {
+        let read = |name: &str| std::fs::read_to_string(self.git_dir().join(name)).ok();
+        if let Some(text) = read("MERGE_HEAD") {
+            return text
+                .lines()
+                .filter_map(|l| Id::parse_hex(l).ok().flatten())
+                .collect();
+        }
+        let action = reflog_action.unwrap_or_default();
+        if let Some(revs) = action.strip_prefix("merge ") {
+            return revs
+                .split_whitespace()
+                .filter(|rev| !rev.starts_with('-'))
+                .filter_map(|rev| self.resolve(rev).ok())
+                .collect();
+        }
+        if action == "pull" || action.starts_with("pull ") {
+            return read("FETCH_HEAD")
+                .unwrap_or_default()
+                .lines()
+                .filter(|line| line.split('\t').nth(1) == Some(""))
+                .filter_map(|line| Id::parse_hex(line.split('\t').next()?).ok().flatten())
+                .collect();
+        }
+        Vec::new()
     }
 
     /// Every ref under `prefix`, with its full name and (unpeeled) target.

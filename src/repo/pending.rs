@@ -3,32 +3,28 @@
 use std::path::Path;
 
 use super::{Git, to_oid, view_err};
-use crate::rules::{Id, ViewError};
+use crate::rules::{FileReader, Id, ViewError};
 
 /// Reads files from the index git is about to commit (`GIT_INDEX_FILE` when git set it, as
 /// `git commit -a` and `git commit <paths>` do).
-pub fn index_files(
-    git: &Git,
-) -> Result<impl Fn(&str) -> Result<Option<Vec<u8>>, ViewError> + '_, ViewError> {
+pub fn index_files(git: &Git) -> Result<FileReader<'_>, ViewError> {
     let index = git
         .repository()
         .index()
         .map_err(view_err("read the index"))?;
-    Ok(move |path: &str| match index.get_path(Path::new(path), 0) {
-        None => Ok(None),
-        Some(entry) => git.read_entry(entry.id, entry.mode as i32, path),
-    })
+    Ok(Box::new(move |path: &str| {
+        match index.get_path(Path::new(path), 0) {
+            None => Ok(None),
+            Some(entry) => git.read_entry(entry.id, entry.mode as i32, path),
+        }
+    }))
 }
 
 /// Reads files as a merge of `head` into `base` would leave them: the side that changed a file
 /// wins; both sides changing it differently is a conflict the merge must resolve first.
-pub fn merge_files(
-    git: &Git,
-    base: Id,
-    head: Id,
-) -> impl Fn(&str) -> Result<Option<Vec<u8>>, ViewError> + '_ {
+pub fn merge_files(git: &Git, base: Id, head: Id) -> FileReader<'_> {
     let merge_base = git.merge_base(base, head);
-    move |path: &str| {
+    Box::new(move |path: &str| {
         let ours = git.blob_at(base, path)?;
         let theirs = git.blob_at(head, path)?;
         let ancestor = match merge_base {
@@ -49,5 +45,5 @@ pub fn merge_files(
                 source: "both sides of the merge changed the file differently; merge the base into the branch and resolve the conflict first".into(),
             })
         }
-    }
+    })
 }

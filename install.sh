@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Build and install git-policy, optionally install its hooks into a repository, and show it
+# working.
+#
+#   ./install.sh                   install the binary, then demonstrate it on a scratch repository
+#   ./install.sh PATH              ... and install the client hooks into the repository at PATH
+#   ./install.sh --server PATH     ... and install the server hook and policy into a bare repository
+#
+# Running it again is harmless: the binary is rebuilt and the hooks are left or updated in place.
+set -euo pipefail
+
+say() { printf 'install.sh: %s\n' "$*"; }
+die() { printf 'install.sh: error: %s\n' "$1" >&2; [ -n "${2:-}" ] && printf 'hint: %s\n' "$2" >&2; exit 2; }
+
+server=""
+target=""
+case "${1:-}" in
+    "") ;;
+    --server) [ -n "${2:-}" ] || die "--server needs the path of a bare repository" "./install.sh --server /srv/git/project.git"
+              server="$2" ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) target="$1" ;;
+esac
+
+command -v cargo >/dev/null || die "cargo is not installed" "install Rust from your package manager or with rustup, then run ./install.sh again"
+command -v git >/dev/null || die "git is not installed" "install git, then run ./install.sh again"
+
+here=$(cd "$(dirname "$0")" && pwd)
+say "building and installing git-policy (release mode)"
+cargo install --quiet --locked --force --path "$here"
+bin_dir="${CARGO_INSTALL_ROOT:-${CARGO_HOME:-$HOME/.cargo}}/bin"
+bin="$bin_dir/git-policy"
+[ -x "$bin" ] || die "cargo did not install $bin"
+say "installed $("$bin" --version) at $bin"
+case ":$PATH:" in
+    *":$bin_dir:"*) ;;
+    *) say "note: $bin_dir is not on PATH; add it so that \`git policy\` works: export PATH=\"$bin_dir:\$PATH\"" ;;
+esac
+
+if [ -n "$server" ]; then
+    git -C "$server" rev-parse --git-dir >/dev/null 2>&1 || die "$server is not a git repository" "create one with: git init --bare $server"
+    "$bin" install --server "$server"
+    say "checking $server as it is now"
+    (cd "$server" && "$bin" check) || true
+elif [ -n "$target" ]; then
+    git -C "$target" rev-parse --git-dir >/dev/null 2>&1 || die "$target is not a git repository" "run it on a clone: ./install.sh path/to/clone"
+    (cd "$target" && "$bin" install)
+    say "checking $target as it is now"
+    (cd "$target" && "$bin" check) || true
+else
+    # A scratch pytokio repository: a clean state passes, a back-merge of rc is refused.
+    demo=$(mktemp -d)
+    trap 'rm -rf "$demo"' EXIT
+    export GIT_AUTHOR_NAME=demo GIT_AUTHOR_EMAIL=demo@example.invalid
+    export GIT_COMMITTER_NAME=demo GIT_COMMITTER_EMAIL=demo@example.invalid
+    cd "$demo"
+    git init -q -b master
+    mkdir tokio
+    echo '__version__ = "0.12.0.dev1"' > tokio/__init__.py
+    git add . && git commit -q -m "start 0.12"
+    git branch rc
+    echo '__version__ = "0.13.0.dev1"' > tokio/__init__.py
+    git commit -q -am "master moves to 0.13"
+    "$bin" install >/dev/null
+    say "demo: a repository following the pytokio model"
+    "$bin" check
+    git checkout -q rc && echo fix > fix.txt && git add fix.txt && git commit -q -m "hotfix on rc"
+    git checkout -q master
+    say "demo: merging rc back into master is refused before the commit exists"
+    git merge -q --no-edit rc || true
+    say "done: run \`./install.sh PATH\` to install the hooks into your repository"
+fi

@@ -1,0 +1,249 @@
+//! Installing hooks: fresh repositories, foreign hooks, worktrees, `core.hooksPath`.
+
+use std::path::Path;
+
+use crate::harness::{Run, Sandbox, TestRepo, pytokio};
+
+fn hook(repo_hooks: &Path, name: &str) -> String {
+    std::fs::read_to_string(repo_hooks.join(name)).unwrap_or_default()
+}
+
+#[track_caller]
+fn ok(run: Run) -> Run {
+    assert_eq!(run.code, 0, "{}", run.all());
+    run
+}
+
+/// A fresh install writes the three client shims, marked and executable; a second is a no-op.
+#[test]
+fn install_into_a_fresh_repository_is_idempotent() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    let first = ok(repo.policy(&["install"]));
+    assert!(
+        first.stdout.contains("embedded `pytokio` policy applies"),
+        "{}",
+        first.stdout
+    );
+    let hooks = repo.path.join(".git/hooks");
+    for name in ["pre-commit", "pre-merge-commit", "pre-push"] {
+        let text = hook(&hooks, name);
+        assert!(
+            text.starts_with("#!/bin/sh\n# git-policy hook shim v1"),
+            "{name}: {text}"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(hooks.join(name))
+                .expect("hook")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o111, 0o111, "{name} is executable");
+        }
+    }
+    let before = hook(&hooks, "pre-push");
+    let second = ok(repo.policy(&["install"]));
+    assert!(
+        second.stdout.contains("`pre-push` already installed"),
+        "{}",
+        second.stdout
+    );
+    assert_eq!(hook(&hooks, "pre-push"), before);
+}
+
+/// A foreign pre-push is kept, still runs (with the ref lines), and uninstall restores it.
+#[test]
+fn foreign_hook_is_chained_and_restored() {
+    let sandbox = Sandbox::new();
+    let work = pytokio(&sandbox);
+    let central = sandbox.path().join("central.git");
+    work.git(&["clone", "-q", "--bare", ".", &central.display().to_string()]);
+    let dev = sandbox.clone_of(
+        &TestRepo {
+            sandbox: sandbox.clone(),
+            path: central,
+        },
+        "dev",
+    );
+    let hooks = dev.path.join(".git/hooks");
+    let log = sandbox.path().join("foreign.log");
+    let foreign = format!(
+        "#!/bin/sh\ncat >> '{}'\necho ran \"$1\" >> '{}'\n",
+        log.display(),
+        log.display()
+    );
+    std::fs::write(hooks.join("pre-push"), &foreign).expect("foreign hook");
+    make_executable(&hooks.join("pre-push"));
+
+    let run = ok(dev.policy(&["install"]));
+    assert!(run.stdout.contains("pre-push.legacy"), "{}", run.stdout);
+    assert_eq!(hook(&hooks, "pre-push.legacy"), foreign);
+
+    dev.set_version("0.13.0.dev2");
+    ok(Run::from_output(
+        dev.command("git")
+            .args(["push", "-q", "origin", "master"])
+            .output()
+            .expect("push"),
+    ));
+    let logged = std::fs::read_to_string(&log).expect("the foreign hook ran");
+    assert!(
+        logged.contains("refs/heads/master"),
+        "it read the ref lines: {logged}"
+    );
+    assert!(
+        logged.contains("ran origin"),
+        "it got the arguments: {logged}"
+    );
+
+    ok(dev.policy(&["uninstall"]));
+    assert_eq!(hook(&hooks, "pre-push"), foreign);
+    assert!(!hooks.join("pre-push.legacy").exists());
+    assert!(!hooks.join("pre-commit").exists());
+}
+
+/// Installing from a linked worktree writes to the shared hooks dir, and the hooks run there.
+#[test]
+fn linked_worktree_shares_the_common_hooks() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    let wt_path = sandbox.path().join("wt");
+    repo.git(&[
+        "worktree",
+        "add",
+        "-q",
+        &wt_path.display().to_string(),
+        "rc",
+    ]);
+    let wt = TestRepo {
+        sandbox: sandbox.clone(),
+        path: wt_path,
+    };
+    ok(wt.policy(&["install"]));
+    assert!(repo.path.join(".git/hooks/pre-commit").exists());
+    assert!(
+        !repo.path.join(".git/worktrees/wt/hooks").exists(),
+        "no worktree-specific hooks dir"
+    );
+    wt.write("tokio/__init__.py", "__version__ = \"0.12.0b1\"\n");
+    let run = wt.git_run(&["commit", "-a", "-m", "beta on rc"]);
+    assert_ne!(run.code, 0, "{}", run.all());
+    assert!(run.all().contains("error[version/kind]"), "{}", run.all());
+}
+
+/// A `core.hooksPath` set by the repository is where the shims go, and git runs them there.
+#[test]
+fn local_hooks_path_is_honoured() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    repo.git(&["config", "core.hooksPath", ".githooks"]);
+    ok(repo.policy(&["install"]));
+    assert!(repo.path.join(".githooks/pre-commit").exists());
+    assert!(!repo.path.join(".git/hooks/pre-commit").exists());
+    repo.write("tokio/__init__.py", "__version__ = \"0.13.0b1\"\n");
+    let run = repo.git_run(&["commit", "-a", "-m", "beta on master"]);
+    assert!(run.all().contains("error[version/kind]"), "{}", run.all());
+}
+
+/// A global `core.hooksPath` is refused with the reason and the fix; nothing is written.
+#[test]
+fn global_hooks_path_is_refused() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    let global = sandbox.home().join(".gitconfig");
+    std::fs::write(&global, "[core]\n\thooksPath = ~/.hooks\n").expect("global config");
+    let run = repo.policy(&["install"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("global git config"), "{}", run.stderr);
+    assert!(run.stderr.contains("hint: "), "{}", run.stderr);
+    assert!(!repo.path.join(".git/hooks/pre-commit").exists());
+    assert!(!sandbox.home().join(".hooks").exists());
+    insta::assert_snapshot!(run.stderr);
+}
+
+/// When the recorded binary is gone, the shim finds `git-policy` on PATH.
+#[test]
+fn shim_falls_back_to_path() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    let copy_dir = sandbox.path().join("bin-copy");
+    std::fs::create_dir_all(&copy_dir).expect("dir");
+    let copy = copy_dir.join("git-policy");
+    std::fs::copy(crate::harness::bin(), &copy).expect("copy the binary");
+    ok(Run::from_output(
+        repo.command(&copy)
+            .arg("install")
+            .output()
+            .expect("install"),
+    ));
+    std::fs::remove_file(&copy).expect("remove the recorded binary");
+
+    repo.write("tokio/__init__.py", "__version__ = \"0.13.0b1\"\n");
+    let bin_dir = crate::harness::bin()
+        .parent()
+        .expect("bin dir")
+        .to_path_buf();
+    let path = format!("{}:/usr/local/bin:/usr/bin:/bin", bin_dir.display());
+    let run = Run::from_output(
+        repo.command("git")
+            .args(["commit", "-a", "-m", "beta on master"])
+            .env("PATH", path)
+            .output()
+            .expect("commit"),
+    );
+    assert!(run.all().contains("error[version/kind]"), "{}", run.all());
+    let lost = Run::from_output(
+        repo.command("git")
+            .args(["commit", "-a", "-m", "beta on master"])
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+            .output()
+            .expect("commit"),
+    );
+    assert_ne!(lost.code, 0, "fails closed when the binary is nowhere");
+    assert!(lost.stderr.contains("reinstall it"), "{}", lost.stderr);
+}
+
+/// Server install writes the chosen hook and the administrator's policy, validated first.
+#[test]
+fn server_install_validates_the_policy_first() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    let central = sandbox.bare("central.git");
+    let bad = sandbox.path().join("bad.toml");
+    std::fs::write(&bad, "[branches.rc]\naccepts = [\"main\"]\n").expect("bad policy");
+    let run = repo.policy(&[
+        "install",
+        "--server",
+        &central.path.display().to_string(),
+        "--policy",
+        &bad.display().to_string(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(!central.path.join("git-policy.toml").exists());
+    assert!(!central.path.join("hooks/pre-receive").exists());
+
+    ok(repo.policy(&["install", "--server", &central.path.display().to_string()]));
+    assert!(central.path.join("git-policy.toml").exists());
+    assert!(hook(&central.path.join("hooks"), "pre-receive").contains("hook pre-receive"));
+    ok(repo.policy(&[
+        "install",
+        "--server",
+        &central.path.display().to_string(),
+        "--hook",
+        "update",
+    ]));
+    assert!(hook(&central.path.join("hooks"), "update").contains("hook update"));
+    assert!(
+        !central.path.join("hooks/pre-receive").exists(),
+        "switching hooks removes the other"
+    );
+}
+
+fn make_executable(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+}

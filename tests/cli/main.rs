@@ -1,0 +1,18 @@
+//! End-to-end tests: real repositories made with the `git` CLI, the real binary run as git
+//! runs it, pushes to real bare repositories with the hooks installed.
+
+mod check;
+mod errors;
+mod harness;
+mod hooks;
+mod install;
+
+/// The pytokio preset with one piece of text replaced, for policies that differ in one place.
+pub fn preset_with(from: &str, to: &str) -> String {
+    let text = include_str!("../../policy/pytokio.toml");
+    assert!(
+        text.contains(from),
+        "the preset no longer contains {from:?}"
+    );
+    text.replace(from, to)
+}
