@@ -198,6 +198,9 @@ fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
+/// Resolves a branch name (with its span, for errors) to its class index.
+type ClassIndex<'a> = dyn Fn(&Spanned<String>, String) -> Result<usize, PolicyError> + 'a;
+
 struct Cx<'a> {
     text: &'a str,
     origin: Origin,
@@ -408,7 +411,7 @@ impl Cx<'_> {
         &self,
         value: &Spanned<toml::Value>,
         key: &str,
-        class_index: &dyn Fn(&Spanned<String>, String) -> Result<usize, PolicyError>,
+        class_index: &ClassIndex<'_>,
     ) -> Result<Accepts, PolicyError> {
         let entries: Vec<&str> = match value.get_ref() {
             toml::Value::String(s) => vec![s.as_str()],

@@ -66,7 +66,7 @@ pub fn check(cx: &mut Eval<'_>, update: &Update) -> Result<(), EvalError> {
             &update.refname,
             &[commit],
             format!("`{tag}` already names {} and release tags never move", old.short()),
-            Some(format!("keep the tag where it is (`git fetch --tags --force` to restore yours) and release a new version instead")),
+            Some("keep the tag where it is (`git fetch --tags --force` to restore yours) and release a new version instead".into()),
         )?;
     }
     if let Some(problem) =

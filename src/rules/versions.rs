@@ -244,7 +244,7 @@ fn ahead_of_tags(
     let newest = blocking
         .iter()
         .max_by(|a, b| a.version.cmp(&b.version))
-        .map(|t| t.clone());
+        .cloned();
     if let Some(tag) = newest {
         cx.report(
             RuleId::VersionAheadOfTags,
