@@ -1151,3 +1151,33 @@ fn production_tag_needs_a_changelog_entry() {
         violations[0].message
     );
 }
+
+/// A changelog heading for a longer version (`1.2.0rc1`, `1.2.10`) is not an entry for the
+/// tagged one (`1.2.0`, `1.2.1`).
+#[test]
+fn changelog_entry_of_a_longer_version_does_not_count() {
+    let mut s = Scenario::custom(
+        r#"
+[version]
+files = ["VERSION"]
+
+[branches.main]
+accepts = "any"
+
+[tags.release]
+pattern = "v{version}"
+changelog = { file = "NEWS", heading = "^## {version}" }
+"#,
+    );
+    let news = "## 1.2.10 (2025-01-01)\n\n## 1.2.0rc1 (2024-01-01)\n";
+    let rc = s.files(&[], "1.2.0", &[("VERSION", "1.2.0\n"), ("NEWS", news)]);
+    s.set("main", rc);
+    assert_eq!(s.rules(&[("tags/v1.2.0", rc)]), ["changelog/entry"]);
+    let one = s.files(&[rc], "1.2.1", &[("VERSION", "1.2.1\n")]);
+    s.set("main", one);
+    assert_eq!(s.rules(&[("tags/v1.2.1", one)]), ["changelog/entry"]);
+    let entry = "## 1.2.1 (2025-02-01)\n\n## 1.2.0 (2024-02-01)\n";
+    let fixed = s.files(&[one], "NEWS for 1.2.1", &[("NEWS", entry)]);
+    s.set("main", fixed);
+    assert_eq!(s.rules(&[("tags/v1.2.1", fixed)]), Vec::<&str>::new());
+}
