@@ -496,8 +496,10 @@ impl Cx<'_> {
                 Some("e.g. `pattern = \"v{version}\"`".into()),
             );
         };
+        // A version starts with a digit (PEP 440 allows a leading `v`): a tag such as
+        // `vendor-import` or `nightly` is not a release tag with a broken version.
         let pattern = format!(
-            "^{}(?P<version>[0-9A-Za-z][0-9A-Za-z.!+_-]*){}$",
+            "^{}(?P<version>[vV]?[0-9][0-9A-Za-z.!+_-]*){}$",
             regex::escape(prefix),
             regex::escape(suffix)
         );

@@ -1181,3 +1181,35 @@ changelog = { file = "NEWS", heading = "^## {version}" }
     s.set("main", fixed);
     assert_eq!(s.rules(&[("tags/v1.2.1", fixed)]), Vec::<&str>::new());
 }
+
+/// A tag that merely starts like a release tag (`vendor-import` under `v{version}`, `nightly`
+/// under `{version}`) is not a release tag: versions start with a digit.
+#[test]
+fn tags_that_are_not_versions_are_not_release_tags() {
+    let t = Tokio::cycle();
+    let dev013 = t.dev013;
+    assert_eq!(
+        t.rules(&[("tags/vendor-import", dev013)]),
+        Vec::<&str>::new()
+    );
+    assert_eq!(t.delete("tags/vendor-import"), Vec::<&str>::new());
+    assert_eq!(
+        t.rules(&[("tags/v2-beta", dev013)]),
+        ["tag/branch", "tag/version"]
+    );
+
+    let mut s = Scenario::custom(
+        r#"
+[version]
+files = ["VERSION"]
+
+[tags.release]
+pattern = "{version}"
+"#,
+    );
+    let commit = s.files(&[], "1.0.0", &[("VERSION", "1.0.0\n")]);
+    assert_eq!(s.rules(&[("tags/nightly", commit)]), Vec::<&str>::new());
+    assert_eq!(s.rules(&[("tags/1.0.0", commit)]), Vec::<&str>::new());
+    assert_eq!(s.rules(&[("tags/v1.0.0", commit)]), Vec::<&str>::new());
+    assert_eq!(s.rules(&[("tags/1.0.1", commit)]), ["tag/version"]);
+}
