@@ -1213,3 +1213,129 @@ pattern = "{version}"
     assert_eq!(s.rules(&[("tags/v1.0.0", commit)]), Vec::<&str>::new());
     assert_eq!(s.rules(&[("tags/1.0.1", commit)]), ["tag/version"]);
 }
+
+// ---- flow/foreign against brute force ----
+
+/// A small deterministic pseudo-random generator (xorshift), so the graph test needs no crate.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// On random graphs, flow/foreign fires exactly when the entering set N meets another
+/// protected branch's history (computed by brute force over whole ancestor sets), and names
+/// exactly the roots of N that lie in such a history.
+#[test]
+fn foreign_agrees_with_brute_force_on_random_graphs() {
+    const FLOW: &str = r#"
+[branches.master]
+accepts = "any"
+
+[branches.rc]
+accepts = ["master"]
+
+[branches.version]
+pattern = '^\d+\.\d+$'
+accepts = ["rc"]
+"#;
+    let branches = ["master", "rc", "0.1", "0.2", "topic"];
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut hits = 0;
+    for round in 0..300 {
+        let mut s = Scenario::custom(FLOW);
+        let mut commits: Vec<Id> = Vec::new();
+        for i in 0..12 {
+            // Mostly one parent, sometimes a merge or an octopus, now and then a new root.
+            let parents: Vec<Id> = if commits.is_empty() || rng.below(12) == 0 {
+                Vec::new()
+            } else {
+                let mut parents = Vec::new();
+                let count = match rng.below(6) {
+                    0 => 2,
+                    1 => 3,
+                    _ => 1,
+                };
+                for _ in 0..count {
+                    let p = commits[rng.below(commits.len())];
+                    if !parents.contains(&p) {
+                        parents.push(p);
+                    }
+                }
+                parents
+            };
+            commits.push(s.commit(&parents, &format!("c{i}")));
+        }
+        for name in branches {
+            if rng.below(5) != 0 {
+                s.set(name, commits[rng.below(commits.len())]);
+            }
+        }
+        let target = ["master", "rc", "0.1", "0.2"][rng.below(4)];
+        let new = commits[rng.below(commits.len())];
+        let update = s.update(target, Some(new));
+        let violations = s.judge(std::slice::from_ref(&update));
+
+        // Brute force, straight from SPEC.md's definition.
+        let anc = |id: Id| s.repo.ancestors(id).expect("commit exists");
+        let class = |name: &str| s.policy.branch_class(name).map(|(c, _)| c);
+        let accepts = &s.policy.branches[class(target).expect("protected")].accepts;
+        let mut entering = anc(new);
+        if let Some(old) = update.old {
+            entering.retain(|c| !anc(old).contains(c));
+        }
+        for name in branches {
+            let is_source = class(name).is_some_and(|c| accepts.classes.contains(&c));
+            if is_source && name != target && s.refs.contains_key(&refname(name)) {
+                let tip = anc(s.tip(name));
+                entering.retain(|c| !tip.contains(c));
+            }
+        }
+        let mut foreign_history = std::collections::HashSet::new();
+        for name in branches {
+            let Some(c) = class(name) else { continue };
+            if name != target
+                && !accepts.classes.contains(&c)
+                && s.refs.contains_key(&refname(name))
+            {
+                foreign_history.extend(anc(s.tip(name)));
+            }
+        }
+        let expected: Vec<Id> = entering
+            .iter()
+            .copied()
+            .filter(|c| foreign_history.contains(c))
+            .filter(|&c| {
+                let parents = s.repo.parents(c).expect("commit exists");
+                !parents.iter().any(|p| entering.contains(p))
+            })
+            .collect();
+        let meets = entering.iter().any(|c| foreign_history.contains(c));
+
+        let foreign: Vec<&Violation> = violations
+            .iter()
+            .filter(|v| v.rule == RuleId::FlowForeign)
+            .collect();
+        assert_eq!(
+            foreign.len(),
+            usize::from(meets),
+            "round {round}: {violations:#?}"
+        );
+        hits += foreign.len();
+        if let Some(v) = foreign.first() {
+            let mut reported: Vec<String> = v.commits.iter().map(|c| c.id.clone()).collect();
+            reported.sort();
+            assert_eq!(reported, hexes(&expected), "round {round}");
+        }
+    }
+    // Both outcomes occur often enough for the comparison to mean something.
+    assert!(
+        (50..250).contains(&hits),
+        "{hits} of 300 rounds were foreign"
+    );
+}
