@@ -1,6 +1,7 @@
 //! Every rule against the in-memory graph: the pytokio cycle accepted step by step, each way to
 //! break it rejected with its exact rule id, and the optional rules on small custom policies.
 
+use std::collections::HashSet;
 use std::ops::{Deref, DerefMut};
 
 use super::memory::MemoryRepo;
@@ -1214,9 +1215,9 @@ pattern = "{version}"
     assert_eq!(s.rules(&[("tags/1.0.1", commit)]), ["tag/version"]);
 }
 
-// ---- flow/foreign against brute force ----
+// ---- flow/* against brute force ----
 
-/// A small deterministic pseudo-random generator (xorshift), so the graph test needs no crate.
+/// A small deterministic pseudo-random generator (xorshift), so the graph tests need no crate.
 struct Rng(u64);
 
 impl Rng {
@@ -1228,12 +1229,8 @@ impl Rng {
     }
 }
 
-/// On random graphs, flow/foreign fires exactly when the entering set N meets another
-/// protected branch's history (computed by brute force over whole ancestor sets), and names
-/// exactly the roots of N that lie in such a history.
-#[test]
-fn foreign_agrees_with_brute_force_on_random_graphs() {
-    const FLOW: &str = r#"
+/// The pytokio flow without versions, for random graphs.
+const FLOW: &str = r#"
 [branches.master]
 accepts = "any"
 
@@ -1244,69 +1241,109 @@ accepts = ["master"]
 pattern = '^\d+\.\d+$'
 accepts = ["rc"]
 "#;
-    let branches = ["master", "rc", "0.1", "0.2", "topic"];
+
+/// Every branch a random case may set; `topic` is unprotected.
+const RANDOM_BRANCHES: [&str; 5] = ["master", "rc", "0.1", "0.2", "topic"];
+
+/// A random case: 12 commits (mostly one parent, sometimes a merge or an octopus, now and then
+/// a new root), random tips, and one update of a protected branch to a random commit.
+/// Returns the scenario, the update and N computed by brute force, as SPEC.md defines it.
+fn random_case(rng: &mut Rng) -> (Scenario, Update, HashSet<Id>) {
+    let mut s = Scenario::custom(FLOW);
+    let mut commits: Vec<Id> = Vec::new();
+    for i in 0..12 {
+        let mut parents = Vec::new();
+        if !commits.is_empty() && rng.below(12) != 0 {
+            let count = match rng.below(6) {
+                0 => 2,
+                1 => 3,
+                _ => 1,
+            };
+            for _ in 0..count {
+                let p = commits[rng.below(commits.len())];
+                if !parents.contains(&p) {
+                    parents.push(p);
+                }
+            }
+        }
+        commits.push(s.commit(&parents, &format!("c{i}")));
+    }
+    for name in RANDOM_BRANCHES {
+        if rng.below(5) != 0 {
+            s.set(name, commits[rng.below(commits.len())]);
+        }
+    }
+    let target = ["master", "rc", "0.1", "0.2"][rng.below(4)];
+    let new = commits[rng.below(commits.len())];
+    let update = s.update(target, Some(new));
+
+    let anc = |id: Id| s.repo.ancestors(id).expect("commit exists");
+    let mut entering = anc(new);
+    if let Some(old) = update.old {
+        let old = anc(old);
+        entering.retain(|c| !old.contains(c));
+    }
+    for (name, tip) in s.accepted_tips(target) {
+        if name != target {
+            let tip = anc(tip);
+            entering.retain(|c| !tip.contains(c));
+        }
+    }
+    (s, update, entering)
+}
+
+impl Scenario {
+    /// The protected branches set in the scenario, with whether `target` accepts them.
+    fn protected_tips(&self, target: &str) -> Vec<(&'static str, Id, bool)> {
+        let accepts = &self.policy.branches[self.class(target)].accepts;
+        RANDOM_BRANCHES
+            .into_iter()
+            .filter(|name| self.refs.contains_key(&refname(name)))
+            .filter_map(|name| {
+                let (class, _) = self.policy.branch_class(name)?;
+                Some((name, self.tip(name), accepts.classes.contains(&class)))
+            })
+            .collect()
+    }
+
+    fn accepted_tips(&self, target: &str) -> Vec<(&'static str, Id)> {
+        self.protected_tips(target)
+            .into_iter()
+            .filter(|&(_, _, accepted)| accepted)
+            .map(|(name, tip, _)| (name, tip))
+            .collect()
+    }
+
+    fn class(&self, branch: &str) -> usize {
+        self.policy.branch_class(branch).expect("protected").0
+    }
+}
+
+/// The rule's violations of one kind.
+fn of_rule(violations: &[Violation], rule: RuleId) -> Vec<&Violation> {
+    violations.iter().filter(|v| v.rule == rule).collect()
+}
+
+/// On random graphs, flow/foreign fires exactly when the entering set N meets another
+/// protected branch's history (computed by brute force over whole ancestor sets), and names
+/// exactly the roots of N that lie in such a history.
+#[test]
+fn foreign_agrees_with_brute_force_on_random_graphs() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut hits = 0;
     for round in 0..300 {
-        let mut s = Scenario::custom(FLOW);
-        let mut commits: Vec<Id> = Vec::new();
-        for i in 0..12 {
-            // Mostly one parent, sometimes a merge or an octopus, now and then a new root.
-            let parents: Vec<Id> = if commits.is_empty() || rng.below(12) == 0 {
-                Vec::new()
-            } else {
-                let mut parents = Vec::new();
-                let count = match rng.below(6) {
-                    0 => 2,
-                    1 => 3,
-                    _ => 1,
-                };
-                for _ in 0..count {
-                    let p = commits[rng.below(commits.len())];
-                    if !parents.contains(&p) {
-                        parents.push(p);
-                    }
-                }
-                parents
-            };
-            commits.push(s.commit(&parents, &format!("c{i}")));
-        }
-        for name in branches {
-            if rng.below(5) != 0 {
-                s.set(name, commits[rng.below(commits.len())]);
-            }
-        }
-        let target = ["master", "rc", "0.1", "0.2"][rng.below(4)];
-        let new = commits[rng.below(commits.len())];
-        let update = s.update(target, Some(new));
+        let (s, update, entering) = random_case(&mut rng);
         let violations = s.judge(std::slice::from_ref(&update));
+        let target = super::context::short(&update.refname);
 
-        // Brute force, straight from SPEC.md's definition.
-        let anc = |id: Id| s.repo.ancestors(id).expect("commit exists");
-        let class = |name: &str| s.policy.branch_class(name).map(|(c, _)| c);
-        let accepts = &s.policy.branches[class(target).expect("protected")].accepts;
-        let mut entering = anc(new);
-        if let Some(old) = update.old {
-            entering.retain(|c| !anc(old).contains(c));
-        }
-        for name in branches {
-            let is_source = class(name).is_some_and(|c| accepts.classes.contains(&c));
-            if is_source && name != target && s.refs.contains_key(&refname(name)) {
-                let tip = anc(s.tip(name));
-                entering.retain(|c| !tip.contains(c));
+        let mut foreign_history = HashSet::new();
+        for (name, tip, accepted) in s.protected_tips(target) {
+            if name != target && !accepted {
+                foreign_history.extend(s.repo.ancestors(tip).expect("commit exists"));
             }
         }
-        let mut foreign_history = std::collections::HashSet::new();
-        for name in branches {
-            let Some(c) = class(name) else { continue };
-            if name != target
-                && !accepts.classes.contains(&c)
-                && s.refs.contains_key(&refname(name))
-            {
-                foreign_history.extend(anc(s.tip(name)));
-            }
-        }
-        let expected: Vec<Id> = entering
+        let meets = entering.iter().any(|c| foreign_history.contains(c));
+        let roots: Vec<Id> = entering
             .iter()
             .copied()
             .filter(|c| foreign_history.contains(c))
@@ -1315,12 +1352,8 @@ accepts = ["rc"]
                 !parents.iter().any(|p| entering.contains(p))
             })
             .collect();
-        let meets = entering.iter().any(|c| foreign_history.contains(c));
 
-        let foreign: Vec<&Violation> = violations
-            .iter()
-            .filter(|v| v.rule == RuleId::FlowForeign)
-            .collect();
+        let foreign = of_rule(&violations, RuleId::FlowForeign);
         assert_eq!(
             foreign.len(),
             usize::from(meets),
@@ -1330,12 +1363,59 @@ accepts = ["rc"]
         if let Some(v) = foreign.first() {
             let mut reported: Vec<String> = v.commits.iter().map(|c| c.id.clone()).collect();
             reported.sort();
-            assert_eq!(reported, hexes(&expected), "round {round}");
+            assert_eq!(reported, hexes(&roots), "round {round}");
         }
     }
     // Both outcomes occur often enough for the comparison to mean something.
     assert!(
         (50..250).contains(&hits),
         "{hits} of 300 rounds were foreign"
+    );
+}
+
+/// On random graphs, flow/source fires exactly when, by SPEC.md's definition, some parent of
+/// some merge in N is neither outside N (so in anc(old) or a source's history) nor on new's
+/// first-parent chain inside N, for branches that accept a list.
+#[test]
+fn source_agrees_with_brute_force_on_random_graphs() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut hits = 0;
+    for round in 0..300 {
+        let (s, update, entering) = random_case(&mut rng);
+        let violations = s.judge(std::slice::from_ref(&update));
+        let target = super::context::short(&update.refname);
+        let unprotected = s.policy.branches[s.class(target)].accepts.unprotected;
+
+        let mut chain = HashSet::new();
+        let mut cursor = update.new;
+        while let Some(commit) = cursor.filter(|c| entering.contains(c)) {
+            chain.insert(commit);
+            cursor = s
+                .repo
+                .parents(commit)
+                .expect("commit exists")
+                .first()
+                .copied();
+        }
+        let broken = entering.iter().any(|&m| {
+            let parents = s.repo.parents(m).expect("commit exists");
+            parents.len() > 1
+                && parents
+                    .iter()
+                    .any(|p| entering.contains(p) && !chain.contains(p))
+        });
+
+        let source = of_rule(&violations, RuleId::FlowSource);
+        let expected = broken && !unprotected;
+        assert_eq!(
+            source.len(),
+            usize::from(expected),
+            "round {round}: {violations:#?}"
+        );
+        hits += source.len();
+    }
+    assert!(
+        (15..250).contains(&hits),
+        "{hits} of 300 rounds broke flow/source"
     );
 }
