@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::policy::Policy;
 pub use context::EvalError;
-pub use view::{CommitInfo, Id, Peeled, Pending, PendingFiles, RepoView, ViewError, WithPending};
+pub use view::{CommitInfo, FileReader, Id, Peeled, Pending, RepoView, ViewError, WithPending};
 
 /// One proposed change of a ref. `old`/`new` absent: the ref is created/deleted.
 #[derive(Debug, Clone, PartialEq, Eq)]

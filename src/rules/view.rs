@@ -96,14 +96,14 @@ pub trait RepoView {
     fn peel(&self, id: Id) -> Result<Peeled, ViewError>;
 }
 
-/// Reads a file of the commit being made by path (from the index, or a merge's result).
-pub type PendingFiles<'a> = Box<dyn Fn(&str) -> Result<Option<Vec<u8>>, ViewError> + 'a>;
+/// Reads a file of the commit being made by path.
+pub type FileReader<'a> = Box<dyn Fn(&str) -> Result<Option<Vec<u8>>, ViewError> + 'a>;
 
 /// The commit being made: its parents, its message, and where its files come from.
 pub struct Pending<'a> {
     pub parents: Vec<Id>,
     pub message: String,
-    pub files: PendingFiles<'a>,
+    pub files: FileReader<'a>,
 }
 
 /// A view in which [`Id::PENDING`] is the commit being made, on top of any other view.
