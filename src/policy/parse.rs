@@ -390,11 +390,19 @@ impl Cx<'_> {
                 });
             }
         }
-        if version_files.is_empty() && branches.iter().any(|b| b.version.is_some()) {
+        let needs_versions = if branches.iter().any(|b| b.version.is_some()) {
+            Some("branches have version rules")
+        } else if !tags.is_empty() {
+            // tag/version compares every release tag with the tagged commit's version.
+            Some("release tags are checked against the tagged version")
+        } else {
+            None
+        };
+        if let Some(why) = needs_versions.filter(|_| version_files.is_empty()) {
             return self.error_hint(
                 0..0,
                 "version.files".into(),
-                "branches have version rules but no version file is named".into(),
+                format!("{why}, but no version file is named"),
                 Some("add `[version]` with `files = [\"path/to/__init__.py\"]`".into()),
             );
         }
@@ -629,6 +637,14 @@ mod tests {
             invalid("[branches.master]\naccepts = \"any\"\nversion = { kinds = [\"dev\"] }\n");
         assert_eq!(key.as_deref(), Some("version.files"));
         assert!(hint.unwrap_or_default().contains("[version]"));
+    }
+
+    /// Release tags without a version file are refused: tag/version could never pass.
+    #[test]
+    fn release_tags_need_a_version_file() {
+        let (_, key, message, _) = invalid("[tags.release]\npattern = \"v{version}\"\n");
+        assert_eq!(key.as_deref(), Some("version.files"));
+        assert!(message.contains("release tags"), "{message}");
     }
 
     /// A version file path leaving the repository is refused.
