@@ -10,6 +10,9 @@ use super::{
 };
 use crate::policy::{self, Origin, Policy};
 
+/// No rule broken: what `rules` returns for an accepted push.
+const ACCEPTED: [&str; 0] = [];
+
 /// pytokio's one authoritative version file.
 const VERSION_FILE: &str = "tokio/__init__.py";
 
@@ -325,7 +328,7 @@ fn unrelated_topic_history_merged_into_master_is_accepted() {
     );
     let dev013 = t.dev013;
     let merge = t.commit(&[dev013, docs], "Merge branch 'docs'");
-    assert_eq!(t.rules(&[("master", merge)]), Vec::<&str>::new());
+    assert_eq!(t.rules(&[("master", merge)]), ACCEPTED);
 }
 
 /// Creating and deleting unprotected branches is none of the policy's business.
@@ -333,8 +336,8 @@ fn unrelated_topic_history_merged_into_master_is_accepted() {
 fn unprotected_branches_are_created_and_deleted_freely() {
     let t = Tokio::cycle();
     let feature = t.feature;
-    assert_eq!(t.delete("lustre"), Vec::<&str>::new());
-    assert_eq!(t.rules(&[("wip", feature)]), Vec::<&str>::new());
+    assert_eq!(t.delete("lustre"), ACCEPTED);
+    assert_eq!(t.rules(&[("wip", feature)]), ACCEPTED);
 }
 
 /// A protected branch created in an empty repository is judged like any update.
@@ -342,7 +345,7 @@ fn unprotected_branches_are_created_and_deleted_freely() {
 fn master_created_in_an_empty_repository() {
     let mut s = Scenario::pytokio();
     let first = s.version(&[], "Initial import", "0.1.0.dev1");
-    assert_eq!(s.rules(&[("master", first)]), Vec::<&str>::new());
+    assert_eq!(s.rules(&[("master", first)]), ACCEPTED);
     let without = s.commit(&[], "Initial import without a version");
     assert_eq!(s.rules(&[("master", without)]), ["version/kind"]);
 }
@@ -416,9 +419,9 @@ fn direct_hotfixes_on_rc_and_version_branch_are_accepted() {
     let mut t = Tokio::cycle();
     let (hotfix, release) = (t.hotfix, t.release);
     let on_rc = t.commit(&[hotfix], "Fix the docs build");
-    assert_eq!(t.rules(&[("rc", on_rc)]), Vec::<&str>::new());
+    assert_eq!(t.rules(&[("rc", on_rc)]), ACCEPTED);
     let on_branch = t.version(&[release], "Fix packaging; 0.12.1", "0.12.1");
-    assert_eq!(t.rules(&[("0.12", on_branch)]), Vec::<&str>::new());
+    assert_eq!(t.rules(&[("0.12", on_branch)]), ACCEPTED);
 }
 
 /// master's commits merged straight into a version branch, skipping rc, are flow/foreign.
@@ -439,6 +442,17 @@ fn master_merged_into_version_branch_is_foreign() {
     let foreign = &violations[0];
     assert_eq!(foreign.commits.len(), 1);
     assert_eq!(foreign.commits[0].id, dev013.to_string());
+}
+
+/// A version branch cut from rc without its beta bump still carries rc's `.devN`: version/kind.
+#[test]
+fn version_branch_cut_without_bump_is_kind() {
+    let mut t = Tokio::cycle();
+    t.unset("0.12");
+    let violations = t.check(&[("0.12", t.hotfix)]);
+    assert_eq!(ids(&violations), ["version/kind"]);
+    let hint = violations[0].hint.as_deref().unwrap_or_default();
+    assert!(hint.contains("0.12.0b1"), "{hint}");
 }
 
 /// A version branch cut from master instead of rc is flow/foreign.
@@ -594,9 +608,9 @@ fn cherry_picks_must_name_a_commit_of_an_allowed_source() {
         &[root],
         &format!("Fix on master\n\n(cherry picked from commit {on_master})"),
     );
-    assert_eq!(s.rules(&[("rc", good)]), Vec::<&str>::new());
+    assert_eq!(s.rules(&[("rc", good)]), ACCEPTED);
     let plain = s.commit(&[root], "A hotfix without a trailer");
-    assert_eq!(s.rules(&[("rc", plain)]), Vec::<&str>::new());
+    assert_eq!(s.rules(&[("rc", plain)]), ACCEPTED);
 
     let from_topic = s.commit(
         &[root],
@@ -666,7 +680,7 @@ fn deleting_protected_branch_is_delete() {
 #[test]
 fn unchanged_branch_is_accepted() {
     let t = Tokio::cycle();
-    assert_eq!(t.rules(&[("rc", t.hotfix)]), Vec::<&str>::new());
+    assert_eq!(t.rules(&[("rc", t.hotfix)]), ACCEPTED);
 }
 
 /// A policy whose main branch keeps its first-parent history meaningful.
@@ -689,7 +703,7 @@ fn foxtrot_merge_is_first_parent() {
     let violations = s.check(&[("main", foxtrot)]);
     assert_eq!(ids(&violations), ["branch/first-parent"]);
     let proper = s.commit(&[main, topic], "Merge branch 'topic'");
-    assert_eq!(s.rules(&[("main", proper)]), Vec::<&str>::new());
+    assert_eq!(s.rules(&[("main", proper)]), ACCEPTED);
 }
 
 /// With `linear = true` a merge commit entering the branch is branch/linear; a rebased commit is
@@ -712,7 +726,7 @@ linear = true
     assert_eq!(ids(&violations), ["branch/linear"]);
     assert_eq!(violations[0].commits[0].id, merge.to_string());
     let rebased = s.commit(&[main], "Topic work");
-    assert_eq!(s.rules(&[("main", rebased)]), Vec::<&str>::new());
+    assert_eq!(s.rules(&[("main", rebased)]), ACCEPTED);
 }
 
 // ---- version/* ----
@@ -769,7 +783,7 @@ version = { kinds = ["pre", "final"], pre = ["rc"] }
 "#,
     );
     let rc1 = s.version(&[], "1.0.0rc1", "1.0.0rc1");
-    assert_eq!(s.rules(&[("release", rc1)]), Vec::<&str>::new());
+    assert_eq!(s.rules(&[("release", rc1)]), ACCEPTED);
     let beta = s.version(&[], "1.0.0b1", "1.0.0b1");
     assert_eq!(s.rules(&[("release", beta)]), ["version/kind"]);
 }
@@ -854,7 +868,7 @@ fn new_commits_at_the_tagged_version_are_ahead_of_tags() {
     let hint = violations[0].hint.as_deref().unwrap_or_default();
     assert!(hint.contains("0.12.1"), "{hint}");
     let bumped = t.version(&[fix], "Bump to 0.12.1", "0.12.1");
-    assert_eq!(t.rules(&[("0.12", bumped)]), Vec::<&str>::new());
+    assert_eq!(t.rules(&[("0.12", bumped)]), ACCEPTED);
 }
 
 /// A beta tag (here spelled `v0.12.0-beta2`, under an annotated tag) also counts for
@@ -899,7 +913,7 @@ fn version_files_disagreeing_is_lockstep() {
             ("plugin/__init__.py", "__version__ = '1.1.0.dev1'\n"),
         ],
     );
-    assert_eq!(s.rules(&[("master", both)]), Vec::<&str>::new());
+    assert_eq!(s.rules(&[("master", both)]), ACCEPTED);
     s.set("master", both);
     let one = s.files(
         &[both],
@@ -973,7 +987,7 @@ fn spelled_out_beta_tag_matches_normalized_version() {
     let beta = t.in_beta.clone();
     t.rewind(&beta);
     let b2 = t.b2;
-    assert_eq!(t.rules(&[("tags/v0.12.0-beta2", b2)]), Vec::<&str>::new());
+    assert_eq!(t.rules(&[("tags/v0.12.0-beta2", b2)]), ACCEPTED);
 }
 
 /// A release tag on master is tag/branch: release tags are cut from version branches.
@@ -996,10 +1010,7 @@ fn tag_and_branch_in_one_push_are_judged_together() {
     let release = t.release;
     let next = t.version(&[release], "Release 0.12.1", "0.12.1");
     assert_eq!(t.rules(&[("tags/v0.12.1", next)]), ["tag/branch"]);
-    assert_eq!(
-        t.rules(&[("tags/v0.12.1", next), ("0.12", next)]),
-        Vec::<&str>::new()
-    );
+    assert_eq!(t.rules(&[("tags/v0.12.1", next), ("0.12", next)]), ACCEPTED);
 }
 
 /// A release tag moved to another commit is tag/immutable, even when everything else holds.
@@ -1022,10 +1033,7 @@ fn annotating_a_tag_in_place_is_not_a_move() {
     let mut t = Tokio::cycle();
     let b1 = t.b1;
     let annotated = t.repo.annotated_tag(b1);
-    assert_eq!(
-        t.rules(&[("tags/v0.12.0b1", annotated)]),
-        Vec::<&str>::new()
-    );
+    assert_eq!(t.rules(&[("tags/v0.12.0b1", annotated)]), ACCEPTED);
 }
 
 /// An annotated tag is peeled: the version compared is the tagged commit's.
@@ -1037,7 +1045,7 @@ fn annotated_tag_is_peeled_for_tag_version() {
     let b2 = t.b2;
     let good = t.repo.annotated_tag(b2);
     let nested = t.repo.annotated_tag(good);
-    assert_eq!(t.rules(&[("tags/v0.12.0b2", nested)]), Vec::<&str>::new());
+    assert_eq!(t.rules(&[("tags/v0.12.0b2", nested)]), ACCEPTED);
     assert_eq!(t.rules(&[("tags/v0.12.0b3", good)]), ["tag/version"]);
 }
 
@@ -1053,7 +1061,7 @@ fn release_tag_on_a_tree_is_tag_version() {
         "{}",
         violations[0].message
     );
-    assert_eq!(t.rules(&[("tags/docs-snapshot", tree)]), Vec::<&str>::new());
+    assert_eq!(t.rules(&[("tags/docs-snapshot", tree)]), ACCEPTED);
 }
 
 /// A release tag deleted is tag/delete.
@@ -1111,7 +1119,7 @@ fn rc_production() -> (Scenario, Id) {
 #[test]
 fn release_version_match_compares_the_release_part() {
     let (s, main) = rc_production();
-    assert_eq!(s.rules(&[("tags/v1.2.3-rc1", main)]), Vec::<&str>::new());
+    assert_eq!(s.rules(&[("tags/v1.2.3-rc1", main)]), ACCEPTED);
     assert_eq!(s.rules(&[("tags/v1.2.4-rc1", main)]), ["tag/version"]);
 }
 
@@ -1121,7 +1129,7 @@ fn deletable_tag_classes() {
     let (mut s, main) = rc_production();
     s.set("tags/v1.2.3-rc1", main);
     s.set("tags/v1.2.3", main);
-    assert_eq!(s.delete("tags/v1.2.3-rc1"), Vec::<&str>::new());
+    assert_eq!(s.delete("tags/v1.2.3-rc1"), ACCEPTED);
     assert_eq!(s.delete("tags/v1.2.3"), ["tag/delete"]);
 }
 
@@ -1137,7 +1145,7 @@ fn tag_of_a_kind_no_class_allows_is_tag_kind() {
 #[test]
 fn production_tag_needs_a_changelog_entry() {
     let (mut s, main) = rc_production();
-    assert_eq!(s.rules(&[("tags/v1.2.3", main)]), Vec::<&str>::new());
+    assert_eq!(s.rules(&[("tags/v1.2.3", main)]), ACCEPTED);
     let next = s.files(
         &[main],
         "chore: prepare release v1.2.4",
@@ -1180,7 +1188,7 @@ changelog = { file = "NEWS", heading = "^## {version}" }
     let entry = "## 1.2.1 (2025-02-01)\n\n## 1.2.0 (2024-02-01)\n";
     let fixed = s.files(&[one], "NEWS for 1.2.1", &[("NEWS", entry)]);
     s.set("main", fixed);
-    assert_eq!(s.rules(&[("tags/v1.2.1", fixed)]), Vec::<&str>::new());
+    assert_eq!(s.rules(&[("tags/v1.2.1", fixed)]), ACCEPTED);
 }
 
 /// A tag that merely starts like a release tag (`vendor-import` under `v{version}`, `nightly`
@@ -1189,11 +1197,8 @@ changelog = { file = "NEWS", heading = "^## {version}" }
 fn tags_that_are_not_versions_are_not_release_tags() {
     let t = Tokio::cycle();
     let dev013 = t.dev013;
-    assert_eq!(
-        t.rules(&[("tags/vendor-import", dev013)]),
-        Vec::<&str>::new()
-    );
-    assert_eq!(t.delete("tags/vendor-import"), Vec::<&str>::new());
+    assert_eq!(t.rules(&[("tags/vendor-import", dev013)]), ACCEPTED);
+    assert_eq!(t.delete("tags/vendor-import"), ACCEPTED);
     assert_eq!(
         t.rules(&[("tags/v2-beta", dev013)]),
         ["tag/branch", "tag/version"]
@@ -1209,9 +1214,9 @@ pattern = "{version}"
 "#,
     );
     let commit = s.files(&[], "1.0.0", &[("VERSION", "1.0.0\n")]);
-    assert_eq!(s.rules(&[("tags/nightly", commit)]), Vec::<&str>::new());
-    assert_eq!(s.rules(&[("tags/1.0.0", commit)]), Vec::<&str>::new());
-    assert_eq!(s.rules(&[("tags/v1.0.0", commit)]), Vec::<&str>::new());
+    assert_eq!(s.rules(&[("tags/nightly", commit)]), ACCEPTED);
+    assert_eq!(s.rules(&[("tags/1.0.0", commit)]), ACCEPTED);
+    assert_eq!(s.rules(&[("tags/v1.0.0", commit)]), ACCEPTED);
     assert_eq!(s.rules(&[("tags/1.0.1", commit)]), ["tag/version"]);
 }
 
