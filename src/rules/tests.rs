@@ -104,7 +104,7 @@ impl Scenario {
             .unwrap_or_else(|| panic!("no ref {name}"))
     }
 
-    /// The update moving `name` from where it is now (absent: creation) to `new` (`None`: deletion).
+    /// The update moving `name` from its tip (absent: creation) to `new` (`None`: deletion).
     fn update(&self, name: &str, new: Option<Id>) -> Update {
         let refname = refname(name);
         Update {
@@ -294,8 +294,7 @@ fn full_pytokio_cycle_is_accepted() {
     assert_eq!(parents(t.picked), [t.b2]);
 }
 
-/// The freeze as one atomic push (master's bump and rc's merge together) is accepted, in
-/// either order within the set.
+/// The freeze as one atomic push of master's bump and rc's merge is accepted, in either order.
 #[test]
 fn atomic_freeze_is_accepted() {
     let mut t = Tokio::cycle();
@@ -484,11 +483,11 @@ fn version_branch_merged_into_another_is_foreign() {
     );
 }
 
-/// flow/foreign reports exactly the roots of the entering set that lie in another protected
-/// branch's history: an octopus merge into master of a topic, rc and an unrelated 0.11 history
-/// names rc's root and 0.11's root commit, not the topic.
+/// flow/foreign names exactly the roots of N in other protected histories, here of an octopus.
 #[test]
 fn foreign_reports_exactly_the_offending_roots_of_an_octopus() {
+    // The octopus brings a topic, rc and an unrelated 0.11 history into master: rc's root
+    // and 0.11's root commit are reported, the topic is not.
     let mut t = Tokio::cycle();
     let old = t.version(&[], "Import the 0.11 maintenance history", "0.11.3");
     t.set("0.11", old);
@@ -592,8 +591,7 @@ accepts = ["master"]
 cherry-pick = true
 "#;
 
-/// A cherry-pick naming a commit of the allowed source is accepted; one naming a topic commit,
-/// or a commit the repository does not have, is flow/cherry-pick.
+/// A `-x` cherry-pick must name a source's commit: a topic's or an unknown one is flow/cherry-pick.
 #[test]
 fn cherry_picks_must_name_a_commit_of_an_allowed_source() {
     let mut s = Scenario::custom(CHERRY_PICK);
@@ -627,8 +625,7 @@ fn cherry_picks_must_name_a_commit_of_an_allowed_source() {
     assert_eq!(s.rules(&[("rc", unknown)]), ["flow/cherry-pick"]);
 }
 
-/// With cherry-pick checking on version branches, the pytokio cycle still passes, and a
-/// cherry-pick into 0.12 straight from master (skipping rc) is flow/cherry-pick.
+/// With cherry-pick checks, the cycle passes and a pick from master into 0.12 is flow/cherry-pick.
 #[test]
 fn version_branch_cherry_pick_from_master_skipping_rc() {
     let text = policy::presets::text("pytokio")
@@ -690,8 +687,7 @@ accepts = "any"
 first-parent = true
 "#;
 
-/// A foxtrot merge (master merged into the topic, then fast-forwarded) is branch/first-parent;
-/// the same merge made the right way round is accepted.
+/// A foxtrot merge is branch/first-parent; the same merge the right way round is accepted.
 #[test]
 fn foxtrot_merge_is_first_parent() {
     let mut s = Scenario::custom(MAIN_ONLY);
@@ -706,8 +702,7 @@ fn foxtrot_merge_is_first_parent() {
     assert_eq!(s.rules(&[("main", proper)]), ACCEPTED);
 }
 
-/// With `linear = true` a merge commit entering the branch is branch/linear; a rebased commit is
-/// accepted.
+/// With `linear = true` a merge commit is branch/linear; a rebased commit is accepted.
 #[test]
 fn merge_into_linear_branch_is_linear() {
     let mut s = Scenario::custom(
@@ -788,8 +783,7 @@ version = { kinds = ["pre", "final"], pre = ["rc"] }
     assert_eq!(s.rules(&[("release", beta)]), ["version/kind"]);
 }
 
-/// A master commit while master is not a minor above rc is version/relation on master, with a
-/// hint naming the version to set.
+/// A master push while master is not a minor above rc is version/relation on master, with a hint.
 #[test]
 fn master_not_a_minor_above_rc_is_relation() {
     let mut t = Tokio::cycle();
@@ -807,8 +801,7 @@ fn master_not_a_minor_above_rc_is_relation() {
     assert_eq!(t.rules(&[("master", micro)]), ["version/relation"]);
 }
 
-/// The freeze pushed the wrong way round (rc merges master before master is bumped) is
-/// version/relation on rc, with the hint to bump master first or push `--atomic`.
+/// rc merging master before master's bump is version/relation on rc, with the `--atomic` hint.
 #[test]
 fn freeze_the_wrong_way_round_is_relation_on_rc() {
     let mut t = Tokio::cycle();
@@ -851,8 +844,7 @@ fn version_going_backwards_is_monotonic() {
     assert_eq!(t.rules(&[("master", lower)]), ["version/monotonic"]);
 }
 
-/// A version branch with new commits still at the version of its last tag is
-/// version/ahead-of-tags; bumped past it, it is accepted.
+/// New commits on 0.12 still at its last tag's version are version/ahead-of-tags until bumped.
 #[test]
 fn new_commits_at_the_tagged_version_are_ahead_of_tags() {
     let mut t = Tokio::cycle();
@@ -871,8 +863,7 @@ fn new_commits_at_the_tagged_version_are_ahead_of_tags() {
     assert_eq!(t.rules(&[("0.12", bumped)]), ACCEPTED);
 }
 
-/// A beta tag (here spelled `v0.12.0-beta2`, under an annotated tag) also counts for
-/// version/ahead-of-tags: it is compared as a version, not a string.
+/// An annotated `v0.12.0-beta2` counts for version/ahead-of-tags as the version 0.12.0b2.
 #[test]
 fn spelled_and_annotated_tags_count_for_ahead_of_tags() {
     let mut t = Tokio::cycle();
@@ -1114,8 +1105,7 @@ fn rc_production() -> (Scenario, Id) {
     (s, main)
 }
 
-/// With `version-match = "release"`, `v1.2.3-rc1` matches a commit at 1.2.3 and `v1.2.4-rc1`
-/// does not.
+/// With `version-match = "release"`, `v1.2.3-rc1` matches 1.2.3 and `v1.2.4-rc1` does not.
 #[test]
 fn release_version_match_compares_the_release_part() {
     let (s, main) = rc_production();
@@ -1140,8 +1130,7 @@ fn tag_of_a_kind_no_class_allows_is_tag_kind() {
     assert_eq!(s.rules(&[("tags/v1.2.3-beta1", main)]), ["tag/kind"]);
 }
 
-/// A production tag needs its changelog entry: present it is accepted, missing it is
-/// changelog/entry.
+/// A production tag is accepted with its changelog entry and is changelog/entry without it.
 #[test]
 fn production_tag_needs_a_changelog_entry() {
     let (mut s, main) = rc_production();
@@ -1161,8 +1150,7 @@ fn production_tag_needs_a_changelog_entry() {
     );
 }
 
-/// A changelog heading for a longer version (`1.2.0rc1`, `1.2.10`) is not an entry for the
-/// tagged one (`1.2.0`, `1.2.1`).
+/// A changelog heading for `1.2.0rc1` or `1.2.10` is no entry for `1.2.0` or `1.2.1`.
 #[test]
 fn changelog_entry_of_a_longer_version_does_not_count() {
     let mut s = Scenario::custom(
@@ -1191,8 +1179,7 @@ changelog = { file = "NEWS", heading = "^## {version}" }
     assert_eq!(s.rules(&[("tags/v1.2.1", fixed)]), ACCEPTED);
 }
 
-/// A tag that merely starts like a release tag (`vendor-import` under `v{version}`, `nightly`
-/// under `{version}`) is not a release tag: versions start with a digit.
+/// Tags such as `vendor-import` or `nightly` are not release tags: versions start with a digit.
 #[test]
 fn tags_that_are_not_versions_are_not_release_tags() {
     let t = Tokio::cycle();
@@ -1329,11 +1316,11 @@ fn of_rule(violations: &[Violation], rule: RuleId) -> Vec<&Violation> {
     violations.iter().filter(|v| v.rule == rule).collect()
 }
 
-/// On random graphs, flow/foreign fires exactly when the entering set N meets another
-/// protected branch's history (computed by brute force over whole ancestor sets), and names
-/// exactly the roots of N that lie in such a history.
+/// On random graphs, flow/foreign agrees with SPEC.md's definition, reported roots included.
 #[test]
 fn foreign_agrees_with_brute_force_on_random_graphs() {
+    // N and the other branches' histories are computed by brute force over whole ancestor
+    // sets; the rule must fire exactly when they meet and name exactly N's roots among them.
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut hits = 0;
     for round in 0..300 {
@@ -1378,11 +1365,11 @@ fn foreign_agrees_with_brute_force_on_random_graphs() {
     );
 }
 
-/// On random graphs, flow/source fires exactly when, by SPEC.md's definition, some parent of
-/// some merge in N is neither outside N (so in anc(old) or a source's history) nor on new's
-/// first-parent chain inside N, for branches that accept a list.
+/// On random graphs, flow/source agrees with SPEC.md's every-merge-in-N definition.
 #[test]
 fn source_agrees_with_brute_force_on_random_graphs() {
+    // By the definition: some parent of some merge in N is neither outside N (so in anc(old)
+    // or a source's history) nor on new's first-parent chain inside N; list-accepting only.
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     let mut hits = 0;
     for round in 0..300 {
