@@ -203,8 +203,9 @@ fn changelog_entry(
     heading: &str,
 ) -> Result<(), EvalError> {
     // A changelog may spell the version normalized (`1.2.3rc1`) or as the tag does (`1.2.3-rc1`).
+    // `\b`: the heading of `1.2.0rc1` or `1.2.10` is not an entry for `1.2.0` or `1.2.1`.
     let spelled = format!(
-        "(?:{}|{})",
+        r"(?:{}|{})\b",
         regex::escape(&version.to_string()),
         regex::escape(as_tagged)
     );
