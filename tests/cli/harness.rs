@@ -118,13 +118,14 @@ impl Sandbox {
         }
     }
 
-    /// A clone of `origin` under the sandbox.
+    /// A clone of `origin` under the sandbox, over `file://` so pushes use the transport a
+    /// remote would (pack negotiation, receive-pack, quarantine).
     pub fn clone_of(&self, origin: &TestRepo, name: &str) -> TestRepo {
         let here = TestRepo {
             sandbox: self.clone(),
             path: self.path().to_path_buf(),
         };
-        here.git(&["clone", "-q", &origin.path.to_string_lossy(), name]);
+        here.git(&["clone", "-q", &format!("file://{}", origin.path.display()), name]);
         TestRepo {
             sandbox: self.clone(),
             path: self.path().join(name),
