@@ -6,6 +6,7 @@ mod errors;
 mod harness;
 mod hooks;
 mod install;
+mod properties;
 
 /// The pytokio preset with one piece of text replaced, for policies that differ in one place.
 pub fn preset_with(from: &str, to: &str) -> String {
