@@ -8,7 +8,7 @@ pub use model::{
     Above, Accepts, BranchClass, Captures, Changelog, Level, Matcher, Origin, Policy, TagClass,
     VersionFile, VersionRules,
 };
-pub use parse::{PolicyError, load, parse};
+pub use parse::{PolicyError, REGEX_SIZE_LIMIT, load, parse};
 
 /// The name of the committed policy file at a repository's root.
 pub const FILE_NAME: &str = ".git-policy.toml";

@@ -15,7 +15,7 @@ use crate::version::{Format, Kind, PreLetter, REGEX_GROUPS};
 
 /// Regexes from a policy are compiled with a size limit: the engine is linear-time, and the
 /// limit keeps a hostile pattern from taking memory.
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
+pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
@@ -130,7 +130,7 @@ enum VersionMatch {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawChangelog {
-    file: String,
+    file: Spanned<String>,
     heading: Spanned<String>,
 }
 
@@ -289,6 +289,18 @@ impl Cx<'_> {
                 None => Matcher::Exact(name.clone()),
             };
             let accepts = self.accepts(&branch.accepts, &key("accepts"), &class_index)?;
+            // A class of many branches may accept itself (`0.12` merged forward into `0.13`);
+            // a single branch accepting itself says nothing and hides a typo.
+            if matches!(matcher, Matcher::Exact(_)) && accepts.classes.contains(&branches.len()) {
+                return self.error_hint(
+                    branch.accepts.span(),
+                    key("accepts"),
+                    format!(
+                        "`{name}` accepts itself, but a branch always builds on its own history"
+                    ),
+                    Some(format!("remove `\"{name}\"` from `accepts`")),
+                );
+            }
             let version = match &branch.version {
                 None => None,
                 Some(v) => Some(VersionRules {
@@ -322,6 +334,8 @@ impl Cx<'_> {
             });
         }
 
+        self.above_cycles(&raw, &branches)?;
+
         let mut tags = Vec::new();
         for (name, tag) in raw.tags {
             let key = |field: &str| format!("tags.{name}.{field}");
@@ -337,13 +351,14 @@ impl Cx<'_> {
             }
             let changelog = match tag.changelog {
                 Some(c) => {
+                    self.relative_path(c.file.get_ref(), c.file.span(), &key("changelog.file"))?;
                     let probe = c.heading.get_ref().replace("{version}", "0");
                     self.regex(
                         &Spanned::new(c.heading.span(), probe),
                         key("changelog.heading"),
                     )?;
                     Some(Changelog {
-                        path: c.file,
+                        path: c.file.into_inner(),
                         heading: c.heading.into_inner(),
                     })
                 }
@@ -522,6 +537,38 @@ impl Cx<'_> {
             regex::escape(suffix)
         );
         self.regex(&Spanned::new(template.span(), pattern), key)
+    }
+
+    /// `above` relations that lead back to where they started: no versions can satisfy them.
+    fn above_cycles(&self, raw: &RawPolicy, branches: &[BranchClass]) -> Result<(), PolicyError> {
+        let above = |class: usize| branches[class].version.as_ref()?.above.map(|a| a.class);
+        for start in 0..branches.len() {
+            let mut path = vec![start];
+            while let Some(next) = above(path[path.len() - 1]) {
+                path.push(next);
+                if next == start {
+                    let chain: Vec<String> = path
+                        .iter()
+                        .map(|&c| format!("`{}`", branches[c].name))
+                        .collect();
+                    let span = raw.branches[start]
+                        .version
+                        .as_ref()
+                        .and_then(|v| v.above.as_ref())
+                        .map_or(0..0, |a| a.branch.span());
+                    return self.error_hint(
+                        span,
+                        format!("branches.{}.version.above.branch", branches[start].name),
+                        format!("{} is a cycle: no versions can be above each other", chain.join(" above ")),
+                        Some("`above` points from the newer line to the older (`master` above `rc`); remove the one that points back".into()),
+                    );
+                }
+                if path.len() > branches.len() {
+                    break;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Paths from a policy stay inside the repository.

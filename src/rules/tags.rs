@@ -212,7 +212,10 @@ fn changelog_entry(
     let pattern = heading.replace("{version}", &spelled);
     let found = match (
         cx.view.read_file(commit, path)?,
-        RegexBuilder::new(&format!("(?m){pattern}")).build(),
+        // The tag's name is the pusher's: bound what it can make the regex cost.
+        RegexBuilder::new(&format!("(?m){pattern}"))
+            .size_limit(crate::policy::REGEX_SIZE_LIMIT)
+            .build(),
     ) {
         (Some(bytes), Ok(regex)) => regex.is_match(&String::from_utf8_lossy(&bytes)),
         _ => false,
