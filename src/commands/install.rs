@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::{Outcome, UserError, open_repo};
+use super::{Outcome, UserError, open_repo, open_repo_at};
 use crate::cli::{InstallArgs, ServerHook, UninstallArgs};
 use crate::hooks::install::{self, Action, InstallError};
 use crate::hooks::{CLIENT_HOOKS, SERVER_HOOKS};
@@ -56,8 +56,7 @@ fn install_server(
     hook: ServerHook,
     bin: &Path,
 ) -> anyhow::Result<Outcome> {
-    let git =
-        Git::open(repo).with_context(|| format!("`{}` is not a git repository", repo.display()))?;
+    let git = open_repo_at(repo)?;
     let text = server_policy_text(policy_file)?;
     let admin = git.common_dir().join(policy::ADMIN_FILE_NAME);
     let dir = hooks_dir(&git)?;
@@ -114,11 +113,7 @@ fn server_policy_text(policy_file: Option<&Path>) -> anyhow::Result<String> {
 
 pub fn run_uninstall(args: &UninstallArgs) -> anyhow::Result<Outcome> {
     let (git, hooks) = match &args.server {
-        Some(repo) => (
-            Git::open(repo)
-                .with_context(|| format!("`{}` is not a git repository", repo.display()))?,
-            SERVER_HOOKS,
-        ),
+        Some(repo) => (open_repo_at(repo)?, SERVER_HOOKS),
         None => (open_repo()?, CLIENT_HOOKS),
     };
     let dir = hooks_dir(&git)?;

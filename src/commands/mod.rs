@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::policy::{self, Policy};
-use crate::repo::Git;
+use crate::repo::{Git, RepoError};
 
 /// How a command ended when it did not fail: the exit code is 0 or 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,10 +64,36 @@ pub fn hint_of(err: &anyhow::Error) -> Option<String> {
 
 pub fn open_repo() -> anyhow::Result<Git> {
     Git::open_from_env().map_err(|err| {
-        anyhow::Error::new(err).context(UserError {
-            message: "git-policy works inside a git repository".into(),
-            hint: Some("run it from a clone, or set `GIT_DIR`".into()),
-        })
+        explain_open(
+            err,
+            "git-policy works inside a git repository".into(),
+            "run it from a clone, or set `GIT_DIR`",
+        )
+    })
+}
+
+/// Opens the repository at `path` (a server's, for `install --server`).
+pub fn open_repo_at(path: &Path) -> anyhow::Result<Git> {
+    Git::open(path).map_err(|err| {
+        explain_open(
+            err,
+            format!("`{}` is not a git repository", path.display()),
+            "pass the path of the repository's git directory, e.g. `/srv/git/project.git`",
+        )
+    })
+}
+
+fn explain_open(err: RepoError, message: String, hint: &str) -> anyhow::Error {
+    let (message, hint) = match err {
+        RepoError::ObjectFormat(_) => (
+            "git-policy cannot judge a SHA-256 repository".to_owned(),
+            "git-policy (through libgit2) reads SHA-1 repositories only; keep the repository on SHA-1 (`git init --object-format=sha1`)",
+        ),
+        _ => (message, hint),
+    };
+    anyhow::Error::new(err).context(UserError {
+        message,
+        hint: Some(hint.to_owned()),
     })
 }
 

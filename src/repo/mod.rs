@@ -20,6 +20,10 @@ const MAX_FILE: usize = 16 << 20;
 pub enum RepoError {
     #[error("not in a git repository")]
     NotARepository(#[source] git2::Error),
+    #[error(
+        "this repository's object format is not SHA-1, and git-policy reads only SHA-1 repositories"
+    )]
+    ObjectFormat(#[source] git2::Error),
     #[error("cannot resolve `{rev}` to a commit")]
     Resolve {
         rev: String,
@@ -59,6 +63,16 @@ pub fn to_id(oid: Oid) -> Id {
     Id(bytes)
 }
 
+/// libgit2 opens SHA-1 repositories only; a SHA-256 one (`git init --object-format=sha256`) is
+/// found but refused with "unknown object format", which must not read as "not a repository".
+fn open_error(source: git2::Error) -> RepoError {
+    if source.message().contains("object format") {
+        RepoError::ObjectFormat(source)
+    } else {
+        RepoError::NotARepository(source)
+    }
+}
+
 pub struct Git {
     repo: Repository,
 }
@@ -68,13 +82,13 @@ impl Git {
     pub fn open_from_env() -> Result<Git, RepoError> {
         Repository::open_from_env()
             .map(|repo| Git { repo })
-            .map_err(RepoError::NotARepository)
+            .map_err(open_error)
     }
 
     pub fn open(path: &Path) -> Result<Git, RepoError> {
         Repository::open(path)
             .map(|repo| Git { repo })
-            .map_err(RepoError::NotARepository)
+            .map_err(open_error)
     }
 
     pub fn is_bare(&self) -> bool {
