@@ -5,6 +5,7 @@ use std::io::Read;
 
 use super::{Outcome, UserError, load_policy, open_repo};
 use crate::cli::HookArgs;
+use crate::hooks::stdin::StdinError;
 use crate::hooks::{self, HookError, Judged};
 use crate::policy;
 use crate::repo::Git;
@@ -43,6 +44,7 @@ fn judge(args: &HookArgs, server: bool) -> anyhow::Result<Option<Judged>> {
     } else {
         load_policy(&git, None)?
     };
+    crate::fault::point("hook");
     let judged = match args.name.as_str() {
         "pre-commit" | "pre-merge-commit" => hooks::judge_commit(&git, &policy)?,
         "pre-push" => Some(hooks::judge_push(
@@ -85,9 +87,20 @@ fn server_policy(git: &Git) -> anyhow::Result<policy::Policy> {
 }
 
 fn read_stdin() -> Result<String, HookError> {
-    let mut input = String::new();
+    let mut input = Vec::new();
     std::io::stdin()
-        .read_to_string(&mut input)
+        .read_to_end(&mut input)
         .map_err(HookError::Read)?;
-    Ok(input)
+    // Git allows ref names that are not UTF-8; they are refused by name, not read as others.
+    String::from_utf8(input).map_err(|err| {
+        let bytes = err.as_bytes();
+        let at = err.utf8_error().valid_up_to();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count();
+        let text = bytes.split(|&b| b == b'\n').nth(line).unwrap_or_default();
+        HookError::Stdin(StdinError {
+            line: line + 1,
+            expected: "UTF-8 text (git-policy judges only UTF-8 ref names)",
+            text: String::from_utf8_lossy(text).chars().take(200).collect(),
+        })
+    })
 }

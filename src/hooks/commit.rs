@@ -16,6 +16,9 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
     if policy.branch_class(&branch).is_none() {
         return Ok(None);
     }
+    if git.is_shallow() {
+        return Err(HookError::Shallow);
+    }
     let remote = git.upstream_remote();
     let mut before = git.merged_state(remote.as_deref())?;
     let refname = format!("refs/heads/{branch}");

@@ -40,6 +40,10 @@ pub enum HookError {
     Stdin(#[from] stdin::StdinError),
     #[error("cannot read the hook's standard input")]
     Read(#[source] std::io::Error),
+    #[error(
+        "this repository is a shallow clone: git-policy needs the whole history to judge ancestry (`git fetch --unshallow`)"
+    )]
+    Shallow,
     #[error("`{hook}` takes {expected}, got {got} arguments")]
     Args {
         hook: &'static str,

@@ -33,6 +33,10 @@ fn judge(
     updates: &[Update],
     subject: &str,
 ) -> Result<Judged, HookError> {
+    // A shallow central repository cuts ancestry short: refuse rather than guess.
+    if git.is_shallow() {
+        return Err(HookError::Shallow);
+    }
     let mut before = git.local_state()?;
     rules::pin_old_values(&mut before, updates);
     let violations = rules::evaluate(policy, git, &before, updates)?;
