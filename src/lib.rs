@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod fault;
 pub mod hooks;
 pub mod policy;
 pub mod repo;
