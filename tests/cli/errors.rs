@@ -140,3 +140,145 @@ fn outside_a_repository_is_a_usage_error() {
     .policy(&["check"]);
     config_error(&run, &["git repository", "hint:"]);
 }
+
+/// A branch accepting itself is refused: it says nothing and usually hides a typo.
+#[test]
+fn branch_accepting_itself_is_an_error() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    repo.write(
+        ".git-policy.toml",
+        &crate::preset_with("accepts = [\"master\"]", "accepts = [\"rc\"]"),
+    );
+    config_error(
+        &repo.policy(&["check"]),
+        &[
+            "`rc` accepts itself",
+            "branches.rc.accepts",
+            ":22:",
+            "hint: remove `\"rc\"`",
+        ],
+    );
+}
+
+/// Mutual flow is not an error: Twisted cuts release branches from trunk and merges them back,
+/// and a class of version branches may accept its siblings (forward merges).
+#[test]
+fn mutual_accepts_are_allowed() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    repo.write(
+        ".git-policy.toml",
+        &crate::preset_with("accepts = \"any\"", "accepts = [\"any\", \"rc\"]")
+            .replace("accepts = [\"rc\"]", "accepts = [\"rc\", \"version\"]"),
+    );
+    let run = repo.policy(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+}
+
+/// `above` relations that lead back to their start can never hold, and are refused.
+#[test]
+fn above_cycle_is_an_error() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    repo.write(
+        ".git-policy.toml",
+        &crate::preset_with(
+            "version = { kinds = [\"dev\"] }",
+            "version = { kinds = [\"dev\"], above = { branch = \"master\" } }",
+        ),
+    );
+    config_error(
+        &repo.policy(&["check"]),
+        &[
+            "`master` above `rc` above `master` is a cycle",
+            "branches.master.version.above.branch",
+            ":18:",
+        ],
+    );
+}
+
+/// A version regex without a group to read the version from is refused.
+#[test]
+fn version_regex_without_its_group_is_an_error() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    repo.write(
+        ".git-policy.toml",
+        &crate::preset_with(
+            "files = [\"tokio/__init__.py\"]",
+            "files = [{ path = \"tokio/__init__.py\", regex = '__version__ = \"([^\"]+)\"' }]",
+        ),
+    );
+    config_error(
+        &repo.policy(&["check"]),
+        &["a version regex needs a named group `version`", ":11:"],
+    );
+}
+
+/// A regex too large to compile within the size limit is refused, not left to eat memory.
+#[test]
+fn oversized_regex_is_an_error() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    repo.write(
+        ".git-policy.toml",
+        &crate::preset_with(
+            r"pattern = '^(?P<major>\d+)\.(?P<minor>\d+)$'",
+            r"pattern = '^(?P<major>\w{1000}){1000}\.(?P<minor>\d+)$'",
+        ),
+    );
+    config_error(
+        &repo.policy(&["check"]),
+        &["invalid regex", "size limit", "branches.version.pattern"],
+    );
+}
+
+/// A changelog path leaving the repository is refused like a version file path.
+#[test]
+fn changelog_outside_the_repository_is_an_error() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    repo.write(
+        ".git-policy.toml",
+        &crate::preset_with(
+            "deletable = false",
+            "deletable = false\nchangelog = { file = \"../../etc/passwd\", heading = '{version}' }",
+        ),
+    );
+    config_error(
+        &repo.policy(&["check"]),
+        &[
+            "`../../etc/passwd` must be a path inside the repository",
+            "tags.release.changelog.file",
+        ],
+    );
+}
+
+/// A SHA-256 repository is refused with the reason, not mistaken for no repository at all.
+#[test]
+fn sha256_repository_is_refused_clearly() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("sha1");
+    let sha256 = crate::harness::TestRepo {
+        sandbox: sandbox.clone(),
+        path: sandbox.path().join("sha256"),
+    };
+    repo.git(&[
+        "init",
+        "-q",
+        "--object-format=sha256",
+        &sha256.path.display().to_string(),
+    ]);
+    sha256.change("README", "hello\n", "initial");
+    let run = sha256.policy(&["check"]);
+    config_error(
+        &run,
+        &["cannot judge a SHA-256 repository", "hint:", "SHA-1"],
+    );
+    assert!(
+        !run.stderr.contains("works inside a git repository"),
+        "{}",
+        run.stderr
+    );
+}

@@ -1,9 +1,11 @@
 //! Real repositories made with the `git` CLI, isolated from the machine's git configuration.
 
 use std::cell::Cell;
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::rc::Rc;
+use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
@@ -216,6 +218,24 @@ impl TestRepo {
         )
     }
 
+    /// Runs git-policy with `args`, writing `input` to its standard input.
+    pub fn policy_with_stdin(&self, args: &[&str], input: &[u8]) -> Run {
+        use std::io::Write;
+        let mut child = self
+            .command(bin())
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run git-policy");
+        let mut stdin = child.stdin.take().expect("stdin");
+        // The binary may refuse before reading everything; a closed pipe is its answer.
+        let _ = stdin.write_all(input);
+        drop(stdin);
+        Run::from_output(child.wait_with_output().expect("wait for git-policy"))
+    }
+
     pub fn write(&self, path: &str, content: &str) {
         let file = self.path.join(path);
         if let Some(parent) = file.parent() {
@@ -288,3 +308,47 @@ pub fn pytokio(sandbox: &Sandbox) -> TestRepo {
 }
 
 pub const ZERO: &str = "0000000000000000000000000000000000000000";
+
+/// A git daemon on a free loopback port, stopped when dropped.
+pub struct Daemon {
+    child: Child,
+    pub port: u16,
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn daemon(sandbox: &Sandbox) -> Daemon {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .expect("free port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let child = sandbox
+        .command("git", sandbox.path())
+        .args([
+            "daemon",
+            "--enable=receive-pack",
+            "--export-all",
+            "--reuseaddr",
+            "--listen=127.0.0.1",
+            &format!("--port={port}"),
+            &format!("--base-path={}", sandbox.path().display()),
+            &sandbox.path().display().to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start git daemon");
+    let daemon = Daemon { child, port };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "git daemon did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    daemon
+}

@@ -1,21 +1,17 @@
 //! The hooks as git runs them: client hooks in a clone, server hooks in a central bare
 //! repository, pushes over `file://` and over the git protocol.
 
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
-
-use crate::harness::{Run, Sandbox, TestRepo, bin, pytokio};
+use crate::harness::{Run, Sandbox, TestRepo, bin, daemon, pytokio};
 
 /// A central bare repository made from a pytokio history, with a server hook installed, and a
 /// developer's clone with the client hooks.
-struct Setup {
-    sandbox: Sandbox,
-    central: TestRepo,
-    dev: TestRepo,
+pub struct Setup {
+    pub sandbox: Sandbox,
+    pub central: TestRepo,
+    pub dev: TestRepo,
 }
 
-fn setup(server_hook: &str) -> Setup {
+pub fn setup(server_hook: &str) -> Setup {
     let sandbox = Sandbox::new();
     let work = pytokio(&sandbox);
     let central = sandbox.path().join("central.git");
@@ -44,7 +40,7 @@ fn setup(server_hook: &str) -> Setup {
 }
 
 #[track_caller]
-fn refused(run: &Run, rule: &str) {
+pub fn refused(run: &Run, rule: &str) {
     assert_ne!(run.code, 0, "expected a refusal by {rule}:\n{}", run.all());
     assert!(
         run.all().contains(&format!("error[{rule}]")),
@@ -227,50 +223,6 @@ fn atomic_feature_freeze_passes() {
         .dev
         .git_run(&["push", "--atomic", "origin", "master", "rc"]);
     assert_eq!(run.code, 0, "{}", run.all());
-}
-
-/// A git daemon on a free loopback port, stopped when dropped.
-struct Daemon {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn daemon(sandbox: &Sandbox) -> Daemon {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .expect("free port")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let child = sandbox
-        .command("git", sandbox.path())
-        .args([
-            "daemon",
-            "--enable=receive-pack",
-            "--export-all",
-            "--reuseaddr",
-            "--listen=127.0.0.1",
-            &format!("--port={port}"),
-            &format!("--base-path={}", sandbox.path().display()),
-            &sandbox.path().display().to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start git daemon");
-    let daemon = Daemon { child, port };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "git daemon did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    daemon
 }
 
 /// Over the git protocol the server hook judges pushes the same way: bad refused, good landed.

@@ -5,8 +5,10 @@ mod check;
 mod errors;
 mod harness;
 mod hooks;
+mod inputs;
 mod install;
 mod properties;
+mod server;
 
 /// The pytokio preset with one piece of text replaced, for policies that differ in one place.
 pub fn preset_with(from: &str, to: &str) -> String {
