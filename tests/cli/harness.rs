@@ -309,7 +309,8 @@ pub fn pytokio(sandbox: &Sandbox) -> TestRepo {
 
 pub const ZERO: &str = "0000000000000000000000000000000000000000";
 
-/// A git daemon on a free loopback port, stopped when dropped.
+/// A git daemon on a free loopback port, logging to `daemon.log` in the sandbox, stopped when
+/// dropped (also when a test panics).
 pub struct Daemon {
     child: Child,
     pub port: u16,
@@ -335,13 +336,18 @@ pub fn daemon(sandbox: &Sandbox) -> Daemon {
             "--enable=receive-pack",
             "--export-all",
             "--reuseaddr",
+            "--verbose",
+            // Past its limit (32 by default, counting children not yet reaped) git daemon kills
+            // the newest connection from an address that already has one: every test client
+            // is 127.0.0.1.
+            "--max-connections=0",
             "--listen=127.0.0.1",
             &format!("--port={port}"),
             &format!("--base-path={}", sandbox.path().display()),
             &sandbox.path().display().to_string(),
         ])
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(sandbox.path().join("daemon.log")).expect("daemon log"))
         .spawn()
         .expect("start git daemon");
     let daemon = Daemon { child, port };

@@ -7,6 +7,7 @@ mod harness;
 mod hooks;
 mod inputs;
 mod install;
+mod load;
 mod properties;
 mod server;
 
