@@ -354,3 +354,41 @@ fn malformed_hook_input_is_an_error() {
     );
     assert_eq!(repo.git(&["for-each-ref"]), before);
 }
+
+/// In a shallow clone the client hooks refuse what they would have to guess (a commit on a
+/// protected branch, a push of one) and let the rest through.
+#[test]
+fn shallow_clone_hooks_refuse_only_what_needs_history() {
+    let sandbox = Sandbox::new();
+    let work = pytokio(&sandbox);
+    let shallow = TestRepo {
+        sandbox: sandbox.clone(),
+        path: sandbox.path().join("shallow"),
+    };
+    let url = format!("file://{}", work.path.display());
+    work.git(&[
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        &url,
+        &shallow.path.display().to_string(),
+    ]);
+    accepted(&shallow.policy(&["install"]));
+    shallow.write("tokio/__init__.py", "__version__ = \"0.13.0.dev2\"\n");
+    let run = shallow.git_run(&["commit", "-q", "-a", "-m", "bump"]);
+    assert_ne!(run.code, 0, "{}", run.all());
+    assert!(run.all().contains("shallow clone"), "{}", run.all());
+    assert!(run.all().contains("git fetch --unshallow"), "{}", run.all());
+    shallow.git(&["commit", "-q", "--no-verify", "-a", "-m", "bump"]);
+    let run = shallow.git_run(&["push", "origin", "master"]);
+    assert_ne!(run.code, 0, "{}", run.all());
+    assert!(run.all().contains("shallow clone"), "{}", run.all());
+    shallow.git(&["checkout", "-q", "-b", "topic"]);
+    shallow.write("notes.txt", "notes\n");
+    shallow.git(&["add", "notes.txt"]);
+    let run = shallow.git_run(&["commit", "-q", "-m", "notes"]);
+    assert_eq!(run.code, 0, "a topic commit needs no history:\n{}", run.all());
+    let run = shallow.git_run(&["push", "-q", "origin", "topic"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+}
