@@ -87,7 +87,7 @@ fn explain_open(err: RepoError, message: String, hint: &str) -> anyhow::Error {
     let (message, hint) = match err {
         RepoError::ObjectFormat(_) => (
             "git-policy cannot judge a SHA-256 repository".to_owned(),
-            "git-policy (through libgit2) reads SHA-1 repositories only; keep the repository on SHA-1 (`git init --object-format=sha1`)",
+            "git-policy reads SHA-1 repositories only (libgit2 cannot read SHA-256 yet); create repositories with `git init --object-format=sha1`",
         ),
         _ => (message, hint),
     };

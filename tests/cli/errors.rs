@@ -150,8 +150,10 @@ fn branch_accepting_itself_is_an_error() {
         ".git-policy.toml",
         &crate::preset_with("accepts = [\"master\"]", "accepts = [\"rc\"]"),
     );
+    let run = repo.policy(&["check"]);
+    insta::assert_snapshot!(run.stderr);
     config_error(
-        &repo.policy(&["check"]),
+        &run,
         &[
             "`rc` accepts itself",
             "branches.rc.accepts",
@@ -188,8 +190,10 @@ fn above_cycle_is_an_error() {
             "version = { kinds = [\"dev\"], above = { branch = \"master\" } }",
         ),
     );
+    let run = repo.policy(&["check"]);
+    insta::assert_snapshot!(run.stderr);
     config_error(
-        &repo.policy(&["check"]),
+        &run,
         &[
             "`master` above `rc` above `master` is a cycle",
             "branches.master.version.above.branch",
@@ -272,6 +276,7 @@ fn sha256_repository_is_refused_clearly() {
     ]);
     sha256.change("README", "hello\n", "initial");
     let run = sha256.policy(&["check"]);
+    insta::assert_snapshot!(run.stderr);
     config_error(
         &run,
         &["cannot judge a SHA-256 repository", "hint:", "SHA-1"],

@@ -1,6 +1,6 @@
 //! Hostile and unusual input that is not a policy: version files, tags of odd objects, odd ref
 //! names, odd repositories and malformed hook input. Each gets a verdict or a clear error,
-//! never a guess; docs/hostile-inputs.md lists them all.
+//! never a guess; `docs/reliability.md` lists them all.
 
 use crate::harness::{Run, Sandbox, TestRepo, ZERO, pytokio};
 
@@ -388,7 +388,12 @@ fn shallow_clone_hooks_refuse_only_what_needs_history() {
     shallow.write("notes.txt", "notes\n");
     shallow.git(&["add", "notes.txt"]);
     let run = shallow.git_run(&["commit", "-q", "-m", "notes"]);
-    assert_eq!(run.code, 0, "a topic commit needs no history:\n{}", run.all());
+    assert_eq!(
+        run.code,
+        0,
+        "a topic commit needs no history:\n{}",
+        run.all()
+    );
     let run = shallow.git_run(&["push", "-q", "origin", "topic"]);
     assert_eq!(run.code, 0, "{}", run.all());
 }
