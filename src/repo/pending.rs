@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{Git, to_oid, view_err};
+use super::{Git, view_err};
 use crate::rules::{FileReader, Id, ViewError};
 
 /// Reads files from the index git is about to commit (`GIT_INDEX_FILE` when git set it, as
@@ -36,13 +36,8 @@ pub fn merge_files(git: &Git, base: Id, head: Id) -> FileReader<'_> {
         } else if ours == ancestor {
             Ok(theirs)
         } else {
-            Err(ViewError::Git {
-                what: format!(
-                    "judge the merge: `{path}` changed on both sides ({} and {})",
-                    to_oid(base),
-                    to_oid(head)
-                ),
-                source: "both sides of the merge changed the file differently; merge the base into the branch and resolve the conflict first".into(),
+            Err(ViewError::Conflict {
+                path: path.to_owned(),
             })
         }
     })

@@ -75,6 +75,10 @@ pub enum ViewError {
     Missing(Id),
     #[error("`{path}` is {what}")]
     NotAFile { path: String, what: &'static str },
+    /// A merge being judged changes a file on both sides differently: there is no merged
+    /// content to judge until someone resolves it.
+    #[error("the merge conflicts: both sides change `{path}`")]
+    Conflict { path: String },
     #[error("cannot {what}")]
     Git {
         what: String,
