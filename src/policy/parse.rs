@@ -536,35 +536,18 @@ impl Cx<'_> {
         self.regex(&Spanned::new(template.span(), pattern), key)
     }
 
-    /// A version file path with a wildcard (`*`, `?`, `[`, `{`) is a glob; `*` stays within one
-    /// directory and `**` spans any number of them.
     fn path_glob(
         &self,
         path: &str,
         span: std::ops::Range<usize>,
     ) -> Result<Option<PathGlob>, PolicyError> {
-        let wild = |part: &str| part.contains(['*', '?', '[', '{']);
-        if !wild(path) {
-            return Ok(None);
-        }
-        let matcher = match globset::GlobBuilder::new(path)
-            .literal_separator(true)
-            .build()
-        {
-            Ok(glob) => glob.compile_matcher(),
-            Err(err) => {
-                return self.error(
-                    span,
-                    "version.files".into(),
-                    format!("`{path}` is not a valid glob: {}", err.kind()),
-                );
-            }
-        };
-        let dir: Vec<&str> = path.split('/').take_while(|part| !wild(part)).collect();
-        Ok(Some(PathGlob {
-            dir: dir.join("/"),
-            matcher,
-        }))
+        path_glob(path).or_else(|err| {
+            self.error(
+                span,
+                "version.files".into(),
+                format!("`{path}` is not a valid glob: {}", err.kind()),
+            )
+        })
     }
 
     /// A calendar scheme: dot-separated tokens, date tokens where the release has a date.
@@ -624,6 +607,24 @@ impl Cx<'_> {
         }
         Ok(())
     }
+}
+
+/// A version file path with a wildcard (`*`, `?`, `[`, `{`) is a glob, `None` otherwise; `*`
+/// stays within one directory and `**` spans any number of them.
+pub fn path_glob(path: &str) -> Result<Option<PathGlob>, globset::Error> {
+    let wild = |part: &str| part.contains(['*', '?', '[', '{']);
+    if !wild(path) {
+        return Ok(None);
+    }
+    let matcher = globset::GlobBuilder::new(path)
+        .literal_separator(true)
+        .build()?
+        .compile_matcher();
+    let dir: Vec<&str> = path.split('/').take_while(|part| !wild(part)).collect();
+    Ok(Some(PathGlob {
+        dir: dir.join("/"),
+        matcher,
+    }))
 }
 
 fn quoted(names: &[&str]) -> String {
