@@ -1356,8 +1356,7 @@ fn lockstep_message_names_a_few_files_and_counts_the_rest() {
     );
 }
 
-/// A final release with a pre-release of it tagged on an ancestor (`0.4.3.pre0` is 0.4.3rc0)
-/// is accepted; without one it is tag/pre-release; pre-releases themselves need nothing.
+/// A final release without a pre-release of it (`0.4.3.pre0` is one) tagged before is tag/pre-release.
 #[test]
 fn final_release_requires_an_earlier_pre_release() {
     let mut s = Scenario::custom(DAGSTER);
@@ -1385,8 +1384,7 @@ fn final_release_requires_an_earlier_pre_release() {
     assert_eq!(s.rules(&[("tags/0.4.4", next)]), ["tag/pre-release"]);
 }
 
-/// A pre-release pushed together with its final release counts; one tagged on a commit the
-/// release does not contain does not, and the message names it.
+/// A pre-release pushed with its release counts; one on a commit the release lacks does not.
 #[test]
 fn pre_release_must_be_on_the_release_history() {
     let mut s = Scenario::custom(DAGSTER);
@@ -1423,8 +1421,7 @@ calendar = "YY.N.patch"
 const MARCH_2010: i64 = 1_267_444_800;
 const JANUARY_2011: i64 = 1_294_660_800;
 
-/// An annotated tag is dated by its tagger: 10.0.0 tagged in 2010 is accepted, in 2011 it is
-/// tag/calendar, whatever the commit's date.
+/// An annotated tag's calendar version is checked against its tagger date, not its commit's.
 #[test]
 fn calendar_version_is_checked_against_the_tagger_date() {
     let mut s = Scenario::custom(CALENDAR);
@@ -1495,8 +1492,7 @@ calendar = "YYYY.0M.DD.N"
     assert_eq!(s.rules(&[("tags/v2010.3", short)]), ["tag/calendar"]);
 }
 
-/// A date is the calendar day where it was recorded: 00:30 UTC on 1 January 2010 is 19:30 on
-/// 31 December 2009 in New York, a 2009 release there.
+/// A date is the calendar day in the time zone it was recorded in.
 #[test]
 fn stamp_date_is_the_local_day() {
     let new_year_utc = Stamp {
@@ -1504,6 +1500,7 @@ fn stamp_date_is_the_local_day() {
         offset_minutes: 0,
     };
     let new_york = Stamp {
+        // 19:30 on 31 December 2009 there: a 2009 release.
         offset_minutes: -5 * 60,
         ..new_year_utc
     };

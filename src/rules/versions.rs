@@ -32,7 +32,7 @@ pub fn check_branch(
             RuleId::VersionKind,
             &update.refname,
             &[new],
-            format!("`{branch}` must carry a version, but {} does not exist here", files.join(", ")),
+            format!("`{branch}` must carry a version, but no version file is here (looked for {})", files.join(", ")),
             Some("add the version file, or point `[version] files` in `.git-policy.toml` at yours (`git policy init`)".into()),
         );
     };

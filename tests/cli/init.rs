@@ -44,8 +44,7 @@ fn fresh(sandbox: &Sandbox, name: &str, branch: &str) -> TestRepo {
     repo
 }
 
-/// `init --preset NAME` then `check` succeeds in a fresh repository, before and after the
-/// first commit, for every preset.
+/// `init --preset NAME` then `check` succeeds in a fresh repository for every preset.
 #[test]
 fn init_then_check_works_in_a_fresh_repository() {
     let sandbox = Sandbox::new();
@@ -80,8 +79,7 @@ fn init_then_check_works_in_a_fresh_repository() {
     }
 }
 
-/// A preset whose version file is absent is pointed at the repository's `pyproject.toml`, and
-/// `check` then reads the version from there.
+/// A preset whose version file is absent is pointed at the `pyproject.toml` found instead.
 #[test]
 fn init_points_the_preset_at_the_version_file_found() {
     let sandbox = Sandbox::new();
@@ -159,7 +157,7 @@ fn init_without_a_version_file_says_what_to_create() {
     );
 }
 
-/// An existing policy is kept unless `--force` is given (exit 2 with the command that replaces it).
+/// An existing policy is kept (exit 2, with a hint) unless `--force` is given.
 #[test]
 fn init_refuses_to_overwrite_without_force() {
     let sandbox = Sandbox::new();

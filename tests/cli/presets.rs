@@ -34,6 +34,11 @@ fn start(preset: &str, branch: &str, files: &[(&str, &str)]) -> Process {
     Process { central, dev }
 }
 
+/// Merges `branch` into the current branch with a merge commit, as a pull request would.
+fn merge(repo: &TestRepo, branch: &str, message: &str) {
+    repo.git(&["merge", "-q", "--no-ff", "-m", message, branch]);
+}
+
 impl Process {
     fn push(&self, args: &[&str]) -> Run {
         let mut full = vec!["push", "origin"];
@@ -63,8 +68,7 @@ fn tokio_py(version: &str) -> String {
     format!("\"\"\"pytokio\"\"\"\n__version__ = \"{version}\"\n")
 }
 
-/// Seed 000 (`pytokio`): feature freeze, first and second beta, fixes flowing down, the final
-/// release; back-merges, cross-merges and misplaced versions refused.
+/// Seed 000 (`pytokio`) replayed: every documented step accepted, every forbidden one refused.
 #[test]
 fn pytokio_procedure_replayed() {
     let p = start(
@@ -73,6 +77,7 @@ fn pytokio_procedure_replayed() {
         &[("tokio/__init__.py", &tokio_py("0.11.0.dev1"))],
     );
     let dev = &p.dev;
+    // Where the cycle starts: rc at 0.11.0.dev1, master a minor above it.
     dev.git(&["branch", "rc"]);
     dev.set_version("0.12.0.dev1");
     accepted(&p.push(&["--atomic", "master", "rc"]));
@@ -81,40 +86,19 @@ fn pytokio_procedure_replayed() {
     dev.git(&["checkout", "-q", "-b", "feature"]);
     dev.change("feature.txt", "a feature\n", "Add a feature");
     dev.checkout("master");
-    dev.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Merge branch 'feature'",
-        "feature",
-    ]);
+    merge(dev, "feature", "Merge branch 'feature'");
     accepted(&p.push(&["master"]));
 
     // seed: "rc should only receive merge or cherry-pick from master, no other branches"
     dev.git(&["checkout", "-q", "-b", "other-feature", "rc"]);
     dev.change("other.txt", "other\n", "Another feature");
     dev.checkout("rc");
-    dev.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Merge branch 'other-feature'",
-        "other-feature",
-    ]);
+    merge(dev, "other-feature", "Merge branch 'other-feature'");
     refused(&p.push(&["rc"]), "flow/source");
     p.back_to_origin("rc");
 
     // seed: "Merge master into rc" (feature freeze, step 1)
-    dev.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Merge branch 'master' into rc",
-        "master",
-    ]);
+    merge(dev, "master", "Merge branch 'master' into rc");
     // seed: "The master branch should always be at least one minor number above rc"
     let alone = p.push(&["rc"]);
     refused(&alone, "version/relation");
@@ -129,7 +113,7 @@ fn pytokio_procedure_replayed() {
     dev.change("hotfix.txt", "hotfix\n", "Hotfix committed directly on rc");
     accepted(&p.push(&["rc"]));
     dev.checkout("master");
-    dev.git(&["merge", "-q", "--no-ff", "-m", "Merge branch 'rc'", "rc"]);
+    merge(dev, "rc", "Merge branch 'rc'");
     refused(&p.push(&["master"]), "flow/foreign");
     p.back_to_origin("master");
 
@@ -157,7 +141,7 @@ fn pytokio_procedure_replayed() {
     dev.change("bug.txt", "fixed\n", "Fix a bug");
     let fix = dev.rev("HEAD");
     dev.checkout("master");
-    dev.git(&["merge", "-q", "--no-ff", "-m", "Merge branch 'fix'", "fix"]);
+    merge(dev, "fix", "Merge branch 'fix'");
     accepted(&p.push(&["master"]));
     // seed: "Cherry-pick the changes into downstream branches (rc if committed to master, version branch from rc)"
     dev.checkout("rc");
@@ -170,14 +154,7 @@ fn pytokio_procedure_replayed() {
 
     // seed: "Version branches should _never_ be merged into rc"
     dev.checkout("rc");
-    dev.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Merge branch '0.12' into rc",
-        "0.12",
-    ]);
+    merge(dev, "0.12", "Merge branch '0.12' into rc");
     let run = p.push(&["rc"]);
     refused(&run, "flow/foreign");
     refused(&run, "flow/source");
@@ -203,7 +180,7 @@ fn pytokio_procedure_replayed() {
     // seed: "Update the version in 0.N from 0.N.0b2 to 0.N.0b3 (or b4, etc) to prepare for a hypothetical next release"
     dev.set_version("0.12.0b3");
     accepted(&p.push(&["0.12"]));
-    // A tag naming another version than the branch carries ("Tag the version").
+    // seed: "Tag the version (git tag v0.N.0-beta2) on the 0.N branch" (a tag names the version it tags)
     dev.git(&["tag", "v0.12.0b4"]);
     refused(&p.push(&["v0.12.0b4"]), "tag/version");
     dev.git(&["tag", "-d", "v0.12.0b4"]);
@@ -232,9 +209,7 @@ fn changelog(versions: &[(&str, &str)]) -> String {
     text
 }
 
-/// Seed 001 (`github-rc`): a release branch rebased onto main, RC tags (a failed one deleted),
-/// the production tag; merge commits, foreign versions, deleting or moving production tags
-/// refused.
+/// Seed 001 (`github-rc`) replayed: every documented step accepted, every forbidden one refused.
 #[test]
 fn github_rc_procedure_replayed() {
     let p = start(
@@ -265,14 +240,11 @@ fn github_rc_procedure_replayed() {
 
     // seed: "Require linear history"
     dev.checkout("main");
-    dev.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Merge pull request #12 from release/v1.2.3",
+    merge(
+        dev,
         "release/v1.2.3",
-    ]);
+        "Merge pull request #12 from release/v1.2.3",
+    );
     refused(&p.push(&["main"]), "branch/linear");
     p.back_to_origin("main");
     // seed: "Create and merge PR to main" (rebased, as linear history requires)
@@ -333,7 +305,7 @@ fn github_rc_procedure_replayed() {
     dev.git(&["tag", "-f", "v1.2.3", "origin/main"]);
     p.back_to_origin("main");
 
-    // seed: "Require pull request reviews ... Include administrators" (main is never rewritten)
+    // seed: "Branch Protection main branch:" (a protected branch is never rewritten)
     dev.git(&["reset", "-q", "--hard", "HEAD~1"]);
     refused(&p.push(&["--force", "main"]), "branch/force");
     p.back_to_origin("main");
@@ -373,8 +345,7 @@ fn changes(headings: &[&str]) -> String {
     text
 }
 
-/// Seed 002 (`pypiserver`): the rc pull request with its notes, merged, then the bumped version
-/// tagged on main; tags off main, naming another version or without their dated notes refused.
+/// Seed 002 (`pypiserver`) replayed: every documented step accepted, every forbidden one refused.
 #[test]
 fn pypiserver_procedure_replayed() {
     let p = start(
@@ -421,14 +392,11 @@ fn pypiserver_procedure_replayed() {
 
     // seed: "Once everything is looking good, approve and merge the rc PR. It will create the new commit with the updated CHANGES.rst on the default branch."
     dev.checkout("main");
-    dev.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "chore(auto-release-candidate-2024-04-24) (#600)",
+    merge(
+        dev,
         "chore/auto-release-candidate-2024-04-24",
-    ]);
+        "chore(auto-release-candidate-2024-04-24) (#600)",
+    );
     accepted(&p.push(&["main"]));
 
     // seed: "First, it executes all the bumpver procedures." (the tag names the bumped version)
@@ -464,14 +432,11 @@ fn pypiserver_procedure_replayed() {
     );
     dev.commit("chore(auto-release-candidate-2024-05-24)");
     dev.checkout("main");
-    dev.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "chore(auto-release-candidate-2024-05-24) (#612)",
+    merge(
+        dev,
         "chore/auto-release-candidate-2024-05-24",
-    ]);
+        "chore(auto-release-candidate-2024-05-24) (#612)",
+    );
     bump("2.1.2");
     dev.git(&["tag", "v2.1.2"]);
     refused(&p.push(&["--atomic", "main", "v2.1.2"]), "changelog/entry");
@@ -511,9 +476,7 @@ fn publish_release(dev: &TestRepo, version: &str) {
     dev.git(&["tag", "-a", "-m", version, version]);
 }
 
-/// Seed 003 (`dagster`): a pre-release then the release of the same version, recovering from
-/// drift against the remote; packages out of lockstep, a tag that is not the packages' version,
-/// a release without its pre-release, and rewriting history refused.
+/// Seed 003 (`dagster`) replayed: every documented step accepted, every forbidden one refused.
 #[test]
 fn dagster_procedure_replayed() {
     let files: Vec<(&str, String)> = DAGSTER_PACKAGES
@@ -620,10 +583,7 @@ fn news(sections: &[(&str, &str)]) -> String {
     text
 }
 
-/// Seed 004 (`twisted`): a release branch cut from trunk, a pre-release, the final version
-/// merged back into trunk after review, the release tag deleted and recreated after a fix;
-/// subprojects out of step, a pre-release merged into trunk, topic merges into the release
-/// branch, a release named after another year and a tag without its NEWS refused.
+/// Seed 004 (`twisted`) replayed: every documented step accepted, every forbidden one refused.
 #[test]
 fn twisted_procedure_replayed() {
     let core = twisted_py("Twisted", (22, 1, 0), None);
@@ -676,14 +636,7 @@ fn twisted_procedure_replayed() {
 
     // seed: "When the ticket is reviewed, merge the branch into trunk" (after `change-versions XX.YY.ZZ`, never at a pre-release)
     dev.checkout("trunk");
-    dev.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Merge releases/release-4290 (pre-release)",
-        branch,
-    ]);
+    merge(dev, branch, "Merge releases/release-4290 (pre-release)");
     refused(&p.push(&["trunk"]), "version/kind");
     p.back_to_origin("trunk");
 
@@ -695,35 +648,14 @@ fn twisted_procedure_replayed() {
         "Fix conch (#4301)",
     );
     dev.checkout(branch);
-    dev.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Merge 4301-fix-conch",
-        "4301-fix-conch",
-    ]);
+    merge(dev, "4301-fix-conch", "Merge 4301-fix-conch");
     refused(&p.push(&[branch]), "flow/source");
     p.back_to_origin(branch);
     dev.checkout("trunk");
-    dev.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Merge 4301-fix-conch",
-        "4301-fix-conch",
-    ]);
+    merge(dev, "4301-fix-conch", "Merge 4301-fix-conch");
     accepted(&p.push(&["trunk"]));
     dev.checkout(branch);
-    dev.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Merge trunk into releases/release-4290",
-        "trunk",
-    ]);
+    merge(dev, "trunk", "Merge trunk into releases/release-4290");
     accepted(&p.push(&[branch]));
 
     // seed: "Run ./bin/admin/change-versions XX.YY.ZZ"
@@ -767,14 +699,7 @@ fn twisted_procedure_replayed() {
 
     // seed: "When the ticket is reviewed, merge the branch into trunk"
     dev.checkout("trunk");
-    dev.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Merge releases/release-4290: Release 23.0.0",
-        branch,
-    ]);
+    merge(dev, branch, "Merge releases/release-4290: Release 23.0.0");
     accepted(&p.push(&["trunk"]));
     // seed: "Tag the release"
     dev.checkout(branch);
@@ -802,14 +727,7 @@ fn twisted_procedure_replayed() {
     dev.git(&["tag", "-f", "-a", "-m", "Twisted 23.0.0", "twisted-23.0.0"]);
     accepted(&p.push(&["twisted-23.0.0"]));
     dev.checkout("trunk");
-    dev.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Merge releases/release-4290: the fix",
-        branch,
-    ]);
+    merge(dev, branch, "Merge releases/release-4290: the fix");
     accepted(&p.push(&["trunk"]));
     assert_eq!(p.central("twisted-23.0.0^{commit}"), Some(dev.rev(branch)));
 }
