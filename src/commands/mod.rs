@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod hook;
+pub mod init;
 pub mod install;
 
 use std::fmt;

@@ -5,7 +5,9 @@ mod check;
 mod errors;
 mod harness;
 mod hooks;
+mod init;
 mod install;
+mod presets;
 
 /// The pytokio preset with one piece of text replaced, for policies that differ in one place.
 pub fn preset_with(from: &str, to: &str) -> String {
