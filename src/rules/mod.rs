@@ -7,6 +7,7 @@ mod branch;
 mod context;
 mod flow;
 pub mod memory;
+mod releases;
 mod tags;
 mod versions;
 mod view;
@@ -18,7 +19,10 @@ use serde::Serialize;
 
 use crate::policy::Policy;
 pub use context::EvalError;
-pub use view::{CommitInfo, FileReader, Id, Peeled, Pending, RepoView, ViewError, WithPending};
+pub use view::{
+    CommitInfo, FileReader, Id, Peeled, Pending, PendingFiles, RepoView, Stamp, ViewError,
+    WithPending, under,
+};
 
 /// One proposed change of a ref. `old`/`new` absent: the ref is created/deleted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +57,8 @@ pub enum RuleId {
     TagKind,
     TagImmutable,
     TagDelete,
+    TagPreRelease,
+    TagCalendar,
     ChangelogEntry,
 }
 
@@ -76,6 +82,8 @@ impl RuleId {
         RuleId::TagKind,
         RuleId::TagImmutable,
         RuleId::TagDelete,
+        RuleId::TagPreRelease,
+        RuleId::TagCalendar,
         RuleId::ChangelogEntry,
     ];
 
@@ -99,6 +107,8 @@ impl RuleId {
             RuleId::TagKind => "tag/kind",
             RuleId::TagImmutable => "tag/immutable",
             RuleId::TagDelete => "tag/delete",
+            RuleId::TagPreRelease => "tag/pre-release",
+            RuleId::TagCalendar => "tag/calendar",
             RuleId::ChangelogEntry => "changelog/entry",
         }
     }

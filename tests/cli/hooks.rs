@@ -1,7 +1,7 @@
 //! The hooks as git runs them: client hooks in a clone, server hooks in a central bare
 //! repository, pushes over `file://` and over the git protocol.
 
-use crate::harness::{Run, Sandbox, TestRepo, bin, daemon, pytokio};
+use crate::harness::{Run, Sandbox, TestRepo, bin, daemon, pytokio, refused, serve};
 
 /// A central bare repository made from a pytokio history, with a server hook installed, and a
 /// developer's clone with the client hooks.
@@ -14,20 +14,7 @@ pub struct Setup {
 pub fn setup(server_hook: &str) -> Setup {
     let sandbox = Sandbox::new();
     let work = pytokio(&sandbox);
-    let central = sandbox.path().join("central.git");
-    work.git(&["clone", "-q", "--bare", ".", &central.display().to_string()]);
-    let central = TestRepo {
-        sandbox: sandbox.clone(),
-        path: central,
-    };
-    let installed = work.policy(&[
-        "install",
-        "--server",
-        &central.path.display().to_string(),
-        "--hook",
-        server_hook,
-    ]);
-    assert_eq!(installed.code, 0, "{}", installed.all());
+    let central = serve(&work, server_hook);
     let dev = sandbox.clone_of(&central, "dev");
     dev.git(&["branch", "-q", "rc", "origin/rc"]);
     let installed = dev.policy(&["install"]);
@@ -37,16 +24,6 @@ pub fn setup(server_hook: &str) -> Setup {
         central,
         dev,
     }
-}
-
-#[track_caller]
-pub fn refused(run: &Run, rule: &str) {
-    assert_ne!(run.code, 0, "expected a refusal by {rule}:\n{}", run.all());
-    assert!(
-        run.all().contains(&format!("error[{rule}]")),
-        "expected {rule}:\n{}",
-        run.all()
-    );
 }
 
 /// `git merge rc` on master is stopped by pre-merge-commit before the merge commit exists.

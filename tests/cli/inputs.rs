@@ -2,7 +2,7 @@
 //! names, odd repositories and malformed hook input. Each gets a verdict or a clear error,
 //! never a guess; `docs/reliability.md` lists them all.
 
-use crate::harness::{Run, Sandbox, TestRepo, ZERO, pytokio};
+use crate::harness::{Run, Sandbox, TestRepo, ZERO, accepted, pytokio};
 
 #[track_caller]
 fn error(run: &Run, needles: &[&str]) {
@@ -27,11 +27,6 @@ fn violation(run: &Run, rule: &str, needle: &str) {
     );
 }
 
-#[track_caller]
-fn accepted(run: &Run) {
-    assert_eq!(run.code, 0, "expected acceptance:\n{}", run.all());
-}
-
 /// Commits `bytes` as master's version file and judges master's new tip.
 fn master_with_version_file(repo: &TestRepo, bytes: &[u8]) -> Run {
     let old = repo.rev("master");
@@ -51,7 +46,7 @@ fn missing_version_file_is_a_violation() {
     violation(
         &repo.judge("refs/heads/master", &old, &new),
         "version/kind",
-        "`tokio/__init__.py` does not exist here",
+        "no version file is here (looked for `tokio/__init__.py`)",
     );
 }
 

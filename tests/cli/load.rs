@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
-use crate::harness::{Run, Sandbox, TestRepo, daemon, pytokio};
+use crate::harness::{Run, Sandbox, TestRepo, daemon, pytokio, serve};
 
 const CLIENTS: usize = 20;
 
@@ -112,19 +112,7 @@ fn run_session(steps: Vec<Step>) -> Result<Vec<(&'static str, Run, Expect)>, Str
 fn concurrent_pushes_over_the_git_protocol() {
     let sandbox = Sandbox::new();
     let work = pytokio(&sandbox);
-    let central = TestRepo {
-        sandbox: sandbox.clone(),
-        path: sandbox.path().join("central.git"),
-    };
-    work.git(&[
-        "clone",
-        "-q",
-        "--bare",
-        ".",
-        &central.path.display().to_string(),
-    ]);
-    let installed = work.policy(&["install", "--server", &central.path.display().to_string()]);
-    assert_eq!(installed.code, 0, "{}", installed.all());
+    let central = serve(&work, "pre-receive");
     let master = central.rev("master");
     let d = daemon(&sandbox);
     let url = format!("git://127.0.0.1:{}/central.git", d.port);

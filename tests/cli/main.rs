@@ -5,9 +5,11 @@ mod check;
 mod errors;
 mod harness;
 mod hooks;
+mod init;
 mod inputs;
 mod install;
 mod load;
+mod presets;
 mod properties;
 mod server;
 

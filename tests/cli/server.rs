@@ -6,8 +6,9 @@
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
+use crate::harness::refused;
 use crate::harness::{Run, Sandbox, TestRepo, bin, pytokio};
-use crate::hooks::{refused, setup};
+use crate::hooks::setup;
 
 /// A push that was rejected for `cause`, with every ref of `central` where it was.
 #[track_caller]

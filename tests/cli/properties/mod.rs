@@ -570,9 +570,10 @@ fn pending_commit_is_judged_as_the_commit_it_becomes() {
             pending: Pending {
                 parents: built.graph.parents[&newest].clone(),
                 message: built.messages.last().cloned().unwrap_or_default(),
-                files: Box::new(|path: &str| {
-                    Ok((path == "VERSION").then(|| VERSION.as_bytes().to_vec()))
-                }),
+                files: Box::new(BTreeMap::from([(
+                    "VERSION".to_owned(),
+                    VERSION.as_bytes().to_vec(),
+                )])),
             },
         };
         let got = judge(&policy, &view, &built.before, &updates);
