@@ -3,9 +3,11 @@
 //! branch names feed the version branch pattern's captures): a verdict, never a panic.
 #![no_main]
 
-use git_policy::policy::{Origin, parse};
+use std::sync::LazyLock;
+
+use git_policy::policy::{Origin, Policy, parse};
 use git_policy::rules::memory::MemoryRepo;
-use git_policy::rules::{RefState, Update, evaluate};
+use git_policy::rules::{Id, RefState, Update, evaluate};
 use libfuzzer_sys::fuzz_target;
 
 const POLICY: &str = r#"
@@ -35,7 +37,9 @@ pattern = "{version}"
 version-match = "release"
 "#;
 
-fuzz_target!(|name: &str| {
+/// The policy and a repository with one version branch at `0.12.0b1`, its changelog entry
+/// written: made once, judged for every input.
+static SETUP: LazyLock<(Policy, MemoryRepo, Id)> = LazyLock::new(|| {
     let policy = parse(POLICY, Origin::Preset("fuzz")).expect("the fuzz policy parses");
     let mut repo = MemoryRepo::new();
     let files = [
@@ -43,14 +47,19 @@ fuzz_target!(|name: &str| {
         ("CHANGELOG.md", "# 0.12.0b1\n"),
     ];
     let commit = repo.commit(&[], "release", &files);
+    (policy, repo, commit)
+});
+
+fuzz_target!(|name: &str| {
+    let (policy, repo, commit) = &*SETUP;
     let mut before = RefState::new();
-    before.insert("refs/heads/0.12".into(), commit);
+    before.insert("refs/heads/0.12".into(), *commit);
     for refname in [format!("refs/tags/{name}"), format!("refs/heads/{name}")] {
         let update = Update {
             refname,
             old: None,
-            new: Some(commit),
+            new: Some(*commit),
         };
-        let _ = evaluate(&policy, &repo, &before, &[update]);
+        let _ = evaluate(policy, repo, &before, &[update]);
     }
 });
