@@ -366,10 +366,17 @@ pub fn daemon(sandbox: &Sandbox) -> Daemon {
         .local_addr()
         .expect("addr")
         .port();
-    let child = sandbox
+    // `git daemon` runs `git-daemon` as a child of its own: killing `git` would leave the
+    // daemon serving after the test. Run the daemon itself, so dropping it stops it.
+    let exec_path = sandbox
         .command("git", sandbox.path())
+        .arg("--exec-path")
+        .output()
+        .expect("run git --exec-path");
+    let exec_path = PathBuf::from(String::from_utf8_lossy(&exec_path.stdout).trim());
+    let child = sandbox
+        .command(exec_path.join("git-daemon"), sandbox.path())
         .args([
-            "daemon",
             "--enable=receive-pack",
             "--export-all",
             "--reuseaddr",

@@ -2,6 +2,7 @@
 //! pushes and bad ones mixed. Every good push lands, every bad one is refused by the rule it
 //! breaks, the repository stays sound and every branch ends where the accepted pushes put it.
 
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
@@ -131,7 +132,12 @@ fn concurrent_pushes_over_the_git_protocol() {
             .unzip()
     });
     eprintln!("{CLIENTS} clients done in {:?}", start.elapsed());
+    let port = d.port;
     drop(d);
+    assert!(
+        TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "the daemon stopped"
+    );
 
     for (k, (branch, result)) in branches.iter().zip(results).enumerate() {
         let pushes = result.unwrap_or_else(|e| {
@@ -181,5 +187,23 @@ fn concurrent_pushes_over_the_git_protocol() {
         heads.lines().count(),
         3 + CLIENTS,
         "master, rc, feature and one branch a client:\n{heads}"
+    );
+}
+
+/// A test that panics still stops its git daemon: nothing keeps serving after it.
+#[test]
+fn daemon_stops_when_a_test_panics() {
+    let sandbox = Sandbox::new();
+    let port = std::cell::Cell::new(0);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let d = daemon(&sandbox);
+        port.set(d.port);
+        panic!("a test failing while its daemon runs");
+    }));
+    assert!(result.is_err());
+    assert_ne!(port.get(), 0);
+    assert!(
+        TcpStream::connect(("127.0.0.1", port.get())).is_err(),
+        "the daemon stopped"
     );
 }
