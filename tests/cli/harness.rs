@@ -150,6 +150,18 @@ pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_git-policy"))
 }
 
+/// Copies the binary under test to `to`, to be run from there. `cp` writes it, not this
+/// process: a file this multi-threaded process has open for writing is inherited by every
+/// child another test forks meanwhile, and running it then fails with "Text file busy".
+pub fn copy_bin(to: &Path) {
+    let status = Command::new("cp")
+        .arg(bin())
+        .arg(to)
+        .status()
+        .expect("run cp");
+    assert!(status.success(), "cp the binary to {}", to.display());
+}
+
 /// What a command printed and how it ended.
 #[derive(Debug)]
 pub struct Run {

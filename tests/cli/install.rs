@@ -170,7 +170,7 @@ fn shim_falls_back_to_path() {
     let copy_dir = sandbox.path().join("bin-copy");
     std::fs::create_dir_all(&copy_dir).expect("dir");
     let copy = copy_dir.join("git-policy");
-    std::fs::copy(crate::harness::bin(), &copy).expect("copy the binary");
+    crate::harness::copy_bin(&copy);
     ok(Run::from_output(
         repo.command(&copy)
             .arg("install")

@@ -7,7 +7,7 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::harness::refused;
-use crate::harness::{Run, Sandbox, TestRepo, bin, pytokio};
+use crate::harness::{Run, Sandbox, TestRepo, copy_bin, pytokio};
 use crate::hooks::setup;
 
 /// A push that was rejected for `cause`, with every ref of `central` where it was.
@@ -178,7 +178,7 @@ fn shims_work_under_hostile_paths() {
     let dir = sandbox.path().join(HOSTILE);
     std::fs::create_dir_all(dir.join("bin")).expect("hostile dir");
     let copy = dir.join("bin").join("git-policy");
-    std::fs::copy(bin(), &copy).expect("copy the binary");
+    copy_bin(&copy);
     let work = pytokio(&sandbox);
     let central = dir.join("central.git");
     work.git(&["clone", "-q", "--bare", ".", &central.display().to_string()]);
