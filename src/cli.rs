@@ -58,9 +58,9 @@ pub struct CheckArgs {
     /// The commit (or branch) a pull request merges
     #[arg(long, value_name = "REV", requires = "base")]
     pub head: Option<String>,
-    /// Output format
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    /// Output format [default: github in GitHub Actions, else text]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Use this policy file instead of the repository's
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,

@@ -1,6 +1,7 @@
 //! git-policy: one TOML policy for a project's branches, versions and release tags, enforced
 //! with the same verdict by client hooks, server hooks and CI.
 
+pub mod ci;
 pub mod cli;
 pub mod commands;
 pub mod hooks;

@@ -2,6 +2,7 @@
 //! runs it, pushes to real bare repositories with the hooks installed.
 
 mod check;
+mod ci;
 mod errors;
 mod harness;
 mod hooks;
