@@ -58,6 +58,12 @@ pub struct CheckArgs {
     /// The commit (or branch) a pull request merges
     #[arg(long, value_name = "REV", requires = "base")]
     pub head: Option<String>,
+    /// Replay each protected branch's history and report every past violation
+    #[arg(long, conflicts_with_all = ["refs", "base"])]
+    pub history: bool,
+    /// With --history: judge only what came after this revision (where the policy started)
+    #[arg(long, value_name = "REV", requires = "history")]
+    pub since: Option<String>,
     /// Output format [default: github in GitHub Actions, else text]
     #[arg(long, value_enum)]
     pub format: Option<Format>,

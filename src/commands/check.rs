@@ -2,6 +2,7 @@
 //! asks, every protected branch and release tag as they are now, or their whole history.
 
 mod ci;
+mod history;
 
 use anyhow::Context;
 
@@ -25,6 +26,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         } else {
             Format::Text
         });
+    if args.history {
+        return history::run(&git, &policy, args.since.as_deref(), format);
+    }
     let (violations, subject) = if !args.refs.is_empty() {
         let updates = explicit_updates(args)?;
         let mut before = git.local_state()?;

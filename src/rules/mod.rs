@@ -6,6 +6,7 @@
 mod branch;
 mod context;
 mod flow;
+pub mod history;
 pub mod memory;
 mod tags;
 mod versions;

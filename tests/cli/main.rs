@@ -5,6 +5,7 @@ mod check;
 mod ci;
 mod errors;
 mod harness;
+mod history;
 mod hooks;
 mod install;
 
