@@ -27,6 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Judge updates, a pull request, or the repository as it is
     Check(CheckArgs),
+    /// Show the policy: branches, allowed flows, versions and rules
+    Explain(ExplainArgs),
     /// Run as a git hook (called by the installed shims)
     #[command(hide = true)]
     Hook(HookArgs),
@@ -70,6 +72,24 @@ pub struct CheckArgs {
     /// Use this policy file instead of the repository's
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ExplainFormat,
+    /// Use this policy file instead of the repository's
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainFormat {
+    /// A diagram and sentences for the terminal
+    Text,
+    /// A Mermaid flowchart for documentation
+    Mermaid,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 pub mod ci;
 pub mod cli;
 pub mod commands;
+pub mod explain;
 pub mod hooks;
 pub mod policy;
 pub mod repo;

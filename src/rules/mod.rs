@@ -5,6 +5,7 @@
 
 mod branch;
 mod context;
+pub mod describe;
 mod flow;
 pub mod history;
 pub mod memory;

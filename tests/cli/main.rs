@@ -4,6 +4,7 @@
 mod check;
 mod ci;
 mod errors;
+mod explain;
 mod harness;
 mod history;
 mod hooks;
