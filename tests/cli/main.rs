@@ -9,6 +9,7 @@ mod harness;
 mod history;
 mod hooks;
 mod install;
+mod precommit;
 
 /// The pytokio preset with one piece of text replaced, for policies that differ in one place.
 pub fn preset_with(from: &str, to: &str) -> String {
