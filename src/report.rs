@@ -201,3 +201,6 @@ fn short_id(id: &str) -> &str {
         id
     }
 }
+
+#[cfg(test)]
+mod tests;

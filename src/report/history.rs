@@ -54,7 +54,7 @@ pub fn write_history(
 }
 
 /// `refs/heads/master at 3f2a1bc (2023-11-14 22:13 UTC)`.
-fn location(f: &Finding) -> String {
+pub(super) fn location(f: &Finding) -> String {
     format!("{} at {} ({})", f.refname, f.commit.short(), date(f.time))
 }
 

@@ -241,6 +241,28 @@ fn a_mistagged_release_is_found() {
     );
 }
 
+/// A version file that does not parse at one old commit makes that step unjudged, with the
+/// file named, and the replay goes on to find what comes after it.
+#[test]
+fn an_unparsable_version_is_one_unjudged_step() {
+    let mut p = Past::new();
+    let m0 = p.version(&[], "0.12.0.dev1");
+    let broken = p.version(&[m0], "zero point thirteen");
+    let fixed = p.version(&[broken], "0.13.0.dev1");
+    let bad = p.version(&[fixed], "0.13.0");
+    p.branch("master", bad);
+    let history = p.replay(None);
+    let unjudged: Vec<(Id, bool)> = history
+        .unjudged
+        .iter()
+        .map(|u| (u.commit, u.error.contains(VERSION_FILE)))
+        .collect();
+    // The step onto the broken file and the step off it both read it.
+    assert_eq!(unjudged, [(broken, true), (fixed, true)]);
+    let found: Vec<Id> = history.findings.iter().map(|f| f.commit).collect();
+    assert_eq!(found, [bad]);
+}
+
 /// master, rc, version branches: 0, 1, 2 steps from the topic branches.
 #[test]
 fn ranks_follow_accepts() {
