@@ -20,6 +20,14 @@ impl System {
             System::GitLab => "GitLab CI",
         }
     }
+
+    /// What the forge calls a request to merge a branch.
+    pub fn request(self) -> &'static str {
+        match self {
+            System::GitHub => "pull request",
+            System::GitLab => "merge request",
+        }
+    }
 }
 
 /// A job's question, in revisions the repository resolves.

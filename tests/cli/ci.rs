@@ -472,6 +472,8 @@ fn gitlab_merged_results_pipelines() {
             Some(rule) => fails_with(&run, rule),
             None => passes(&run),
         }
+        let subject = format!("the merge request merging `{head}` into `rc` (GitLab CI)");
+        assert!(run.stdout.contains(&subject), "{}", run.all());
     }
 }
 

@@ -21,7 +21,8 @@ pub fn judge(git: &Git, policy: &Policy, job: &Job) -> anyhow::Result<(Vec<Viola
         } => {
             let shown = head_name.as_deref().or(head.as_deref()).unwrap_or("HEAD");
             let subject = format!(
-                "the pull request merging `{shown}` into `{base}` ({})",
+                "the {} merging `{shown}` into `{base}` ({})",
+                system.request(),
                 system.name()
             );
             if let Some((old, merge)) = checked_out_merge(git, merge.as_deref(), head.as_deref())? {
