@@ -36,6 +36,8 @@ pub enum Command {
     Install(InstallArgs),
     /// Remove git-policy's hooks and restore the ones it moved aside
     Uninstall(UninstallArgs),
+    /// Write `.git-policy.toml` from a preset, pointed at this repository's version file
+    Init(InitArgs),
 }
 
 #[derive(Debug, Args)]
@@ -128,4 +130,14 @@ pub struct UninstallArgs {
     /// Remove the server hooks from this bare repository
     #[arg(long, value_name = "BARE_REPO")]
     pub server: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The release process to start from (an unknown name lists the presets)
+    #[arg(long, value_name = "NAME", default_value = crate::policy::presets::DEFAULT)]
+    pub preset: String,
+    /// Replace an existing `.git-policy.toml`
+    #[arg(long)]
+    pub force: bool,
 }

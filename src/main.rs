@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Command::Hook(args) => commands::hook::run(args),
         Command::Install(args) => commands::install::run_install(args),
         Command::Uninstall(args) => commands::install::run_uninstall(args),
+        Command::Init(args) => commands::init::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

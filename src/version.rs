@@ -92,7 +92,8 @@ pub fn parse(text: &str) -> Result<Version, pep440_rs::VersionParseError> {
 /// How a version file is read.
 #[derive(Debug, Clone)]
 pub enum Format {
-    /// `__version__ = "..."` in a Python module.
+    /// `__version__ = "..."` in a Python module, also as one of chained targets
+    /// (`version = __version__ = "..."`, as pypiserver writes it).
     Python,
     /// `project.version` in `pyproject.toml`.
     Pyproject,
@@ -298,7 +299,7 @@ fn python_regex() -> &'static Regex {
     static PYTHON: OnceLock<Regex> = OnceLock::new();
     PYTHON.get_or_init(|| {
         Regex::new(
-            r#"(?m)^__version__\s*(?::\s*str\s*)?=\s*(?:"(?P<dq>[^"\n]*)"|'(?P<sq>[^'\n]*)')"#,
+            r#"(?m)^(?:[A-Za-z_]\w*\s*=\s*)*__version__\s*(?::\s*str\s*)?=\s*(?:[A-Za-z_]\w*\s*=\s*)*(?:"(?P<dq>[^"\n]*)"|'(?P<sq>[^'\n]*)')"#,
         )
         .expect("the built-in version regex compiles")
     })
@@ -347,6 +348,21 @@ mod tests {
         assert_eq!(found.line, 3);
         let typed = b"__version__: str = \"1.0\"\r\n";
         assert_eq!(extract(&Format::Python, typed).expect("found").0, v("1.0"));
+    }
+
+    /// `__version__` assigned together with other names is found (pypiserver's spelling).
+    #[test]
+    fn chained_python_assignment_is_found() {
+        let src = b"import re\n\nversion = __version__ = \"2.0.0dev1\"\n__version_info__ = tuple(__version__)\n";
+        let (version, found) = extract(&Format::Python, src).expect("found");
+        assert_eq!((version, found.line), (v("2.0.0.dev1"), 3));
+        let after = b"__version__ = VERSION = '1.2'\n";
+        assert_eq!(extract(&Format::Python, after).expect("found").0, v("1.2"));
+        let computed = b"version = __version__ = get_version()\n";
+        assert!(matches!(
+            extract(&Format::Python, computed),
+            Err(ExtractError::NotFound(_))
+        ));
     }
 
     /// Two `__version__` assignments are ambiguous, not silently the first.

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod explain;
 pub mod hook;
+pub mod init;
 pub mod install;
 
 use std::fmt;
@@ -10,8 +11,10 @@ use std::path::Path;
 
 use anyhow::Context;
 
+use crate::hooks::HookError;
 use crate::policy::{self, Policy};
 use crate::repo::Git;
+use crate::rules::{EvalError, ViewError};
 
 /// How a command ended when it did not fail: the exit code is 0 or 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,8 +62,36 @@ pub fn hint_of(err: &anyhow::Error) -> Option<String> {
         if let Some(policy) = cause.downcast_ref::<policy::PolicyError>() {
             return policy.hint().map(str::to_owned);
         }
-        None
+        match view_error(cause)? {
+            ViewError::Missing(_) => Some(
+                "the repository lacks an object the other side has: `git fetch`, then try again"
+                    .into(),
+            ),
+            ViewError::Conflict { path } => Some(format!(
+                "resolve the conflict in `{path}` on the branch being merged, then check again"
+            )),
+            _ => None,
+        }
     })
+}
+
+/// A view error, also behind the `transparent` wrappers that hide it from `chain()`.
+fn view_error<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'a ViewError> {
+    let eval = |e: &'a EvalError| match e {
+        EvalError::View(view) => Some(view),
+        _ => None,
+    };
+    if let Some(view) = cause.downcast_ref::<ViewError>() {
+        return Some(view);
+    }
+    if let Some(e) = cause.downcast_ref::<EvalError>() {
+        return eval(e);
+    }
+    match cause.downcast_ref::<HookError>()? {
+        HookError::View(view) => Some(view),
+        HookError::Eval(e) => eval(e),
+        _ => None,
+    }
 }
 
 pub fn open_repo() -> anyhow::Result<Git> {

@@ -5,10 +5,10 @@ mod parse;
 pub mod presets;
 
 pub use model::{
-    Above, Accepts, BranchClass, Captures, Changelog, Level, Matcher, Origin, Policy, TagClass,
-    VersionFile, VersionRules,
+    Above, Accepts, BranchClass, Calendar, Captures, Changelog, DatePart, Level, Matcher, Origin,
+    PathGlob, Policy, TagClass, VersionFile, VersionRules,
 };
-pub use parse::{PolicyError, load, parse};
+pub use parse::{PolicyError, load, parse, path_glob};
 
 /// The name of the committed policy file at a repository's root.
 pub const FILE_NAME: &str = ".git-policy.toml";

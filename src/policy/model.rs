@@ -39,8 +39,20 @@ pub struct Policy {
 
 #[derive(Debug, Clone)]
 pub struct VersionFile {
+    /// The path as written; a glob such as `python_modules/**/version.py` when `glob` is set.
     pub path: String,
     pub format: Format,
+    /// Every file the glob matches is a version file (lockstep across a monorepo's packages).
+    pub glob: Option<PathGlob>,
+}
+
+/// A glob over paths in a commit.
+#[derive(Debug, Clone)]
+pub struct PathGlob {
+    /// The directory before the first wildcard (`""`: the root): only files under it can match,
+    /// so only that subtree is listed.
+    pub dir: String,
+    pub matcher: globset::GlobMatcher,
 }
 
 #[derive(Debug, Clone)]
@@ -162,6 +174,10 @@ pub struct TagClass {
     /// Compare only the release part (`1.2.3` of `1.2.3rc1`) with the file's version.
     pub release_only: bool,
     pub changelog: Option<Changelog>,
+    /// A final release needs a pre-release of the same release tagged on it or before it.
+    pub requires_pre_release: bool,
+    /// Release components that are dates, checked against the tag's date.
+    pub calendar: Option<Calendar>,
 }
 
 impl TagClass {
@@ -171,6 +187,52 @@ impl TagClass {
             .captures(tag)
             .and_then(|caps| caps.name("version"))
             .map(|m| m.as_str())
+    }
+}
+
+/// A calendar versioning scheme such as `YY.N.patch`: which release components are dates.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    /// The scheme as written, for messages.
+    pub scheme: String,
+    /// One entry per release component; `None` for a number that is not a date (`N`, `patch`).
+    pub parts: Vec<Option<DatePart>>,
+}
+
+/// A release component that is read off a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatePart {
+    /// `YYYY`: 2010.
+    Year,
+    /// `YY` or `0Y`: the year's last two digits (2010: 10), as Twisted numbers its releases.
+    ShortYear,
+    /// `MM` or `0M`: 1 to 12.
+    Month,
+    /// `DD` or `0D`: 1 to 31.
+    Day,
+}
+
+impl DatePart {
+    /// The scheme tokens, and the part each names.
+    pub const TOKENS: &'static [(&'static str, DatePart)] = &[
+        ("YYYY", DatePart::Year),
+        ("YY", DatePart::ShortYear),
+        ("0Y", DatePart::ShortYear),
+        ("MM", DatePart::Month),
+        ("0M", DatePart::Month),
+        ("DD", DatePart::Day),
+        ("0D", DatePart::Day),
+    ];
+
+    /// This part of a date, as a release component.
+    pub fn of(self, date: jiff::civil::Date) -> u64 {
+        let value = match self {
+            DatePart::Year => i32::from(date.year()),
+            DatePart::ShortYear => i32::from(date.year()).rem_euclid(100),
+            DatePart::Month => i32::from(date.month()),
+            DatePart::Day => i32::from(date.day()),
+        };
+        u64::try_from(value).unwrap_or_default()
     }
 }
 

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::model::{
-    Above, Accepts, BranchClass, Changelog, Level, Matcher, Origin, Policy, TagClass, VersionFile,
-    VersionRules,
+    Above, Accepts, BranchClass, Calendar, Changelog, DatePart, Level, Matcher, Origin, PathGlob,
+    Policy, TagClass, VersionFile, VersionRules,
 };
 use crate::version::{Format, Kind, PreLetter, REGEX_GROUPS};
 
@@ -117,6 +117,9 @@ struct RawTag {
     #[serde(default)]
     version_match: VersionMatch,
     changelog: Option<RawChangelog>,
+    #[serde(default)]
+    requires_pre_release: bool,
+    calendar: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default, PartialEq, Eq)]
@@ -349,6 +352,10 @@ impl Cx<'_> {
                 }
                 None => None,
             };
+            let calendar = match &tag.calendar {
+                Some(scheme) => Some(self.calendar(scheme, key("calendar"))?),
+                None => None,
+            };
             tags.push(TagClass {
                 name,
                 template: tag.pattern.into_inner(),
@@ -360,6 +367,8 @@ impl Cx<'_> {
                 deletable: tag.deletable,
                 release_only: tag.version_match == VersionMatch::Release,
                 changelog,
+                requires_pre_release: tag.requires_pre_release,
+                calendar,
             });
         }
 
@@ -372,11 +381,13 @@ impl Cx<'_> {
                         self.relative_path(&path, span.clone(), "version.files")?;
                         VersionFile {
                             format: Format::for_path(&path),
+                            glob: self.path_glob(&path, span.clone())?,
                             path,
                         }
                     }
                     RawFile::Regex { path, regex } => {
                         self.relative_path(&path, span.clone(), "version.files")?;
+                        let glob = self.path_glob(&path, span.clone())?;
                         let regex = self.regex(&Spanned::new(span.clone(), regex), "version.files.regex".into())?;
                         if !regex.capture_names().flatten().any(|g| g == "version" || g == "major") {
                             return self.error(
@@ -395,6 +406,7 @@ impl Cx<'_> {
                         VersionFile {
                             path,
                             format: Format::Regex(regex),
+                            glob,
                         }
                     }
                 });
@@ -524,6 +536,59 @@ impl Cx<'_> {
         self.regex(&Spanned::new(template.span(), pattern), key)
     }
 
+    fn path_glob(
+        &self,
+        path: &str,
+        span: std::ops::Range<usize>,
+    ) -> Result<Option<PathGlob>, PolicyError> {
+        path_glob(path).or_else(|err| {
+            self.error(
+                span,
+                "version.files".into(),
+                format!("`{path}` is not a valid glob: {}", err.kind()),
+            )
+        })
+    }
+
+    /// A calendar scheme: dot-separated tokens, date tokens where the release has a date.
+    fn calendar(&self, scheme: &Spanned<String>, key: String) -> Result<Calendar, PolicyError> {
+        let tokens: Vec<&str> = DatePart::TOKENS.iter().map(|(t, _)| *t).collect();
+        let mut parts = Vec::new();
+        for token in scheme.get_ref().split('.') {
+            let part = DatePart::TOKENS
+                .iter()
+                .find(|(t, _)| *t == token)
+                .map(|(_, part)| *part);
+            // A token spelt only with date letters (`YYY`, `WW`) is a date token git-policy
+            // does not know, not a free number: refuse it rather than never check it.
+            let date_like = token.chars().all(|c| "YMDW0".contains(c));
+            if token.is_empty() || (part.is_none() && date_like) {
+                return self.error_hint(
+                    scheme.span(),
+                    key,
+                    format!("`{token}` is not a calendar component"),
+                    Some(format!(
+                        "date components are {}; name other numbers freely, e.g. `YY.N.patch`",
+                        quoted(&tokens)
+                    )),
+                );
+            }
+            parts.push(part);
+        }
+        if parts.iter().all(Option::is_none) {
+            return self.error_hint(
+                scheme.span(),
+                key,
+                format!("`{}` has no date component", scheme.get_ref()),
+                Some(format!("use one of {}, e.g. `YY.N.patch`", quoted(&tokens))),
+            );
+        }
+        Ok(Calendar {
+            scheme: scheme.get_ref().clone(),
+            parts,
+        })
+    }
+
     /// Paths from a policy stay inside the repository.
     fn relative_path(
         &self,
@@ -542,6 +607,24 @@ impl Cx<'_> {
         }
         Ok(())
     }
+}
+
+/// A version file path with a wildcard (`*`, `?`, `[`, `{`) is a glob, `None` otherwise; `*`
+/// stays within one directory and `**` spans any number of them.
+pub fn path_glob(path: &str) -> Result<Option<PathGlob>, globset::Error> {
+    let wild = |part: &str| part.contains(['*', '?', '[', '{']);
+    if !wild(path) {
+        return Ok(None);
+    }
+    let matcher = globset::GlobBuilder::new(path)
+        .literal_separator(true)
+        .build()?
+        .compile_matcher();
+    let dir: Vec<&str> = path.split('/').take_while(|part| !wild(part)).collect();
+    Ok(Some(PathGlob {
+        dir: dir.join("/"),
+        matcher,
+    }))
 }
 
 fn quoted(names: &[&str]) -> String {
@@ -655,6 +738,47 @@ mod tests {
         let (_, key, message, _) = invalid("[tags.release]\npattern = \"v{version}\"\n");
         assert_eq!(key.as_deref(), Some("version.files"));
         assert!(message.contains("release tags"), "{message}");
+    }
+
+    /// A calendar scheme with an unknown date token, or with no date at all, is refused.
+    #[test]
+    fn calendar_scheme_needs_known_date_tokens() {
+        let policy = |scheme: &str| {
+            format!(
+                "[version]\nfiles = [\"VERSION\"]\n\n[tags.release]\npattern = \"v{{version}}\"\ncalendar = \"{scheme}\"\n"
+            )
+        };
+        let (line, key, message, hint) = invalid(&policy("YYY.N.patch"));
+        assert_eq!(line, 6);
+        assert_eq!(key.as_deref(), Some("tags.release.calendar"));
+        assert!(message.contains("`YYY`"), "{message}");
+        assert!(hint.unwrap_or_default().contains("`YYYY`"));
+        let (_, _, message, _) = invalid(&policy("MAJOR.MINOR"));
+        assert!(message.contains("no date component"), "{message}");
+        let parsed = parse(&policy("YY.N.patch"), Origin::Preset("test")).expect("parses");
+        let calendar = parsed.tags[0].calendar.as_ref().expect("calendar");
+        assert_eq!(
+            calendar.parts,
+            [Some(super::DatePart::ShortYear), None, None]
+        );
+    }
+
+    /// A version file with a wildcard is a glob listed from the directory before it.
+    #[test]
+    fn version_file_glob_lists_from_its_literal_directory() {
+        let text = "[version]\nfiles = [\"python_modules/**/version.py\", \"VERSION\"]\n";
+        let policy = parse(text, Origin::Preset("test")).expect("parses");
+        let glob = policy.version_files[0].glob.as_ref().expect("a glob");
+        assert_eq!(glob.dir, "python_modules");
+        assert!(
+            glob.matcher
+                .is_match("python_modules/libraries/dagster-aws/dagster_aws/version.py")
+        );
+        assert!(!glob.matcher.is_match("docs/version.py"));
+        assert!(policy.version_files[1].glob.is_none());
+        let (line, _, message, _) = invalid("[version]\nfiles = [\"src/[abc/version.py\"]\n");
+        assert_eq!(line, 2);
+        assert!(message.contains("not a valid glob"), "{message}");
     }
 
     /// A version file path leaving the repository is refused.

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository};
 
-use crate::rules::{CommitInfo, Id, Peeled, RefState, RepoView, ViewError};
+use crate::rules::{CommitInfo, Id, Peeled, RefState, RepoView, Stamp, ViewError};
 pub use pending::{index_files, merge_files};
 
 /// Files larger than this are not read through the view: no version file or changelog is.
@@ -269,6 +269,42 @@ impl Git {
         self.read_entry(entry.id(), entry.filemode(), path)
     }
 
+    /// The regular files under `dir` at a commit, sorted (see [`RepoView::list_files`]).
+    fn files_at(&self, commit: Id, dir: &str) -> Result<Vec<String>, ViewError> {
+        let commit = self
+            .repo
+            .find_commit(to_oid(commit))
+            .map_err(|_| ViewError::Missing(commit))?;
+        let root = commit.tree().map_err(view_err("read a commit's tree"))?;
+        let (tree, prefix) = if dir.is_empty() {
+            (root, String::new())
+        } else {
+            let entry = match root.get_path(Path::new(dir)) {
+                Ok(entry) if entry.kind() == Some(ObjectType::Tree) => entry,
+                Ok(_) => return Ok(Vec::new()),
+                Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(Vec::new()),
+                Err(e) => return Err(view_err(format!("look up `{dir}`"))(e)),
+            };
+            let tree = self
+                .repo
+                .find_tree(entry.id())
+                .map_err(view_err(format!("read `{dir}`")))?;
+            (tree, format!("{dir}/"))
+        };
+        let mut paths = Vec::new();
+        tree.walk(git2::TreeWalkMode::PreOrder, |root, entry| {
+            if matches!(entry.filemode(), 0o100644 | 0o100755)
+                && let Ok(name) = entry.name()
+            {
+                paths.push(format!("{prefix}{root}{name}"));
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .map_err(view_err(format!("list the files under `{dir}`")))?;
+        paths.sort();
+        Ok(paths)
+    }
+
     /// Reads a blob named by a tree or index entry, refusing what is not a regular file.
     fn read_entry(&self, oid: Oid, mode: i32, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
         match mode {
@@ -361,6 +397,28 @@ impl RepoView for Git {
 
     fn read_file(&self, commit: Id, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
         self.blob_at(commit, path)
+    }
+
+    fn list_files(&self, commit: Id, dir: &str) -> Result<Vec<String>, ViewError> {
+        self.files_at(commit, dir)
+    }
+
+    fn date(&self, id: Id) -> Result<Stamp, ViewError> {
+        let object = self
+            .repo
+            .find_object(to_oid(id), None)
+            .map_err(|_| ViewError::Missing(id))?;
+        let stamp = |time: git2::Time| Stamp {
+            seconds: time.seconds(),
+            offset_minutes: time.offset_minutes(),
+        };
+        if let Some(tagger) = object.as_tag().and_then(|tag| tag.tagger()) {
+            return Ok(stamp(tagger.when()));
+        }
+        let commit = object
+            .peel_to_commit()
+            .map_err(|_| ViewError::Undated(id))?;
+        Ok(stamp(commit.committer().when()))
     }
 
     fn peel(&self, id: Id) -> Result<Peeled, ViewError> {

@@ -136,22 +136,25 @@ impl<'a> Eval<'a> {
             return Ok(cached.clone());
         }
         let mut found: Vec<(String, Option<(Version, usize)>)> = Vec::new();
-        for file in &self.policy.version_files {
-            let entry = match self.view.read_file(commit, &file.path)? {
-                None => None,
-                Some(bytes) => {
-                    let (version, at) =
-                        version::extract(&file.format, &bytes).map_err(|source| {
-                            EvalError::Version {
-                                path: file.path.clone(),
-                                commit: commit.short(),
-                                source,
-                            }
-                        })?;
-                    Some((version, at.line))
+        for (index, file) in self.policy.version_files.iter().enumerate() {
+            match &file.glob {
+                // A named file that is missing disagrees with the others (lockstep).
+                None => found.push((
+                    file.path.clone(),
+                    self.read_version(commit, index, &file.path)?,
+                )),
+                // A glob names the files it matches; there is none to miss.
+                Some(glob) => {
+                    for path in self.view.list_files(commit, &glob.dir)? {
+                        if !glob.matcher.is_match(&path) || found.iter().any(|(p, _)| *p == path) {
+                            continue;
+                        }
+                        if let Some(entry) = self.read_version(commit, index, &path)? {
+                            found.push((path, Some(entry)));
+                        }
+                    }
                 }
-            };
-            found.push((file.path.clone(), entry));
+            }
         }
         let first = found
             .iter()
@@ -171,6 +174,26 @@ impl<'a> Eval<'a> {
         });
         self.versions.insert(commit, at.clone());
         Ok(at)
+    }
+
+    /// The version in one version file at a commit, with its line; `None` when it is absent.
+    fn read_version(
+        &self,
+        commit: Id,
+        file: usize,
+        path: &str,
+    ) -> Result<Option<(Version, usize)>, EvalError> {
+        let Some(bytes) = self.view.read_file(commit, path)? else {
+            return Ok(None);
+        };
+        let format = &self.policy.version_files[file].format;
+        let (version, at) =
+            version::extract(format, &bytes).map_err(|source| EvalError::Version {
+                path: path.to_owned(),
+                commit: commit.short(),
+                source,
+            })?;
+        Ok(Some((version, at.line)))
     }
 
     /// Release tags after the update set: every tag whose name a tag class reads a version from.

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::view::{CommitInfo, Id, Peeled, RepoView, ViewError};
+use super::view::{CommitInfo, Id, Peeled, RepoView, Stamp, ViewError, under};
 
 #[derive(Debug, Clone)]
 struct Commit {
@@ -12,11 +12,18 @@ struct Commit {
     files: BTreeMap<String, Vec<u8>>,
 }
 
+/// An annotated tag object: what it points at, and its tagger date if it has a tagger.
+#[derive(Debug, Clone)]
+struct Tag {
+    target: Id,
+    time: Option<i64>,
+}
+
 /// Commits with parents, messages and files; annotated tags as objects pointing at others.
 #[derive(Debug, Default, Clone)]
 pub struct MemoryRepo {
     commits: HashMap<Id, Commit>,
-    tags: HashMap<Id, Id>,
+    tags: HashMap<Id, Tag>,
     trees: HashSet<Id>,
     next: u64,
 }
@@ -58,11 +65,20 @@ impl MemoryRepo {
         id
     }
 
-    /// Adds an annotated tag object pointing at `target`.
+    /// Adds an annotated tag object pointing at `target`, without a tagger.
     pub fn annotated_tag(&mut self, target: Id) -> Id {
         let id = self.fresh_id();
-        self.tags.insert(id, target);
+        self.tags.insert(id, Tag { target, time: None });
         id
+    }
+
+    /// Dates a commit (its committer date) or an annotated tag (its tagger date), in UTC.
+    pub fn set_date(&mut self, id: Id, seconds: i64) {
+        if let Some(commit) = self.commits.get_mut(&id) {
+            commit.time = seconds;
+        } else if let Some(tag) = self.tags.get_mut(&id) {
+            tag.time = Some(seconds);
+        }
     }
 
     /// Adds a tree object (for tags that point at something other than a commit).
@@ -134,8 +150,34 @@ impl RepoView for MemoryRepo {
             if self.trees.contains(&id) {
                 return Ok(Peeled::NotCommit("tree"));
             }
-            id = *self.tags.get(&id).ok_or(ViewError::Missing(id))?;
+            id = self.tags.get(&id).ok_or(ViewError::Missing(id))?.target;
         }
         Ok(Peeled::NotCommit("chain of tags"))
+    }
+
+    fn list_files(&self, commit: Id, dir: &str) -> Result<Vec<String>, ViewError> {
+        Ok(self
+            .get(commit)?
+            .files
+            .keys()
+            .filter(|path| under(path, dir))
+            .cloned()
+            .collect())
+    }
+
+    fn date(&self, id: Id) -> Result<Stamp, ViewError> {
+        let seconds = match self.tags.get(&id) {
+            Some(Tag {
+                time: Some(time), ..
+            }) => *time,
+            _ => match self.peel(id)? {
+                Peeled::Commit(commit) => self.get(commit)?.time,
+                Peeled::NotCommit(_) => return Err(ViewError::Undated(id)),
+            },
+        };
+        Ok(Stamp {
+            seconds,
+            offset_minutes: 0,
+        })
     }
 }

@@ -9,6 +9,7 @@ pub mod describe;
 mod flow;
 pub mod history;
 pub mod memory;
+mod releases;
 mod tags;
 mod versions;
 mod view;
@@ -20,7 +21,10 @@ use serde::Serialize;
 
 use crate::policy::Policy;
 pub use context::EvalError;
-pub use view::{CommitInfo, FileReader, Id, Peeled, Pending, RepoView, ViewError, WithPending};
+pub use view::{
+    CommitInfo, FileReader, Id, Peeled, Pending, PendingFiles, RepoView, Stamp, ViewError,
+    WithPending, under,
+};
 
 /// One proposed change of a ref. `old`/`new` absent: the ref is created/deleted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +59,8 @@ pub enum RuleId {
     TagKind,
     TagImmutable,
     TagDelete,
+    TagPreRelease,
+    TagCalendar,
     ChangelogEntry,
 }
 
@@ -78,6 +84,8 @@ impl RuleId {
         RuleId::TagKind,
         RuleId::TagImmutable,
         RuleId::TagDelete,
+        RuleId::TagPreRelease,
+        RuleId::TagCalendar,
         RuleId::ChangelogEntry,
     ];
 
@@ -101,6 +109,8 @@ impl RuleId {
             RuleId::TagKind => "tag/kind",
             RuleId::TagImmutable => "tag/immutable",
             RuleId::TagDelete => "tag/delete",
+            RuleId::TagPreRelease => "tag/pre-release",
+            RuleId::TagCalendar => "tag/calendar",
             RuleId::ChangelogEntry => "changelog/entry",
         }
     }

@@ -1,11 +1,12 @@
-//! tag/* and changelog/entry: what a release tag must name, where it stands, and how it may move.
+//! tag/* and changelog/entry: what a release tag must name, where it stands, and how it may move
+//! (tag/pre-release and tag/calendar are in `releases`).
 
 use pep440_rs::Version;
 use regex::RegexBuilder;
 
 use super::context::{Eval, EvalError, short};
 use super::view::{Id, Peeled};
-use super::{RuleId, Update, versions};
+use super::{RuleId, Update, releases, versions};
 use crate::policy::TagClass;
 use crate::version;
 
@@ -93,6 +94,12 @@ pub fn check(cx: &mut Eval<'_>, update: &Update) -> Result<(), EvalError> {
             &changelog.path,
             &changelog.heading,
         )?;
+    }
+    if class.requires_pre_release {
+        releases::pre_release(cx, update, &class, &tag, &version, commit)?;
+    }
+    if let Some(calendar) = &class.calendar {
+        releases::calendar(cx, update, (&class, calendar), &tag, &version, new)?;
     }
     Ok(())
 }

@@ -1,12 +1,13 @@
 //! Every rule against the in-memory graph: the pytokio cycle accepted step by step, each way to
 //! break it rejected with its exact rule id, and the optional rules on small custom policies.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::ops::{Deref, DerefMut};
 
 use super::memory::MemoryRepo;
 use super::{
-    EvalError, Id, Pending, RefState, RepoView, RuleId, Update, Violation, WithPending, evaluate,
+    EvalError, Id, Pending, RefState, RepoView, RuleId, Stamp, Update, Violation, WithPending,
+    evaluate,
 };
 use crate::policy::{self, Origin, Policy};
 
@@ -19,6 +20,14 @@ const VERSION_FILE: &str = "tokio/__init__.py";
 /// The text of `tokio/__init__.py` at a version.
 fn py(version: &str) -> String {
     format!("\"\"\"pytokio\"\"\"\n\n__version__ = \"{version}\"\n")
+}
+
+/// The files of a commit being made.
+fn pending_files(files: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
+    files
+        .iter()
+        .map(|(path, text)| ((*path).to_owned(), text.as_bytes().to_vec()))
+        .collect()
 }
 
 /// `master` is a branch, `tags/v0.12.0b1` a tag.
@@ -547,7 +556,7 @@ fn pending_merge_of_rc_on_master_is_foreign() {
         pending: Pending {
             parents: vec![t.dev013, t.hotfix],
             message: "Merge branch 'rc'".into(),
-            files: Box::new(|path| Ok((path == VERSION_FILE).then(|| py("0.13.0.dev1").into()))),
+            files: Box::new(pending_files(&[(VERSION_FILE, &py("0.13.0.dev1"))])),
         },
     };
     let violations = t.judge_in(&view, &[t.update("master", Some(Id::PENDING))]);
@@ -562,7 +571,7 @@ fn pending_commit_version_comes_from_its_files() {
     let pending = |version: &'static str| Pending {
         parents: vec![t.hotfix],
         message: "Set the version".into(),
-        files: Box::new(move |path| Ok((path == VERSION_FILE).then(|| py(version).into()))),
+        files: Box::new(pending_files(&[(VERSION_FILE, &py(version))])),
     };
     let ok = WithPending {
         inner: &t.repo,
@@ -1205,6 +1214,299 @@ pattern = "{version}"
     assert_eq!(s.rules(&[("tags/1.0.0", commit)]), ACCEPTED);
     assert_eq!(s.rules(&[("tags/v1.0.0", commit)]), ACCEPTED);
     assert_eq!(s.rules(&[("tags/1.0.1", commit)]), ["tag/version"]);
+}
+
+// ---- version globs, tag/pre-release, tag/calendar ----
+
+/// Dagster's policy: every `version.py` under `python_modules` moves in lockstep, tags are bare
+/// versions, and a final release needs an earlier pre-release.
+const DAGSTER: &str = r#"
+[version]
+files = ["python_modules/**/version.py"]
+
+[branches.master]
+accepts = "any"
+version = { monotonic = true }
+
+[tags.pre-release]
+pattern = "{version}"
+kinds = ["pre"]
+on = ["master"]
+
+[tags.release]
+pattern = "{version}"
+kinds = ["final"]
+on = ["master"]
+requires-pre-release = true
+"#;
+
+/// The text of a Dagster `version.py`.
+fn dagster_py(version: &str) -> String {
+    format!("__version__ = '{version}'\n")
+}
+
+/// The three packages of a Dagster commit, all at `version`.
+fn dagster_packages(version: &str) -> Vec<(&'static str, String)> {
+    [
+        "python_modules/dagit/dagit/version.py",
+        "python_modules/dagster/dagster/version.py",
+        "python_modules/libraries/dagster-aws/dagster_aws/version.py",
+    ]
+    .into_iter()
+    .map(|path| (path, dagster_py(version)))
+    .collect()
+}
+
+/// A commit setting every Dagster package to `version`.
+fn dagster_release(s: &mut Scenario, parents: &[Id], version: &str) -> Id {
+    let files = dagster_packages(version);
+    let changes: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    s.files(parents, version, &changes)
+}
+
+/// Every file a version glob matches must agree; files outside the glob do not count.
+#[test]
+fn version_glob_files_move_in_lockstep() {
+    let mut s = Scenario::custom(DAGSTER);
+    let root = dagster_release(&mut s, &[], "0.4.2");
+    let docs = s.files(
+        &[root],
+        "Docs have their own version",
+        &[("docs/version.py", &dagster_py("9.9"))],
+    );
+    assert_eq!(s.rules(&[("master", docs)]), ACCEPTED);
+    s.set("master", docs);
+    let one = s.files(
+        &[docs],
+        "Bump dagster only",
+        &[(
+            "python_modules/dagster/dagster/version.py",
+            &dagster_py("0.4.3"),
+        )],
+    );
+    let violations = s.check(&[("master", one)]);
+    assert_eq!(ids(&violations), ["version/lockstep"]);
+    let message = &violations[0].message;
+    assert!(
+        message.contains("`python_modules/dagit/dagit/version.py` says 0.4.2")
+            && message.contains("`python_modules/dagster/dagster/version.py` says 0.4.3"),
+        "{message}"
+    );
+    let added = s.files(
+        &[docs],
+        "Add dagster-gcp at the same version",
+        &[(
+            "python_modules/libraries/dagster-gcp/dagster_gcp/version.py",
+            &dagster_py("0.4.2"),
+        )],
+    );
+    assert_eq!(s.rules(&[("master", added)]), ACCEPTED);
+}
+
+/// A pending commit's glob matches come from its own files: a package added in it counts.
+#[test]
+fn version_glob_lists_the_files_of_a_pending_commit() {
+    let mut s = Scenario::custom(DAGSTER);
+    let root = dagster_release(&mut s, &[], "0.4.2");
+    s.set("master", root);
+    let mut files = dagster_packages("0.4.2");
+    files.push((
+        "python_modules/libraries/dagster-gcp/dagster_gcp/version.py",
+        dagster_py("0.4.1"),
+    ));
+    let listed: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let view = WithPending {
+        inner: &s.repo,
+        pending: Pending {
+            parents: vec![root],
+            message: "Add dagster-gcp".into(),
+            files: Box::new(pending_files(&listed)),
+        },
+    };
+    let violations = s.judge_in(&view, &[s.update("master", Some(Id::PENDING))]);
+    assert_eq!(ids(&violations), ["version/lockstep"]);
+    assert!(
+        violations[0]
+            .message
+            .contains("dagster_gcp/version.py` says 0.4.1"),
+        "{}",
+        violations[0].message
+    );
+}
+
+/// Dozens of disagreeing version files are named four at a time, the rest counted.
+#[test]
+fn lockstep_message_names_a_few_files_and_counts_the_rest() {
+    let mut s = Scenario::custom(DAGSTER);
+    let mut files = vec![("python_modules/a/version.py".to_owned(), dagster_py("1.0"))];
+    for i in 0..6 {
+        files.push((format!("python_modules/p{i}/version.py"), dagster_py("0.9")));
+    }
+    let changes: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let commit = s.files(&[], "Packages disagree", &changes);
+    let violations = s.check(&[("master", commit)]);
+    assert_eq!(ids(&violations), ["version/lockstep"]);
+    assert!(
+        violations[0].message.ends_with("and 2 more"),
+        "{}",
+        violations[0].message
+    );
+}
+
+/// A final release without a pre-release of it (`0.4.3.pre0` is one) tagged before is tag/pre-release.
+#[test]
+fn final_release_requires_an_earlier_pre_release() {
+    let mut s = Scenario::custom(DAGSTER);
+    let pre = dagster_release(&mut s, &[], "0.4.3.pre0");
+    s.set("master", pre);
+    assert_eq!(s.rules(&[("tags/0.4.3.pre0", pre)]), ACCEPTED);
+    let fin = dagster_release(&mut s, &[pre], "0.4.3");
+    s.set("master", fin);
+    let violations = s.check(&[("tags/0.4.3", fin)]);
+    assert_eq!(ids(&violations), ["tag/pre-release"]);
+    assert!(
+        violations[0]
+            .hint
+            .as_deref()
+            .unwrap_or_default()
+            .contains("`0.4.3rc0`"),
+        "{:?}",
+        violations[0].hint
+    );
+    s.set("tags/0.4.3.pre0", pre);
+    assert_eq!(s.rules(&[("tags/0.4.3", fin)]), ACCEPTED);
+    // A pre-release of another release does not count.
+    let next = dagster_release(&mut s, &[fin], "0.4.4");
+    s.set("master", next);
+    assert_eq!(s.rules(&[("tags/0.4.4", next)]), ["tag/pre-release"]);
+}
+
+/// A pre-release pushed with its release counts; one on a commit the release lacks does not.
+#[test]
+fn pre_release_must_be_on_the_release_history() {
+    let mut s = Scenario::custom(DAGSTER);
+    let root = dagster_release(&mut s, &[], "0.4.2");
+    let pre = dagster_release(&mut s, &[root], "0.4.3rc1");
+    let fin = dagster_release(&mut s, &[pre], "0.4.3");
+    s.set("master", fin);
+    assert_eq!(
+        s.rules(&[("tags/0.4.3rc1", pre), ("tags/0.4.3", fin)]),
+        ACCEPTED
+    );
+    let aside = dagster_release(&mut s, &[root], "0.4.3rc2");
+    s.set("tags/0.4.3rc2", aside);
+    let violations = s.check(&[("tags/0.4.3", fin)]);
+    assert_eq!(ids(&violations), ["tag/pre-release"]);
+    assert!(
+        violations[0].message.contains("`0.4.3rc2` tags a commit"),
+        "{}",
+        violations[0].message
+    );
+}
+
+/// Twisted's tags: `YY.N.patch`, where YY is the year the release is tagged in.
+const CALENDAR: &str = r#"
+[version]
+files = ["VERSION"]
+
+[tags.release]
+pattern = "twisted-{version}"
+calendar = "YY.N.patch"
+"#;
+
+/// 2010-03-01 12:00 UTC and 2011-01-10 12:00 UTC.
+const MARCH_2010: i64 = 1_267_444_800;
+const JANUARY_2011: i64 = 1_294_660_800;
+
+/// An annotated tag's calendar version is checked against its tagger date, not its commit's.
+#[test]
+fn calendar_version_is_checked_against_the_tagger_date() {
+    let mut s = Scenario::custom(CALENDAR);
+    let commit = s.files(&[], "10.0.0", &[("VERSION", "10.0.0\n")]);
+    s.repo.set_date(commit, JANUARY_2011);
+    let in_2010 = s.repo.annotated_tag(commit);
+    s.repo.set_date(in_2010, MARCH_2010);
+    assert_eq!(s.rules(&[("tags/twisted-10.0.0", in_2010)]), ACCEPTED);
+    let in_2011 = s.repo.annotated_tag(commit);
+    s.repo.set_date(in_2011, JANUARY_2011);
+    let violations = s.check(&[("tags/twisted-10.0.0", in_2011)]);
+    assert_eq!(ids(&violations), ["tag/calendar"]);
+    assert!(
+        violations[0]
+            .message
+            .contains("dated 2011-01-10, so its version must read 11.N.patch"),
+        "{}",
+        violations[0].message
+    );
+    assert!(
+        violations[0]
+            .hint
+            .as_deref()
+            .unwrap_or_default()
+            .contains("`twisted-11.0.0`"),
+        "{:?}",
+        violations[0].hint
+    );
+}
+
+/// A lightweight tag (or an annotated one without a tagger) is dated by its commit.
+#[test]
+fn calendar_of_a_lightweight_tag_is_the_commit_date() {
+    let mut s = Scenario::custom(CALENDAR);
+    let commit = s.files(&[], "10.1.0", &[("VERSION", "10.1.0\n")]);
+    s.repo.set_date(commit, MARCH_2010);
+    assert_eq!(s.rules(&[("tags/twisted-10.1.0", commit)]), ACCEPTED);
+    let untagged = s.repo.annotated_tag(commit);
+    assert_eq!(s.rules(&[("tags/twisted-10.1.0", untagged)]), ACCEPTED);
+    s.repo.set_date(commit, JANUARY_2011);
+    assert_eq!(
+        s.rules(&[("tags/twisted-10.1.0", commit)]),
+        ["tag/calendar"]
+    );
+}
+
+/// Year, month and day components are all checked; a version too short to hold them fails.
+#[test]
+fn calendar_checks_every_date_component() {
+    let mut s = Scenario::custom(
+        r#"
+[version]
+files = ["VERSION"]
+
+[tags.release]
+pattern = "v{version}"
+calendar = "YYYY.0M.DD.N"
+"#,
+    );
+    let good = s.files(&[], "2010.3.1.0", &[("VERSION", "2010.3.1.0\n")]);
+    s.repo.set_date(good, MARCH_2010);
+    assert_eq!(s.rules(&[("tags/v2010.03.01.0", good)]), ACCEPTED);
+    let month = s.files(&[], "2010.4.1.0", &[("VERSION", "2010.4.1.0\n")]);
+    s.repo.set_date(month, MARCH_2010);
+    assert_eq!(s.rules(&[("tags/v2010.4.1.0", month)]), ["tag/calendar"]);
+    let short = s.files(&[], "2010.3", &[("VERSION", "2010.3\n")]);
+    s.repo.set_date(short, MARCH_2010);
+    assert_eq!(s.rules(&[("tags/v2010.3", short)]), ["tag/calendar"]);
+}
+
+/// A date is the calendar day in the time zone it was recorded in.
+#[test]
+fn stamp_date_is_the_local_day() {
+    let new_year_utc = Stamp {
+        seconds: 1_262_305_800, // 2010-01-01 00:30 UTC
+        offset_minutes: 0,
+    };
+    let new_york = Stamp {
+        // 19:30 on 31 December 2009 there: a 2009 release.
+        offset_minutes: -5 * 60,
+        ..new_year_utc
+    };
+    let day = |stamp: Stamp| stamp.date().map(|d| d.to_string());
+    assert_eq!(day(new_year_utc).as_deref(), Some("2010-01-01"));
+    assert_eq!(day(new_york).as_deref(), Some("2009-12-31"));
 }
 
 // ---- flow/* against brute force ----

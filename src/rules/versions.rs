@@ -32,7 +32,7 @@ pub fn check_branch(
             RuleId::VersionKind,
             &update.refname,
             &[new],
-            format!("`{branch}` must carry a version, but {} does not exist here", files.join(", ")),
+            format!("`{branch}` must carry a version, but no version file is here (looked for {})", files.join(", ")),
             Some("add the version file, or point `[version] files` in `.git-policy.toml` at yours (`git policy init`)".into()),
         );
     };
@@ -60,14 +60,20 @@ pub fn lockstep(
     if at.discord.is_empty() {
         return Ok(());
     }
-    let others: Vec<String> = at
+    // A monorepo may have dozens of version files: name a few, count the rest.
+    const NAMED: usize = 4;
+    let mut others: Vec<String> = at
         .discord
         .iter()
+        .take(NAMED)
         .map(|(path, v)| match v {
             Some(v) => format!("`{path}` says {v}"),
             None => format!("`{path}` is missing"),
         })
         .collect();
+    if at.discord.len() > NAMED {
+        others.push(format!("and {} more", at.discord.len() - NAMED));
+    }
     cx.report(
         RuleId::VersionLockstep,
         refname,

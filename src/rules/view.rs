@@ -61,6 +61,23 @@ impl CommitInfo {
     }
 }
 
+/// When an object was made: seconds since the epoch, and the offset from UTC it was made in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub seconds: i64,
+    pub offset_minutes: i32,
+}
+
+impl Stamp {
+    /// The calendar date where it was made (a tag made late on 31 December in New York is a
+    /// release of that year), or `None` for a date outside what a calendar can name.
+    pub fn date(&self) -> Option<jiff::civil::Date> {
+        let at = jiff::Timestamp::from_second(self.seconds).ok()?;
+        let offset = jiff::tz::Offset::from_seconds(self.offset_minutes.checked_mul(60)?).ok()?;
+        Some(offset.to_datetime(at).date())
+    }
+}
+
 /// What a ref's object is once annotated tags are peeled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Peeled {
@@ -75,6 +92,12 @@ pub enum ViewError {
     Missing(Id),
     #[error("`{path}` is {what}")]
     NotAFile { path: String, what: &'static str },
+    /// A merge being judged changes a file on both sides differently: there is no merged
+    /// content to judge until someone resolves it.
+    #[error("the merge conflicts: both sides change `{path}`")]
+    Conflict { path: String },
+    #[error("object {0} has no date")]
+    Undated(Id),
     #[error("cannot {what}")]
     Git {
         what: String,
@@ -94,12 +117,46 @@ pub trait RepoView {
     fn commit(&self, id: Id) -> Result<CommitInfo, ViewError>;
     /// A file's bytes at a commit; `None` when the path is not a file there.
     fn read_file(&self, commit: Id, path: &str) -> Result<Option<Vec<u8>>, ViewError>;
+    /// The regular files under the directory `dir` (`""`: all) at a commit, as full paths,
+    /// sorted. Version globs ask this, for the subtree before their first wildcard only.
+    fn list_files(&self, commit: Id, dir: &str) -> Result<Vec<String>, ViewError>;
     /// Peels an object (an annotated tag, possibly of a tag) to what it finally names.
     fn peel(&self, id: Id) -> Result<Peeled, ViewError>;
+    /// When an object was made: an annotated tag's tagger date, else (a commit, or a tag
+    /// without a tagger) the committer date of the commit it names.
+    fn date(&self, id: Id) -> Result<Stamp, ViewError>;
 }
 
-/// Reads a file of the commit being made by path.
-pub type FileReader<'a> = Box<dyn Fn(&str) -> Result<Option<Vec<u8>>, ViewError> + 'a>;
+/// The files of the commit being made.
+pub trait PendingFiles {
+    /// A file's bytes by path; `None` when the commit will not have it.
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, ViewError>;
+    /// The paths under `dir` (`""`: all) that may be files of the commit, sorted; a path
+    /// `read` then finds absent is not one.
+    fn list(&self, dir: &str) -> Result<Vec<String>, ViewError>;
+}
+
+/// Reads the files of the commit being made.
+pub type FileReader<'a> = Box<dyn PendingFiles + 'a>;
+
+/// Files given in full, by path.
+impl PendingFiles for std::collections::BTreeMap<String, Vec<u8>> {
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
+        Ok(self.get(path).cloned())
+    }
+
+    fn list(&self, dir: &str) -> Result<Vec<String>, ViewError> {
+        Ok(self.keys().filter(|p| under(p, dir)).cloned().collect())
+    }
+}
+
+/// Whether `path` lies under the directory `dir` (`""`: the root).
+pub fn under(path: &str, dir: &str) -> bool {
+    dir.is_empty()
+        || path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
 
 /// The commit being made: its parents, its message, and where its files come from.
 pub struct Pending<'a> {
@@ -173,9 +230,16 @@ impl<V: RepoView + ?Sized> RepoView for WithPending<'_, V> {
 
     fn read_file(&self, commit: Id, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
         if commit == Id::PENDING {
-            return (self.pending.files)(path);
+            return self.pending.files.read(path);
         }
         self.inner.read_file(commit, path)
+    }
+
+    fn list_files(&self, commit: Id, dir: &str) -> Result<Vec<String>, ViewError> {
+        if commit == Id::PENDING {
+            return self.pending.files.list(dir);
+        }
+        self.inner.list_files(commit, dir)
     }
 
     fn peel(&self, id: Id) -> Result<Peeled, ViewError> {
@@ -183,5 +247,19 @@ impl<V: RepoView + ?Sized> RepoView for WithPending<'_, V> {
             return Ok(Peeled::Commit(id));
         }
         self.inner.peel(id)
+    }
+
+    fn date(&self, id: Id) -> Result<Stamp, ViewError> {
+        if id == Id::PENDING {
+            // The commit being made is dated now (and nothing can tag it yet).
+            let seconds = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+            return Ok(Stamp {
+                seconds,
+                offset_minutes: 0,
+            });
+        }
+        self.inner.date(id)
     }
 }

@@ -471,3 +471,25 @@ fn back_merge_message_snapshot() {
     let run = moved(&repo, "master", &old);
     insta::assert_snapshot!(run.stdout);
 }
+
+/// A pull request whose version file changed on both sides is reported as a conflict to
+/// resolve (exit 2), not judged on one side's version.
+#[test]
+fn pull_request_with_conflicting_version_is_reported() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    repo.git(&["checkout", "-q", "-b", "topic", "master~2"]);
+    repo.set_version("0.13.0.dev7");
+    let run = repo.policy(&["check", "--base", "master", "--head", "topic"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(
+        run.stderr.contains("both sides change `tokio/__init__.py`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("hint: resolve the conflict"),
+        "{}",
+        run.stderr
+    );
+}

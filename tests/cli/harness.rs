@@ -125,7 +125,12 @@ impl Sandbox {
             sandbox: self.clone(),
             path: self.path().to_path_buf(),
         };
-        here.git(&["clone", "-q", &format!("file://{}", origin.path.display()), name]);
+        here.git(&[
+            "clone",
+            "-q",
+            &format!("file://{}", origin.path.display()),
+            name,
+        ]);
         TestRepo {
             sandbox: self.clone(),
             path: self.path().join(name),
@@ -260,6 +265,43 @@ impl TestRepo {
     pub fn judge(&self, refname: &str, old: &str, new: &str) -> Run {
         self.policy(&["check", "--ref", refname, "--old", old, "--new", new])
     }
+}
+
+/// A central bare repository cloned from `work`, with a server hook (`pre-receive` or
+/// `update`) installed by `git policy install --server` run in `work`: `work`'s
+/// `.git-policy.toml` (else the embedded default) becomes the administrator's policy.
+pub fn serve(work: &TestRepo, hook: &str) -> TestRepo {
+    let central = work.sandbox.path().join("central.git");
+    work.git(&["clone", "-q", "--bare", ".", &central.display().to_string()]);
+    let installed = work.policy(&[
+        "install",
+        "--server",
+        &central.display().to_string(),
+        "--hook",
+        hook,
+    ]);
+    assert_eq!(installed.code, 0, "{}", installed.all());
+    TestRepo {
+        sandbox: work.sandbox.clone(),
+        path: central,
+    }
+}
+
+/// Asserts a command succeeded.
+#[track_caller]
+pub fn accepted(run: &Run) {
+    assert_eq!(run.code, 0, "expected success:\n{}", run.all());
+}
+
+/// Asserts a command was refused by `rule`.
+#[track_caller]
+pub fn refused(run: &Run, rule: &str) {
+    assert_ne!(run.code, 0, "expected a refusal by {rule}:\n{}", run.all());
+    assert!(
+        run.all().contains(&format!("error[{rule}]")),
+        "expected {rule}:\n{}",
+        run.all()
+    );
 }
 
 /// A pytokio repository: `master` at 0.13.0.dev1 with a merged feature, `rc` at 0.12.0.dev1.

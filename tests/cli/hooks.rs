@@ -5,7 +5,7 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{Run, Sandbox, TestRepo, bin, pytokio};
+use crate::harness::{Run, Sandbox, TestRepo, bin, pytokio, refused, serve};
 
 /// A central bare repository made from a pytokio history, with a server hook installed, and a
 /// developer's clone with the client hooks.
@@ -18,20 +18,7 @@ struct Setup {
 fn setup(server_hook: &str) -> Setup {
     let sandbox = Sandbox::new();
     let work = pytokio(&sandbox);
-    let central = sandbox.path().join("central.git");
-    work.git(&["clone", "-q", "--bare", ".", &central.display().to_string()]);
-    let central = TestRepo {
-        sandbox: sandbox.clone(),
-        path: central,
-    };
-    let installed = work.policy(&[
-        "install",
-        "--server",
-        &central.path.display().to_string(),
-        "--hook",
-        server_hook,
-    ]);
-    assert_eq!(installed.code, 0, "{}", installed.all());
+    let central = serve(&work, server_hook);
     let dev = sandbox.clone_of(&central, "dev");
     dev.git(&["branch", "-q", "rc", "origin/rc"]);
     let installed = dev.policy(&["install"]);
@@ -41,16 +28,6 @@ fn setup(server_hook: &str) -> Setup {
         central,
         dev,
     }
-}
-
-#[track_caller]
-fn refused(run: &Run, rule: &str) {
-    assert_ne!(run.code, 0, "expected a refusal by {rule}:\n{}", run.all());
-    assert!(
-        run.all().contains(&format!("error[{rule}]")),
-        "expected {rule}:\n{}",
-        run.all()
-    );
 }
 
 /// `git merge rc` on master is stopped by pre-merge-commit before the merge commit exists.

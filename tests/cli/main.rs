@@ -8,8 +8,10 @@ mod explain;
 mod harness;
 mod history;
 mod hooks;
+mod init;
 mod install;
 mod precommit;
+mod presets;
 
 /// The pytokio preset with one piece of text replaced, for policies that differ in one place.
 pub fn preset_with(from: &str, to: &str) -> String {

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
-use crate::rules::view::{CommitInfo, Id, Peeled, RepoView, ViewError};
+use crate::rules::view::{CommitInfo, Id, Peeled, RepoView, Stamp, ViewError};
 
 /// A view answering `parents`, `is_ancestor` and `walk` from memory for every commit reachable
 /// from the tips it was built from; everything else (messages, files, tags) is the inner
@@ -160,8 +160,16 @@ impl RepoView for Indexed<'_> {
         self.inner.read_file(commit, path)
     }
 
+    fn list_files(&self, commit: Id, dir: &str) -> Result<Vec<String>, ViewError> {
+        self.inner.list_files(commit, dir)
+    }
+
     fn peel(&self, id: Id) -> Result<Peeled, ViewError> {
         self.inner.peel(id)
+    }
+
+    fn date(&self, id: Id) -> Result<Stamp, ViewError> {
+        self.inner.date(id)
     }
 }
 

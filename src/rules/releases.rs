@@ -1,0 +1,125 @@
+//! tag/pre-release and tag/calendar: what a release tag's version says about the tags before it
+//! and about the day it was made.
+
+use pep440_rs::Version;
+
+use super::context::{Eval, EvalError, short};
+use super::view::Id;
+use super::{RuleId, Update};
+use crate::policy::{Calendar, TagClass};
+use crate::version::Kind;
+
+/// tag/pre-release: a final release needs a pre-release of the same release (`0.4.3rc0` for
+/// `0.4.3`, any letter) tagged on its commit or an ancestor of it, in the state after the push.
+pub fn pre_release(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    class: &TagClass,
+    tag: &str,
+    version: &Version,
+    commit: Id,
+) -> Result<(), EvalError> {
+    if Kind::of(version) != Kind::Final {
+        return Ok(());
+    }
+    let release = (version.epoch(), version.only_release());
+    let tags = cx.release_tags();
+    let mut elsewhere = Vec::new();
+    for candidate in tags.iter().filter(|t| {
+        Kind::of(&t.version) == Kind::Pre
+            && (t.version.epoch(), t.version.only_release()) == release
+    }) {
+        let Some(pre) = cx.peel_commit(candidate.target)? else {
+            continue;
+        };
+        if cx.view.is_ancestor(pre, commit)? {
+            return Ok(());
+        }
+        elsewhere.push(format!("`{}`", short(&candidate.refname)));
+    }
+    let release = version.only_release();
+    let found = if elsewhere.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " ({} tags a commit this release does not contain)",
+            elsewhere.join(", ")
+        )
+    };
+    let example = class
+        .template
+        .replace("{version}", &format!("{release}rc0"));
+    cx.report(
+        RuleId::TagPreRelease,
+        &update.refname,
+        &[commit],
+        format!("`{tag}` is a final release, but no pre-release of {release} is tagged on its commit or before it{found}"),
+        Some(format!("release a pre-release first: tag it (e.g. `{example}`) on this commit or an earlier one and push it, then tag {release}")),
+    )
+}
+
+/// tag/calendar: the release components the scheme names as dates are the tag's date: the
+/// tagger date of an annotated tag, else the tagged commit's committer date, in the time zone
+/// it was recorded in.
+pub fn calendar(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    (class, calendar): (&TagClass, &Calendar),
+    tag: &str,
+    version: &Version,
+    new: Id,
+) -> Result<(), EvalError> {
+    let stamp = cx.view.date(new)?;
+    let commits = cx.peel_commit(new)?.into_iter().collect::<Vec<_>>();
+    let Some(date) = stamp.date() else {
+        return cx.report(
+            RuleId::TagCalendar,
+            &update.refname,
+            &commits,
+            format!(
+                "`{tag}` has a date ({} seconds) no calendar can name",
+                stamp.seconds
+            ),
+            Some("tag again with a correct clock: `git tag -d` it locally and tag anew".into()),
+        );
+    };
+    let mut release = version.release().to_vec();
+    let mut pattern = Vec::new();
+    let mut wrong = false;
+    for (i, part) in calendar.parts.iter().enumerate() {
+        let token = calendar.scheme.split('.').nth(i).unwrap_or_default();
+        let Some(part) = part else {
+            pattern.push(token.to_owned());
+            continue;
+        };
+        let wanted = part.of(date);
+        pattern.push(wanted.to_string());
+        if release.len() <= i {
+            release.resize(i + 1, 0);
+            wrong = true;
+        }
+        if release[i] != wanted {
+            release[i] = wanted;
+            wrong = true;
+        }
+    }
+    if !wrong {
+        return Ok(());
+    }
+    let suggestion = class
+        .template
+        .replace("{version}", &Version::new(release).to_string());
+    cx.report(
+        RuleId::TagCalendar,
+        &update.refname,
+        &commits,
+        format!(
+            "`{tag}` is dated {date}, so its version must read {} (`{}`), not {version}",
+            pattern.join("."),
+            calendar.scheme
+        ),
+        Some(format!(
+            "name the release after the day it is tagged, e.g. `{suggestion}` (an annotated tag is dated by its tagger, a lightweight one by its commit)"
+        )),
+    )
+}
