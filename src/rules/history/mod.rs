@@ -25,7 +25,8 @@ pub struct Finding {
     pub refname: String,
     /// The commit the ref moved to (the tagged commit, for a tag).
     pub commit: Id,
-    /// Its committer date, seconds since the epoch.
+    /// When the step happened (a commit's committer date, a tag's tagger date), in seconds
+    /// since the epoch.
     pub time: i64,
     pub violations: Vec<Violation>,
 }
@@ -113,8 +114,10 @@ pub fn replay(
         }
     }
     for (refname, id, commit) in &tags {
+        // An annotated tag counts from when it was made; never before its commit.
+        let time = view.date(*id)?.seconds.max(view.commit(*commit)?.time);
         events.push(Event {
-            time: view.commit(*commit)?.time,
+            time,
             refname: refname.clone(),
             old: None,
             new: *id,
