@@ -103,14 +103,14 @@ pub fn sentences(facts: &Facts<'_>) -> Vec<String> {
             }
         }
     }
-    if policy.version_files.len() > 1 {
+    if policy.version_files.len() > 1 || policy.version_files.iter().any(|f| f.glob.is_some()) {
         let files: Vec<String> = policy
             .version_files
             .iter()
             .map(|f| format!("`{}`", f.path))
             .collect();
         out.push(format!(
-            "The version files {} always name the same version [version/lockstep].",
+            "Every version file ({}) names the same version [version/lockstep].",
             and(&files)
         ));
     }
@@ -152,6 +152,17 @@ pub fn sentences(facts: &Facts<'_>) -> Vec<String> {
                 capital(&these)
             )),
             (false, true) => {}
+        }
+        if tag.requires_pre_release {
+            out.push(format!(
+                "A final release among {these} comes after a pre-release of it, tagged on the same history [tag/pre-release]."
+            ));
+        }
+        if let Some(calendar) = &tag.calendar {
+            out.push(format!(
+                "The date parts of the versions of {these} (`{}`) are the date the tag is made [tag/calendar].",
+                calendar.scheme
+            ));
         }
         if let Some(changelog) = &tag.changelog {
             out.push(format!(
