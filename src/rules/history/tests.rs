@@ -263,6 +263,33 @@ fn an_unparsable_version_is_one_unjudged_step() {
     assert_eq!(found, [bad]);
 }
 
+/// An annotated tag counts from its tagger's date: a fix committed on the version branch
+/// before the beta was tagged (on the commit before it) was not behind any tag then. A
+/// lightweight tag has only its commit's date, so there the fix is behind it.
+#[test]
+fn a_tag_counts_from_when_it_was_made() {
+    let mut p = Past::new();
+    let m0 = p.version(&[], "0.12.0.dev1");
+    let m1 = p.version(&[m0], "0.13.0.dev1");
+    let r1 = p.commit(&[m0], "rc fix");
+    let b1 = p.version(&[r1], "0.12.0b1");
+    let late = p.commit(&[b1], "fix before the beta is tagged");
+    let tag = p.repo.annotated_tag(b1);
+    let tagged_at = RepoView::commit(&p.repo, late).expect("exists").time + 1;
+    p.repo.set_date(tag, tagged_at);
+    let b2 = p.version(&[late], "0.12.0b2");
+    p.branch("master", m1);
+    p.branch("rc", r1);
+    p.branch("0.12", b2);
+    p.tag("v0.12.0b1", tag);
+    assert_eq!(p.found(None), []);
+    p.tag("v0.12.0b1", b1);
+    assert_eq!(
+        p.found(None),
+        [("refs/heads/0.12".to_owned(), late, "version/ahead-of-tags")]
+    );
+}
+
 /// master, rc, version branches: 0, 1, 2 steps from the topic branches.
 #[test]
 fn ranks_follow_accepts() {
