@@ -566,3 +566,37 @@ fn text_is_coloured_only_when_asked() {
     assert_eq!(forced.code, 1, "{}", forced.all());
     assert!(forced.stdout.contains("\u{1b}["), "{:?}", forced.stdout);
 }
+
+/// A workflow that checks out the pull request's head instead of GitHub's merge (so the merge
+/// was never fetched) is judged on the merge the request would make.
+#[test]
+fn github_pull_request_head_checkout_judges_the_merge_to_be_made() {
+    let forge = Forge::new();
+    let work = &forge.work;
+    work.git(&["checkout", "-q", "-b", "topic", "rc"]);
+    work.change("topic.txt", "x\n", "topic work");
+    work.git(&["push", "-q", "origin", "topic"]);
+    work.checkout("master");
+    let (head, merge) = forge.open_pull_request(7, "rc", "topic");
+    let ws = forge.checkout("gh-head", &[], &head);
+    assert_ne!(
+        ws.git_run(&["cat-file", "-e", &merge]).code,
+        0,
+        "the merge is not here"
+    );
+    let payload = format!(r#"{{"pull_request": {{"number": 7, "head": {{"sha": "{head}"}}}}}}"#);
+    let env = github_env(
+        &ws,
+        "pull_request",
+        &payload,
+        &[
+            ("GITHUB_REF", "refs/pull/7/merge"),
+            ("GITHUB_SHA", &merge),
+            ("GITHUB_BASE_REF", "rc"),
+            ("GITHUB_HEAD_REF", "topic"),
+        ],
+    );
+    let run = run_script(&ws, &github_steps(), &env.vars);
+    fails_with(&run, "flow/source");
+    assert!(run.stdout.contains("(new commit)"), "{}", run.stdout);
+}

@@ -80,8 +80,9 @@ fn judge_updates(git: &Git, policy: &Policy, updates: &[Update]) -> anyhow::Resu
     Ok(rules::evaluate(policy, git, &before, updates)?)
 }
 
-/// The synthetic merge CI checked out, as (its first parent, itself), when it is one: two
-/// parents, the second the request's head. Anything else is judged as a merge to be made.
+/// The synthetic merge CI made, as (its first parent, itself), when this clone has it and it
+/// is one: two parents, the second the request's head. Otherwise the request is judged as a
+/// merge to be made.
 fn checked_out_merge(
     git: &Git,
     merge: Option<&str>,
@@ -90,7 +91,10 @@ fn checked_out_merge(
     let Some(merge) = merge else {
         return Ok(None);
     };
-    let merge = git.resolve(merge).map_err(|e| not_here(e, merge))?;
+    // A workflow that checked out something else may not have fetched GitHub's merge at all.
+    let Ok(merge) = git.resolve(merge) else {
+        return Ok(None);
+    };
     let parents = git.parents(merge)?;
     let [base, merged] = parents[..] else {
         return Ok(None);
