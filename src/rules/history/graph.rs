@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
+use crate::rules::RefState;
 use crate::rules::view::{CommitInfo, Id, Peeled, RepoView, Stamp, ViewError};
 
 /// A view answering `parents`, `is_ancestor` and `walk` from memory for every commit reachable
@@ -18,6 +19,11 @@ pub struct Indexed<'a> {
     /// 1 for a root, else one more than the highest parent: a commit's ancestors all have a
     /// lower generation, so a search for an ancestor can stop below it.
     generation: Vec<u32>,
+    /// A depth-first post-order number (parents first), and the lowest one among a commit's
+    /// ancestors: every ancestor's number lies in `low..=post`, so most commits that are not
+    /// ancestors are known not to be without a search, and a search skips whole subgraphs.
+    post: Vec<u32>,
+    low: Vec<u32>,
     infos: RefCell<HashMap<Id, CommitInfo>>,
 }
 
@@ -26,6 +32,17 @@ const HIDDEN: u8 = 2;
 const DONE: u8 = 4;
 
 impl<'a> Indexed<'a> {
+    /// The graph of every commit the refs reach (annotated tags peeled; other objects skipped).
+    pub fn of_refs(inner: &'a dyn RepoView, refs: &RefState) -> Result<Indexed<'a>, ViewError> {
+        let mut tips = Vec::new();
+        for &id in refs.values() {
+            if let Peeled::Commit(commit) = inner.peel(id)? {
+                tips.push(commit);
+            }
+        }
+        Indexed::build(inner, &tips)
+    }
+
     pub fn build(inner: &'a dyn RepoView, tips: &[Id]) -> Result<Indexed<'a>, ViewError> {
         // Children come before parents in a walk, so generations are filled in reverse.
         let ids = inner.walk(tips, &[])?;
@@ -51,14 +68,22 @@ impl<'a> Indexed<'a> {
                 .unwrap_or(0);
             generation[i] = below + 1;
         }
+        let (post, low) = post_order(&parents);
         Ok(Indexed {
             inner,
             index,
             ids,
             parents,
             generation,
+            post,
+            low,
             infos: RefCell::new(HashMap::new()),
         })
+    }
+
+    /// Whether the ancestors of `n` can include the commit numbered `post` in post-order.
+    fn may_reach(&self, n: u32, post: u32) -> bool {
+        (self.low[n as usize]..=self.post[n as usize]).contains(&post)
     }
 
     fn indices(&self, ids: &[Id]) -> Option<Vec<u32>> {
@@ -89,7 +114,8 @@ impl RepoView for Indexed<'_> {
             return self.inner.is_ancestor(ancestor, descendant);
         };
         let floor = self.gen_of(a);
-        if floor >= self.gen_of(d) {
+        let target = self.post[a as usize];
+        if floor >= self.gen_of(d) || !self.may_reach(d, target) {
             return Ok(false);
         }
         let mut stack = vec![d];
@@ -99,7 +125,7 @@ impl RepoView for Indexed<'_> {
                 if p == a {
                     return Ok(true);
                 }
-                if self.gen_of(p) > floor && seen.insert(p) {
+                if self.gen_of(p) > floor && self.may_reach(p, target) && seen.insert(p) {
                     stack.push(p);
                 }
             }
@@ -199,4 +225,42 @@ impl Paint<'_> {
             self.live -= 1;
         }
     }
+}
+
+/// Post-order numbers of a depth-first search that visits parents before their child, and for
+/// each commit the lowest number among its ancestors (itself included). In a DAG an ancestor is
+/// always finished before its descendant, so it is numbered between the two.
+fn post_order(parents: &[Vec<u32>]) -> (Vec<u32>, Vec<u32>) {
+    const UNSEEN: u32 = u32::MAX;
+    let n = parents.len();
+    let mut post = vec![UNSEEN; n];
+    let mut low = vec![UNSEEN; n];
+    let mut started = vec![false; n];
+    let mut next = 0u32;
+    for root in 0..n {
+        if started[root] {
+            continue;
+        }
+        started[root] = true;
+        // (commit, how many of its parents have been looked at)
+        let mut stack = vec![(root, 0usize)];
+        while let Some((node, i)) = stack.pop() {
+            if let Some(&p) = parents[node].get(i) {
+                stack.push((node, i + 1));
+                let p = p as usize;
+                if !started[p] {
+                    started[p] = true;
+                    stack.push((p, 0));
+                }
+                continue;
+            }
+            post[node] = next;
+            low[node] = parents[node]
+                .iter()
+                .map(|&p| low[p as usize])
+                .fold(next, u32::min);
+            next += 1;
+        }
+    }
+    (post, low)
 }
