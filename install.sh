@@ -25,6 +25,13 @@ esac
 command -v cargo >/dev/null || die "cargo is not installed" "install Rust from your package manager or with rustup, then run ./install.sh again"
 command -v git >/dev/null || die "git is not installed" "install git, then run ./install.sh again"
 
+# Refuse a wrong path before a build of several minutes, not after.
+if [ -n "$server" ]; then
+    git -C "$server" rev-parse --git-dir >/dev/null 2>&1 || die "$server is not a git repository" "create one with: git init --bare $server"
+elif [ -n "$target" ]; then
+    git -C "$target" rev-parse --git-dir >/dev/null 2>&1 || die "$target is not a git repository" "run it on a clone: ./install.sh path/to/clone"
+fi
+
 here=$(cd "$(dirname "$0")" && pwd)
 say "building and installing git-policy (release mode)"
 cargo install --quiet --locked --force --path "$here"
@@ -38,12 +45,10 @@ case ":$PATH:" in
 esac
 
 if [ -n "$server" ]; then
-    git -C "$server" rev-parse --git-dir >/dev/null 2>&1 || die "$server is not a git repository" "create one with: git init --bare $server"
     "$bin" install --server "$server"
     say "checking $server as it is now"
     (cd "$server" && "$bin" check) || true
 elif [ -n "$target" ]; then
-    git -C "$target" rev-parse --git-dir >/dev/null 2>&1 || die "$target is not a git repository" "run it on a clone: ./install.sh path/to/clone"
     (cd "$target" && "$bin" install)
     say "checking $target as it is now"
     (cd "$target" && "$bin" check) || true

@@ -27,6 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Judge updates, a pull request, or the repository as it is
     Check(CheckArgs),
+    /// Show the policy: branches, allowed flows, versions and rules
+    Explain(ExplainArgs),
     /// Run as a git hook (called by the installed shims)
     #[command(hide = true)]
     Hook(HookArgs),
@@ -60,12 +62,36 @@ pub struct CheckArgs {
     /// The commit (or branch) a pull request merges
     #[arg(long, value_name = "REV", requires = "base")]
     pub head: Option<String>,
-    /// Output format
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    /// Replay each protected branch's history and report every past violation
+    #[arg(long, conflicts_with_all = ["refs", "base"])]
+    pub history: bool,
+    /// With --history: judge only what came after this revision (where the policy started)
+    #[arg(long, value_name = "REV", requires = "history")]
+    pub since: Option<String>,
+    /// Output format [default: github in GitHub Actions, else text]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Use this policy file instead of the repository's
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ExplainFormat,
+    /// Use this policy file instead of the repository's
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainFormat {
+    /// A diagram and sentences for the terminal
+    Text,
+    /// A Mermaid flowchart for documentation
+    Mermaid,
 }
 
 #[derive(Debug, Args)]

@@ -23,6 +23,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args),
+        Command::Explain(args) => commands::explain::run(args),
         Command::Hook(args) => commands::hook::run(args),
         Command::Install(args) => commands::install::run_install(args),
         Command::Uninstall(args) => commands::install::run_uninstall(args),

@@ -7,6 +7,9 @@ use serde::Serialize;
 
 use crate::rules::Violation;
 
+mod history;
+pub use history::{HistoryVerdict, date, write_history};
+
 /// At most this many commits are listed under one violation.
 const MAX_COMMITS: usize = 10;
 
@@ -44,23 +47,7 @@ pub fn write(format: Format, verdict: &Verdict<'_>, out: &mut dyn Write) -> io::
 
 pub fn write_text(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
     for v in verdict.violations {
-        writeln!(
-            out,
-            "{ERROR}error{ERROR:#}{RULE}[{}]{RULE:#}: {}",
-            v.rule, v.message
-        )?;
-        writeln!(out, "  {DIM}-->{DIM:#} {}", v.refname)?;
-        for commit in v.commits.iter().take(MAX_COMMITS) {
-            let short = short_id(&commit.id);
-            writeln!(out, "   {DIM}{short}{DIM:#} {}", commit.subject)?;
-        }
-        if v.commits.len() > MAX_COMMITS {
-            writeln!(out, "   ... and {} more", v.commits.len() - MAX_COMMITS)?;
-        }
-        if let Some(hint) = &v.hint {
-            writeln!(out, "  {HINT}hint{HINT:#}: {hint}")?;
-        }
-        writeln!(out)?;
+        write_violation(v, &v.refname, out)?;
     }
     if verdict.violations.is_empty() {
         writeln!(
@@ -83,6 +70,27 @@ pub fn write_text(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> 
     Ok(())
 }
 
+/// One violation: rule and why, where (`location`), the commits, the fix.
+fn write_violation(v: &Violation, location: &str, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "{ERROR}error{ERROR:#}{RULE}[{}]{RULE:#}: {}",
+        v.rule, v.message
+    )?;
+    writeln!(out, "  {DIM}-->{DIM:#} {location}")?;
+    for commit in v.commits.iter().take(MAX_COMMITS) {
+        let short = short_id(&commit.id);
+        writeln!(out, "   {DIM}{short}{DIM:#} {}", commit.subject)?;
+    }
+    if v.commits.len() > MAX_COMMITS {
+        writeln!(out, "   ... and {} more", v.commits.len() - MAX_COMMITS)?;
+    }
+    if let Some(hint) = &v.hint {
+        writeln!(out, "  {HINT}hint{HINT:#}: {hint}")?;
+    }
+    writeln!(out)
+}
+
 #[derive(Serialize)]
 struct JsonVerdict<'a> {
     ok: bool,
@@ -103,7 +111,20 @@ pub fn write_json(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> 
 /// Workflow commands (`::error ...::`) that GitHub shows as annotations on the run and the PR,
 /// and a Markdown summary in `$GITHUB_STEP_SUMMARY` when it is set.
 pub fn write_github(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
-    for v in verdict.violations {
+    write_annotations(
+        verdict.violations.iter().map(|v| (v, v.refname.clone())),
+        out,
+    )?;
+    write_text(verdict, out)?;
+    append_step_summary(&markdown_summary(verdict))
+}
+
+/// `::error title=...::` per violation, titled with the rule and `where`.
+fn write_annotations<'v>(
+    violations: impl Iterator<Item = (&'v Violation, String)>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for (v, location) in violations {
         let mut body = v.message.clone();
         for commit in v.commits.iter().take(MAX_COMMITS) {
             body.push_str(&format!("\n{} {}", short_id(&commit.id), commit.subject));
@@ -111,7 +132,7 @@ pub fn write_github(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()
         if let Some(hint) = &v.hint {
             body.push_str(&format!("\nhint: {hint}"));
         }
-        let title = format!("{} on {}", v.rule, v.refname);
+        let title = format!("{} on {location}", v.rule);
         writeln!(
             out,
             "::error title={}::{}",
@@ -119,13 +140,17 @@ pub fn write_github(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()
             escape_data(&body)
         )?;
     }
-    write_text(verdict, out)?;
+    Ok(())
+}
+
+/// Appends Markdown to `$GITHUB_STEP_SUMMARY` when it is set (it is, in GitHub Actions).
+fn append_step_summary(markdown: &str) -> io::Result<()> {
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") {
         let mut file = std::fs::OpenOptions::new()
             .append(true)
             .create(true)
             .open(path)?;
-        file.write_all(markdown_summary(verdict).as_bytes())?;
+        file.write_all(markdown.as_bytes())?;
     }
     Ok(())
 }
@@ -176,3 +201,6 @@ fn short_id(id: &str) -> &str {
         id
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,5 +1,8 @@
-//! `git policy check`: judge an explicit update set, a pull request's merge, or every
-//! protected branch and release tag as they are now.
+//! `git policy check`: judge an explicit update set, a pull request's merge, what a CI job
+//! asks, every protected branch and release tag as they are now, or their whole history.
+
+mod ci;
+mod history;
 
 use anyhow::Context;
 
@@ -7,13 +10,25 @@ use super::{Outcome, UserError, load_policy, open_repo};
 use crate::cli::CheckArgs;
 use crate::policy::Policy;
 use crate::repo::{Git, merge_files};
-use crate::report::{self, Verdict};
+use crate::report::{self, Format, Verdict};
 use crate::rules::{self, Id, Pending, RefState, RepoView, Update, WithPending};
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let git = open_repo()?;
     refuse_shallow(&git)?;
     let policy = load_policy(&git, args.policy.as_deref())?;
+    let env = |name: &str| std::env::var(name).ok();
+    // In GitHub Actions the verdict belongs on the pull request, as annotations.
+    let format = args
+        .format
+        .unwrap_or(if env("GITHUB_ACTIONS").as_deref() == Some("true") {
+            Format::Github
+        } else {
+            Format::Text
+        });
+    if args.history {
+        return history::run(&git, &policy, args.since.as_deref(), format);
+    }
     let (violations, subject) = if !args.refs.is_empty() {
         let updates = explicit_updates(args)?;
         let mut before = git.local_state()?;
@@ -23,7 +38,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     } else if let (Some(base), Some(head)) = (&args.base, &args.head) {
         judge_merge(&git, &policy, base, head)?
     } else {
-        audit(&git, &policy)?
+        match crate::ci::detect(&env).context("cannot tell what this CI job asks to judge")? {
+            Some(job) => ci::judge(&git, &policy, &job)?,
+            None => audit(&git, &policy)?,
+        }
     };
     let verdict = Verdict {
         violations: &violations,
@@ -31,7 +49,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         subject,
         notes: Vec::new(),
     };
-    report::write(args.format, &verdict, &mut anstream::stdout().lock())?;
+    report::write(format, &verdict, &mut anstream::stdout().lock())?;
     Ok(if violations.is_empty() {
         Outcome::Ok
     } else {
@@ -94,10 +112,10 @@ pub fn judge_merge(
     let refname = format!("refs/heads/{branch}");
     let base_tip = match before.get(&refname) {
         Some(&tip) => tip,
-        None => git.resolve(base)?,
+        None => git.resolve(base).map_err(|e| not_here(e, base))?,
     };
     before.insert(refname.clone(), base_tip);
-    let head_tip = git.resolve(head)?;
+    let head_tip = git.resolve(head).map_err(|e| not_here(e, head))?;
     let view = WithPending {
         inner: git,
         pending: Pending {
@@ -116,6 +134,14 @@ pub fn judge_merge(
     Ok((violations, format!("merging `{head}` into `{branch}`")))
 }
 
+/// A revision CI or the user named that this clone lacks: usually not fetched.
+pub fn not_here(err: crate::repo::RepoError, rev: &str) -> anyhow::Error {
+    anyhow::Error::new(err).context(UserError {
+        message: format!("`{rev}` is not in this clone"),
+        hint: Some("fetch all branches and tags: `git fetch origin '+refs/heads/*:refs/remotes/origin/*' '+refs/tags/*:refs/tags/*'` (GitHub Actions: `fetch-depth: 0` in `actions/checkout`)".into()),
+    })
+}
+
 /// `origin/rc` and `refs/heads/rc` both name the branch `rc`.
 fn branch_name(base: &str, remote: Option<&str>) -> String {
     let base = base.strip_prefix("refs/heads/").unwrap_or(base);
@@ -127,7 +153,7 @@ fn branch_name(base: &str, remote: Option<&str>) -> String {
 }
 
 /// Every protected branch and release tag as it is, each judged as an update to itself.
-fn audit(git: &Git, policy: &Policy) -> anyhow::Result<(Vec<rules::Violation>, String)> {
+pub fn audit(git: &Git, policy: &Policy) -> anyhow::Result<(Vec<rules::Violation>, String)> {
     let remote = git.upstream_remote();
     let state = git.merged_state(remote.as_deref())?;
     let updates = audit_updates(policy, &state);

@@ -47,12 +47,14 @@ fn judge(args: &HookArgs, server: bool) -> anyhow::Result<Option<Judged>> {
     crate::fault::point("hook");
     let judged = match args.name.as_str() {
         "pre-commit" | "pre-merge-commit" => hooks::judge_commit(&git, &policy)?,
-        "pre-push" => Some(hooks::judge_push(
-            &git,
-            &policy,
-            &args.args,
-            &read_stdin()?,
-        )?),
+        "pre-push" => {
+            let env = |name: &str| std::env::var(name).ok();
+            let (hook_args, input) = match hooks::framework::pre_push(&git, &env)? {
+                Some(push) => (push.args, push.input),
+                None => (args.args.clone(), read_stdin()?),
+            };
+            Some(hooks::judge_push(&git, &policy, &hook_args, &input)?)
+        }
         "pre-receive" => Some(hooks::judge_pre_receive(&git, &policy, &read_stdin()?)?),
         "update" => Some(hooks::judge_update(&git, &policy, &args.args)?),
         other => {

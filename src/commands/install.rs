@@ -43,7 +43,8 @@ fn install_client(bin: &Path) -> anyhow::Result<Outcome> {
             policy::presets::DEFAULT
         );
         println!(
-            "hint: describe your own process in `{}` at the repository root and commit it",
+            "hint: to describe your own process, start from a preset (`git policy init --preset NAME`; presets: {}) and commit `{}`",
+            policy::presets::names().join(", "),
             policy::FILE_NAME
         );
     }

@@ -1,6 +1,7 @@
 //! One module per subcommand; each turns its input into an update set for the one evaluator.
 
 pub mod check;
+pub mod explain;
 pub mod hook;
 pub mod init;
 pub mod install;

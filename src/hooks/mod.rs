@@ -2,6 +2,7 @@
 //! input into an update set for the evaluator.
 
 mod commit;
+pub mod framework;
 pub mod install;
 mod push;
 mod receive;

@@ -5,7 +5,9 @@
 
 mod branch;
 mod context;
+pub mod describe;
 mod flow;
+pub mod history;
 pub mod memory;
 mod releases;
 mod tags;

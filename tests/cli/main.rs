@@ -2,13 +2,17 @@
 //! runs it, pushes to real bare repositories with the hooks installed.
 
 mod check;
+mod ci;
 mod errors;
+mod explain;
 mod harness;
+mod history;
 mod hooks;
 mod init;
 mod inputs;
 mod install;
 mod load;
+mod precommit;
 mod presets;
 mod properties;
 mod server;

@@ -1,0 +1,60 @@
+//! GitHub workflow commands: what GitHub needs escaped, and where annotations say they are.
+//! (Annotations only: the step summary goes to the file `$GITHUB_STEP_SUMMARY` names.)
+
+use super::history::location;
+use super::write_annotations;
+use crate::rules::history::Finding;
+use crate::rules::{CommitRef, Id, RuleId, Violation};
+
+fn violation(message: &str) -> Violation {
+    Violation {
+        rule: RuleId::FlowForeign,
+        refname: "refs/heads/master".into(),
+        commits: vec![CommitRef {
+            id: "0123456789abcdef0123456789abcdef01234567".into(),
+            subject: "hotfix on rc".into(),
+        }],
+        message: message.into(),
+        hint: Some("undo it".into()),
+    }
+}
+
+fn output(f: impl FnOnce(&mut Vec<u8>)) -> String {
+    let mut out = Vec::new();
+    f(&mut out);
+    String::from_utf8(out).expect("utf-8")
+}
+
+/// An annotation is one line: newlines and `%` in its body are escaped as GitHub requires,
+/// and the commits and the hint are part of it.
+#[test]
+fn github_annotation_escapes_its_body() {
+    let v = violation("100% of it\nwould enter");
+    let located = [(&v, v.refname.clone())];
+    let text = output(|out| write_annotations(located.into_iter(), out).expect("written"));
+    let first = text.lines().next().unwrap_or_default();
+    assert_eq!(
+        first,
+        "::error title=flow/foreign on refs/heads/master::100%25 of it%0Awould enter%0A0123456 hotfix on rc%0Ahint: undo it"
+    );
+}
+
+/// A history annotation's title says where and when; its `:` and `,` are escaped.
+#[test]
+fn github_history_title_names_commit_and_date() {
+    let finding = Finding {
+        refname: "refs/heads/master".into(),
+        commit: Id([0xab; 20]),
+        time: 1_700_000_000,
+        violations: vec![violation("back-merge, again")],
+    };
+    let located = [(&finding.violations[0], location(&finding))];
+    let text = output(|out| write_annotations(located.into_iter(), out).expect("written"));
+    let first = text.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with(
+            "::error title=flow/foreign on refs/heads/master at abababa (2023-11-14 22%3A13 UTC)::back-merge, again"
+        ),
+        "{first}"
+    );
+}
