@@ -52,8 +52,8 @@ pub fn write_text(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> 
     if verdict.violations.is_empty() {
         writeln!(
             out,
-            "{OK}ok{OK:#}: {} satisfy {}",
-            verdict.subject, verdict.policy
+            "{OK}ok{OK:#}: {}",
+            all_clear(&verdict.subject, &verdict.policy)
         )?;
     } else {
         let n = verdict.violations.len();
@@ -159,8 +159,8 @@ fn markdown_summary(verdict: &Verdict<'_>) -> String {
     let mut md = String::from("## git-policy\n\n");
     if verdict.violations.is_empty() {
         md.push_str(&format!(
-            "✅ {} satisfy {}\n",
-            verdict.subject, verdict.policy
+            "✅ {}\n",
+            all_clear(&verdict.subject, &verdict.policy)
         ));
         return md;
     }
@@ -204,3 +204,8 @@ fn short_id(id: &str) -> &str {
 
 #[cfg(test)]
 mod tests;
+
+/// The closing line when nothing is wrong, e.g. "no violations in 3 updates (`.git-policy.toml`)".
+pub(crate) fn all_clear(subject: &str, policy: &str) -> String {
+    format!("no policy violations in {subject} ({policy})")
+}

@@ -92,8 +92,8 @@ fn write_text(verdict: &HistoryVerdict<'_>, out: &mut dyn Write) -> io::Result<(
     if total == 0 {
         writeln!(
             out,
-            "{OK}ok{OK:#}: {} satisfy {}",
-            verdict.subject, verdict.policy
+            "{OK}ok{OK:#}: {}",
+            super::all_clear(&verdict.subject, &verdict.policy)
         )?;
         return Ok(());
     }
@@ -173,8 +173,8 @@ fn markdown(verdict: &HistoryVerdict<'_>) -> String {
     let counts = verdict.by_rule();
     if counts.is_empty() {
         md.push_str(&format!(
-            "✅ {} satisfy {}\n",
-            verdict.subject, verdict.policy
+            "✅ {}\n",
+            super::all_clear(&verdict.subject, &verdict.policy)
         ));
         return md;
     }
