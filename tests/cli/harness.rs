@@ -125,7 +125,12 @@ impl Sandbox {
             sandbox: self.clone(),
             path: self.path().to_path_buf(),
         };
-        here.git(&["clone", "-q", &format!("file://{}", origin.path.display()), name]);
+        here.git(&[
+            "clone",
+            "-q",
+            &format!("file://{}", origin.path.display()),
+            name,
+        ]);
         TestRepo {
             sandbox: self.clone(),
             path: self.path().join(name),
