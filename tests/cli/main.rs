@@ -3,7 +3,10 @@
 
 mod check;
 mod errors;
+mod generator;
 mod harness;
+#[path = "../../bench/history.rs"]
+mod history;
 mod hooks;
 mod install;
 
