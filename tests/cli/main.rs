@@ -4,6 +4,7 @@
 mod check;
 mod errors;
 mod generator;
+mod graph;
 mod harness;
 #[path = "../../bench/history.rs"]
 mod history;
