@@ -264,11 +264,26 @@ impl Git {
     /// Local branches, with a remote's tracking refs standing in for branches not present
     /// locally (a CI checkout has only `origin/*`).
     pub fn merged_state(&self, remote: Option<&str>) -> Result<RefState, RepoError> {
-        let mut state = match remote {
-            Some(remote) => self.remote_state(remote)?,
-            None => RefState::new(),
+        let Some(remote) = remote else {
+            return self.local_state();
         };
-        state.extend(self.local_state()?);
+        // One pass over a clone's refs costs less than one per prefix (each copies the packed
+        // refs); a clone has few refs besides these. Servers, which may have many, use
+        // `local_state`.
+        let prefix = format!("refs/remotes/{remote}/");
+        let mut state = RefState::new();
+        let mut local = Vec::new();
+        for (name, id) in self.refs_under("refs/")? {
+            if let Some(branch) = name.strip_prefix(&prefix) {
+                if branch != "HEAD" {
+                    state.insert(format!("refs/heads/{branch}"), id);
+                }
+            } else if name.starts_with("refs/heads/") || name.starts_with("refs/tags/") {
+                local.push((name, id));
+            }
+        }
+        // Local branches win over the remote's.
+        state.extend(local);
         Ok(state)
     }
 
