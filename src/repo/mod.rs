@@ -1,14 +1,21 @@
-//! The only module that touches git: a `git2` repository opened from the environment.
+//! The only module that touches git: a `git2` repository opened from the environment, with
+//! git's commit-graph for ancestry.
 //!
 //! Opening from the environment matters twice: hooks run with `GIT_DIR`/`GIT_INDEX_FILE` set,
 //! and pre-receive runs with pushed objects in a quarantine directory that only
 //! `GIT_OBJECT_DIRECTORY`/`GIT_ALTERNATE_OBJECT_DIRECTORIES` reveal.
 
+mod ancestry;
+mod graph;
+mod objects;
 mod pending;
 
+use std::cell::{OnceCell, RefCell};
 use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository};
+
+use graph::CommitGraph;
 
 use crate::rules::{CommitInfo, Id, Peeled, RefState, RepoView, Stamp, ViewError};
 pub use pending::{index_files, merge_files};
@@ -75,20 +82,47 @@ fn open_error(source: git2::Error) -> RepoError {
 
 pub struct Git {
     repo: Repository,
+    /// Where objects are looked up, in git's order: where the commit-graph is searched.
+    object_dirs: Vec<PathBuf>,
+    graph: OnceCell<Option<CommitGraph>>,
+    loose: RefCell<ancestry::LooseCache>,
 }
 
 impl Git {
     /// Opens the repository git would use here: `GIT_DIR` and friends first, then discovery.
     pub fn open_from_env() -> Result<Git, RepoError> {
-        Repository::open_from_env()
-            .map(|repo| Git { repo })
-            .map_err(open_error)
+        let repo = Repository::open_from_env().map_err(open_error)?;
+        let object_dirs = objects::from_env(&repo);
+        Ok(Git::with_objects(repo, object_dirs))
     }
 
     pub fn open(path: &Path) -> Result<Git, RepoError> {
-        Repository::open(path)
-            .map(|repo| Git { repo })
-            .map_err(open_error)
+        let repo = Repository::open(path).map_err(open_error)?;
+        let object_dirs = objects::of(&repo);
+        Ok(Git::with_objects(repo, object_dirs))
+    }
+
+    fn with_objects(repo: Repository, object_dirs: Vec<PathBuf>) -> Git {
+        Git {
+            repo,
+            object_dirs,
+            graph: OnceCell::new(),
+            loose: RefCell::new(ancestry::LooseCache::new()),
+        }
+    }
+
+    /// The commit-graph, loaded on first use. git ignores it in a shallow repository (whose
+    /// parents are cut short by grafts), and so do we.
+    fn graph(&self) -> Option<&CommitGraph> {
+        self.graph
+            .get_or_init(|| {
+                if self.repo.is_shallow() {
+                    None
+                } else {
+                    CommitGraph::load(&self.object_dirs)
+                }
+            })
+            .as_ref()
     }
 
     pub fn is_bare(&self) -> bool {
@@ -207,10 +241,11 @@ impl Git {
             .map_err(git_err("list refs"))?
         {
             let reference = reference.map_err(git_err("read a ref"))?;
-            let (Ok(name), Some(target)) = (
-                reference.name(),
-                reference.resolve().ok().and_then(|r| r.target()),
-            ) else {
+            // Only a symbolic ref needs resolving; resolving a direct one reads it again.
+            let target = reference
+                .target()
+                .or_else(|| reference.resolve().ok().and_then(|r| r.target()));
+            let (Ok(name), Some(target)) = (reference.name(), target) else {
                 continue;
             };
             refs.push((name.to_owned(), to_id(target)));
@@ -243,11 +278,26 @@ impl Git {
     /// Local branches, with a remote's tracking refs standing in for branches not present
     /// locally (a CI checkout has only `origin/*`).
     pub fn merged_state(&self, remote: Option<&str>) -> Result<RefState, RepoError> {
-        let mut state = match remote {
-            Some(remote) => self.remote_state(remote)?,
-            None => RefState::new(),
+        let Some(remote) = remote else {
+            return self.local_state();
         };
-        state.extend(self.local_state()?);
+        // One pass over a clone's refs costs less than one per prefix (each copies the packed
+        // refs); a clone has few refs besides these. Servers, which may have many, use
+        // `local_state`.
+        let prefix = format!("refs/remotes/{remote}/");
+        let mut state = RefState::new();
+        let mut local = Vec::new();
+        for (name, id) in self.refs_under("refs/")? {
+            if let Some(branch) = name.strip_prefix(&prefix) {
+                if branch != "HEAD" {
+                    state.insert(format!("refs/heads/{branch}"), id);
+                }
+            } else if name.starts_with("refs/heads/") || name.starts_with("refs/tags/") {
+                local.push((name, id));
+            }
+        }
+        // Local branches win over the remote's.
+        state.extend(local);
         Ok(state)
     }
 
@@ -364,6 +414,9 @@ impl Git {
 
 impl RepoView for Git {
     fn parents(&self, id: Id) -> Result<Vec<Id>, ViewError> {
+        if let Some(graph) = self.graph() {
+            return ancestry::parents(self, graph, id);
+        }
         let commit = self
             .repo
             .find_commit(to_oid(id))
@@ -375,12 +428,30 @@ impl RepoView for Git {
         if ancestor == descendant {
             return Ok(true);
         }
+        if let Some(graph) = self.graph() {
+            return ancestry::is_ancestor_of_any(self, graph, ancestor, &[descendant]);
+        }
         self.repo
             .graph_descendant_of(to_oid(descendant), to_oid(ancestor))
             .map_err(view_err("compute ancestry"))
     }
 
+    fn is_ancestor_of_any(&self, ancestor: Id, descendants: &[Id]) -> Result<bool, ViewError> {
+        if let Some(graph) = self.graph() {
+            return ancestry::is_ancestor_of_any(self, graph, ancestor, descendants);
+        }
+        for &descendant in descendants {
+            if self.is_ancestor(ancestor, descendant)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     fn walk(&self, tips: &[Id], hide: &[Id]) -> Result<Vec<Id>, ViewError> {
+        if let Some(graph) = self.graph() {
+            return ancestry::walk(self, graph, tips, hide);
+        }
         let mut walk = self
             .repo
             .revwalk()
@@ -436,6 +507,11 @@ impl RepoView for Git {
     }
 
     fn peel(&self, id: Id) -> Result<Peeled, ViewError> {
+        // A commit the graph holds needs no object read: release tags are mostly such.
+        let in_graph = |id: Id| self.graph().is_some_and(|g| g.lookup(id).is_some());
+        if in_graph(id) {
+            return Ok(Peeled::Commit(id));
+        }
         let mut object = self
             .repo
             .find_object(to_oid(id), None)
@@ -448,6 +524,9 @@ impl RepoView for Git {
                 Some(ObjectType::Tag) => {
                     let tag = object.as_tag().ok_or(ViewError::Missing(id))?;
                     let target = tag.target_id();
+                    if in_graph(to_id(target)) {
+                        return Ok(Peeled::Commit(to_id(target)));
+                    }
                     object = self
                         .repo
                         .find_object(target, None)

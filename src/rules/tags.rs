@@ -175,16 +175,14 @@ fn tag_branch(
     if class.on.is_empty() {
         return Ok(());
     }
-    let candidates: Vec<(String, Id)> = cx
+    let candidates: Vec<Id> = cx
         .protected(&cx.after.clone())
         .into_iter()
         .filter(|(_, c, _)| class.on.contains(c))
-        .map(|(name, _, tip)| (name, tip))
+        .map(|(_, _, tip)| tip)
         .collect();
-    for (_, tip) in &candidates {
-        if cx.view.is_ancestor(commit, *tip)? {
-            return Ok(());
-        }
+    if cx.view.is_ancestor_of_any(commit, &candidates)? {
+        return Ok(());
     }
     let kinds: Vec<String> = class
         .on

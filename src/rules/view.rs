@@ -112,6 +112,16 @@ pub trait RepoView {
     fn parents(&self, id: Id) -> Result<Vec<Id>, ViewError>;
     /// Whether `ancestor` is reachable from `descendant` (a commit is its own ancestor).
     fn is_ancestor(&self, ancestor: Id, descendant: Id) -> Result<bool, ViewError>;
+    /// Whether `ancestor` is reachable from any of `descendants`. A repository can answer this
+    /// faster than one question per descendant (most of them are usually a no).
+    fn is_ancestor_of_any(&self, ancestor: Id, descendants: &[Id]) -> Result<bool, ViewError> {
+        for &descendant in descendants {
+            if self.is_ancestor(ancestor, descendant)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
     /// The commits reachable from `tips` and not from `hide`, children before parents.
     fn walk(&self, tips: &[Id], hide: &[Id]) -> Result<Vec<Id>, ViewError>;
     fn commit(&self, id: Id) -> Result<CommitInfo, ViewError>;
@@ -196,6 +206,24 @@ impl<V: RepoView + ?Sized> RepoView for WithPending<'_, V> {
             return Ok(false);
         }
         self.inner.is_ancestor(ancestor, descendant)
+    }
+
+    fn is_ancestor_of_any(&self, ancestor: Id, descendants: &[Id]) -> Result<bool, ViewError> {
+        if descendants.contains(&ancestor) {
+            return Ok(true);
+        }
+        if ancestor == Id::PENDING {
+            return Ok(false);
+        }
+        let mut existing = Vec::with_capacity(descendants.len());
+        for &descendant in descendants {
+            if descendant == Id::PENDING {
+                existing.extend(&self.pending.parents);
+            } else {
+                existing.push(descendant);
+            }
+        }
+        self.inner.is_ancestor_of_any(ancestor, &existing)
     }
 
     fn walk(&self, tips: &[Id], hide: &[Id]) -> Result<Vec<Id>, ViewError> {

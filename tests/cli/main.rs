@@ -5,6 +5,8 @@ mod check;
 mod ci;
 mod errors;
 mod explain;
+mod generator;
+mod graph;
 mod harness;
 mod history;
 mod hooks;
@@ -16,6 +18,9 @@ mod precommit;
 mod presets;
 mod properties;
 mod server;
+/// The benchmark's history generator, shared with `bench/gen-history.rs`.
+#[path = "../../bench/history.rs"]
+mod synthetic;
 
 /// The pytokio preset with one piece of text replaced, for policies that differ in one place.
 pub fn preset_with(from: &str, to: &str) -> String {

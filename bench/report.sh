@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Turns bench/run.sh's hyperfine results into the markdown tables of BENCHMARKS.md:
+#   bench/report.sh target/bench/results
+set -euo pipefail
+results=${1:?usage: bench/report.sh RESULTS_DIR}
+
+# The median of a named command in a hyperfine JSON export, in milliseconds ("" if absent).
+median() { # file name
+    [ -f "$1" ] || return 0
+    jq -r --arg n "$2" '.results[] | select(.command == $n) | .median * 1000' "$1"
+}
+ms() { # value
+    [ -n "$1" ] && printf '%.1f' "$1" || printf -- '-'
+}
+ratio() { # a b
+    if [ -n "$1" ] && [ -n "$2" ]; then
+        awk -v a="$1" -v b="$2" 'BEGIN { r = a / b; printf (r < 0.01 ? "1/%.0f" : "%.2f"), (r < 0.01 ? 1 / r : r) }'
+    else
+        printf -- '-'
+    fi
+}
+rss_mb() { # name
+    [ -f "$results/$1.rss" ] && awk '{ printf "%.1f", $1 / 1024 }' "$results/$1.rss" || printf -- '-'
+}
+
+[ -f "$results/machine.txt" ] && {
+    echo '### Machine'
+    echo
+    sed 's/^/    /' "$results/machine.txt"
+    echo
+}
+
+echo '### Pushes (medians in ms; peak RSS in MB)'
+echo
+echo '| commits | commit-graph | push | `update` | `pre-receive` | script | floor | update ÷ script | update ÷ floor | peak RSS update / pre-receive |'
+echo '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
+for file in $(ls "$results"/*-*-*-*.json 2>/dev/null | grep -v '\.script\.json$' | sort -t- -k1,1n); do
+    name=$(basename "$file" .json)
+    IFS=- read -r size graph rest <<<"$name"
+    n=${rest##*-}
+    branch=${rest%-*}
+    update=$(median "$file" update)
+    receive=$(median "$file" pre-receive)
+    script=$(median "${file%.json}.script.json" script)
+    floor=$(median "$file" floor)
+    printf '| %s | %s | %s commits to `%s` | %s | %s | %s | %s | %s | %s | %s / %s |\n' \
+        "$size" "$graph" "$n" "$branch" "$(ms "$update")" "$(ms "$receive")" "$(ms "$script")" \
+        "$(ms "$floor")" "$(ratio "$update" "$script")" "$(ratio "$update" "$floor")" \
+        "$(rss_mb "$name-update")" "$(rss_mb "$name-pre-receive")"
+done
+echo
+
+echo '### Growth of `update` (same push; single commit-graph)'
+echo
+sizes=$(ls "$results"/*-single-*.json 2>/dev/null | xargs -n1 basename | cut -d- -f1 | sort -un)
+pushes=$(ls "$results"/*-single-*.json | grep -v '\.script\.json$' | xargs -n1 basename |
+    sed 's/^[0-9]*-single-//; s/\.json$//' | sort -u)
+smallest=$(echo "$sizes" | head -1)
+largest=$(echo "$sizes" | tail -1)
+printf '| push |'
+for size in $sizes; do printf ' %s |' "$size"; done
+printf ' %s ÷ %s |\n' "$largest" "$smallest"
+printf '| --- |'
+for _ in $sizes; do printf ' ---: |'; done
+printf ' ---: |\n'
+for push in $pushes; do
+    printf '| %s commits to `%s` |' "${push##*-}" "${push%-*}"
+    for size in $sizes; do
+        printf ' %s |' "$(ms "$(median "$results/$size-single-$push.json" update)")"
+    done
+    printf ' %s |\n' "$(ratio "$(median "$results/$largest-single-$push.json" update)" \
+        "$(median "$results/$smallest-single-$push.json" update)")"
+done
+echo
+printf '| 500 ÷ 5 pushed commits |'
+for size in $sizes; do printf ' %s |' "$size"; done
+printf '\n| --- |'
+for _ in $sizes; do printf ' ---: |'; done
+printf '\n'
+for branch in $(echo "$pushes" | sed -n 's/-5$//p'); do
+    printf '| `%s` |' "$branch"
+    for size in $sizes; do
+        printf ' %s |' "$(ratio "$(median "$results/$size-single-$branch-500.json" update)" \
+            "$(median "$results/$size-single-$branch-5.json" update)")"
+    done
+    printf '\n'
+done
+echo
+
+if [ -f "$results/pre-commit.json" ]; then
+    f=$results/pre-commit.json
+    none=$(median "$f" "no hook")
+    exit0=$(median "$f" "exit 0 hook")
+    ours=$(median "$f" git-policy)
+    echo '### `git commit` on master, 100k commits (medians in ms)'
+    echo
+    echo '| no hook | `exit 0` hook | git-policy `pre-commit` | added by git-policy | added by an `exit 0` hook | peak RSS of the hook |'
+    echo '| ---: | ---: | ---: | ---: | ---: | ---: |'
+    printf '| %s | %s | %s | %s | %s | %s MB |\n\n' "$(ms "$none")" "$(ms "$exit0")" "$(ms "$ours")" \
+        "$(ms "$(awk -v a="$ours" -v b="$none" 'BEGIN { print a - b }')")" \
+        "$(ms "$(awk -v a="$exit0" -v b="$none" 'BEGIN { print a - b }')")" "$(rss_mb pre-commit-hook)"
+fi
+
+if [ -f "$results/check.json" ]; then
+    f=$results/check.json
+    echo '### `git policy check`, 100k commits (medians in ms)'
+    echo
+    echo '| audit | `--history` | peak RSS of the audit |'
+    echo '| ---: | ---: | ---: |'
+    printf '| %s | %s | %s MB |\n' "$(ms "$(median "$f" audit)")" "$(ms "$(median "$f" history)")" \
+        "$(rss_mb check-audit)"
+fi

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# The benchmark of BENCHMARKS.md, in one command:
+#
+#   bench/run.sh            10k, 100k and 1M commits (about an hour; the 1M script runs dominate)
+#   bench/run.sh --quick    10k and 100k commits only (a few minutes)
+#
+# Needs git, cargo, hyperfine and jq (Debian: `apt-get install hyperfine jq`) and, for 1M
+# commits, about 1 GB in $BENCH_DIR (default target/bench). Generated repositories are cached
+# there, keyed by the generator's source; results go to $BENCH_DIR/results/ and the tables to
+# $BENCH_DIR/results.md.
+#
+# Every push is timed as the server runs it: the pushed commits in a quarantine directory
+# (GIT_OBJECT_DIRECTORY, with the repository as an alternate), whole processes, in one run:
+# our `update` and `pre-receive` hooks and a single `git merge-base --is-ancestor` (the floor)
+# side by side in one hyperfine call, then the hand-written script bench/policy-script.sh in
+# another (it is thousands of times slower, so it gets fewer runs).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+bench_dir=${BENCH_DIR:-$here/target/bench}
+sizes=(10000 100000 1000000)
+if [ "${1:-}" = --quick ]; then
+    sizes=(10000 100000)
+fi
+# shellcheck disable=SC2206
+[ -n "${BENCH_SIZES:-}" ] && sizes=($BENCH_SIZES)
+results=$bench_dir/results
+mkdir -p "$results"
+rm -f "$results"/*.json "$results"/*.rss
+
+for tool in git cargo hyperfine jq; do
+    command -v $tool >/dev/null || {
+        echo "run.sh: $tool is not installed (Debian: apt-get install hyperfine jq)" >&2
+        exit 2
+    }
+done
+
+say() { printf '\n== %s\n' "$*" >&2; }
+
+say "building (release)"
+(cd "$here" && cargo build --quiet --release --locked --bin git-policy --example gen-history)
+bin=$here/target/release/git-policy
+gen=$here/target/release/examples/gen-history
+script=$here/bench/policy-script.sh
+{
+    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores"
+    echo "memory: $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)"
+    echo "system: $(. /etc/os-release && echo "$PRETTY_NAME"), Linux $(uname -r)"
+    echo "git $(git --version | cut -d' ' -f3), $(hyperfine --version), git-policy $(git -C "$here" describe --always --dirty)"
+    echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$results/machine.txt"
+stamp=$(cat "$here/bench/history.rs" "$here/bench/gen-history.rs" | git hash-object --stdin)
+
+# A cached repository is reused while the generator's source is unchanged.
+repo_for() { # size graph
+    local dir=$bench_dir/h$1-$2.git
+    if [ "$(cat "$dir/stamp" 2>/dev/null)" != "$stamp" ]; then
+        rm -rf "$dir"
+        say "generating $1 commits ($2 commit-graph)"
+        "$gen" --commits "$1" --graph "$2" --out "$dir" >/dev/null
+        cp "$here/policy/pytokio.toml" "$dir/git-policy.toml"
+        echo "$stamp" >"$dir/stamp"
+    fi
+    echo "$dir"
+}
+
+# Peak resident memory of one run, in KB.
+rss() { # name command...
+    local name=$1
+    shift
+    /usr/bin/time -f %M -o "$results/$name.rss" "$@" >/dev/null 2>&1 || true
+}
+
+bench_pushes() { # size graph with-script
+    local size=$1 graph=$2 with_script=$3 repo
+    repo=$(repo_for "$size" "$graph")
+    local branch n new quarantine old
+    while read -r branch n new quarantine; do
+        old=$(git --git-dir "$repo" rev-parse "refs/heads/$branch")
+        local name=$size-$graph-$branch-$n input=$results/$size-$graph-$branch-$n.stdin
+        echo "$old $new refs/heads/$branch" >"$input"
+        say "$size commits ($graph graph): push of $n commits to $branch"
+        (
+            export GIT_DIR=$repo GIT_OBJECT_DIRECTORY=$quarantine GIT_QUARANTINE_PATH=$quarantine
+            export GIT_ALTERNATE_OBJECT_DIRECTORIES=$repo/objects
+            # No shell between hyperfine and the command (its correction for one is noisier
+            # than the commands are long), except the `sh` that feeds pre-receive its input.
+            hyperfine -N --style basic --warmup 3 --min-runs 30 --export-json "$results/$name.json" \
+                -n update "$bin hook update refs/heads/$branch $old $new" \
+                -n pre-receive "sh -c 'exec $bin hook pre-receive < $input'" \
+                -n floor "git merge-base --is-ancestor $old $new" >&2
+            if [ "$with_script" = yes ]; then
+                # The script takes about a minute per run on a million commits.
+                local runs=(--warmup 1 --runs 5)
+                [ "$size" -ge 1000000 ] && runs=(--runs 1)
+                hyperfine -N --style basic "${runs[@]}" --export-json "$results/$name.script.json" \
+                    -n script "$script refs/heads/$branch $old $new" >&2
+            fi
+            rss "$name-update" "$bin" hook update "refs/heads/$branch" "$old" "$new"
+            rss "$name-pre-receive" sh -c "\"\$0\" hook pre-receive < $input" "$bin"
+        )
+    done <"$repo/pushes"
+}
+
+for size in "${sizes[@]}"; do
+    bench_pushes "$size" single yes
+done
+# The same million-commit history with the commit-graph as a chain of layers, as
+# `git maintenance` leaves it on a server (libgit2 would not read it at all).
+if [[ " ${sizes[*]} " == *" 1000000 "* ]]; then
+    bench_pushes 1000000 chain no
+fi
+
+# pre-commit on a commit to master in a clone of the 100k history: no hook, a hook that only
+# runs `exit 0`, and ours (the shim `git policy install` writes).
+say "pre-commit, 100000 commits"
+origin=$(repo_for 100000 single)
+work=$bench_dir/work-100000
+rm -rf "$work"
+git clone -q "$origin" "$work"
+git -C "$work" commit-graph write --reachable --no-progress
+mkdir -p "$work/hooks-none" "$work/hooks-exit0"
+printf '#!/bin/sh\nexit 0\n' >"$work/hooks-exit0/pre-commit"
+chmod +x "$work/hooks-exit0/pre-commit"
+(cd "$work" && "$bin" install >/dev/null)
+tip=$(git -C "$work" rev-parse HEAD)
+(
+    cd "$work"
+    commit="git -c core.hooksPath=%s commit -q --allow-empty -m bench"
+    hyperfine -N --style basic --warmup 3 --min-runs 30 --prepare "git reset -q --soft $tip" \
+        --export-json "$results/pre-commit.json" \
+        -n "no hook" "$(printf "$commit" hooks-none)" \
+        -n "exit 0 hook" "$(printf "$commit" hooks-exit0)" \
+        -n git-policy "$(printf "$commit" .git/hooks)" >&2
+    git reset -q --soft "$tip"
+    rss pre-commit-hook "$bin" hook pre-commit
+)
+
+# The audit of every protected branch and release tag, and the replay of history when this
+# build has it (`--history`).
+say "git policy check, 100000 commits"
+(
+    export GIT_DIR=$origin
+    cmds=(-n audit "$bin check")
+    if "$bin" check --help 2>/dev/null | grep -q -- --history; then
+        cmds+=(-n history "$bin check --history")
+    fi
+    hyperfine -N --style basic --warmup 1 -i --export-json "$results/check.json" "${cmds[@]}" >&2
+    rss check-audit "$bin" check
+)
+
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$results/machine.txt"
+"$here/bench/report.sh" "$results" >"$bench_dir/results.md"
+say "tables written to $bench_dir/results.md"
+cat "$bench_dir/results.md"

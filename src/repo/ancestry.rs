@@ -1,0 +1,289 @@
+//! Ancestry questions with generation numbers: from the commit-graph for the commits it holds,
+//! from commit objects for the rest (the commits being pushed, which live in a quarantine the
+//! graph never sees, and whatever was made since the graph was last written).
+//!
+//! Two facts make the cost follow the push rather than the history:
+//! - a commit's generation is greater than each of its parents', so a walk looking for `a`
+//!   stops at every commit whose generation is not above `a`'s;
+//! - a commit-graph holds every ancestor of every commit in it, so a commit outside the graph
+//!   is never an ancestor of one inside: new commits are settled without walking history.
+
+use std::collections::{BinaryHeap, HashMap, HashSet};
+
+use super::graph::CommitGraph;
+use super::{Git, to_id, to_oid};
+use crate::rules::{Id, ViewError};
+
+/// A commit, by graph position when the graph has it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+enum Node {
+    Graph(u32),
+    Loose(Id),
+}
+
+/// What is known of a commit outside the graph.
+#[derive(Clone)]
+pub(super) struct Loose {
+    parents: Vec<Node>,
+    generation: Option<u32>,
+}
+
+pub(super) type LooseCache = HashMap<Id, Loose>;
+
+/// Generation numbers this large are capped in the file; no pruning is done above them.
+const GENERATION_MAX: u32 = 0x3fff_ffff;
+
+struct Ancestry<'a> {
+    git: &'a Git,
+    graph: &'a CommitGraph,
+}
+
+pub(super) fn parents(git: &Git, graph: &CommitGraph, id: Id) -> Result<Vec<Id>, ViewError> {
+    let a = Ancestry { git, graph };
+    a.parents(a.node(id))?
+        .into_iter()
+        .map(|p| a.id(p))
+        .collect()
+}
+
+pub(super) fn is_ancestor_of_any(
+    git: &Git,
+    graph: &CommitGraph,
+    ancestor: Id,
+    descendants: &[Id],
+) -> Result<bool, ViewError> {
+    Ancestry { git, graph }.is_ancestor_of_any(ancestor, descendants)
+}
+
+pub(super) fn walk(
+    git: &Git,
+    graph: &CommitGraph,
+    tips: &[Id],
+    hide: &[Id],
+) -> Result<Vec<Id>, ViewError> {
+    Ancestry { git, graph }.walk(tips, hide)
+}
+
+impl Ancestry<'_> {
+    fn node(&self, id: Id) -> Node {
+        match self.graph.lookup(id) {
+            Some(pos) => Node::Graph(pos),
+            None => Node::Loose(id),
+        }
+    }
+
+    fn id(&self, node: Node) -> Result<Id, ViewError> {
+        match node {
+            Node::Graph(pos) => self.graph.id(pos),
+            Node::Loose(id) => Ok(id),
+        }
+    }
+
+    fn parents(&self, node: Node) -> Result<Vec<Node>, ViewError> {
+        match node {
+            Node::Graph(pos) => {
+                let mut parents = Vec::with_capacity(2);
+                self.graph.parents(pos, &mut parents)?;
+                Ok(parents.into_iter().map(Node::Graph).collect())
+            }
+            Node::Loose(id) => Ok(self.loose(id)?.parents),
+        }
+    }
+
+    fn loose(&self, id: Id) -> Result<Loose, ViewError> {
+        if let Some(known) = self.git.loose.borrow().get(&id) {
+            return Ok(known.clone());
+        }
+        let commit = self
+            .git
+            .repo
+            .find_commit(to_oid(id))
+            .map_err(|_| ViewError::Missing(id))?;
+        let loose = Loose {
+            parents: commit.parent_ids().map(|p| self.node(to_id(p))).collect(),
+            generation: None,
+        };
+        self.git.loose.borrow_mut().insert(id, loose.clone());
+        Ok(loose)
+    }
+
+    fn generation(&self, node: Node) -> Result<u32, ViewError> {
+        match node {
+            Node::Graph(pos) => self.graph.generation(pos),
+            Node::Loose(id) => self.loose_generation(id),
+        }
+    }
+
+    /// One more than the greatest parent's, computed down to the graph (children after
+    /// parents, without recursion: the region outside the graph may be long).
+    fn loose_generation(&self, id: Id) -> Result<u32, ViewError> {
+        let mut stack = vec![(id, false)];
+        while let Some((commit, parents_done)) = stack.pop() {
+            let loose = self.loose(commit)?;
+            if loose.generation.is_some() {
+                continue;
+            }
+            if !parents_done {
+                stack.push((commit, true));
+                for parent in &loose.parents {
+                    if let Node::Loose(p) = *parent {
+                        if self.loose(p)?.generation.is_none() {
+                            stack.push((p, false));
+                        }
+                    }
+                }
+                continue;
+            }
+            let mut generation = 1u32;
+            for &parent in &loose.parents {
+                let g = match parent {
+                    Node::Graph(pos) => self.graph.generation(pos)?,
+                    Node::Loose(p) => self.loose(p)?.generation.unwrap_or(GENERATION_MAX),
+                };
+                generation = generation.max(g.saturating_add(1));
+            }
+            if let Some(entry) = self.git.loose.borrow_mut().get_mut(&commit) {
+                entry.generation = Some(generation);
+            }
+        }
+        Ok(self.loose(id)?.generation.unwrap_or(GENERATION_MAX))
+    }
+
+    /// Depth first from each descendant, first parents first (a `true` usually lies down the
+    /// first-parent line), never below the ancestor's generation. Descendants are tried
+    /// nearest generation first, and a commit a failed search went through is not searched
+    /// again: it does not reach the ancestor.
+    fn is_ancestor_of_any(&self, ancestor: Id, descendants: &[Id]) -> Result<bool, ViewError> {
+        if descendants.contains(&ancestor) {
+            return Ok(true);
+        }
+        let target = self.node(ancestor);
+        let loose_target = matches!(target, Node::Loose(_));
+        let mut starts = Vec::new();
+        for &descendant in descendants {
+            let start = self.node(descendant);
+            // Nothing in the graph descends from a commit outside it.
+            if !(loose_target && matches!(start, Node::Graph(_))) {
+                starts.push((self.generation(start)?, start));
+            }
+        }
+        if starts.is_empty() {
+            return Ok(false);
+        }
+        let floor = match self.generation(target)? {
+            g if g >= GENERATION_MAX => 0,
+            g => g,
+        };
+        starts.retain(|&(generation, _)| generation > floor);
+        starts.sort();
+        let mut loose_seen = HashSet::new();
+        self.graph.with_seen(|seen| {
+            let mut fresh = |node: Node| match node {
+                Node::Graph(_) if loose_target => false,
+                Node::Graph(pos) => seen.insert(pos),
+                Node::Loose(id) => loose_seen.insert(id),
+            };
+            for (_, start) in starts {
+                if !fresh(start) {
+                    continue;
+                }
+                let mut stack = vec![start];
+                while let Some(node) = stack.pop() {
+                    for parent in self.parents(node)?.into_iter().rev() {
+                        if parent == target {
+                            return Ok(true);
+                        }
+                        if fresh(parent) && self.generation(parent)? > floor {
+                            stack.push(parent);
+                        }
+                    }
+                }
+            }
+            Ok(false)
+        })
+    }
+
+    /// The commits reachable from `tips` and not from `hide`, children before parents.
+    ///
+    /// Commits are taken in decreasing generation, commits outside the graph first (no graph
+    /// commit reaches them), so a commit's mark is final when it is taken: every commit that
+    /// could reach it came earlier. The walk ends when nothing wanted is left, which for a
+    /// push is as soon as the pushed commits are taken and their parents are hidden.
+    fn walk(&self, tips: &[Id], hide: &[Id]) -> Result<Vec<Id>, ViewError> {
+        let mut frontier = Frontier::default();
+        for &id in hide {
+            frontier.add(self, self.node(id), true)?;
+        }
+        for &id in tips {
+            frontier.add(self, self.node(id), false)?;
+        }
+        let mut out = Vec::new();
+        while let Some((node, hidden)) = frontier.take() {
+            if !hidden {
+                out.push(self.id(node)?);
+            }
+            for parent in self.parents(node)? {
+                frontier.add(self, parent, hidden)?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The commits a walk has reached and not yet taken, and whether each is hidden.
+#[derive(Default)]
+struct Frontier {
+    /// Outside the graph first, then by generation, highest first.
+    queue: BinaryHeap<(bool, u32, Node)>,
+    marks: HashMap<Node, Mark>,
+    /// Queued commits not hidden: the walk is over when there are none.
+    wanted: usize,
+}
+
+#[derive(Clone, Copy)]
+struct Mark {
+    hidden: bool,
+    queued: bool,
+}
+
+impl Frontier {
+    /// Reaches `node`; reaching it from a hidden commit hides it.
+    fn add(&mut self, a: &Ancestry<'_>, node: Node, hidden: bool) -> Result<(), ViewError> {
+        match self.marks.get_mut(&node) {
+            Some(mark) => {
+                if hidden && !mark.hidden {
+                    mark.hidden = true;
+                    if mark.queued {
+                        self.wanted -= 1;
+                    }
+                }
+            }
+            None => {
+                let loose = matches!(node, Node::Loose(_));
+                self.queue.push((loose, a.generation(node)?, node));
+                let queued = true;
+                self.marks.insert(node, Mark { hidden, queued });
+                if !hidden {
+                    self.wanted += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The next commit and whether it is hidden, while anything wanted is left.
+    fn take(&mut self) -> Option<(Node, bool)> {
+        while self.wanted > 0 {
+            let (_, _, node) = self.queue.pop()?;
+            let Some(mark) = self.marks.get_mut(&node) else {
+                continue;
+            };
+            mark.queued = false;
+            if !mark.hidden {
+                self.wanted -= 1;
+            }
+            return Some((node, mark.hidden));
+        }
+        None
+    }
+}
