@@ -176,18 +176,7 @@ pub fn audit(git: &Git, policy: &Policy) -> anyhow::Result<(Vec<rules::Violation
 pub fn audit_updates(policy: &Policy, state: &RefState) -> Vec<Update> {
     state
         .iter()
-        .filter(|(name, _)| {
-            if let Some(branch) = name.strip_prefix("refs/heads/") {
-                policy.branch_class(branch).is_some()
-            } else if let Some(tag) = name.strip_prefix("refs/tags/") {
-                policy
-                    .tags
-                    .iter()
-                    .any(|class| class.version_text(tag).is_some())
-            } else {
-                false
-            }
-        })
+        .filter(|(name, _)| policy.judges(name))
         .map(|(name, &tip)| Update {
             refname: name.clone(),
             old: Some(tip),

@@ -19,7 +19,7 @@ pub fn judge_push(
         got: 0,
     })?;
     let updates = parse_pre_push(input)?;
-    if git.is_shallow() && updates.iter().any(|u| judged(policy, &u.refname)) {
+    if git.is_shallow() && updates.iter().any(|u| policy.judges(&u.refname)) {
         return Err(HookError::Shallow);
     }
     let mut before = git.remote_state(remote)?;
@@ -33,18 +33,4 @@ pub fn judge_push(
             "other branches were judged as `{remote}` had them at your last fetch; if that is stale, `git fetch {remote}` and push again"
         )],
     })
-}
-
-/// Whether the evaluator judges a ref: a protected branch or a release tag.
-fn judged(policy: &Policy, refname: &str) -> bool {
-    if let Some(branch) = refname.strip_prefix("refs/heads/") {
-        policy.branch_class(branch).is_some()
-    } else if let Some(tag) = refname.strip_prefix("refs/tags/") {
-        policy
-            .tags
-            .iter()
-            .any(|class| class.version_text(tag).is_some())
-    } else {
-        false
-    }
 }

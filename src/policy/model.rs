@@ -252,6 +252,19 @@ impl Policy {
             .find_map(|(i, class)| class.matcher.matches(branch).map(|caps| (i, caps)))
     }
 
+    /// Whether the evaluator judges a ref (full name): a protected branch or a release tag.
+    pub fn judges(&self, refname: &str) -> bool {
+        if let Some(branch) = refname.strip_prefix("refs/heads/") {
+            self.branch_class(branch).is_some()
+        } else if let Some(tag) = refname.strip_prefix("refs/tags/") {
+            self.tags
+                .iter()
+                .any(|class| class.version_text(tag).is_some())
+        } else {
+            false
+        }
+    }
+
     /// Whether any version rule needs the version files.
     pub fn reads_versions(&self) -> bool {
         self.branches.iter().any(|b| b.version.is_some()) || !self.tags.is_empty()
