@@ -14,7 +14,15 @@ ms() { # value
 }
 ratio() { # a b
     if [ -n "$1" ] && [ -n "$2" ]; then
-        awk -v a="$1" -v b="$2" 'BEGIN { r = a / b; printf (r < 0.01 ? "1/%.0f" : "%.2f"), (r < 0.01 ? 1 / r : r) }'
+        awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
+    else
+        printf -- '-'
+    fi
+}
+# a ÷ b as 1/N when a is the faster by far.
+speedup() { # a b
+    if [ -n "$1" ] && [ -n "$2" ]; then
+        awk -v a="$1" -v b="$2" 'BEGIN { r = a / b; if (r < 1) printf "1/%.0f", 1 / r; else printf "%.2f", r }'
     else
         printf -- '-'
     fi
@@ -45,7 +53,7 @@ for file in $(ls "$results"/*-*-*-*.json 2>/dev/null | grep -v '\.script\.json$'
     floor=$(median "$file" floor)
     printf '| %s | %s | %s commits to `%s` | %s | %s | %s | %s | %s | %s | %s / %s |\n' \
         "$size" "$graph" "$n" "$branch" "$(ms "$update")" "$(ms "$receive")" "$(ms "$script")" \
-        "$(ms "$floor")" "$(ratio "$update" "$script")" "$(ratio "$update" "$floor")" \
+        "$(ms "$floor")" "$(speedup "$update" "$script")" "$(ratio "$update" "$floor")" \
         "$(rss_mb "$name-update")" "$(rss_mb "$name-pre-receive")"
 done
 echo

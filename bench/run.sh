@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark of BENCHMARKS.md, in one command:
 #
-#   bench/run.sh            10k, 100k and 1M commits (about an hour; the 1M script runs dominate)
-#   bench/run.sh --quick    10k and 100k commits only (a few minutes)
+#   bench/run.sh            10k, 100k and 1M commits (about half an hour; the script at 1M dominates)
+#   bench/run.sh --quick    10k and 100k commits only (about ten minutes)
 #
 # Needs git, cargo, hyperfine and jq (Debian: `apt-get install hyperfine jq`) and, for 1M
 # commits, about 1 GB in $BENCH_DIR (default target/bench). Generated repositories are cached

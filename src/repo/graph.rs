@@ -45,6 +45,13 @@ impl CommitGraph {
             return None;
         }
         let count = graph.num_commits();
+        // git 2.18 wrote graphs without generation numbers (all zero); pruning by them would
+        // be wrong, and the first file of a chain is the oldest.
+        for pos in [0, count.saturating_sub(1)] {
+            if pos < count && graph.commit_at(Position(pos)).generation() == 0 {
+                return None;
+            }
+        }
         Some(CommitGraph {
             graph,
             count,

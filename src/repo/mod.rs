@@ -111,12 +111,13 @@ impl Git {
         }
     }
 
-    /// The commit-graph, loaded on first use. git ignores it in a shallow repository (whose
-    /// parents are cut short by grafts), and so do we.
+    /// The commit-graph, loaded on first use. git ignores it where grafts rewrite parents (a
+    /// shallow repository, `info/grafts`), and so do we.
     fn graph(&self) -> Option<&CommitGraph> {
         self.graph
             .get_or_init(|| {
-                if self.repo.is_shallow() {
+                let grafted = self.common_dir().join("info").join("grafts").exists();
+                if self.repo.is_shallow() || grafted {
                     None
                 } else {
                     CommitGraph::load(&self.object_dirs)

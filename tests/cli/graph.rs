@@ -294,3 +294,29 @@ fn server_with_a_commit_graph_chain_judges_pushes_in_quarantine() {
         );
     }
 }
+
+/// Grafts (`info/grafts`) rewrite parents, so the commit-graph, which records the real ones, is
+/// not used: ancestry follows the graft, as git's does.
+#[test]
+fn grafts_override_the_commit_graph() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("grafted");
+    let first = repo.change("a.txt", "a\n", "first");
+    repo.change("a.txt", "b\n", "second");
+    let third = repo.change("a.txt", "c\n", "third");
+    repo.git(&["commit-graph", "write", "--reachable"]);
+    let (first, third) = (id(&first), id(&third));
+    let git = Git::open(&repo.path).expect("open");
+    assert!(git.is_ancestor(first, third).expect("ancestry"));
+    std::fs::write(repo.path.join(".git/info/grafts"), format!("{third}\n")).expect("graft");
+    let cut = repo.git_run(&[
+        "merge-base",
+        "--is-ancestor",
+        &first.to_string(),
+        &third.to_string(),
+    ]);
+    assert_eq!(cut.code, 1, "git follows the graft: {}", cut.all());
+    let git = Git::open(&repo.path).expect("open");
+    assert!(!git.is_ancestor(first, third).expect("ancestry"));
+    assert_eq!(git.parents(third).expect("parents"), Vec::<Id>::new());
+}
