@@ -60,7 +60,7 @@ fn bad_regex_names_line_and_key() {
     repo.write(
         ".git-policy.toml",
         &crate::preset_with(
-            r"pattern = '^(?P<major>\d+)\.(?P<minor>\d+)$'",
+            r"pattern = '^(?P<major>[0-9]+)\.(?P<minor>[0-9]+)$'",
             "pattern = '^(?P<major>\\d+'",
         ),
     );
@@ -228,7 +228,7 @@ fn oversized_regex_is_an_error() {
     repo.write(
         ".git-policy.toml",
         &crate::preset_with(
-            r"pattern = '^(?P<major>\d+)\.(?P<minor>\d+)$'",
+            r"pattern = '^(?P<major>[0-9]+)\.(?P<minor>[0-9]+)$'",
             r"pattern = '^(?P<major>\w{1000}){1000}\.(?P<minor>\d+)$'",
         ),
     );
