@@ -29,9 +29,12 @@ pub enum Command {
     Check(CheckArgs),
     /// Show the policy: branches, allowed flows, versions and rules
     Explain(ExplainArgs),
-    /// Run as a git hook (called by the installed shims)
+    /// Run as a git hook (called by the `sh` shims and hook managers)
     #[command(hide = true)]
     Hook(HookArgs),
+    /// Run as the hook file git started (the `#!` line of an installed hook names this binary)
+    #[command(hide = true)]
+    Shim(ShimArgs),
     /// Install the client hooks, or the server hooks with `--server`
     Install(InstallArgs),
     /// Remove git-policy's hooks and restore the ones it moved aside
@@ -104,6 +107,15 @@ pub struct HookArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ShimArgs {
+    /// The hook file git ran; its name says which hook this is
+    pub script: PathBuf,
+    /// The arguments git passed to the hook
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct InstallArgs {
     /// Install the server hooks into this bare repository instead of the client hooks here
     #[arg(long, value_name = "BARE_REPO")]
@@ -115,6 +127,18 @@ pub struct InstallArgs {
     /// With --server: which server hook judges pushes
     #[arg(long, value_enum, default_value = "pre-receive", requires = "server")]
     pub hook: ServerHook,
+    /// How git starts git-policy from the hook file
+    #[arg(long, value_enum, default_value = "exec")]
+    pub shim: ShimKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ShimKind {
+    /// A `#!` line naming the binary: no shell in between, the fastest; if the binary moves,
+    /// git refuses with "cannot exec" until you install again
+    Exec,
+    /// An `sh` script: a shell more per run, and finds `git-policy` on PATH if the binary moves
+    Sh,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(args),
         Command::Explain(args) => commands::explain::run(args),
         Command::Hook(args) => commands::hook::run(args),
+        Command::Shim(args) => commands::shim::run(args),
         Command::Install(args) => commands::install::run_install(args),
         Command::Uninstall(args) => commands::install::run_uninstall(args),
         Command::Init(args) => commands::init::run(args),
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Violations) => ExitCode::from(1),
+        Ok(Outcome::Refused(code)) => ExitCode::from(code),
         Err(err) => {
             print_error(&err);
             ExitCode::from(2)

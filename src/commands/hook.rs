@@ -1,5 +1,5 @@
-//! `git-policy hook <name>`: what the shims run. Reports go to standard error, where git shows
-//! them (prefixed `remote:` when the hook runs on the server).
+//! `git-policy hook <name>`: what the `sh` shims and hook managers run. Reports go to standard
+//! error, where git shows them (prefixed `remote:` when the hook runs on the server).
 
 use std::io::Read;
 
@@ -12,8 +12,14 @@ use crate::repo::Git;
 use crate::report::{self, Verdict};
 
 pub fn run(args: &HookArgs) -> anyhow::Result<Outcome> {
-    let server = hooks::SERVER_HOOKS.contains(&args.name.as_str());
-    let result = judge(args, server);
+    run_hook(&args.name, &args.args, None)
+}
+
+/// Judges what hook `name` was given: git's arguments and, for the hooks that read it, the
+/// standard input (`input` when the caller has read it already, else read here).
+pub fn run_hook(name: &str, args: &[String], input: Option<Vec<u8>>) -> anyhow::Result<Outcome> {
+    let server = hooks::SERVER_HOOKS.contains(&name);
+    let result = judge(name, args, input, server);
     match result {
         Ok(None) => Ok(Outcome::Ok),
         Ok(Some(judged)) => {
@@ -31,13 +37,22 @@ pub fn run(args: &HookArgs) -> anyhow::Result<Outcome> {
         // A server fails closed: whatever went wrong, the push is rejected and says why.
         Err(err) if server => Err(err.context("git-policy rejects the push: the policy could not be applied")),
         Err(err) => Err(err.context(UserError {
-            message: format!("git-policy's `{}` hook failed", args.name),
+            message: format!("git-policy's `{name}` hook failed"),
             hint: Some("fix the cause above; in an emergency `--no-verify` skips client hooks (the server still judges the push)".into()),
         })),
     }
 }
 
-fn judge(args: &HookArgs, server: bool) -> anyhow::Result<Option<Judged>> {
+fn judge(
+    name: &str,
+    args: &[String],
+    input: Option<Vec<u8>>,
+    server: bool,
+) -> anyhow::Result<Option<Judged>> {
+    let input = || match input {
+        Some(bytes) => decode_input(bytes),
+        None => read_stdin(),
+    };
     let git = open_repo()?;
     let policy = if server {
         server_policy(&git)?
@@ -45,18 +60,18 @@ fn judge(args: &HookArgs, server: bool) -> anyhow::Result<Option<Judged>> {
         load_policy(&git, None)?
     };
     crate::fault::point("hook");
-    let judged = match args.name.as_str() {
+    let judged = match name {
         "pre-commit" | "pre-merge-commit" => hooks::judge_commit(&git, &policy)?,
         "pre-push" => {
             let env = |name: &str| std::env::var(name).ok();
             let (hook_args, input) = match hooks::framework::pre_push(&git, &env)? {
                 Some(push) => (push.args, push.input),
-                None => (args.args.clone(), read_stdin()?),
+                None => (args.to_vec(), input()?),
             };
             Some(hooks::judge_push(&git, &policy, &hook_args, &input)?)
         }
-        "pre-receive" => Some(hooks::judge_pre_receive(&git, &policy, &read_stdin()?)?),
-        "update" => Some(hooks::judge_update(&git, &policy, &args.args)?),
+        "pre-receive" => Some(hooks::judge_pre_receive(&git, &policy, &input()?)?),
+        "update" => Some(hooks::judge_update(&git, &policy, args)?),
         other => {
             return Err(UserError::hinted(
                 format!("`{other}` is not a hook git-policy handles"),
@@ -88,11 +103,20 @@ fn server_policy(git: &Git) -> anyhow::Result<policy::Policy> {
     Ok(policy::load(&path, &path)?)
 }
 
-fn read_stdin() -> Result<String, HookError> {
+/// The hook's standard input, whole: git writes it and closes it.
+pub fn read_input() -> Result<Vec<u8>, HookError> {
     let mut input = Vec::new();
     std::io::stdin()
         .read_to_end(&mut input)
         .map_err(HookError::Read)?;
+    Ok(input)
+}
+
+fn read_stdin() -> Result<String, HookError> {
+    decode_input(read_input()?)
+}
+
+fn decode_input(input: Vec<u8>) -> Result<String, HookError> {
     // Git allows ref names that are not UTF-8; they are refused by name, not read as others.
     String::from_utf8(input).map_err(|err| {
         let bytes = err.as_bytes();

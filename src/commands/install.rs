@@ -6,23 +6,52 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::{Outcome, UserError, open_repo, open_repo_at};
-use crate::cli::{InstallArgs, ServerHook, UninstallArgs};
+use crate::cli::{InstallArgs, ServerHook, ShimKind, UninstallArgs};
 use crate::hooks::install::{self, Action, InstallError};
+use crate::hooks::shim;
 use crate::hooks::{CLIENT_HOOKS, SERVER_HOOKS};
 use crate::policy::{self, Origin};
 use crate::repo::Git;
 
 pub fn run_install(args: &InstallArgs) -> anyhow::Result<Outcome> {
-    let bin = std::env::current_exe()
-        .and_then(|p| p.canonicalize())
-        .context("cannot find the path of the running git-policy binary")?;
+    let bin = binary_path()?;
+    let kind = match args.shim {
+        ShimKind::Exec => shim::Kind::Exec,
+        ShimKind::Sh => shim::Kind::Sh,
+    };
+    if kind == shim::Kind::Exec && !shim::exec_possible(&bin) {
+        println!(
+            "note: `{}` cannot stand on a `#!` line (a space in it, or too long), so the hooks are `sh` scripts",
+            bin.display()
+        );
+    }
     match &args.server {
-        Some(server) => install_server(server, args.policy.as_deref(), args.hook, &bin),
-        None => install_client(&bin),
+        Some(server) => install_server(server, args.policy.as_deref(), args.hook, &bin, kind),
+        None => install_client(&bin, kind),
     }
 }
 
-fn install_client(bin: &Path) -> anyhow::Result<Outcome> {
+/// The path the hooks will call: the `git-policy` on `PATH` when it is this binary, since
+/// package managers keep that link stable while the file behind it moves with each upgrade
+/// (Homebrew's `Cellar/git-policy/<version>`), else this binary's own path.
+fn binary_path() -> anyhow::Result<PathBuf> {
+    let me = std::env::current_exe()
+        .and_then(|p| p.canonicalize())
+        .context("cannot find the path of the running git-policy binary")?;
+    let on_path = std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|dir| dir.is_absolute())
+        .map(|dir| dir.join("git-policy"))
+        .find(|candidate| candidate.is_file());
+    Ok(match on_path {
+        Some(link) if link.canonicalize().is_ok_and(|target| target == me) => link,
+        _ => me,
+    })
+}
+
+fn install_client(bin: &Path, kind: shim::Kind) -> anyhow::Result<Outcome> {
     let git = open_repo()?;
     if git.is_bare() {
         return Err(UserError::hinted(
@@ -31,7 +60,7 @@ fn install_client(bin: &Path) -> anyhow::Result<Outcome> {
         ));
     }
     let dir = hooks_dir(&git)?;
-    let actions = install::install(&dir, CLIENT_HOOKS, bin).map_err(with_hint)?;
+    let actions = install::install(&dir, CLIENT_HOOKS, bin, kind).map_err(with_hint)?;
     print_actions(&dir, &actions);
     let has_policy = git
         .workdir()
@@ -56,6 +85,7 @@ fn install_server(
     policy_file: Option<&Path>,
     hook: ServerHook,
     bin: &Path,
+    kind: shim::Kind,
 ) -> anyhow::Result<Outcome> {
     let git = open_repo_at(repo)?;
     let text = server_policy_text(policy_file)?;
@@ -66,7 +96,7 @@ fn install_server(
         ServerHook::Update => ("update", "pre-receive"),
     };
     install::write_atomically(&admin, &text).map_err(with_hint)?;
-    let mut actions = install::install(&dir, &[wanted], bin).map_err(with_hint)?;
+    let mut actions = install::install(&dir, &[wanted], bin, kind).map_err(with_hint)?;
     // Only one of our server hooks judges pushes; switching removes the other.
     actions.extend(
         install::uninstall(&dir, &[other])

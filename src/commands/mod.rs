@@ -5,6 +5,7 @@ pub mod explain;
 pub mod hook;
 pub mod init;
 pub mod install;
+pub mod shim;
 
 use std::fmt;
 use std::path::Path;
@@ -16,11 +17,16 @@ use crate::policy::{self, Policy};
 use crate::repo::{Git, RepoError};
 use crate::rules::{EvalError, ViewError};
 
-/// How a command ended when it did not fail: the exit code is 0 or 1.
+/// How a command ended when it did not fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
+    /// Exit code 0.
     Ok,
+    /// Exit code 1.
     Violations,
+    /// The hook an installed shim replaced refused, with this exit code (never 0): git-policy
+    /// passes it on, as the `sh` shims do.
+    Refused(u8),
 }
 
 /// An error a user can fix, with the fix on its own line.

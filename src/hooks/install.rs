@@ -120,27 +120,28 @@ fn expand_home(path: &str) -> PathBuf {
     }
 }
 
-fn legacy_name(hook: &str) -> String {
-    format!("{hook}.legacy")
-}
-
 /// Installs the shims for `hooks` into `dir`, calling the binary at `bin`.
-pub fn install(dir: &Path, hooks: &[&str], bin: &Path) -> Result<Vec<Action>, InstallError> {
+pub fn install(
+    dir: &Path,
+    hooks: &[&str],
+    bin: &Path,
+    kind: shim::Kind,
+) -> Result<Vec<Action>, InstallError> {
     fs::create_dir_all(dir).map_err(io_err("create", dir))?;
     // Check every hook before touching any, so a refusal leaves the directory as it was.
     let mut plan = Vec::new();
     for &hook in hooks {
-        let Some(content) = shim::render(hook, bin) else {
+        let Some(content) = shim::render(hook, bin, kind) else {
             continue;
         };
         let path = dir.join(hook);
-        let legacy = dir.join(legacy_name(hook));
+        let legacy = dir.join(shim::legacy_name(hook));
         let existing = read_hook(&path)?;
         let foreign = existing.as_deref().is_some_and(|c| !shim::is_ours(c));
         if foreign && exists(&legacy) {
             return Err(InstallError::LegacyTaken {
                 hook: hook.to_owned(),
-                legacy: legacy_name(hook),
+                legacy: shim::legacy_name(hook),
             });
         }
         plan.push((hook, path, legacy, existing, foreign, content));
@@ -160,7 +161,7 @@ pub fn install(dir: &Path, hooks: &[&str], bin: &Path) -> Result<Vec<Action>, In
                 write_executable(&path, &content)?;
                 Action::Chained {
                     hook: hook.to_owned(),
-                    legacy: legacy_name(hook),
+                    legacy: shim::legacy_name(hook),
                 }
             }
             None => {
@@ -178,7 +179,7 @@ pub fn uninstall(dir: &Path, hooks: &[&str]) -> Result<Vec<Action>, InstallError
     let mut actions = Vec::new();
     for &hook in hooks {
         let path = dir.join(hook);
-        let legacy = dir.join(legacy_name(hook));
+        let legacy = dir.join(shim::legacy_name(hook));
         match read_hook(&path)? {
             Some(content) if !shim::is_ours(&content) => {
                 actions.push(Action::LeftForeign(hook.to_owned()))

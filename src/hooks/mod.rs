@@ -21,6 +21,11 @@ pub const CLIENT_HOOKS: &[&str] = &["pre-commit", "pre-merge-commit", "pre-push"
 /// The hooks a central repository may judge pushes with.
 pub const SERVER_HOOKS: &[&str] = &["pre-receive", "update"];
 
+/// Whether git gives hook `name` its input on standard input (the ref lines).
+pub fn reads_stdin(name: &str) -> bool {
+    matches!(name, "pre-push" | "pre-receive")
+}
+
 /// A hook's verdict with what the report needs to say about it.
 pub struct Judged {
     pub violations: Vec<Violation>,

@@ -14,7 +14,8 @@ fn ok(run: Run) -> Run {
     run
 }
 
-/// A fresh install writes the three client shims, marked and executable; a second is a no-op.
+/// A fresh install writes the three client shims, executable, each starting the binary from
+/// its `#!` line; a second install is a no-op.
 #[test]
 fn install_into_a_fresh_repository_is_idempotent() {
     let sandbox = Sandbox::new();
@@ -26,12 +27,10 @@ fn install_into_a_fresh_repository_is_idempotent() {
         first.stdout
     );
     let hooks = repo.path.join(".git/hooks");
+    let shebang = format!("#!{} shim\n# git-policy hook shim v2", bin_path().display());
     for name in ["pre-commit", "pre-merge-commit", "pre-push"] {
         let text = hook(&hooks, name);
-        assert!(
-            text.starts_with("#!/bin/sh\n# git-policy hook shim v1"),
-            "{name}: {text}"
-        );
+        assert!(text.starts_with(&shebang), "{name}: {text}");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -52,9 +51,43 @@ fn install_into_a_fresh_repository_is_idempotent() {
     assert_eq!(hook(&hooks, "pre-push"), before);
 }
 
-/// A foreign pre-push is kept, still runs (with the ref lines), and uninstall restores it.
+/// `--shim sh` writes `sh` scripts instead, and switching back updates them in place.
+#[test]
+fn shim_kind_can_be_switched() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    ok(repo.policy(&["install", "--shim", "sh"]));
+    let hooks = repo.path.join(".git/hooks");
+    let text = hook(&hooks, "pre-commit");
+    assert!(
+        text.starts_with("#!/bin/sh\n# git-policy hook shim v1"),
+        "{text}"
+    );
+    let run = ok(repo.policy(&["install"]));
+    assert!(
+        run.stdout.contains("updated `pre-commit`"),
+        "{}",
+        run.stdout
+    );
+    assert!(hook(&hooks, "pre-commit").contains(" shim\n"));
+}
+
+fn bin_path() -> std::path::PathBuf {
+    crate::harness::bin()
+        .canonicalize()
+        .expect("the binary's path")
+}
+
+/// A foreign pre-push is kept, still runs (with the ref lines), and uninstall restores it,
+/// whichever shim git runs.
 #[test]
 fn foreign_hook_is_chained_and_restored() {
+    for shim in ["exec", "sh"] {
+        foreign_hook_is_chained_and_restored_by(shim);
+    }
+}
+
+fn foreign_hook_is_chained_and_restored_by(shim: &str) {
     let sandbox = Sandbox::new();
     let work = pytokio(&sandbox);
     let central = sandbox.path().join("central.git");
@@ -76,7 +109,7 @@ fn foreign_hook_is_chained_and_restored() {
     std::fs::write(hooks.join("pre-push"), &foreign).expect("foreign hook");
     make_executable(&hooks.join("pre-push"));
 
-    let run = ok(dev.policy(&["install"]));
+    let run = ok(dev.policy(&["install", "--shim", shim]));
     assert!(run.stdout.contains("pre-push.legacy"), "{}", run.stdout);
     assert_eq!(hook(&hooks, "pre-push.legacy"), foreign);
 
@@ -96,6 +129,25 @@ fn foreign_hook_is_chained_and_restored() {
         logged.contains("ran origin"),
         "it got the arguments: {logged}"
     );
+
+    // A refusal of the foreign hook refuses the push, with its exit code.
+    std::fs::write(hooks.join("pre-push.legacy"), "#!/bin/sh\nexit 3\n").expect("refusing hook");
+    dev.set_version("0.13.0.dev3");
+    let refused = Run::from_output(
+        dev.command("git")
+            .args(["push", "-q", "origin", "master"])
+            .output()
+            .expect("push"),
+    );
+    assert_ne!(refused.code, 0, "{shim}: {}", refused.all());
+    assert_eq!(
+        dev.git(&["ls-remote", "origin", "master"])
+            .split_whitespace()
+            .next(),
+        Some(dev.rev("origin/master").as_str()),
+        "{shim}"
+    );
+    std::fs::write(hooks.join("pre-push.legacy"), &foreign).expect("foreign hook back");
 
     ok(dev.policy(&["uninstall"]));
     assert_eq!(hook(&hooks, "pre-push"), foreign);
@@ -162,7 +214,7 @@ fn global_hooks_path_is_refused() {
     insta::assert_snapshot!(run.stderr);
 }
 
-/// When the recorded binary is gone, the shim finds `git-policy` on PATH.
+/// When the recorded binary is gone, the `sh` shim finds `git-policy` on PATH.
 #[test]
 fn shim_falls_back_to_path() {
     let sandbox = Sandbox::new();
@@ -173,7 +225,7 @@ fn shim_falls_back_to_path() {
     crate::harness::copy_bin(&copy);
     ok(Run::from_output(
         repo.command(&copy)
-            .arg("install")
+            .args(["install", "--shim", "sh"])
             .output()
             .expect("install"),
     ));
@@ -204,6 +256,40 @@ fn shim_falls_back_to_path() {
     assert!(lost.stderr.contains("reinstall it"), "{}", lost.stderr);
 }
 
+/// When the binary an `exec` shim names is gone, git refuses the commit (nothing is
+/// committed), and installing again from the new place repairs the hooks.
+#[test]
+fn exec_shim_fails_closed_when_the_binary_moves() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    let copy_dir = sandbox.path().join("bin-copy");
+    std::fs::create_dir_all(&copy_dir).expect("dir");
+    let copy = copy_dir.join("git-policy");
+    crate::harness::copy_bin(&copy);
+    ok(Run::from_output(
+        repo.command(&copy)
+            .arg("install")
+            .output()
+            .expect("install"),
+    ));
+    std::fs::remove_file(&copy).expect("remove the recorded binary");
+
+    let head = repo.rev("HEAD");
+    repo.write("tokio/__init__.py", "__version__ = \"0.13.0.dev2\"\n");
+    let lost = repo.git_run(&["commit", "-a", "-m", "a legal bump"]);
+    assert_ne!(lost.code, 0, "fails closed: {}", lost.all());
+    assert!(lost.stderr.contains("pre-commit"), "{}", lost.stderr);
+    assert_eq!(repo.rev("HEAD"), head, "nothing was committed");
+
+    let again = ok(repo.policy(&["install"]));
+    assert!(
+        again.stdout.contains("updated `pre-commit`"),
+        "{}",
+        again.stdout
+    );
+    ok(repo.git_run(&["commit", "-a", "-m", "a legal bump"]));
+}
+
 /// Server install writes the chosen hook and the administrator's policy, validated first.
 #[test]
 fn server_install_validates_the_policy_first() {
@@ -225,7 +311,7 @@ fn server_install_validates_the_policy_first() {
 
     ok(repo.policy(&["install", "--server", &central.path.display().to_string()]));
     assert!(central.path.join("git-policy.toml").exists());
-    assert!(hook(&central.path.join("hooks"), "pre-receive").contains("hook pre-receive"));
+    assert!(hook(&central.path.join("hooks"), "pre-receive").contains("pre-receive.legacy"));
     ok(repo.policy(&[
         "install",
         "--server",
@@ -233,7 +319,7 @@ fn server_install_validates_the_policy_first() {
         "--hook",
         "update",
     ]));
-    assert!(hook(&central.path.join("hooks"), "update").contains("hook update"));
+    assert!(hook(&central.path.join("hooks"), "update").contains("update.legacy"));
     assert!(
         !central.path.join("hooks/pre-receive").exists(),
         "switching hooks removes the other"

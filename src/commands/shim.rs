@@ -1,0 +1,33 @@
+//! `git-policy shim <hook file>`: what git runs through an `exec` shim's `#!` line. The file's
+//! name says which hook this is; the hook it replaced runs first, then the hook is judged.
+
+use super::{Outcome, UserError, hook};
+use crate::cli::ShimArgs;
+use crate::hooks::{self, shim};
+
+pub fn run(args: &ShimArgs) -> anyhow::Result<Outcome> {
+    let name = args
+        .script
+        .file_name()
+        .and_then(|n| n.to_str())
+        .filter(|n| hooks::CLIENT_HOOKS.contains(n) || hooks::SERVER_HOOKS.contains(n))
+        .ok_or_else(|| {
+            UserError::hinted(
+                format!(
+                    "`{}` is not a hook git-policy handles",
+                    args.script.display()
+                ),
+                "git runs this through the `#!` line of an installed hook; install hooks with `git policy install`",
+            )
+        })?;
+    // Both the replaced hook and git-policy read the ref lines: read them once, give both.
+    let input = if hooks::reads_stdin(name) {
+        Some(hook::read_input()?)
+    } else {
+        None
+    };
+    if let Some(code) = shim::run_legacy(&args.script, name, &args.args, input.as_deref())? {
+        return Ok(Outcome::Refused(code));
+    }
+    hook::run_hook(name, &args.args, input)
+}
