@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use pep440_rs::{PrereleaseKind, Version};
-use regex::Regex;
+use regex_lite::Regex;
 use serde::Deserialize;
 
 /// Version files larger than this are refused rather than read: a version file is a few lines.

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
-use regex::Regex;
+use regex_lite::Regex;
 
 use crate::version::{Format, Kind, PreLetter};
 

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
-use regex::{Regex, RegexBuilder};
+use regex_lite::{Regex, RegexBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -14,7 +14,9 @@ use super::model::{
 use crate::version::{Format, Kind, PreLetter, REGEX_GROUPS};
 
 /// Regexes from a policy are compiled with a size limit: the engine is linear-time, and the
-/// limit keeps a hostile pattern from taking memory.
+/// limit keeps a hostile pattern from taking memory. They are `regex_lite` patterns (Rust regex
+/// syntax, ASCII classes): every hook run compiles them, and `regex_lite` does that in
+/// microseconds where `regex` takes a few hundred (BENCHMARKS.md, "pre-commit").
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 #[derive(Debug, thiserror::Error)]
@@ -257,7 +259,10 @@ impl Cx<'_> {
                     .unwrap_or_default()
                     .trim()
                     .to_owned();
-                self.error(pattern.span(), key, format!("invalid regex: {detail}"))
+                let hint = detail.contains("Unicode").then(|| {
+                    "policy patterns match ASCII: `\\d` is `[0-9]` and `\\w` is `[0-9A-Za-z_]`; spell other characters out".to_owned()
+                });
+                self.error_hint(pattern.span(), key, format!("invalid regex: {detail}"), hint)
             })
     }
 
@@ -545,8 +550,8 @@ impl Cx<'_> {
         // `vendor-import` or `nightly` is not a release tag with a broken version.
         let pattern = format!(
             "^{}(?P<version>[vV]?[0-9][0-9A-Za-z.!+_-]*){}$",
-            regex::escape(prefix),
-            regex::escape(suffix)
+            regex_lite::escape(prefix),
+            regex_lite::escape(suffix)
         );
         self.regex(&Spanned::new(template.span(), pattern), key)
     }

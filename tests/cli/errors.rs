@@ -70,6 +70,30 @@ fn bad_regex_names_line_and_key() {
     );
 }
 
+/// A Unicode class in a pattern is refused with its line and key, and the hint spells the
+/// ASCII classes patterns use instead.
+#[test]
+fn unicode_class_in_a_pattern_gets_the_ascii_hint() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    repo.write(
+        ".git-policy.toml",
+        &crate::preset_with(
+            r"pattern = '^(?P<major>[0-9]+)\.(?P<minor>[0-9]+)$'",
+            r"pattern = '^(?P<major>\p{N}+)\.(?P<minor>[0-9]+)$'",
+        ),
+    );
+    config_error(
+        &repo.policy(&["check"]),
+        &[
+            "Unicode character classes are not supported",
+            "branches.version.pattern",
+            ":27:",
+            "hint: policy patterns match ASCII: `\\d` is `[0-9]`",
+        ],
+    );
+}
+
 /// `accepts` naming a branch the policy does not define is an error, with the defined ones.
 #[test]
 fn undefined_accepts_is_an_error() {
