@@ -294,8 +294,7 @@ fn find_regex(regex: &Regex, text: &str) -> Result<Found, ExtractError> {
 }
 
 /// The `__version__` assignment, compiled once; a failure would be a bug caught by the tests here.
-/// ASCII classes on purpose: this runs in every `pre-commit`, and a Unicode `\w*` takes about a
-/// millisecond to compile; spaces are `[ \t]` because an assignment does not span lines.
+/// Spaces are `[ \t]` because an assignment does not span lines.
 fn python_regex() -> &'static Regex {
     use std::sync::OnceLock;
     static PYTHON: OnceLock<Regex> = OnceLock::new();
