@@ -87,6 +87,8 @@ pub fn generate(dir: &Path, shape: &Shape, git: &dyn Fn() -> Command) -> io::Res
     let (commits, targets, version_branches, tags, clock) =
         history.ok_or_else(|| io::Error::other("no history was written"))?;
     write_graph(dir, shape.graph, git)?;
+    // As `git gc` leaves a server: refs in `packed-refs`, annotated tags with their peeled ids.
+    run(git().arg("--git-dir").arg(dir).args(["pack-refs", "--all"]))?;
     let mut pushes = Vec::new();
     for target in targets {
         for n in PUSH_SIZES {

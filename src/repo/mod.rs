@@ -11,6 +11,7 @@ mod objects;
 mod pending;
 
 use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository};
@@ -86,6 +87,9 @@ pub struct Git {
     object_dirs: Vec<PathBuf>,
     graph: OnceCell<Option<CommitGraph>>,
     loose: RefCell<ancestry::LooseCache>,
+    /// What annotated tags peel to, as `packed-refs` records it (`^` lines): peeling a release
+    /// tag then reads no object, which on a big repository is a page of its pack each.
+    peeled: RefCell<HashMap<Id, Id>>,
 }
 
 impl Git {
@@ -108,6 +112,7 @@ impl Git {
             object_dirs,
             graph: OnceCell::new(),
             loose: RefCell::new(ancestry::LooseCache::new()),
+            peeled: RefCell::new(HashMap::new()),
         }
     }
 
@@ -249,6 +254,11 @@ impl Git {
             let (Ok(name), Some(target)) = (reference.name(), target) else {
                 continue;
             };
+            if let Some(peeled) = reference.target_peel() {
+                self.peeled
+                    .borrow_mut()
+                    .insert(to_id(target), to_id(peeled));
+            }
             refs.push((name.to_owned(), to_id(target)));
         }
         Ok(refs)
@@ -510,7 +520,12 @@ impl RepoView for Git {
     fn peel(&self, id: Id) -> Result<Peeled, ViewError> {
         // A commit the graph holds needs no object read: release tags are mostly such.
         let in_graph = |id: Id| self.graph().is_some_and(|g| g.lookup(id).is_some());
-        if in_graph(id) {
+        // An id `packed-refs` peeled is a tag's: no need to look for it among the commits.
+        let known = self.peeled.borrow().get(&id).copied();
+        if let Some(target) = known.filter(|&t| in_graph(t)) {
+            return Ok(Peeled::Commit(target));
+        }
+        if known.is_none() && in_graph(id) {
             return Ok(Peeled::Commit(id));
         }
         let mut object = self

@@ -320,6 +320,28 @@ fn version_branch_behind_its_tag_is_rejected() {
     );
 }
 
+/// An annotated release tag peeled from `packed-refs` (with a commit-graph, as `git gc`
+/// leaves a server) counts as it does loose: the branch behind it is still refused, and the
+/// tagged commit itself is still the release.
+#[test]
+fn packed_annotated_tag_is_peeled_like_a_loose_one() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    repo.git(&["checkout", "-q", "-b", "0.12", "rc"]);
+    repo.set_version("0.12.0b1");
+    repo.git(&["tag", "-a", "-m", "beta", "v0.12.0b1"]);
+    let tagged = repo.rev("0.12");
+    repo.change("fix.txt", "fix\n", "a fix after the beta");
+    let loose = rejected(moved(&repo, "0.12", &tagged), "version/ahead-of-tags");
+    repo.git(&["pack-refs", "--all"]);
+    repo.git(&["commit-graph", "write", "--reachable"]);
+    let packed = std::fs::read_to_string(repo.path.join(".git/packed-refs")).expect("packed");
+    assert!(packed.lines().any(|l| l.starts_with('^')), "{packed}");
+    let run = rejected(moved(&repo, "0.12", &tagged), "version/ahead-of-tags");
+    assert_eq!(run.stdout, loose.stdout);
+    accepted(repo.judge("refs/heads/0.12", ZERO, &tagged));
+}
+
 /// Two version files that disagree are version/lockstep.
 #[test]
 fn version_files_disagreeing_is_rejected() {
