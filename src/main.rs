@@ -8,6 +8,7 @@ use anstyle::{AnsiColor, Style};
 use clap::Parser;
 use git_policy::cli::{Cli, Command};
 use git_policy::commands::{self, Outcome};
+use git_policy::report::WriteError;
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const HINT: Style = AnsiColor::Cyan.on_default().bold();
@@ -29,7 +30,7 @@ fn main() -> ExitCode {
         Command::Uninstall(args) => commands::install::run_uninstall(args),
         Command::Init(args) => commands::init::run(args),
     };
-    match result {
+    match result.or_else(reader_gone) {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Violations) => ExitCode::from(1),
         Err(err) => {
@@ -37,6 +38,29 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Output cut short because its reader went away (`git policy explain | head`) is how the
+/// reader said it had enough, not a failure: end quietly, as other command-line tools do.
+/// The exit code stays the verdict's when one was being written, so `check | head` still
+/// fails on a violation and a hook whose standard error is gone still rejects.
+fn reader_gone(err: anyhow::Error) -> anyhow::Result<Outcome> {
+    let closed = err
+        .chain()
+        .filter_map(|cause| cause.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe);
+    if !closed {
+        return Err(err);
+    }
+    let violations = err
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<WriteError>())
+        .is_some_and(|write| write.violations);
+    Ok(if violations {
+        Outcome::Violations
+    } else {
+        Outcome::Ok
+    })
 }
 
 fn print_error(err: &anyhow::Error) {

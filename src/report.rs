@@ -37,15 +37,38 @@ const DIM: Style = AnsiColor::BrightBlack.on_default();
 const HINT: Style = AnsiColor::Cyan.on_default().bold();
 const OK: Style = AnsiColor::Green.on_default().bold();
 
-pub fn write(format: Format, verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
-    match format {
-        Format::Text => write_text(verdict, out),
-        Format::Json => write_json(verdict, out),
-        Format::Github => write_github(verdict, out),
+/// Writing a verdict failed. It keeps what the verdict was: a reader that went away
+/// (`git policy check | head`) must not change the exit code, and a hook must still reject.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the verdict")]
+pub struct WriteError {
+    /// Whether the verdict found violations.
+    pub violations: bool,
+    #[source]
+    pub source: io::Error,
+}
+
+impl WriteError {
+    fn of(violations: bool) -> impl FnOnce(io::Error) -> WriteError {
+        move |source| WriteError { violations, source }
     }
 }
 
-pub fn write_text(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(format: Format, verdict: &Verdict<'_>, out: &mut dyn Write) -> Result<(), WriteError> {
+    match format {
+        Format::Text => text(verdict, out),
+        Format::Json => json(verdict, out),
+        Format::Github => github(verdict, out),
+    }
+    .map_err(WriteError::of(!verdict.violations.is_empty()))
+}
+
+/// The verdict for people, as hooks write it to standard error.
+pub fn write_text(verdict: &Verdict<'_>, out: &mut dyn Write) -> Result<(), WriteError> {
+    text(verdict, out).map_err(WriteError::of(!verdict.violations.is_empty()))
+}
+
+fn text(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
     for v in verdict.violations {
         write_violation(v, &v.refname, out)?;
     }
@@ -98,7 +121,7 @@ struct JsonVerdict<'a> {
     violations: &'a [Violation],
 }
 
-pub fn write_json(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
+fn json(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
     let doc = JsonVerdict {
         ok: verdict.violations.is_empty(),
         policy: &verdict.policy,
@@ -110,12 +133,12 @@ pub fn write_json(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> 
 
 /// Workflow commands (`::error ...::`) that GitHub shows as annotations on the run and the PR,
 /// and a Markdown summary in `$GITHUB_STEP_SUMMARY` when it is set.
-pub fn write_github(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
+fn github(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
     write_annotations(
         verdict.violations.iter().map(|v| (v, v.refname.clone())),
         out,
     )?;
-    write_text(verdict, out)?;
+    text(verdict, out)?;
     append_step_summary(&markdown_summary(verdict))
 }
 

@@ -1,6 +1,7 @@
 //! `git policy init`: write `.git-policy.toml` from a preset, pointed at the version file this
 //! repository has.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -69,14 +70,21 @@ pub fn run(args: &InitArgs) -> anyhow::Result<Outcome> {
         .context("the policy `git policy init` made does not load (a bug)")?;
     std::fs::write(&target, rendered)
         .with_context(|| format!("cannot write `{}`", target.display()))?;
-    println!("wrote `{}` from the `{name}` preset", policy::FILE_NAME);
-    println!("{}", found.note(&preset));
+    // `writeln!`, not `println!`: a closed standard output is an error `main` handles, not a panic.
+    let mut out = anstream::stdout().lock();
+    writeln!(
+        out,
+        "wrote `{}` from the `{name}` preset",
+        policy::FILE_NAME
+    )?;
+    writeln!(out, "{}", found.note(&preset))?;
     if let Some(note) = branch_note(&git, &preset) {
-        println!("{note}");
+        writeln!(out, "{note}")?;
     }
-    println!(
+    writeln!(
+        out,
         "hint: read it (each rule is explained in its comments), commit it, then `git policy check` judges the repository as it is"
-    );
+    )?;
     Ok(Outcome::Ok)
 }
 

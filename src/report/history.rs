@@ -7,7 +7,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{
-    DIM, ERROR, Format, HINT, OK, append_step_summary, write_annotations, write_violation,
+    DIM, ERROR, Format, HINT, OK, WriteError, append_step_summary, write_annotations,
+    write_violation,
 };
 use crate::rules::Violation;
 use crate::rules::history::{Finding, Unjudged};
@@ -40,17 +41,18 @@ pub fn write_history(
     format: Format,
     verdict: &HistoryVerdict<'_>,
     out: &mut dyn Write,
-) -> io::Result<()> {
+) -> Result<(), WriteError> {
     match format {
         Format::Text => write_text(verdict, out),
         Format::Json => write_json(verdict, out),
         Format::Github => {
             let located = verdict.violations().map(|(f, v)| (v, location(f)));
-            write_annotations(located, out)?;
-            write_text(verdict, out)?;
-            append_step_summary(&markdown(verdict))
+            write_annotations(located, out)
+                .and_then(|()| write_text(verdict, out))
+                .and_then(|()| append_step_summary(&markdown(verdict)))
         }
     }
+    .map_err(WriteError::of(!verdict.findings.is_empty()))
 }
 
 /// `refs/heads/master at 3f2a1bc (2023-11-14 22:13 UTC)`.

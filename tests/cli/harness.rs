@@ -2,6 +2,8 @@
 
 use std::cell::Cell;
 use std::net::{TcpListener, TcpStream};
+use std::os::fd::OwnedFd;
+use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::rc::Rc;
@@ -162,6 +164,13 @@ pub fn copy_bin(to: &Path) {
     assert!(status.success(), "cp the binary to {}", to.display());
 }
 
+/// One of a command's output streams.
+#[derive(Debug, Clone, Copy)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
 /// What a command printed and how it ended.
 #[derive(Debug)]
 pub struct Run {
@@ -246,6 +255,23 @@ impl TestRepo {
         let _ = stdin.write_all(input);
         drop(stdin);
         Run::from_output(child.wait_with_output().expect("wait for git-policy"))
+    }
+
+    /// Runs git-policy with `stream` connected to a reader that has gone away, as `git policy
+    /// explain | head` leaves standard output once `head` has read enough: every write there
+    /// fails with a broken pipe. (A socket whose other end is closed fails as a pipe does, and
+    /// unlike a pipe it needs nothing newer than the toolchain the crate supports.)
+    pub fn policy_to_gone_reader(&self, args: &[&str], stream: Stream) -> Run {
+        let (ours, theirs) = UnixStream::pair().expect("socket pair");
+        drop(ours);
+        let gone = Stdio::from(OwnedFd::from(theirs));
+        let mut cmd = self.command(bin());
+        cmd.args(args);
+        match stream {
+            Stream::Stdout => cmd.stdout(gone),
+            Stream::Stderr => cmd.stderr(gone),
+        };
+        Run::from_output(cmd.output().expect("run git-policy"))
     }
 
     pub fn write(&self, path: &str, content: &str) {

@@ -14,6 +14,7 @@ mod init;
 mod inputs;
 mod install;
 mod load;
+mod output;
 mod precommit;
 mod presets;
 mod properties;
