@@ -8,7 +8,7 @@ use anstyle::{AnsiColor, Style};
 use clap::Parser;
 use git_policy::cli::{Cli, Command};
 use git_policy::commands::{self, Outcome};
-use git_policy::report::WriteError;
+use git_policy::report::{WriteError, printable_lines};
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const HINT: Style = AnsiColor::Cyan.on_default().bold();
@@ -63,22 +63,25 @@ fn reader_gone(err: anyhow::Error) -> anyhow::Result<Outcome> {
     })
 }
 
+/// The error, its causes and the hint; they may quote the repository (a version file's text,
+/// a path), so control characters are shown, not sent.
 fn print_error(err: &anyhow::Error) {
     let mut out = anstream::stderr().lock();
     let mut chain = err.chain();
     if let Some(top) = chain.next() {
-        let _ = writeln!(out, "{ERROR}error{ERROR:#}: {top}");
+        let top = top.to_string();
+        let _ = writeln!(out, "{ERROR}error{ERROR:#}: {}", printable_lines(&top));
     }
     let mut last = err.to_string();
     for cause in chain {
         let text = cause.to_string();
         // Wrappers that repeat their source's message add nothing.
         if text != last {
-            let _ = writeln!(out, "  caused by: {text}");
+            let _ = writeln!(out, "  caused by: {}", printable_lines(&text));
         }
         last = text;
     }
     if let Some(hint) = commands::hint_of(err) {
-        let _ = writeln!(out, "{HINT}hint{HINT:#}: {hint}");
+        let _ = writeln!(out, "{HINT}hint{HINT:#}: {}", printable_lines(&hint));
     }
 }

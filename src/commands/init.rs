@@ -11,6 +11,7 @@ use crate::cli::InitArgs;
 use crate::policy::presets::{self, VersionFiles};
 use crate::policy::{self, Matcher, Origin, Policy, VersionFile};
 use crate::repo::Git;
+use crate::report::printable;
 use crate::version::{self, Format};
 
 /// Where a version commonly lives, in the order they are tried when a preset's file is absent.
@@ -77,9 +78,10 @@ pub fn run(args: &InitArgs) -> anyhow::Result<Outcome> {
         "wrote `{}` from the `{name}` preset",
         policy::FILE_NAME
     )?;
-    writeln!(out, "{}", found.note(&preset))?;
+    // The notes name a file found in the work tree and the branch checked out.
+    writeln!(out, "{}", printable(&found.note(&preset)))?;
     if let Some(note) = branch_note(&git, &preset) {
-        writeln!(out, "{note}")?;
+        writeln!(out, "{}", printable(&note))?;
     }
     writeln!(
         out,

@@ -7,8 +7,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{
-    DIM, ERROR, Format, HINT, OK, WriteError, append_step_summary, write_annotations,
-    write_violation,
+    DIM, ERROR, Format, HINT, OK, WriteError, append_step_summary, printable, table_cell,
+    write_annotations, write_json_doc, write_violation,
 };
 use crate::rules::Violation;
 use crate::rules::history::{Finding, Unjudged};
@@ -80,10 +80,10 @@ fn write_text(verdict: &HistoryVerdict<'_>, out: &mut dyn Write) -> io::Result<(
         writeln!(
             out,
             "{HINT}warning{HINT:#}: cannot judge {} at {} ({}): {}",
-            u.refname,
+            printable(&u.refname),
             u.commit.short(),
             date(u.time),
-            u.error
+            printable(&u.error)
         )?;
     }
     if !verdict.unjudged.is_empty() {
@@ -111,7 +111,8 @@ fn write_text(verdict: &HistoryVerdict<'_>, out: &mut dyn Write) -> io::Result<(
     writeln!(
         out,
         "{ERROR}rejected{ERROR:#}: {total} past policy {noun} in {} ({})",
-        verdict.subject, verdict.policy
+        printable(&verdict.subject),
+        printable(&verdict.policy)
     )
 }
 
@@ -166,8 +167,7 @@ fn write_json(verdict: &HistoryVerdict<'_>, out: &mut dyn Write) -> io::Result<(
             .collect(),
         by_rule: verdict.by_rule(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    write_json_doc(&doc, out)
 }
 
 fn markdown(verdict: &HistoryVerdict<'_>) -> String {
@@ -182,7 +182,8 @@ fn markdown(verdict: &HistoryVerdict<'_>) -> String {
     }
     md.push_str(&format!(
         "❌ past violations in {} ({})\n\n| rule | count |\n| --- | --- |\n",
-        verdict.subject, verdict.policy
+        printable(&verdict.subject),
+        printable(&verdict.policy)
     ));
     for (rule, n) in &counts {
         md.push_str(&format!("| `{rule}` | {n} |\n"));
@@ -192,10 +193,10 @@ fn markdown(verdict: &HistoryVerdict<'_>) -> String {
         md.push_str(&format!(
             "| {} | `{}` | `{}` | `{}` | {} |\n",
             date(f.time),
-            f.refname,
+            printable(&f.refname),
             f.commit.short(),
             v.rule,
-            v.message.replace('|', "\\|").replace('\n', " ")
+            table_cell(&v.message)
         ));
     }
     md

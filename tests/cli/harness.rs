@@ -239,6 +239,18 @@ impl TestRepo {
         )
     }
 
+    /// Runs git-policy with `args` as on a terminal: colour forced.
+    pub fn policy_coloured(&self, args: &[&str]) -> Run {
+        Run::from_output(
+            self.command(bin())
+                .args(args)
+                .env_remove("NO_COLOR")
+                .env("CLICOLOR_FORCE", "1")
+                .output()
+                .expect("run git-policy"),
+        )
+    }
+
     /// Runs git-policy with `args`, writing `input` to its standard input.
     pub fn policy_with_stdin(&self, args: &[&str], input: &[u8]) -> Run {
         use std::io::Write;

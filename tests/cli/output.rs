@@ -1,6 +1,7 @@
-//! What reaches the reader: output into a pipe that was closed early.
+//! What reaches the reader: output into a pipe that was closed early, and control characters
+//! from the repository shown, never sent to the terminal.
 
-use crate::harness::{Sandbox, Stream, TestRepo, pytokio};
+use crate::harness::{Run, Sandbox, Stream, TestRepo, bin, pytokio};
 
 /// rc with a hotfix, merged back into master in the work tree (not judged yet); returns
 /// master's tip before the merge.
@@ -88,4 +89,191 @@ fn broken_pipe_ends_init_quietly() {
     let run = repo.policy_to_gone_reader(&["init", "--preset", "pytokio"], Stream::Stdout);
     assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{}", run.all());
     assert!(repo.path.join(".git-policy.toml").is_file());
+}
+
+/// Text meant to act on a terminal: a window title (OSC), clear-screen, a carriage return that
+/// would hide what came before, a bell, a C1 CSI that starts colour, and DEL.
+const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\rok\u{9b}31m\u{7f}";
+
+/// The same as git-policy shows it.
+const SHOWN: &str = r"\u{1b}]0;pwned\u{7}\u{1b}[2J\rok\u{9b}31m\u{7f}";
+
+/// A topic branch whose name holds a C1 control merged into rc with a hostile subject:
+/// flow/source names both. Returns rc's old and new tips.
+fn hostile_merge_into_rc(repo: &TestRepo) -> (String, String) {
+    let topic = "fix\u{9b}2J";
+    repo.git(&["checkout", "-q", "-b", topic, "rc"]);
+    repo.change("fix.txt", "fix\n", "a fix");
+    repo.checkout("rc");
+    let old = repo.rev("rc");
+    repo.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        &format!("merge {HOSTILE}"),
+        topic,
+    ]);
+    (old, repo.rev("rc"))
+}
+
+/// Asserts `text` sends a terminal nothing but newlines and git-policy's own colours
+/// (`ESC [ digits m`): no other escape sequence and no other control character.
+#[track_caller]
+fn sends_only_colours(text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(|c: char| c.is_control() && c != '\n') {
+        let tail = &rest[at..];
+        let after_colour = tail.strip_prefix("\u{1b}[").and_then(|t| {
+            let end = t.find(|c: char| !(c.is_ascii_digit() || c == ';'))?;
+            t[end..].strip_prefix('m')
+        });
+        match after_colour {
+            Some(after) => rest = after,
+            None => panic!(
+                "a control character that is not colour: {:?} in\n{text:?}",
+                tail.chars().take(24).collect::<String>()
+            ),
+        }
+    }
+}
+
+/// Control characters in a commit subject and a ref name are shown as escapes in the text
+/// report, on standard output (`check`) and on standard error (a hook), coloured or not.
+#[test]
+fn terminal_escapes_in_repository_text_are_shown_not_sent() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    let admin = repo.path.join(".git/git-policy.toml");
+    std::fs::write(admin, include_str!("../../policy/pytokio.toml")).expect("admin policy");
+    let (old, new) = hostile_merge_into_rc(&repo);
+    let check = [
+        "check",
+        "--ref",
+        "refs/heads/rc",
+        "--old",
+        &old,
+        "--new",
+        &new,
+    ];
+    let coloured = repo.policy_coloured(&check);
+    assert_eq!(coloured.code, 1, "{}", coloured.all());
+    assert!(coloured.stdout.contains("\u{1b}["), "colour is on");
+    sends_only_colours(&coloured.stdout);
+    assert!(coloured.stdout.contains(SHOWN), "{}", coloured.stdout);
+    assert!(
+        coloured.stdout.contains(r"`fix\u{9b}2J`"),
+        "{}",
+        coloured.stdout
+    );
+    let hook = repo.policy_coloured(&["hook", "update", "refs/heads/rc", &old, &new]);
+    assert_eq!(hook.code, 1, "{}", hook.all());
+    sends_only_colours(&hook.stderr);
+    assert!(hook.stderr.contains(SHOWN), "{}", hook.stderr);
+    let plain = repo.policy(&check);
+    insta::assert_snapshot!(plain.stdout);
+}
+
+/// GitHub annotations and the step summary show control characters as escapes.
+#[test]
+fn terminal_escapes_reach_no_github_annotation() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    let (old, new) = hostile_merge_into_rc(&repo);
+    let summary = sandbox.path().join("summary.md");
+    let run = Run::from_output(
+        repo.command(bin())
+            .args([
+                "check",
+                "--ref",
+                "refs/heads/rc",
+                "--old",
+                &old,
+                "--new",
+                &new,
+            ])
+            .args(["--format", "github"])
+            .env_remove("NO_COLOR")
+            .env("CLICOLOR_FORCE", "1")
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .output()
+            .expect("run git-policy"),
+    );
+    assert_eq!(run.code, 1, "{}", run.all());
+    sends_only_colours(&run.stdout);
+    let annotation = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("::error "))
+        .unwrap_or_default();
+    assert!(annotation.contains(SHOWN), "{}", run.stdout);
+    let summary = std::fs::read_to_string(summary).expect("step summary");
+    sends_only_colours(&summary);
+    assert!(summary.contains(r"`fix\u{9b}2J`"), "{summary}");
+}
+
+/// JSON carries repository text exactly, with every control character escaped, so a
+/// terminal shows it and a parser gets it back.
+#[test]
+fn terminal_escapes_are_escaped_in_json() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    let (old, new) = hostile_merge_into_rc(&repo);
+    let run = repo.policy(&[
+        "check",
+        "--ref",
+        "refs/heads/rc",
+        "--old",
+        &old,
+        "--new",
+        &new,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    sends_only_colours(&run.stdout);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    let violation = &doc["violations"][0];
+    assert_eq!(
+        violation["commits"][0]["subject"],
+        format!("merge {HOSTILE}")
+    );
+    let message = violation["message"].as_str().unwrap_or_default();
+    assert!(message.contains("`fix\u{9b}2J`"), "{message}");
+}
+
+/// An error quoting a version file shows the file's control characters as escapes.
+#[test]
+fn terminal_escapes_in_an_error_are_shown_not_sent() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    repo.change(
+        "tokio/__init__.py",
+        "__version__ = \"\u{1b}[2Jbanana\"\n",
+        "break the version",
+    );
+    let run = repo.policy_coloured(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    sends_only_colours(&run.stderr);
+    assert!(run.stderr.contains(r"\u{1b}[2Jbanana"), "{}", run.stderr);
+}
+
+/// `explain` shows a control character in a branch name as an escape.
+#[test]
+fn terminal_escapes_in_explain_are_shown_not_sent() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    // Version branches may carry a suffix, so a name can hold a C1 control.
+    repo.write(
+        ".git-policy.toml",
+        &crate::preset_with(r"(?P<minor>\d+)$'", r"(?P<minor>\d+).*$'"),
+    );
+    repo.git(&["checkout", "-q", "-b", "0.12\u{9b}2J", "rc"]);
+    repo.set_version("0.12.0b1");
+    for format in ["text", "mermaid"] {
+        let run = repo.policy_coloured(&["explain", "--format", format]);
+        assert_eq!(run.code, 0, "{}", run.all());
+        sends_only_colours(&run.stdout);
+        assert!(run.stdout.contains(r"0.12\u{9b}2J"), "{}", run.stdout);
+    }
 }
