@@ -104,7 +104,7 @@ fn write_violation(v: &Violation, location: &str, out: &mut dyn Write) -> io::Re
         out,
         "{ERROR}error{ERROR:#}{RULE}[{}]{RULE:#}: {}",
         v.rule,
-        printable(&v.message)
+        printable(v.shown_message())
     )?;
     writeln!(out, "  {DIM}-->{DIM:#} {}", printable(location))?;
     for commit in v.commits.iter().take(MAX_COMMITS) {
@@ -159,7 +159,7 @@ fn write_annotations<'v>(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     for (v, location) in violations {
-        let mut body = printable(&v.message).to_string();
+        let mut body = printable(v.shown_message()).to_string();
         for commit in v.commits.iter().take(MAX_COMMITS) {
             let subject = printable(&commit.subject);
             body.push_str(&format!("\n{} {subject}", short_id(&commit.id)));
@@ -210,7 +210,7 @@ fn markdown_summary(verdict: &Verdict<'_>) -> String {
             "| `{}` | `{}` | {} | {} |\n",
             v.rule,
             printable(&v.refname),
-            table_cell(&v.message),
+            table_cell(v.shown_message()),
             table_cell(v.hint.as_deref().unwrap_or(""))
         ));
     }

@@ -196,7 +196,7 @@ fn markdown(verdict: &HistoryVerdict<'_>) -> String {
             printable(&f.refname),
             f.commit.short(),
             v.rule,
-            table_cell(&v.message)
+            table_cell(v.shown_message())
         ));
     }
     md

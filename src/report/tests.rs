@@ -15,6 +15,7 @@ fn violation(message: &str) -> Violation {
             subject: "hotfix on rc".into(),
         }],
         message: message.into(),
+        short: None,
         hint: Some("undo it".into()),
     }
 }

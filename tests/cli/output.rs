@@ -1,5 +1,5 @@
-//! What reaches the reader: output into a pipe that was closed early, and control characters
-//! from the repository shown, never sent to the terminal.
+//! What reaches the reader: output into a pipe that was closed early, control characters
+//! from the repository shown (never sent to the terminal), and long lists cut short.
 
 use crate::harness::{Run, Sandbox, Stream, TestRepo, bin, pytokio};
 
@@ -275,5 +275,39 @@ fn terminal_escapes_in_explain_are_shown_not_sent() {
         assert_eq!(run.code, 0, "{}", run.all());
         sends_only_colours(&run.stdout);
         assert!(run.stdout.contains(r"0.12\u{9b}2J"), "{}", run.stdout);
+    }
+}
+
+/// rc merged into master when 41 version branches hold rc's commits: the text names rc and the
+/// newest few and counts the rest, on one readable line; JSON names every branch.
+#[test]
+fn back_merge_with_many_version_branches_names_a_few() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    let old = back_merged(&repo);
+    for minor in 1..=41 {
+        repo.git(&["branch", &format!("0.{minor}"), "rc"]);
+    }
+    let new = repo.rev("master");
+    let check = [
+        "check",
+        "--ref",
+        "refs/heads/master",
+        "--old",
+        &old,
+        "--new",
+        &new,
+    ];
+    let text = repo.policy(&check);
+    assert_eq!(text.rules(), ["flow/foreign"], "{}", text.all());
+    insta::assert_snapshot!(text.stdout);
+    let json = repo.policy(&[&check[..], &["--format", "json"]].concat());
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("valid JSON");
+    let message = doc["violations"][0]["message"].as_str().unwrap_or_default();
+    for branch in (1..=41)
+        .map(|minor| format!("`0.{minor}`"))
+        .chain(["`rc`".into()])
+    {
+        assert!(message.contains(&branch), "{branch} missing from {message}");
     }
 }
