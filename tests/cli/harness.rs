@@ -333,8 +333,13 @@ impl TestRepo {
 
     /// `git policy check` of one update as a server would judge it.
     pub fn judge(&self, refname: &str, old: &str, new: &str) -> Run {
-        self.policy(&["check", "--ref", refname, "--old", old, "--new", new])
+        self.policy(&judging(refname, old, new))
     }
+}
+
+/// The arguments of `git policy check` judging `refname` moving from `old` to `new`.
+pub fn judging<'a>(refname: &'a str, old: &'a str, new: &'a str) -> Vec<&'a str> {
+    vec!["check", "--ref", refname, "--old", old, "--new", new]
 }
 
 /// A central bare repository cloned from `work`, with a server hook (`pre-receive` or
@@ -372,6 +377,36 @@ pub fn refused(run: &Run, rule: &str) {
         "expected {rule}:\n{}",
         run.all()
     );
+}
+
+/// Asserts a verdict rejected by `rule`: exit 1, and `rule` among the rules named.
+#[track_caller]
+pub fn rejected(run: &Run, rule: &str) {
+    assert_eq!(
+        run.code,
+        1,
+        "expected a rejection by {rule}:\n{}",
+        run.all()
+    );
+    assert!(
+        run.rules().iter().any(|r| r == rule),
+        "expected {rule} among {:?}:\n{}",
+        run.rules(),
+        run.all()
+    );
+}
+
+/// Asserts an error, not a verdict: exit 2, and standard error says each of `needles`.
+#[track_caller]
+pub fn failed(run: &Run, needles: &[&str]) {
+    assert_eq!(run.code, 2, "expected an error:\n{}", run.all());
+    for needle in needles {
+        assert!(
+            run.stderr.contains(needle),
+            "expected {needle:?} in:\n{}",
+            run.stderr
+        );
+    }
 }
 
 /// A pytokio repository: `master` at 0.13.0.dev1 with a merged feature, `rc` at 0.12.0.dev1.

@@ -5,6 +5,7 @@ mod check;
 mod ci;
 mod errors;
 mod explain;
+mod fixtures;
 mod generator;
 mod graph;
 mod harness;

@@ -1,24 +1,13 @@
 //! What reaches the reader: output into a pipe that was closed early, control characters
 //! from the repository shown (never sent to the terminal), and long lists cut short.
 
-use crate::harness::{Run, Sandbox, Stream, TestRepo, bin, pytokio};
-
-/// rc with a hotfix, merged back into master in the work tree (not judged yet); returns
-/// master's tip before the merge.
-fn back_merged(repo: &TestRepo) -> String {
-    repo.checkout("rc");
-    repo.change("fix.txt", "fix\n", "hotfix on rc");
-    repo.checkout("master");
-    let old = repo.rev("master");
-    repo.git(&["merge", "-q", "--no-ff", "--no-edit", "rc"]);
-    old
-}
+use crate::fixtures::pytokio_repo;
+use crate::harness::{Run, Sandbox, Stream, TestRepo, bin, judging, pytokio};
 
 /// `git policy explain | head` ends quietly with exit 0 when `head` stops reading.
 #[test]
 fn broken_pipe_ends_explain_quietly() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     for format in ["text", "mermaid"] {
         let run = repo.policy_to_gone_reader(&["explain", "--format", format], Stream::Stdout);
         assert_eq!(run.code, 0, "{format}: {}", run.all());
@@ -30,8 +19,7 @@ fn broken_pipe_ends_explain_quietly() {
 /// and for the history audit: 1 on a violation, 0 when all is well.
 #[test]
 fn broken_pipe_keeps_the_check_verdict() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     let clean = repo.policy_to_gone_reader(&["check"], Stream::Stdout);
     assert_eq!(
         (clean.code, clean.stderr.as_str()),
@@ -39,20 +27,11 @@ fn broken_pipe_keeps_the_check_verdict() {
         "{}",
         clean.all()
     );
-    let old = back_merged(&repo);
+    let old = repo.back_merge();
     let new = repo.rev("master");
     for format in ["text", "json", "github"] {
-        let args = [
-            "check",
-            "--ref",
-            "refs/heads/master",
-            "--old",
-            &old,
-            "--new",
-            &new,
-            "--format",
-            format,
-        ];
+        let mut args = judging("refs/heads/master", &old, &new);
+        args.extend(["--format", format]);
         let run = repo.policy_to_gone_reader(&args, Stream::Stdout);
         assert_eq!((run.code, run.stderr.as_str()), (1, ""), "{format}");
     }
@@ -68,11 +47,9 @@ fn broken_pipe_keeps_the_check_verdict() {
 /// A server hook whose standard error is gone still rejects the push with the verdict's code.
 #[test]
 fn broken_pipe_in_a_hook_still_rejects() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    let admin = repo.path.join(".git/git-policy.toml");
-    std::fs::write(admin, include_str!("../../policy/pytokio.toml")).expect("admin policy");
-    let old = back_merged(&repo);
+    let repo = pytokio_repo();
+    repo.admin_policy();
+    let old = repo.back_merge();
     let new = repo.rev("master");
     let run = repo.policy_to_gone_reader(
         &["hook", "update", "refs/heads/master", &old, &new],
@@ -84,8 +61,7 @@ fn broken_pipe_in_a_hook_still_rejects() {
 /// `git policy init | head` writes the policy and ends quietly, not with a panic.
 #[test]
 fn broken_pipe_ends_init_quietly() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     let run = repo.policy_to_gone_reader(&["init", "--preset", "pytokio"], Stream::Stdout);
     assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{}", run.all());
     assert!(repo.path.join(".git-policy.toml").is_file());
@@ -106,19 +82,18 @@ fn hostile_merge_into_rc(repo: &TestRepo) -> (String, String) {
     repo.change("fix.txt", "fix\n", "a fix");
     repo.checkout("rc");
     let old = repo.rev("rc");
-    repo.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        &format!("merge {HOSTILE}"),
-        topic,
-    ]);
+    repo.merge(topic, &["--no-ff", "-m", &format!("merge {HOSTILE}")]);
     (old, repo.rev("rc"))
 }
 
-/// Asserts `text` sends a terminal nothing but newlines and git-policy's own colours
-/// (`ESC [ digits m`): no other escape sequence and no other control character.
+/// Asserts `output` shows `text` and sends a terminal nothing but newlines and git-policy's
+/// own colours (`ESC [ digits m`): no other escape sequence and no other control character.
+#[track_caller]
+fn shows_escaped(output: &str, text: &str) {
+    sends_only_colours(output);
+    assert!(output.contains(text), "{text:?} not in\n{output}");
+}
+
 #[track_caller]
 fn sends_only_colours(text: &str) {
     let mut rest = text;
@@ -142,34 +117,18 @@ fn sends_only_colours(text: &str) {
 /// report, on standard output (`check`) and on standard error (a hook), coloured or not.
 #[test]
 fn terminal_escapes_in_repository_text_are_shown_not_sent() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    let admin = repo.path.join(".git/git-policy.toml");
-    std::fs::write(admin, include_str!("../../policy/pytokio.toml")).expect("admin policy");
+    let repo = pytokio_repo();
+    repo.admin_policy();
     let (old, new) = hostile_merge_into_rc(&repo);
-    let check = [
-        "check",
-        "--ref",
-        "refs/heads/rc",
-        "--old",
-        &old,
-        "--new",
-        &new,
-    ];
+    let check = judging("refs/heads/rc", &old, &new);
     let coloured = repo.policy_coloured(&check);
     assert_eq!(coloured.code, 1, "{}", coloured.all());
     assert!(coloured.stdout.contains("\u{1b}["), "colour is on");
-    sends_only_colours(&coloured.stdout);
-    assert!(coloured.stdout.contains(SHOWN), "{}", coloured.stdout);
-    assert!(
-        coloured.stdout.contains(r"`fix\u{9b}2J`"),
-        "{}",
-        coloured.stdout
-    );
+    shows_escaped(&coloured.stdout, SHOWN);
+    shows_escaped(&coloured.stdout, r"`fix\u{9b}2J`");
     let hook = repo.policy_coloured(&["hook", "update", "refs/heads/rc", &old, &new]);
     assert_eq!(hook.code, 1, "{}", hook.all());
-    sends_only_colours(&hook.stderr);
-    assert!(hook.stderr.contains(SHOWN), "{}", hook.stderr);
+    shows_escaped(&hook.stderr, SHOWN);
     let plain = repo.policy(&check);
     insta::assert_snapshot!(plain.stdout);
 }
@@ -183,15 +142,7 @@ fn terminal_escapes_reach_no_github_annotation() {
     let summary = sandbox.path().join("summary.md");
     let run = Run::from_output(
         repo.command(bin())
-            .args([
-                "check",
-                "--ref",
-                "refs/heads/rc",
-                "--old",
-                &old,
-                "--new",
-                &new,
-            ])
+            .args(judging("refs/heads/rc", &old, &new))
             .args(["--format", "github"])
             .env_remove("NO_COLOR")
             .env("CLICOLOR_FORCE", "1")
@@ -208,28 +159,18 @@ fn terminal_escapes_reach_no_github_annotation() {
         .unwrap_or_default();
     assert!(annotation.contains(SHOWN), "{}", run.stdout);
     let summary = std::fs::read_to_string(summary).expect("step summary");
-    sends_only_colours(&summary);
-    assert!(summary.contains(r"`fix\u{9b}2J`"), "{summary}");
+    shows_escaped(&summary, r"`fix\u{9b}2J`");
 }
 
 /// JSON carries repository text exactly, with every control character escaped, so a
 /// terminal shows it and a parser gets it back.
 #[test]
 fn terminal_escapes_are_escaped_in_json() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     let (old, new) = hostile_merge_into_rc(&repo);
-    let run = repo.policy(&[
-        "check",
-        "--ref",
-        "refs/heads/rc",
-        "--old",
-        &old,
-        "--new",
-        &new,
-        "--format",
-        "json",
-    ]);
+    let mut args = judging("refs/heads/rc", &old, &new);
+    args.extend(["--format", "json"]);
+    let run = repo.policy(&args);
     assert_eq!(run.code, 1, "{}", run.all());
     sends_only_colours(&run.stdout);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
@@ -245,8 +186,7 @@ fn terminal_escapes_are_escaped_in_json() {
 /// An error quoting a version file shows the file's control characters as escapes.
 #[test]
 fn terminal_escapes_in_an_error_are_shown_not_sent() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     repo.change(
         "tokio/__init__.py",
         "__version__ = \"\u{1b}[2Jbanana\"\n",
@@ -254,27 +194,20 @@ fn terminal_escapes_in_an_error_are_shown_not_sent() {
     );
     let run = repo.policy_coloured(&["check"]);
     assert_eq!(run.code, 2, "{}", run.all());
-    sends_only_colours(&run.stderr);
-    assert!(run.stderr.contains(r"\u{1b}[2Jbanana"), "{}", run.stderr);
+    shows_escaped(&run.stderr, r"\u{1b}[2Jbanana");
 }
 
 /// `explain` shows a control character in a branch name as an escape.
 #[test]
 fn terminal_escapes_in_explain_are_shown_not_sent() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     // Version branches may carry a suffix, so a name can hold a C1 control.
-    repo.write(
-        ".git-policy.toml",
-        &crate::preset_with(r"(?P<minor>\d+)$'", r"(?P<minor>\d+).*$'"),
-    );
-    repo.git(&["checkout", "-q", "-b", "0.12\u{9b}2J", "rc"]);
-    repo.set_version("0.12.0b1");
+    repo.policy_file_with(r"(?P<minor>\d+)$'", r"(?P<minor>\d+).*$'");
+    repo.cut("0.12\u{9b}2J", "rc", "0.12.0b1");
     for format in ["text", "mermaid"] {
         let run = repo.policy_coloured(&["explain", "--format", format]);
         assert_eq!(run.code, 0, "{}", run.all());
-        sends_only_colours(&run.stdout);
-        assert!(run.stdout.contains(r"0.12\u{9b}2J"), "{}", run.stdout);
+        shows_escaped(&run.stdout, r"0.12\u{9b}2J");
     }
 }
 
@@ -282,22 +215,13 @@ fn terminal_escapes_in_explain_are_shown_not_sent() {
 /// newest few and counts the rest, on one readable line; JSON names every branch.
 #[test]
 fn back_merge_with_many_version_branches_names_a_few() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    let old = back_merged(&repo);
+    let repo = pytokio_repo();
+    let old = repo.back_merge();
     for minor in 1..=41 {
         repo.git(&["branch", &format!("0.{minor}"), "rc"]);
     }
     let new = repo.rev("master");
-    let check = [
-        "check",
-        "--ref",
-        "refs/heads/master",
-        "--old",
-        &old,
-        "--new",
-        &new,
-    ];
+    let check = judging("refs/heads/master", &old, &new);
     let text = repo.policy(&check);
     assert_eq!(text.rules(), ["flow/foreign"], "{}", text.all());
     insta::assert_snapshot!(text.stdout);
