@@ -8,7 +8,10 @@ use serde::Serialize;
 use crate::rules::Violation;
 
 mod history;
+mod printable;
 pub use history::{HistoryVerdict, date, write_history};
+use printable::json_safe;
+pub use printable::{printable, printable_lines};
 
 /// At most this many commits are listed under one violation.
 const MAX_COMMITS: usize = 10;
@@ -37,15 +40,38 @@ const DIM: Style = AnsiColor::BrightBlack.on_default();
 const HINT: Style = AnsiColor::Cyan.on_default().bold();
 const OK: Style = AnsiColor::Green.on_default().bold();
 
-pub fn write(format: Format, verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
-    match format {
-        Format::Text => write_text(verdict, out),
-        Format::Json => write_json(verdict, out),
-        Format::Github => write_github(verdict, out),
+/// Writing a verdict failed. It keeps what the verdict was: a reader that went away
+/// (`git policy check | head`) must not change the exit code, and a hook must still reject.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the verdict")]
+pub struct WriteError {
+    /// Whether the verdict found violations.
+    pub violations: bool,
+    #[source]
+    pub source: io::Error,
+}
+
+impl WriteError {
+    fn of(violations: bool) -> impl FnOnce(io::Error) -> WriteError {
+        move |source| WriteError { violations, source }
     }
 }
 
-pub fn write_text(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(format: Format, verdict: &Verdict<'_>, out: &mut dyn Write) -> Result<(), WriteError> {
+    match format {
+        Format::Text => text(verdict, out),
+        Format::Json => json(verdict, out),
+        Format::Github => github(verdict, out),
+    }
+    .map_err(WriteError::of(!verdict.violations.is_empty()))
+}
+
+/// The verdict for people, as hooks write it to standard error.
+pub fn write_text(verdict: &Verdict<'_>, out: &mut dyn Write) -> Result<(), WriteError> {
+    text(verdict, out).map_err(WriteError::of(!verdict.violations.is_empty()))
+}
+
+fn text(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
     for v in verdict.violations {
         write_violation(v, &v.refname, out)?;
     }
@@ -61,32 +87,35 @@ pub fn write_text(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> 
         writeln!(
             out,
             "{ERROR}rejected{ERROR:#}: {n} policy {noun} in {} ({})",
-            verdict.subject, verdict.policy
+            printable(&verdict.subject),
+            printable(&verdict.policy)
         )?;
         for note in &verdict.notes {
-            writeln!(out, "{HINT}note{HINT:#}: {note}")?;
+            writeln!(out, "{HINT}note{HINT:#}: {}", printable(note))?;
         }
     }
     Ok(())
 }
 
-/// One violation: rule and why, where (`location`), the commits, the fix.
+/// One violation: rule and why, where (`location`), the commits, the fix. Every value is
+/// [`printable`]: messages quote ref names, paths and versions from the repository.
 fn write_violation(v: &Violation, location: &str, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "{ERROR}error{ERROR:#}{RULE}[{}]{RULE:#}: {}",
-        v.rule, v.message
+        v.rule,
+        printable(v.shown_message())
     )?;
-    writeln!(out, "  {DIM}-->{DIM:#} {location}")?;
+    writeln!(out, "  {DIM}-->{DIM:#} {}", printable(location))?;
     for commit in v.commits.iter().take(MAX_COMMITS) {
         let short = short_id(&commit.id);
-        writeln!(out, "   {DIM}{short}{DIM:#} {}", commit.subject)?;
+        writeln!(out, "   {DIM}{short}{DIM:#} {}", printable(&commit.subject))?;
     }
     if v.commits.len() > MAX_COMMITS {
         writeln!(out, "   ... and {} more", v.commits.len() - MAX_COMMITS)?;
     }
     if let Some(hint) = &v.hint {
-        writeln!(out, "  {HINT}hint{HINT:#}: {hint}")?;
+        writeln!(out, "  {HINT}hint{HINT:#}: {}", printable(hint))?;
     }
     writeln!(out)
 }
@@ -98,24 +127,29 @@ struct JsonVerdict<'a> {
     violations: &'a [Violation],
 }
 
-pub fn write_json(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
+fn json(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
     let doc = JsonVerdict {
         ok: verdict.violations.is_empty(),
         policy: &verdict.policy,
         violations: verdict.violations,
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    write_json_doc(&doc, out)
+}
+
+/// A JSON document, pretty, with every control character escaped (see [`json_safe`]).
+fn write_json_doc(doc: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
+    let json = serde_json::to_string_pretty(doc)?;
+    writeln!(out, "{}", json_safe(&json))
 }
 
 /// Workflow commands (`::error ...::`) that GitHub shows as annotations on the run and the PR,
 /// and a Markdown summary in `$GITHUB_STEP_SUMMARY` when it is set.
-pub fn write_github(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
+fn github(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
     write_annotations(
         verdict.violations.iter().map(|v| (v, v.refname.clone())),
         out,
     )?;
-    write_text(verdict, out)?;
+    text(verdict, out)?;
     append_step_summary(&markdown_summary(verdict))
 }
 
@@ -125,14 +159,15 @@ fn write_annotations<'v>(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     for (v, location) in violations {
-        let mut body = v.message.clone();
+        let mut body = printable(v.shown_message()).to_string();
         for commit in v.commits.iter().take(MAX_COMMITS) {
-            body.push_str(&format!("\n{} {}", short_id(&commit.id), commit.subject));
+            let subject = printable(&commit.subject);
+            body.push_str(&format!("\n{} {subject}", short_id(&commit.id)));
         }
         if let Some(hint) = &v.hint {
-            body.push_str(&format!("\nhint: {hint}"));
+            body.push_str(&format!("\nhint: {}", printable(hint)));
         }
-        let title = format!("{} on {location}", v.rule);
+        let title = format!("{} on {}", v.rule, printable(&location));
         writeln!(
             out,
             "::error title={}::{}",
@@ -167,20 +202,24 @@ fn markdown_summary(verdict: &Verdict<'_>) -> String {
     md.push_str(&format!(
         "❌ {} policy violation(s) in {} ({})\n\n| rule | ref | why | fix |\n| --- | --- | --- | --- |\n",
         verdict.violations.len(),
-        verdict.subject,
-        verdict.policy
+        printable(&verdict.subject),
+        printable(&verdict.policy)
     ));
     for v in verdict.violations {
-        let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
         md.push_str(&format!(
             "| `{}` | `{}` | {} | {} |\n",
             v.rule,
-            v.refname,
-            cell(&v.message),
-            cell(v.hint.as_deref().unwrap_or(""))
+            printable(&v.refname),
+            table_cell(v.shown_message()),
+            table_cell(v.hint.as_deref().unwrap_or(""))
         ));
     }
     md
+}
+
+/// Text for a cell of a Markdown table: on one line, its `|` escaped.
+fn table_cell(text: &str) -> String {
+    printable(text).to_string().replace('|', "\\|")
 }
 
 fn escape_data(s: &str) -> String {
@@ -207,5 +246,9 @@ mod tests;
 
 /// The closing line when nothing is wrong, e.g. "no violations in 3 updates (`.git-policy.toml`)".
 pub(crate) fn all_clear(subject: &str, policy: &str) -> String {
-    format!("no policy violations in {subject} ({policy})")
+    format!(
+        "no policy violations in {} ({})",
+        printable(subject),
+        printable(policy)
+    )
 }

@@ -1,6 +1,7 @@
 //! `git policy init`: write `.git-policy.toml` from a preset, pointed at the version file this
 //! repository has.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -10,6 +11,7 @@ use crate::cli::InitArgs;
 use crate::policy::presets::{self, VersionFiles};
 use crate::policy::{self, Matcher, Origin, Policy, VersionFile};
 use crate::repo::Git;
+use crate::report::printable;
 use crate::version::{self, Format};
 
 /// Where a version commonly lives, in the order they are tried when a preset's file is absent.
@@ -69,14 +71,22 @@ pub fn run(args: &InitArgs) -> anyhow::Result<Outcome> {
         .context("the policy `git policy init` made does not load (a bug)")?;
     std::fs::write(&target, rendered)
         .with_context(|| format!("cannot write `{}`", target.display()))?;
-    println!("wrote `{}` from the `{name}` preset", policy::FILE_NAME);
-    println!("{}", found.note(&preset));
+    // `writeln!`, not `println!`: a closed standard output is an error `main` handles, not a panic.
+    let mut out = anstream::stdout().lock();
+    writeln!(
+        out,
+        "wrote `{}` from the `{name}` preset",
+        policy::FILE_NAME
+    )?;
+    // The notes name a file found in the work tree and the branch checked out.
+    writeln!(out, "{}", printable(&found.note(&preset)))?;
     if let Some(note) = branch_note(&git, &preset) {
-        println!("{note}");
+        writeln!(out, "{}", printable(&note))?;
     }
-    println!(
+    writeln!(
+        out,
         "hint: read it (each rule is explained in its comments), commit it, then `git policy check` judges the repository as it is"
-    );
+    )?;
     Ok(Outcome::Ok)
 }
 

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use super::{Facts, Node, spine};
 use crate::policy::Matcher;
+use crate::report::printable;
 
 /// A class box lists at most this many branches, newest first.
 const MAX_BRANCHES: usize = 5;
@@ -66,7 +67,8 @@ fn label(facts: &Facts<'_>, c: usize) -> String {
     lines.join("<br/>")
 }
 
-/// Quotes inside a label are written as Mermaid's entity.
+/// Quotes inside a label are written as Mermaid's entity; control characters (from branch
+/// names and the policy) as escapes.
 fn escape(text: &str) -> String {
-    text.replace('"', "#quot;")
+    printable(text).to_string().replace('"', "#quot;")
 }

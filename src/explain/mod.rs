@@ -8,8 +8,8 @@ mod text;
 use pep440_rs::Version;
 
 use crate::policy::{Matcher, Policy};
-use crate::rules::RuleId;
 use crate::rules::history::ranks;
+use crate::rules::{RuleId, cut_short};
 
 pub use mermaid::write_mermaid;
 pub use sentences::sentences;
@@ -90,16 +90,16 @@ pub fn label(facts: &Facts<'_>, node: Node) -> String {
     match class.matcher {
         Matcher::Exact(_) => class.name.clone(),
         Matcher::Pattern(_) => {
-            let names: Vec<&str> = facts
+            let names: Vec<String> = facts
                 .branches
                 .iter()
                 .filter(|b| b.class == c)
-                .map(|b| b.name.as_str())
+                .map(|b| b.name.clone())
                 .collect();
-            let shown = match names.len() {
-                0 => "none yet".to_owned(),
-                1..=4 => names.join(", "),
-                n => format!("{} and {} more", names[..3].join(", "), n - 3),
+            let shown = if names.is_empty() {
+                "none yet".to_owned()
+            } else {
+                cut_short(&names)
             };
             format!("{} ({shown})", class.name)
         }

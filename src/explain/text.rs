@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 
 use super::{Facts, Node, label, sentences, spine};
+use crate::report::printable;
 use crate::version::Kind;
 
 const WIDTH: usize = 80;
@@ -16,11 +17,17 @@ const BAD: Style = AnsiColor::Red.on_default();
 
 pub fn write_text(facts: &Facts<'_>, out: &mut dyn Write) -> io::Result<()> {
     let policy = facts.policy;
-    writeln!(out, "{HEAD}Policy{HEAD:#}: {}", policy.origin)?;
+    // Names, paths and patterns come from the repository and its committed policy: every one is
+    // printed through `printable`, so none can act on the terminal.
+    writeln!(
+        out,
+        "{HEAD}Policy{HEAD:#}: {}",
+        printable(&policy.origin.to_string())
+    )?;
     let files: Vec<String> = policy
         .version_files
         .iter()
-        .map(|f| format!("`{}`", f.path))
+        .map(|f| format!("`{}`", printable(&f.path)))
         .collect();
     if !files.is_empty() {
         writeln!(out, "{HEAD}Version{HEAD:#} read from {}", files.join(", "))?;
@@ -36,6 +43,7 @@ pub fn write_text(facts: &Facts<'_>, out: &mut dyn Write) -> io::Result<()> {
         .initial_indent("  - ")
         .subsequent_indent("    ");
     for sentence in sentences(facts) {
+        let sentence = printable(&sentence).to_string();
         for line in textwrap::wrap(&sentence, &options) {
             writeln!(out, "{line}")?;
         }
@@ -58,7 +66,7 @@ fn diagram(facts: &Facts<'_>, out: &mut dyn Write) -> io::Result<()> {
             .filter(|&&s| Some(s) != previous)
             .map(|&s| match s {
                 Node::Topic => "topic branches".to_owned(),
-                Node::Class(c) => facts.policy.branches[c].name.clone(),
+                Node::Class(c) => printable(&facts.policy.branches[c].name).to_string(),
             })
             .collect();
         if let Some(prev) = previous {
@@ -69,7 +77,7 @@ fn diagram(facts: &Facts<'_>, out: &mut dyn Write) -> io::Result<()> {
                 writeln!(out)?;
             }
         }
-        let name = label(facts, node);
+        let name = printable(&label(facts, node)).to_string();
         let mut line = format!("  {name}");
         let beside = match (others.is_empty(), node, sources.is_empty()) {
             (false, _, _) if sources.len() > others.len() => {
@@ -107,8 +115,13 @@ fn table(facts: &Facts<'_>, out: &mut dyn Write) -> io::Result<()> {
                     Some(v) => (v.to_string(), Kind::of(v).as_str().to_owned()),
                     None => ("none".to_owned(), "-".to_owned()),
                 };
-                let tag = b.last_tag.clone().unwrap_or_else(|| "-".to_owned());
-                [b.name.clone(), version, kind, tag]
+                let tag = b.last_tag.as_deref().unwrap_or("-");
+                [
+                    printable(&b.name).to_string(),
+                    version,
+                    kind,
+                    printable(tag).to_string(),
+                ]
             })
             .collect();
         let header = ["branch", "version", "kind", "last tag"];

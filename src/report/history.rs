@@ -7,7 +7,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{
-    DIM, ERROR, Format, HINT, OK, append_step_summary, write_annotations, write_violation,
+    DIM, ERROR, Format, HINT, OK, WriteError, append_step_summary, printable, table_cell,
+    write_annotations, write_json_doc, write_violation,
 };
 use crate::rules::Violation;
 use crate::rules::history::{Finding, Unjudged};
@@ -40,17 +41,18 @@ pub fn write_history(
     format: Format,
     verdict: &HistoryVerdict<'_>,
     out: &mut dyn Write,
-) -> io::Result<()> {
+) -> Result<(), WriteError> {
     match format {
         Format::Text => write_text(verdict, out),
         Format::Json => write_json(verdict, out),
         Format::Github => {
             let located = verdict.violations().map(|(f, v)| (v, location(f)));
-            write_annotations(located, out)?;
-            write_text(verdict, out)?;
-            append_step_summary(&markdown(verdict))
+            write_annotations(located, out)
+                .and_then(|()| write_text(verdict, out))
+                .and_then(|()| append_step_summary(&markdown(verdict)))
         }
     }
+    .map_err(WriteError::of(!verdict.findings.is_empty()))
 }
 
 /// `refs/heads/master at 3f2a1bc (2023-11-14 22:13 UTC)`.
@@ -78,10 +80,10 @@ fn write_text(verdict: &HistoryVerdict<'_>, out: &mut dyn Write) -> io::Result<(
         writeln!(
             out,
             "{HINT}warning{HINT:#}: cannot judge {} at {} ({}): {}",
-            u.refname,
+            printable(&u.refname),
             u.commit.short(),
             date(u.time),
-            u.error
+            printable(&u.error)
         )?;
     }
     if !verdict.unjudged.is_empty() {
@@ -109,7 +111,8 @@ fn write_text(verdict: &HistoryVerdict<'_>, out: &mut dyn Write) -> io::Result<(
     writeln!(
         out,
         "{ERROR}rejected{ERROR:#}: {total} past policy {noun} in {} ({})",
-        verdict.subject, verdict.policy
+        printable(&verdict.subject),
+        printable(&verdict.policy)
     )
 }
 
@@ -164,8 +167,7 @@ fn write_json(verdict: &HistoryVerdict<'_>, out: &mut dyn Write) -> io::Result<(
             .collect(),
         by_rule: verdict.by_rule(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    write_json_doc(&doc, out)
 }
 
 fn markdown(verdict: &HistoryVerdict<'_>) -> String {
@@ -180,7 +182,8 @@ fn markdown(verdict: &HistoryVerdict<'_>) -> String {
     }
     md.push_str(&format!(
         "❌ past violations in {} ({})\n\n| rule | count |\n| --- | --- |\n",
-        verdict.subject, verdict.policy
+        printable(&verdict.subject),
+        printable(&verdict.policy)
     ));
     for (rule, n) in &counts {
         md.push_str(&format!("| `{rule}` | {n} |\n"));
@@ -190,10 +193,10 @@ fn markdown(verdict: &HistoryVerdict<'_>) -> String {
         md.push_str(&format!(
             "| {} | `{}` | `{}` | `{}` | {} |\n",
             date(f.time),
-            f.refname,
+            printable(&f.refname),
             f.commit.short(),
             v.rule,
-            v.message.replace('|', "\\|").replace('\n', " ")
+            table_cell(v.shown_message())
         ));
     }
     md

@@ -15,6 +15,7 @@ fn violation(message: &str) -> Violation {
             subject: "hotfix on rc".into(),
         }],
         message: message.into(),
+        short: None,
         hint: Some("undo it".into()),
     }
 }
@@ -25,8 +26,9 @@ fn output(f: impl FnOnce(&mut Vec<u8>)) -> String {
     String::from_utf8(out).expect("utf-8")
 }
 
-/// An annotation is one line: newlines and `%` in its body are escaped as GitHub requires,
-/// and the commits and the hint are part of it.
+/// An annotation is one line: `%` and the newlines between its parts are escaped as GitHub
+/// requires, the commits and the hint are part of it, and a newline inside the message (from
+/// a path, say) is shown as `\n` rather than starting a line of its own.
 #[test]
 fn github_annotation_escapes_its_body() {
     let v = violation("100% of it\nwould enter");
@@ -35,7 +37,7 @@ fn github_annotation_escapes_its_body() {
     let first = text.lines().next().unwrap_or_default();
     assert_eq!(
         first,
-        "::error title=flow/foreign on refs/heads/master::100%25 of it%0Awould enter%0A0123456 hotfix on rc%0Ahint: undo it"
+        r"::error title=flow/foreign on refs/heads/master::100%25 of it\nwould enter%0A0123456 hotfix on rc%0Ahint: undo it"
     );
 }
 

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use pep440_rs::Version;
 
 use super::view::{Id, Peeled, RepoView, ViewError};
-use super::{CommitRef, RefState, RuleId, Update, Violation};
+use super::{CommitRef, Message, RefState, RuleId, Update, Violation};
 use crate::policy::Policy;
 use crate::version::{self, ExtractError};
 
@@ -88,18 +88,20 @@ impl<'a> Eval<'a> {
         rule: RuleId,
         refname: &str,
         commits: &[Id],
-        message: String,
+        message: impl Into<Message>,
         hint: Option<String>,
     ) -> Result<(), EvalError> {
         let commits = commits
             .iter()
             .map(|&id| self.commit_ref(id))
             .collect::<Result<Vec<_>, _>>()?;
+        let message = message.into();
         self.violations.push(Violation {
             rule,
             refname: refname.to_owned(),
             commits,
-            message,
+            message: message.whole,
+            short: message.short,
             hint,
         });
         Ok(())

@@ -1,19 +1,27 @@
 //! flow/foreign, flow/source, flow/cherry-pick: which way commits may move between branches.
 
+use std::cmp::Reverse;
 use std::collections::HashSet;
+
+use pep440_rs::Version;
 
 use super::context::{Eval, EvalError, short};
 use super::view::Id;
-use super::{RuleId, Update};
+use super::{Message, RuleId, Update, cut_short};
+use crate::version;
 
 pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Result<(), EvalError> {
     let branch = short(&update.refname).to_owned();
     let accepts = cx.policy.branches[class].accepts.clone();
     // Source tips are taken after the update set (an atomic freeze moves master and rc together).
-    let sources: Vec<(String, Id)> = cx
+    let mut sources: Vec<(String, usize, Id)> = cx
         .protected(&cx.after.clone())
         .into_iter()
         .filter(|(name, c, _)| accepts.classes.contains(c) && *name != branch)
+        .collect();
+    sources.sort_by_cached_key(|(name, class, _)| named_order(*class, name));
+    let sources: Vec<(String, Id)> = sources
+        .into_iter()
         .map(|(name, _, tip)| (name, tip))
         .collect();
     let mut hide: Vec<Id> = sources.iter().map(|(_, tip)| *tip).collect();
@@ -50,15 +58,14 @@ fn foreign(
     roots: &[Id],
 ) -> Result<(), EvalError> {
     let accepts = &cx.policy.branches[class].accepts;
-    let others: Vec<(String, Id)> = cx
+    let others: Vec<(String, usize, Id)> = cx
         .protected(cx.before)
         .into_iter()
         .filter(|(name, c, _)| name != branch && !accepts.classes.contains(c))
-        .map(|(name, _, tip)| (name, tip))
         .collect();
     let mut offending: Vec<Id> = Vec::new();
-    let mut from: Vec<String> = Vec::new();
-    for (name, tip) in &others {
+    let mut from: Vec<(String, usize)> = Vec::new();
+    for (name, class, tip) in &others {
         let mut hit = false;
         for &root in roots {
             if cx.view.is_ancestor(root, *tip)? {
@@ -69,23 +76,28 @@ fn foreign(
             }
         }
         if hit {
-            from.push(format!("`{name}`"));
+            from.push((name.clone(), *class));
         }
     }
     if offending.is_empty() {
         return Ok(());
     }
+    // Every version branch cut since a commit holds it: there may be dozens.
+    from.sort_by_cached_key(|(name, class)| named_order(*class, name));
+    let from: Vec<String> = from.iter().map(|(name, _)| format!("`{name}`")).collect();
     let allowed = allowed_sources(cx, class);
     let count = offending.len();
     cx.report(
         RuleId::FlowForeign,
         &update.refname,
         &offending,
-        format!(
-            "{} of {} would enter `{branch}`, which accepts {allowed}",
-            plural(count, "commit"),
-            from.join(", "),
-        ),
+        Message::with_lists(|list| {
+            format!(
+                "{} of {} would enter `{branch}`, which accepts {allowed}",
+                plural(count, "commit"),
+                list(&from),
+            )
+        }),
         Some(format!(
             "undo a local merge with `git reset --hard ORIG_HEAD`; bring a single fix over with `git cherry-pick -x {}`",
             offending[0].short()
@@ -130,22 +142,28 @@ fn source(
         return Ok(());
     }
     let names: Vec<String> = sources.iter().map(|(n, _)| format!("`{n}`")).collect();
-    let only = if names.is_empty() {
-        "no branch".to_owned()
-    } else {
-        names.join(", ")
+    let only = |list: &dyn Fn(&[String]) -> String| {
+        if names.is_empty() {
+            "no branch".to_owned()
+        } else {
+            list(&names)
+        }
     };
     cx.report(
         RuleId::FlowSource,
         &update.refname,
         &merges,
-        format!(
-            "`{branch}` receives merges only from {only}, but {} merges {}",
-            if merges.len() == 1 { "this" } else { "these" },
-            brought.join(", ")
-        ),
+        Message::with_lists(|list| {
+            format!(
+                "`{branch}` receives merges only from {}, but {} merges {}",
+                only(list),
+                if merges.len() == 1 { "this" } else { "these" },
+                list(&brought)
+            )
+        }),
         Some(format!(
-            "undo a local merge with `git reset --hard ORIG_HEAD`; land the change on {only} first, or take single commits with `git cherry-pick -x <sha>`"
+            "undo a local merge with `git reset --hard ORIG_HEAD`; land the change on {} first, or take single commits with `git cherry-pick -x <sha>`",
+            only(&cut_short)
         )),
     )
 }
@@ -183,11 +201,13 @@ fn cherry_picks(
         RuleId::FlowCherryPick,
         &update.refname,
         &offending,
-        format!(
-            "`{branch}` takes cherry-picks only from {}, but {} names a commit from elsewhere",
-            names.join(", "),
-            plural(offending.len(), "commit")
-        ),
+        Message::with_lists(|list| {
+            format!(
+                "`{branch}` takes cherry-picks only from {}, but {} names a commit from elsewhere",
+                list(&names),
+                plural(offending.len(), "commit")
+            )
+        }),
         Some(
             "cherry-pick the commit as it landed on the allowed branch: `git cherry-pick -x <sha>`"
                 .into(),
@@ -224,6 +244,12 @@ fn allowed_sources(cx: &Eval<'_>, class: usize) -> String {
     } else {
         format!("only {}", names.join(" and "))
     }
+}
+
+/// The order messages name branches in: by class as the policy lists them, version branches
+/// newest first, so that a list cut short names the nearest.
+fn named_order(class: usize, name: &str) -> (usize, Reverse<Option<Version>>, String) {
+    (class, Reverse(version::parse(name).ok()), name.to_owned())
 }
 
 pub fn plural(n: usize, word: &str) -> String {

@@ -9,6 +9,7 @@ pub mod describe;
 mod flow;
 pub mod history;
 pub mod memory;
+mod message;
 mod releases;
 mod tags;
 mod versions;
@@ -21,6 +22,7 @@ use serde::Serialize;
 
 use crate::policy::Policy;
 pub use context::EvalError;
+pub use message::{Message, cut_short};
 pub use view::{
     CommitInfo, FileReader, Id, Peeled, Pending, PendingFiles, RepoView, Stamp, ViewError,
     WithPending, under,
@@ -142,8 +144,19 @@ pub struct Violation {
     #[serde(rename = "ref")]
     pub refname: String,
     pub commits: Vec<CommitRef>,
+    /// Why, with every list in it whole (as JSON gives it).
     pub message: String,
+    /// Why, with long lists cut short, when the message has one.
+    #[serde(skip)]
+    pub short: Option<String>,
     pub hint: Option<String>,
+}
+
+impl Violation {
+    /// The message as people read it: long lists name a few and count the rest.
+    pub fn shown_message(&self) -> &str {
+        self.short.as_deref().unwrap_or(&self.message)
+    }
 }
 
 /// Sets each updated ref to its update's old value: what the other side has now, whatever a

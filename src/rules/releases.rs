@@ -5,7 +5,7 @@ use pep440_rs::Version;
 
 use super::context::{Eval, EvalError, short};
 use super::view::Id;
-use super::{RuleId, Update};
+use super::{Message, RuleId, Update};
 use crate::policy::{Calendar, TagClass};
 use crate::version::Kind;
 
@@ -38,13 +38,15 @@ pub fn pre_release(
         elsewhere.push(format!("`{}`", short(&candidate.refname)));
     }
     let release = version.only_release();
-    let found = if elsewhere.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " ({} tags a commit this release does not contain)",
-            elsewhere.join(", ")
-        )
+    let found = |list: &dyn Fn(&[String]) -> String| {
+        if elsewhere.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({} tags a commit this release does not contain)",
+                list(&elsewhere)
+            )
+        }
     };
     let example = class
         .template
@@ -53,7 +55,7 @@ pub fn pre_release(
         RuleId::TagPreRelease,
         &update.refname,
         &[commit],
-        format!("`{tag}` is a final release, but no pre-release of {release} is tagged on its commit or before it{found}"),
+        Message::with_lists(|list| format!("`{tag}` is a final release, but no pre-release of {release} is tagged on its commit or before it{}", found(list))),
         Some(format!("release a pre-release first: tag it (e.g. `{example}`) on this commit or an earlier one and push it, then tag {release}")),
     )
 }

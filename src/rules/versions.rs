@@ -6,7 +6,7 @@ use pep440_rs::{Version, VersionSpecifiers};
 
 use super::context::{Eval, EvalError, VersionAt, short};
 use super::view::Id;
-use super::{RuleId, Update};
+use super::{Message, RuleId, Update};
 use crate::policy::{Captures, Level, VersionRules};
 use crate::version::{Kind, PreLetter};
 
@@ -60,30 +60,27 @@ pub fn lockstep(
     if at.discord.is_empty() {
         return Ok(());
     }
-    // A monorepo may have dozens of version files: name a few, count the rest.
-    const NAMED: usize = 4;
-    let mut others: Vec<String> = at
+    // A monorepo may have dozens of version files: people read a few, JSON gets them all.
+    let others: Vec<String> = at
         .discord
         .iter()
-        .take(NAMED)
         .map(|(path, v)| match v {
             Some(v) => format!("`{path}` says {v}"),
             None => format!("`{path}` is missing"),
         })
         .collect();
-    if at.discord.len() > NAMED {
-        others.push(format!("and {} more", at.discord.len() - NAMED));
-    }
     cx.report(
         RuleId::VersionLockstep,
         refname,
         &[commit],
-        format!(
-            "version files disagree: `{}` says {}, {}",
-            at.path,
-            at.version,
-            others.join(", ")
-        ),
+        Message::with_lists(|list| {
+            format!(
+                "version files disagree: `{}` says {}, {}",
+                at.path,
+                at.version,
+                list(&others)
+            )
+        }),
         Some(format!(
             "set the same version in every version file, e.g. {}",
             at.version

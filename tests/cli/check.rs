@@ -1,27 +1,14 @@
 //! `git policy check` on real repositories following (and breaking) the pytokio process.
 
-use crate::harness::{Run, Sandbox, TestRepo, ZERO, pytokio};
+use crate::fixtures::pytokio_repo;
+use crate::harness::{Run, Sandbox, TestRepo, ZERO, accepted, judging, rejected};
 
-#[track_caller]
-fn accepted(run: Run) {
-    assert_eq!(run.code, 0, "expected acceptance:\n{}", run.all());
-}
-
-#[track_caller]
-fn rejected(run: Run, rule: &str) -> Run {
-    assert_eq!(
-        run.code,
-        1,
-        "expected a rejection by {rule}:\n{}",
-        run.all()
-    );
-    assert!(
-        run.rules().iter().any(|r| r == rule),
-        "expected {rule} among {:?}:\n{}",
-        run.rules(),
-        run.all()
-    );
-    run
+/// Merges `branch` into `target` with `options` and judges `target`'s move.
+fn merged_into(repo: &TestRepo, target: &str, branch: &str, options: &[&str]) -> Run {
+    repo.checkout(target);
+    let old = repo.rev(target);
+    repo.merge(branch, options);
+    moved(repo, target, &old)
 }
 
 /// Judges moving `branch` from `old` to its current tip.
@@ -41,78 +28,64 @@ fn pytokio_release_cycle_is_accepted() {
     let sandbox = Sandbox::new();
     let repo = sandbox.repo("work");
     let first = repo.set_version("0.12.0.dev1");
-    accepted(repo.judge("refs/heads/master", ZERO, &first));
+    accepted(&repo.judge("refs/heads/master", ZERO, &first));
     // master moves to the next minor before rc exists beside it.
     let bumped = repo.set_version("0.13.0.dev1");
-    accepted(repo.judge("refs/heads/master", &first, &bumped));
+    accepted(&repo.judge("refs/heads/master", &first, &bumped));
     repo.git(&["branch", "rc", &first]);
-    accepted(repo.judge("refs/heads/rc", ZERO, &first));
+    accepted(&repo.judge("refs/heads/rc", ZERO, &first));
 
     // Features land on master through topic branches.
-    repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.change("feature.txt", "feature\n", "add a feature");
-    repo.checkout("master");
-    let old = repo.rev("master");
-    repo.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Merge branch 'feature'",
-        "feature",
-    ]);
-    accepted(moved(&repo, "master", &old));
+    repo.topic("feature", "master");
+    accepted(&merged_into(&repo, "master", "feature", &["--no-ff"]));
 
     // A hotfix committed directly on rc.
     repo.checkout("rc");
     let old = repo.rev("rc");
     repo.change("fix.txt", "fix\n", "hotfix on rc");
-    accepted(moved(&repo, "rc", &old));
+    accepted(&moved(&repo, "rc", &old));
 
     // First beta: branch 0.12 from rc, bump to 0.12.0b1, tag, move on to 0.12.0b2.
-    repo.git(&["checkout", "-q", "-b", "0.12"]);
-    repo.set_version("0.12.0b1");
-    accepted(moved(&repo, "0.12", ZERO));
+    repo.cut("0.12", "rc", "0.12.0b1");
+    accepted(&moved(&repo, "0.12", ZERO));
     repo.git(&["tag", "-a", "-m", "first beta", "v0.12.0b1"]);
-    accepted(moved(&repo, "refs/tags/v0.12.0b1", ZERO));
+    accepted(&moved(&repo, "refs/tags/v0.12.0b1", ZERO));
     let old = repo.rev("0.12");
     repo.set_version("0.12.0b2");
-    accepted(moved(&repo, "0.12", &old));
+    accepted(&moved(&repo, "0.12", &old));
 
     // A fix on rc, cherry-picked with -x into the version branch.
     repo.checkout("rc");
     let old = repo.rev("rc");
     let fix = repo.change("fix.txt", "fix 2\n", "second hotfix on rc");
-    accepted(moved(&repo, "rc", &old));
+    accepted(&moved(&repo, "rc", &old));
     repo.checkout("0.12");
     let old = repo.rev("0.12");
     repo.git(&["cherry-pick", "-x", &fix]);
-    accepted(moved(&repo, "0.12", &old));
+    accepted(&moved(&repo, "0.12", &old));
 
     // Second beta, tagged in the seed's other spelling, then the branch moves on.
     repo.git(&["tag", "v0.12.0-beta2"]);
-    accepted(moved(&repo, "refs/tags/v0.12.0-beta2", ZERO));
+    accepted(&moved(&repo, "refs/tags/v0.12.0-beta2", ZERO));
     let old = repo.rev("0.12");
     repo.set_version("0.12.0b3");
-    accepted(moved(&repo, "0.12", &old));
+    accepted(&moved(&repo, "0.12", &old));
 
     // The final release.
     let old = repo.rev("0.12");
     repo.set_version("0.12.0");
-    accepted(moved(&repo, "0.12", &old));
+    accepted(&moved(&repo, "0.12", &old));
     repo.git(&["tag", "-a", "-m", "release", "v0.12.0"]);
-    accepted(moved(&repo, "refs/tags/v0.12.0", ZERO));
+    accepted(&moved(&repo, "refs/tags/v0.12.0", ZERO));
 
     // The next feature freeze, pushed as one atomic set: rc merges master, master moves on.
     repo.checkout("rc");
     let (rc_old, master_old) = (repo.rev("rc"), repo.rev("master"));
-    repo.git(&["merge", "-q", "--no-edit", "master"]);
+    repo.merge("master", &[]);
     let rc_new = repo.rev("rc");
     // Pushed alone, rc would reach master's version: the wrong way round.
-    let wrong = rejected(
-        repo.judge("refs/heads/rc", &rc_old, &rc_new),
-        "version/relation",
-    );
+    let wrong = repo.judge("refs/heads/rc", &rc_old, &rc_new);
+    rejected(&wrong, "version/relation");
     assert!(
         wrong.all().contains("git push --atomic origin master rc"),
         "{}",
@@ -120,53 +93,34 @@ fn pytokio_release_cycle_is_accepted() {
     );
     repo.checkout("master");
     let master_new = repo.set_version("0.14.0.dev1");
-    accepted(repo.policy(&[
-        "check",
-        "--ref",
-        "refs/heads/master",
-        "--old",
-        &master_old,
-        "--new",
-        &master_new,
-        "--ref",
-        "refs/heads/rc",
-        "--old",
-        &rc_old,
-        "--new",
-        &rc_new,
+    accepted(&repo.judge_all(&[
+        ("refs/heads/master", &master_old, &master_new),
+        ("refs/heads/rc", &rc_old, &rc_new),
     ]));
 
     // And the repository as a whole is in line with the policy.
-    accepted(repo.policy(&["check"]));
+    accepted(&repo.policy(&["check"]));
 }
 
 /// A freeze done the other way that SPEC.md allows: master bumped first, then rc merges the
 /// commit before the bump.
 #[test]
 fn freeze_with_master_bumped_first_is_accepted() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     let before_bump = repo.rev("master");
     let old = repo.rev("master");
     repo.set_version("0.14.0.dev1");
-    accepted(moved(&repo, "master", &old));
-    repo.checkout("rc");
-    let old = repo.rev("rc");
-    repo.git(&["merge", "-q", "--no-edit", &before_bump]);
-    accepted(moved(&repo, "rc", &old));
+    accepted(&moved(&repo, "master", &old));
+    accepted(&merged_into(&repo, "rc", &before_bump, &[]));
 }
 
 /// rc merged back into master is flow/foreign.
 #[test]
 fn rc_merged_into_master_is_rejected() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.checkout("rc");
-    repo.change("fix.txt", "fix\n", "hotfix on rc");
-    repo.checkout("master");
-    let old = repo.rev("master");
-    repo.git(&["merge", "-q", "--no-edit", "rc"]);
-    let run = rejected(moved(&repo, "master", &old), "flow/foreign");
+    let repo = pytokio_repo();
+    let old = repo.back_merge();
+    let run = moved(&repo, "master", &old);
+    rejected(&run, "flow/foreign");
     assert!(
         run.all().contains("hotfix on rc"),
         "names the commit:\n{}",
@@ -177,41 +131,33 @@ fn rc_merged_into_master_is_rejected() {
 /// master fast-forwarded to rc (no merge commit at all) is flow/foreign too.
 #[test]
 fn master_fast_forwarded_to_rc_is_rejected() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     repo.checkout("rc");
-    repo.git(&["merge", "-q", "--ff-only", "master"]);
-    repo.change("fix.txt", "fix\n", "hotfix on rc");
-    repo.checkout("master");
+    repo.merge("master", &["--ff-only"]);
+    repo.hotfix_on_rc();
     let old = repo.rev("master");
-    repo.git(&["merge", "-q", "--ff-only", "rc"]);
-    rejected(moved(&repo, "master", &old), "flow/foreign");
+    repo.merge("rc", &["--ff-only"]);
+    rejected(&moved(&repo, "master", &old), "flow/foreign");
 }
 
 /// A version branch merged into rc is flow/foreign.
 #[test]
 fn version_branch_merged_into_rc_is_rejected() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.git(&["checkout", "-q", "-b", "0.12", "rc"]);
-    repo.set_version("0.12.0b1");
-    repo.checkout("rc");
-    let old = repo.rev("rc");
-    repo.git(&["merge", "-q", "--no-ff", "--no-edit", "0.12"]);
-    rejected(moved(&repo, "rc", &old), "flow/foreign");
+    let repo = pytokio_repo();
+    repo.cut("0.12", "rc", "0.12.0b1");
+    rejected(
+        &merged_into(&repo, "rc", "0.12", &["--no-ff"]),
+        "flow/foreign",
+    );
 }
 
 /// A feature branch merged into rc is flow/source.
 #[test]
 fn feature_branch_merged_into_rc_is_rejected() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.git(&["checkout", "-q", "-b", "topic", "rc"]);
-    repo.change("topic.txt", "topic\n", "work on a topic");
-    repo.checkout("rc");
-    let old = repo.rev("rc");
-    repo.git(&["merge", "-q", "--no-ff", "--no-edit", "topic"]);
-    let run = rejected(moved(&repo, "rc", &old), "flow/source");
+    let repo = pytokio_repo();
+    repo.topic("topic", "rc");
+    let run = merged_into(&repo, "rc", "topic", &["--no-ff"]);
+    rejected(&run, "flow/source");
     assert!(
         run.all().contains("`topic`"),
         "names the merged branch:\n{}",
@@ -222,97 +168,76 @@ fn feature_branch_merged_into_rc_is_rejected() {
 /// master merged straight into a version branch, skipping rc, is flow/foreign.
 #[test]
 fn master_merged_into_version_branch_is_rejected() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.git(&["checkout", "-q", "-b", "0.12", "rc"]);
-    repo.set_version("0.12.0b1");
-    let old = repo.rev("0.12");
-    repo.git(&[
-        "merge",
-        "-q",
-        "--no-ff",
-        "--no-edit",
-        "-X",
-        "ours",
-        "master",
-    ]);
-    rejected(moved(&repo, "0.12", &old), "flow/foreign");
+    let repo = pytokio_repo();
+    repo.cut("0.12", "rc", "0.12.0b1");
+    let run = merged_into(&repo, "0.12", "master", &["--no-ff", "-X", "ours"]);
+    rejected(&run, "flow/foreign");
 }
 
 /// 0.12 merged into 0.13 is flow/foreign.
 #[test]
 fn version_branch_merged_across_is_rejected() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.git(&["checkout", "-q", "-b", "0.12", "rc"]);
-    repo.set_version("0.12.0b1");
+    let repo = pytokio_repo();
+    repo.cut("0.12", "rc", "0.12.0b1");
     repo.change("only-012.txt", "x\n", "fix only on 0.12");
-    repo.git(&["checkout", "-q", "-b", "0.13", "rc"]);
-    repo.set_version("0.13.0b1");
-    let old = repo.rev("0.13");
-    repo.git(&["merge", "-q", "--no-ff", "--no-edit", "-X", "ours", "0.12"]);
-    rejected(moved(&repo, "0.13", &old), "flow/foreign");
+    repo.cut("0.13", "rc", "0.13.0b1");
+    let run = merged_into(&repo, "0.13", "0.12", &["--no-ff", "-X", "ours"]);
+    rejected(&run, "flow/foreign");
 }
 
 /// master and rc without `.devN`, and a beta on master, are version/kind.
 #[test]
 fn missing_dev_suffix_is_rejected() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     let old = repo.rev("master");
     repo.set_version("0.13.0");
-    rejected(moved(&repo, "master", &old), "version/kind");
+    rejected(&moved(&repo, "master", &old), "version/kind");
     repo.git(&["reset", "-q", "--hard", &old]);
     repo.set_version("0.13.0b1");
-    rejected(moved(&repo, "master", &old), "version/kind");
+    rejected(&moved(&repo, "master", &old), "version/kind");
     repo.checkout("rc");
     let old = repo.rev("rc");
     repo.set_version("0.12.0b1");
-    rejected(moved(&repo, "rc", &old), "version/kind");
+    rejected(&moved(&repo, "rc", &old), "version/kind");
 }
 
 /// rc catching up with master's minor is version/relation.
 #[test]
 fn master_not_above_rc_is_rejected() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     repo.checkout("rc");
     let old = repo.rev("rc");
     repo.set_version("0.13.0.dev0");
-    rejected(moved(&repo, "rc", &old), "version/relation");
+    rejected(&moved(&repo, "rc", &old), "version/relation");
 }
 
 /// Branch 0.12 carrying 0.13.0b1 is version/branch-name.
 #[test]
 fn version_branch_with_other_minor_is_rejected() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.git(&["checkout", "-q", "-b", "0.12", "rc"]);
-    repo.set_version("0.13.0b1");
-    rejected(moved(&repo, "0.12", ZERO), "version/branch-name");
+    let repo = pytokio_repo();
+    repo.cut("0.12", "rc", "0.13.0b1");
+    rejected(&moved(&repo, "0.12", ZERO), "version/branch-name");
 }
 
 /// A version going backwards is version/monotonic.
 #[test]
 fn version_going_backwards_is_rejected() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     let old = repo.rev("master");
     repo.set_version("0.13.0.dev0");
-    rejected(moved(&repo, "master", &old), "version/monotonic");
+    rejected(&moved(&repo, "master", &old), "version/monotonic");
 }
 
 /// New commits on a version branch still at its last tag's version are version/ahead-of-tags.
 #[test]
 fn version_branch_behind_its_tag_is_rejected() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.git(&["checkout", "-q", "-b", "0.12", "rc"]);
-    repo.set_version("0.12.0b1");
+    let repo = pytokio_repo();
+    repo.cut("0.12", "rc", "0.12.0b1");
     repo.git(&["tag", "v0.12.0b1"]);
     let old = repo.rev("0.12");
     repo.change("fix.txt", "fix\n", "a fix after the beta");
-    let run = rejected(moved(&repo, "0.12", &old), "version/ahead-of-tags");
+    let run = moved(&repo, "0.12", &old);
+    rejected(&run, "version/ahead-of-tags");
     assert!(
         run.all().contains("0.12.0b2"),
         "suggests the next beta:\n{}",
@@ -325,96 +250,86 @@ fn version_branch_behind_its_tag_is_rejected() {
 /// tagged commit itself is still the release.
 #[test]
 fn packed_annotated_tag_is_peeled_like_a_loose_one() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.git(&["checkout", "-q", "-b", "0.12", "rc"]);
-    repo.set_version("0.12.0b1");
+    let repo = pytokio_repo();
+    repo.cut("0.12", "rc", "0.12.0b1");
     repo.git(&["tag", "-a", "-m", "beta", "v0.12.0b1"]);
     let tagged = repo.rev("0.12");
     repo.change("fix.txt", "fix\n", "a fix after the beta");
-    let loose = rejected(moved(&repo, "0.12", &tagged), "version/ahead-of-tags");
+    let loose = moved(&repo, "0.12", &tagged);
+    rejected(&loose, "version/ahead-of-tags");
     repo.git(&["pack-refs", "--all"]);
     repo.git(&["commit-graph", "write", "--reachable"]);
     let packed = std::fs::read_to_string(repo.path.join(".git/packed-refs")).expect("packed");
     assert!(packed.lines().any(|l| l.starts_with('^')), "{packed}");
-    let run = rejected(moved(&repo, "0.12", &tagged), "version/ahead-of-tags");
+    let run = moved(&repo, "0.12", &tagged);
+    rejected(&run, "version/ahead-of-tags");
     assert_eq!(run.stdout, loose.stdout);
-    accepted(repo.judge("refs/heads/0.12", ZERO, &tagged));
+    accepted(&repo.judge("refs/heads/0.12", ZERO, &tagged));
 }
 
 /// Two version files that disagree are version/lockstep.
 #[test]
 fn version_files_disagreeing_is_rejected() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    let policy = crate::preset_with(
+    let repo = pytokio_repo();
+    repo.policy_file_with(
         "files = [\"tokio/__init__.py\"]",
         "files = [\"tokio/__init__.py\", \"VERSION\"]",
     );
-    repo.write(".git-policy.toml", &policy);
     repo.write("VERSION", "0.13.0.dev1\n");
     repo.commit("add the policy and a VERSION file");
     let old = repo.rev("master");
     repo.change("VERSION", "0.13.0.dev2\n", "bump only VERSION");
-    rejected(moved(&repo, "master", &old), "version/lockstep");
+    rejected(&moved(&repo, "master", &old), "version/lockstep");
 }
 
 /// A tag naming another version than its commit's is tag/version.
 #[test]
 fn tag_on_wrong_version_is_rejected() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.git(&["checkout", "-q", "-b", "0.12", "rc"]);
-    repo.set_version("0.12.0b1");
+    let repo = pytokio_repo();
+    repo.cut("0.12", "rc", "0.12.0b1");
     repo.set_version("0.12.0b2");
     repo.git(&["tag", "v0.12.0b1"]);
-    rejected(moved(&repo, "refs/tags/v0.12.0b1", ZERO), "tag/version");
+    rejected(&moved(&repo, "refs/tags/v0.12.0b1", ZERO), "tag/version");
 }
 
 /// A release tag on master is tag/branch.
 #[test]
 fn release_tag_on_master_is_rejected() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     repo.git(&["tag", "v0.13.0.dev1"]);
-    rejected(moved(&repo, "refs/tags/v0.13.0.dev1", ZERO), "tag/branch");
+    rejected(&moved(&repo, "refs/tags/v0.13.0.dev1", ZERO), "tag/branch");
 }
 
 /// Rewriting or deleting a protected branch, and moving a release tag, are rejected.
 #[test]
 fn force_push_delete_and_moved_tag_are_rejected() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     let old = repo.rev("master");
     repo.git(&["reset", "-q", "--hard", "master~1"]);
     repo.change("other.txt", "x\n", "rewritten history");
-    rejected(moved(&repo, "master", &old), "branch/force");
+    rejected(&moved(&repo, "master", &old), "branch/force");
     rejected(
-        repo.judge("refs/heads/rc", &repo.rev("rc"), ZERO),
+        &repo.judge("refs/heads/rc", &repo.rev("rc"), ZERO),
         "branch/delete",
     );
 
-    repo.git(&["checkout", "-q", "-b", "0.12", "rc"]);
-    let b1 = repo.set_version("0.12.0b1");
+    let b1 = repo.cut("0.12", "rc", "0.12.0b1");
     repo.set_version("0.12.0b2");
     repo.git(&["tag", "v0.12.0b1", &b1]);
     let moved_to = repo.set_version("0.12.0b1.post1");
     let run = repo.judge("refs/tags/v0.12.0b1", &b1, &moved_to);
-    rejected(run, "tag/immutable");
-    rejected(repo.judge("refs/tags/v0.12.0b1", &b1, ZERO), "tag/delete");
+    rejected(&run, "tag/immutable");
+    rejected(&repo.judge("refs/tags/v0.12.0b1", &b1, ZERO), "tag/delete");
 }
 
 /// `--base/--head` gives the same verdict as the update the merge makes.
 #[test]
 fn pull_request_verdict_equals_the_merge_update() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.checkout("rc");
-    repo.change("fix.txt", "fix\n", "hotfix on rc");
-    repo.checkout("master");
+    let repo = pytokio_repo();
+    repo.hotfix_on_rc();
     let pr = repo.policy(&["check", "--base", "master", "--head", "rc"]);
     let old = repo.rev("master");
-    repo.git(&["merge", "-q", "--no-ff", "--no-edit", "rc"]);
+    repo.merge("rc", &["--no-ff"]);
     let merged = moved(&repo, "master", &old);
     assert_eq!(pr.code, 1, "{}", pr.all());
     assert_eq!(
@@ -430,15 +345,13 @@ fn pull_request_verdict_equals_the_merge_update() {
 /// branch into rc it fails.
 #[test]
 fn pull_requests_into_rc() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     let before_bump = repo.rev("master");
     repo.set_version("0.14.0.dev1");
-    accepted(repo.policy(&["check", "--base", "rc", "--head", &before_bump]));
-    repo.git(&["checkout", "-q", "-b", "topic", "rc"]);
-    repo.change("topic.txt", "x\n", "topic work");
+    accepted(&repo.policy(&["check", "--base", "rc", "--head", &before_bump]));
+    repo.topic("topic", "rc");
     rejected(
-        repo.policy(&["check", "--base", "rc", "--head", "topic"]),
+        &repo.policy(&["check", "--base", "rc", "--head", "topic"]),
         "flow/source",
     );
 }
@@ -446,21 +359,12 @@ fn pull_requests_into_rc() {
 /// JSON output carries the rule, the full ref name, the commits and the hint.
 #[test]
 fn json_output_names_rule_and_full_ref() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     repo.git(&["tag", "v0.13.0.dev1"]);
     let new = repo.rev("refs/tags/v0.13.0.dev1");
-    let run = repo.policy(&[
-        "check",
-        "--ref",
-        "refs/tags/v0.13.0.dev1",
-        "--old",
-        "-",
-        "--new",
-        &new,
-        "--format",
-        "json",
-    ]);
+    let mut args = judging("refs/tags/v0.13.0.dev1", "-", &new);
+    args.extend(["--format", "json"]);
+    let run = repo.policy(&args);
     assert_eq!(run.code, 1, "{}", run.all());
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
     assert_eq!(doc["ok"], false);
@@ -483,13 +387,8 @@ fn json_output_names_rule_and_full_ref() {
 /// The text a person reads for a back-merge: rule, ref, commit, why, and the fix.
 #[test]
 fn back_merge_message_snapshot() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.checkout("rc");
-    repo.change("fix.txt", "fix\n", "hotfix on rc");
-    repo.checkout("master");
-    let old = repo.rev("master");
-    repo.git(&["merge", "-q", "--no-ff", "--no-edit", "rc"]);
+    let repo = pytokio_repo();
+    let old = repo.back_merge();
     let run = moved(&repo, "master", &old);
     insta::assert_snapshot!(run.stdout);
 }
@@ -498,10 +397,8 @@ fn back_merge_message_snapshot() {
 /// resolve (exit 2), not judged on one side's version.
 #[test]
 fn pull_request_with_conflicting_version_is_reported() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.git(&["checkout", "-q", "-b", "topic", "master~2"]);
-    repo.set_version("0.13.0.dev7");
+    let repo = pytokio_repo();
+    repo.cut("topic", "master~2", "0.13.0.dev7");
     let run = repo.policy(&["check", "--base", "master", "--head", "topic"]);
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(

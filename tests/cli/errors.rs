@@ -1,47 +1,24 @@
 //! Bad input gets exit 2 and a message naming file, line and key; nothing is judged on a guess.
 
-use crate::harness::{Run, Sandbox, pytokio};
-
-#[track_caller]
-fn config_error(run: &Run, needles: &[&str]) {
-    assert_eq!(
-        run.code,
-        2,
-        "expected a configuration error:\n{}",
-        run.all()
-    );
-    for needle in needles {
-        assert!(
-            run.stderr.contains(needle),
-            "expected {needle:?} in:\n{}",
-            run.stderr
-        );
-    }
-}
+use crate::fixtures::{check_with_policy, pytokio_repo};
+use crate::harness::{Sandbox, accepted, failed, pytokio};
 
 /// Broken TOML names the file and the line.
 #[test]
 fn bad_toml_names_file_and_line() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     repo.write(
         ".git-policy.toml",
         "[branches.master]\naccepts = \"any\"\n[branches.rc\n",
     );
-    config_error(&repo.policy(&["check"]), &["`.git-policy.toml`", ":3:"]);
+    failed(&repo.policy(&["check"]), &["`.git-policy.toml`", ":3:"]);
 }
 
 /// An unknown key names line and key and suggests the right one.
 #[test]
 fn unknown_key_suggests_the_right_one() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.write(
-        ".git-policy.toml",
-        &crate::preset_with("accepts = [\"master\"]", "acepts = [\"master\"]"),
-    );
-    let run = repo.policy(&["check"]);
-    config_error(
+    let run = check_with_policy("accepts = [\"master\"]", "acepts = [\"master\"]");
+    failed(
         &run,
         &[
             "unknown key `branches.rc.acepts`",
@@ -55,36 +32,23 @@ fn unknown_key_suggests_the_right_one() {
 /// A bad regex in a branch pattern names its line and key.
 #[test]
 fn bad_regex_names_line_and_key() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.write(
-        ".git-policy.toml",
-        &crate::preset_with(
-            r"pattern = '^(?P<major>[0-9]+)\.(?P<minor>[0-9]+)$'",
-            "pattern = '^(?P<major>\\d+'",
-        ),
+    let run = check_with_policy(
+        r"pattern = '^(?P<major>[0-9]+)\.(?P<minor>[0-9]+)$'",
+        "pattern = '^(?P<major>\\d+'",
     );
-    config_error(
-        &repo.policy(&["check"]),
-        &["invalid regex", "branches.version.pattern", ":27:"],
-    );
+    failed(&run, &["invalid regex", "branches.version.pattern", ":27:"]);
 }
 
 /// A Unicode class in a pattern is refused with its line and key, and the hint spells the
 /// ASCII classes patterns use instead.
 #[test]
 fn unicode_class_in_a_pattern_gets_the_ascii_hint() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.write(
-        ".git-policy.toml",
-        &crate::preset_with(
-            r"pattern = '^(?P<major>[0-9]+)\.(?P<minor>[0-9]+)$'",
-            r"pattern = '^(?P<major>\p{N}+)\.(?P<minor>[0-9]+)$'",
-        ),
+    let run = check_with_policy(
+        r"pattern = '^(?P<major>[0-9]+)\.(?P<minor>[0-9]+)$'",
+        r"pattern = '^(?P<major>\p{N}+)\.(?P<minor>[0-9]+)$'",
     );
-    config_error(
-        &repo.policy(&["check"]),
+    failed(
+        &run,
         &[
             "Unicode character classes are not supported",
             "branches.version.pattern",
@@ -97,14 +61,8 @@ fn unicode_class_in_a_pattern_gets_the_ascii_hint() {
 /// `accepts` naming a branch the policy does not define is an error, with the defined ones.
 #[test]
 fn undefined_accepts_is_an_error() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.write(
-        ".git-policy.toml",
-        &crate::preset_with("accepts = [\"master\"]", "accepts = [\"main\"]"),
-    );
-    config_error(
-        &repo.policy(&["check"]),
+    failed(
+        &check_with_policy("accepts = [\"master\"]", "accepts = [\"main\"]"),
         &[
             "`main` is not a branch defined",
             "branches.rc.accepts",
@@ -116,14 +74,13 @@ fn undefined_accepts_is_an_error() {
 /// An unparsable version names the file and its line.
 #[test]
 fn unparsable_version_names_file_and_line() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     repo.change(
         "tokio/__init__.py",
         "\"\"\"pytokio\"\"\"\n\n__version__ = \"banana\"\n",
         "break the version",
     );
-    config_error(
+    failed(
         &repo.policy(&["check"]),
         &["`tokio/__init__.py`", "line 3", "`banana`"],
     );
@@ -134,20 +91,8 @@ fn unparsable_version_names_file_and_line() {
 fn shallow_clone_is_refused() {
     let sandbox = Sandbox::new();
     let repo = pytokio(&sandbox);
-    let url = format!("file://{}", repo.path.display());
-    let shallow = crate::harness::TestRepo {
-        sandbox: sandbox.clone(),
-        path: sandbox.path().join("shallow"),
-    };
-    repo.git(&[
-        "clone",
-        "-q",
-        "--depth",
-        "1",
-        &url,
-        &shallow.path.display().to_string(),
-    ]);
-    config_error(
+    let shallow = sandbox.shallow_clone(&format!("file://{}", repo.path.display()), "shallow");
+    failed(
         &shallow.policy(&["check"]),
         &["shallow clone", "hint:", "fetch-depth: 0"],
     );
@@ -156,27 +101,16 @@ fn shallow_clone_is_refused() {
 /// Outside a repository the error says so, with a hint.
 #[test]
 fn outside_a_repository_is_a_usage_error() {
-    let sandbox = Sandbox::new();
-    let run = crate::harness::TestRepo {
-        sandbox: sandbox.clone(),
-        path: sandbox.home(),
-    }
-    .policy(&["check"]);
-    config_error(&run, &["git repository", "hint:"]);
+    let run = Sandbox::new().at("home").policy(&["check"]);
+    failed(&run, &["git repository", "hint:"]);
 }
 
 /// A branch accepting itself is refused: it says nothing and usually hides a typo.
 #[test]
 fn branch_accepting_itself_is_an_error() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.write(
-        ".git-policy.toml",
-        &crate::preset_with("accepts = [\"master\"]", "accepts = [\"rc\"]"),
-    );
-    let run = repo.policy(&["check"]);
+    let run = check_with_policy("accepts = [\"master\"]", "accepts = [\"rc\"]");
     insta::assert_snapshot!(run.stderr);
-    config_error(
+    failed(
         &run,
         &[
             "`rc` accepts itself",
@@ -191,32 +125,24 @@ fn branch_accepting_itself_is_an_error() {
 /// and a class of version branches may accept its siblings (forward merges).
 #[test]
 fn mutual_accepts_are_allowed() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     repo.write(
         ".git-policy.toml",
         &crate::preset_with("accepts = \"any\"", "accepts = [\"any\", \"rc\"]")
             .replace("accepts = [\"rc\"]", "accepts = [\"rc\", \"version\"]"),
     );
-    let run = repo.policy(&["check"]);
-    assert_eq!(run.code, 0, "{}", run.all());
+    accepted(&repo.policy(&["check"]));
 }
 
 /// `above` relations that lead back to their start can never hold, and are refused.
 #[test]
 fn above_cycle_is_an_error() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.write(
-        ".git-policy.toml",
-        &crate::preset_with(
-            "version = { kinds = [\"dev\"] }",
-            "version = { kinds = [\"dev\"], above = { branch = \"master\" } }",
-        ),
+    let run = check_with_policy(
+        "version = { kinds = [\"dev\"] }",
+        "version = { kinds = [\"dev\"], above = { branch = \"master\" } }",
     );
-    let run = repo.policy(&["check"]);
     insta::assert_snapshot!(run.stderr);
-    config_error(
+    failed(
         &run,
         &[
             "`master` above `rc` above `master` is a cycle",
@@ -229,17 +155,12 @@ fn above_cycle_is_an_error() {
 /// A version regex without a group to read the version from is refused.
 #[test]
 fn version_regex_without_its_group_is_an_error() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.write(
-        ".git-policy.toml",
-        &crate::preset_with(
-            "files = [\"tokio/__init__.py\"]",
-            "files = [{ path = \"tokio/__init__.py\", regex = '__version__ = \"([^\"]+)\"' }]",
-        ),
+    let run = check_with_policy(
+        "files = [\"tokio/__init__.py\"]",
+        "files = [{ path = \"tokio/__init__.py\", regex = '__version__ = \"([^\"]+)\"' }]",
     );
-    config_error(
-        &repo.policy(&["check"]),
+    failed(
+        &run,
         &["a version regex needs a named group `version`", ":11:"],
     );
 }
@@ -247,17 +168,12 @@ fn version_regex_without_its_group_is_an_error() {
 /// A regex too large to compile within the size limit is refused, not left to eat memory.
 #[test]
 fn oversized_regex_is_an_error() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.write(
-        ".git-policy.toml",
-        &crate::preset_with(
-            r"pattern = '^(?P<major>[0-9]+)\.(?P<minor>[0-9]+)$'",
-            r"pattern = '^(?P<major>\w{1000}){1000}\.(?P<minor>\d+)$'",
-        ),
+    let run = check_with_policy(
+        r"pattern = '^(?P<major>[0-9]+)\.(?P<minor>[0-9]+)$'",
+        r"pattern = '^(?P<major>\w{1000}){1000}\.(?P<minor>\d+)$'",
     );
-    config_error(
-        &repo.policy(&["check"]),
+    failed(
+        &run,
         &["invalid regex", "size limit", "branches.version.pattern"],
     );
 }
@@ -265,17 +181,12 @@ fn oversized_regex_is_an_error() {
 /// A changelog path leaving the repository is refused like a version file path.
 #[test]
 fn changelog_outside_the_repository_is_an_error() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.write(
-        ".git-policy.toml",
-        &crate::preset_with(
-            "deletable = false",
-            "deletable = false\nchangelog = { file = \"../../etc/passwd\", heading = '{version}' }",
-        ),
+    let run = check_with_policy(
+        "deletable = false",
+        "deletable = false\nchangelog = { file = \"../../etc/passwd\", heading = '{version}' }",
     );
-    config_error(
-        &repo.policy(&["check"]),
+    failed(
+        &run,
         &[
             "`../../etc/passwd` must be a path inside the repository",
             "tags.release.changelog.file",
@@ -288,10 +199,7 @@ fn changelog_outside_the_repository_is_an_error() {
 fn sha256_repository_is_refused_clearly() {
     let sandbox = Sandbox::new();
     let repo = sandbox.repo("sha1");
-    let sha256 = crate::harness::TestRepo {
-        sandbox: sandbox.clone(),
-        path: sandbox.path().join("sha256"),
-    };
+    let sha256 = sandbox.at("sha256");
     repo.git(&[
         "init",
         "-q",
@@ -301,7 +209,7 @@ fn sha256_repository_is_refused_clearly() {
     sha256.change("README", "hello\n", "initial");
     let run = sha256.policy(&["check"]);
     insta::assert_snapshot!(run.stderr);
-    config_error(
+    failed(
         &run,
         &["cannot judge a SHA-256 repository", "hint:", "SHA-1"],
     );

@@ -2,6 +2,8 @@
 
 use std::cell::Cell;
 use std::net::{TcpListener, TcpStream};
+use std::os::fd::OwnedFd;
+use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::rc::Rc;
@@ -162,6 +164,13 @@ pub fn copy_bin(to: &Path) {
     assert!(status.success(), "cp the binary to {}", to.display());
 }
 
+/// One of a command's output streams.
+#[derive(Debug, Clone, Copy)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
 /// What a command printed and how it ended.
 #[derive(Debug)]
 pub struct Run {
@@ -230,6 +239,18 @@ impl TestRepo {
         )
     }
 
+    /// Runs git-policy with `args` as on a terminal: colour forced.
+    pub fn policy_coloured(&self, args: &[&str]) -> Run {
+        Run::from_output(
+            self.command(bin())
+                .args(args)
+                .env_remove("NO_COLOR")
+                .env("CLICOLOR_FORCE", "1")
+                .output()
+                .expect("run git-policy"),
+        )
+    }
+
     /// Runs git-policy with `args`, writing `input` to its standard input.
     pub fn policy_with_stdin(&self, args: &[&str], input: &[u8]) -> Run {
         use std::io::Write;
@@ -246,6 +267,23 @@ impl TestRepo {
         let _ = stdin.write_all(input);
         drop(stdin);
         Run::from_output(child.wait_with_output().expect("wait for git-policy"))
+    }
+
+    /// Runs git-policy with `stream` connected to a reader that has gone away, as `git policy
+    /// explain | head` leaves standard output once `head` has read enough: every write there
+    /// fails with a broken pipe. (A socket whose other end is closed fails as a pipe does, and
+    /// unlike a pipe it needs nothing newer than the toolchain the crate supports.)
+    pub fn policy_to_gone_reader(&self, args: &[&str], stream: Stream) -> Run {
+        let (ours, theirs) = UnixStream::pair().expect("socket pair");
+        drop(ours);
+        let gone = Stdio::from(OwnedFd::from(theirs));
+        let mut cmd = self.command(bin());
+        cmd.args(args);
+        match stream {
+            Stream::Stdout => cmd.stdout(gone),
+            Stream::Stderr => cmd.stderr(gone),
+        };
+        Run::from_output(cmd.output().expect("run git-policy"))
     }
 
     pub fn write(&self, path: &str, content: &str) {
@@ -295,8 +333,13 @@ impl TestRepo {
 
     /// `git policy check` of one update as a server would judge it.
     pub fn judge(&self, refname: &str, old: &str, new: &str) -> Run {
-        self.policy(&["check", "--ref", refname, "--old", old, "--new", new])
+        self.policy(&judging(refname, old, new))
     }
+}
+
+/// The arguments of `git policy check` judging `refname` moving from `old` to `new`.
+pub fn judging<'a>(refname: &'a str, old: &'a str, new: &'a str) -> Vec<&'a str> {
+    vec!["check", "--ref", refname, "--old", old, "--new", new]
 }
 
 /// A central bare repository cloned from `work`, with a server hook (`pre-receive` or
@@ -334,6 +377,36 @@ pub fn refused(run: &Run, rule: &str) {
         "expected {rule}:\n{}",
         run.all()
     );
+}
+
+/// Asserts a verdict rejected by `rule`: exit 1, and `rule` among the rules named.
+#[track_caller]
+pub fn rejected(run: &Run, rule: &str) {
+    assert_eq!(
+        run.code,
+        1,
+        "expected a rejection by {rule}:\n{}",
+        run.all()
+    );
+    assert!(
+        run.rules().iter().any(|r| r == rule),
+        "expected {rule} among {:?}:\n{}",
+        run.rules(),
+        run.all()
+    );
+}
+
+/// Asserts an error, not a verdict: exit 2, and standard error says each of `needles`.
+#[track_caller]
+pub fn failed(run: &Run, needles: &[&str]) {
+    assert_eq!(run.code, 2, "expected an error:\n{}", run.all());
+    for needle in needles {
+        assert!(
+            run.stderr.contains(needle),
+            "expected {needle:?} in:\n{}",
+            run.stderr
+        );
+    }
 }
 
 /// A pytokio repository: `master` at 0.13.0.dev1 with a merged feature, `rc` at 0.12.0.dev1.

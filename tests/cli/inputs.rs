@@ -2,19 +2,8 @@
 //! names, odd repositories and malformed hook input. Each gets a verdict or a clear error,
 //! never a guess; `docs/reliability.md` lists them all.
 
-use crate::harness::{Run, Sandbox, TestRepo, ZERO, accepted, pytokio};
-
-#[track_caller]
-fn error(run: &Run, needles: &[&str]) {
-    assert_eq!(run.code, 2, "expected an error:\n{}", run.all());
-    for needle in needles {
-        assert!(
-            run.stderr.contains(needle),
-            "expected {needle:?} in:\n{}",
-            run.stderr
-        );
-    }
-}
+use crate::fixtures::pytokio_repo;
+use crate::harness::{Run, Sandbox, TestRepo, ZERO, accepted, failed, pytokio};
 
 #[track_caller]
 fn violation(run: &Run, rule: &str, needle: &str) {
@@ -38,8 +27,7 @@ fn master_with_version_file(repo: &TestRepo, bytes: &[u8]) -> Run {
 /// A protected branch without its version file breaks version/kind, naming the file.
 #[test]
 fn missing_version_file_is_a_violation() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     let old = repo.rev("master");
     repo.git(&["rm", "-q", "tokio/__init__.py"]);
     let new = repo.commit("drop the version file");
@@ -53,17 +41,15 @@ fn missing_version_file_is_a_violation() {
 /// A version file that is not UTF-8 is an error naming the file.
 #[test]
 fn version_file_not_utf8_is_an_error() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     let run = master_with_version_file(&repo, b"__version__ = \"0.13.0.dev2\"\n\xff\xfe\n");
-    error(&run, &["`tokio/__init__.py`", "is not UTF-8 text"]);
+    failed(&run, &["`tokio/__init__.py`", "is not UTF-8 text"]);
 }
 
 /// A byte-order mark and CRLF line ends (an editor on Windows) are read as the version.
 #[test]
 fn version_file_with_bom_and_crlf_is_read() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     let run = master_with_version_file(
         &repo,
         "\u{feff}\"\"\"pytokio\"\"\"\r\n__version__ = \"0.13.0.dev2\"\r\n".as_bytes(),
@@ -74,13 +60,12 @@ fn version_file_with_bom_and_crlf_is_read() {
 /// Two `__version__` assignments are ambiguous: an error naming both lines.
 #[test]
 fn two_version_assignments_are_an_error() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     let run = master_with_version_file(
         &repo,
         b"__version__ = \"0.13.0.dev2\"\n__version__ = \"0.13.0.dev3\"\n",
     );
-    error(
+    failed(
         &run,
         &[
             "`tokio/__init__.py`",
@@ -92,8 +77,7 @@ fn two_version_assignments_are_an_error() {
 /// A version file that is a symbolic link is refused, not followed out of the tree.
 #[test]
 fn version_file_symlink_is_an_error() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     let old = repo.rev("master");
     repo.change(
         "tokio/real.py",
@@ -103,7 +87,7 @@ fn version_file_symlink_is_an_error() {
     std::fs::remove_file(repo.path.join("tokio/__init__.py")).expect("remove");
     std::os::unix::fs::symlink("real.py", repo.path.join("tokio/__init__.py")).expect("symlink");
     let new = repo.commit("make the version file a link");
-    error(
+    failed(
         &repo.judge("refs/heads/master", &old, &new),
         &["`tokio/__init__.py` is a symbolic link"],
     );
@@ -112,17 +96,16 @@ fn version_file_symlink_is_an_error() {
 /// A huge version file is refused by its size, before its content is read.
 #[test]
 fn huge_version_file_is_refused_unread() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     let mut bytes = b"__version__ = \"0.13.0.dev2\"\n".to_vec();
     bytes.resize(17 << 20, b'#');
-    error(
+    failed(
         &master_with_version_file(&repo, &bytes),
         &["`tokio/__init__.py` is larger than 16 MiB"],
     );
     // Under the object limit but over the version file's: refused by the reader.
     bytes.truncate(2 << 20);
-    error(
+    failed(
         &master_with_version_file(&repo, &bytes),
         &["`tokio/__init__.py`", "is larger than 1048576 bytes"],
     );
@@ -131,8 +114,7 @@ fn huge_version_file_is_refused_unread() {
 /// A release tag pointing at a tree or a blob names no commit: tag/version says so.
 #[test]
 fn tag_of_a_tree_or_a_blob_is_a_violation() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     let tree = repo.rev("HEAD^{tree}");
     let blob = repo.rev("HEAD:tokio/__init__.py");
     violation(
@@ -153,10 +135,8 @@ fn tag_of_a_tree_or_a_blob_is_a_violation() {
 /// A tag of a tag is peeled to its commit and judged on that commit's version.
 #[test]
 fn tag_of_a_tag_is_judged_on_its_commit() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
-    repo.git(&["checkout", "-q", "-b", "0.12", "rc"]);
-    repo.set_version("0.12.0b1");
+    let repo = pytokio_repo();
+    repo.cut("0.12", "rc", "0.12.0b1");
     repo.git(&["tag", "-a", "-m", "inner", "inner"]);
     let inner = repo.rev("refs/tags/inner");
     // `git tag` asks before nesting a tag; `mktag` writes one as a server would receive it.
@@ -182,37 +162,16 @@ fn tag_of_a_tag_is_judged_on_its_commit() {
         repo.git(&["cat-file", "-t", &format!("{good}^{{}}")]),
         "commit"
     );
-    accepted(&repo.policy(&[
-        "check",
-        "--ref",
-        "refs/heads/0.12",
-        "--old",
-        "-",
-        "--new",
-        &repo.rev("0.12"),
-        "--ref",
-        "refs/tags/v0.12.0b1",
-        "--old",
-        "-",
-        "--new",
-        &good,
+    let branch = repo.rev("0.12");
+    accepted(&repo.judge_all(&[
+        ("refs/heads/0.12", "-", &branch),
+        ("refs/tags/v0.12.0b1", "-", &good),
     ]));
     let bad = nested("v0.12.0b2");
     violation(
-        &repo.policy(&[
-            "check",
-            "--ref",
-            "refs/heads/0.12",
-            "--old",
-            "-",
-            "--new",
-            &repo.rev("0.12"),
-            "--ref",
-            "refs/tags/v0.12.0b2",
-            "--old",
-            "-",
-            "--new",
-            &bad,
+        &repo.judge_all(&[
+            ("refs/heads/0.12", "-", &branch),
+            ("refs/tags/v0.12.0b2", "-", &bad),
         ]),
         "tag/version",
         "`v0.12.0b2` names 0.12.0b2, but the tagged commit is at 0.12.0b1",
@@ -224,14 +183,12 @@ fn tag_of_a_tag_is_judged_on_its_commit() {
 /// `[0-9]` does not take for a version branch.
 #[test]
 fn unusual_ref_names_get_a_verdict() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     let tip = repo.rev("master");
     accepted(&repo.judge("refs/heads/feature/ünïcødé-ß", "-", &tip));
     accepted(&repo.judge("refs/tags/v0.13.0+ünï", "-", &tip));
     accepted(&repo.judge("refs/tags/release 💥", "-", &tip));
-    repo.git(&["checkout", "-q", "-b", "cut", "rc"]);
-    let beta = repo.set_version("0.12.0b1");
+    let beta = repo.cut("cut", "rc", "0.12.0b1");
     accepted(&repo.judge("refs/heads/١.٢", "-", &beta));
     violation(
         &repo.judge("refs/heads/0.2", "-", &beta),
@@ -274,8 +231,7 @@ fn first_commit_on_an_unborn_branch_is_judged() {
 /// On a detached `HEAD` no branch moves, so commits pass; the audit still runs.
 #[test]
 fn detached_head_commits_pass_and_audit_runs() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     accepted(&repo.policy(&["install"]));
     repo.git(&["checkout", "-q", "--detach", "master"]);
     repo.write("tokio/__init__.py", "__version__ = \"0.13.0b1\"\n");
@@ -289,12 +245,14 @@ fn detached_head_commits_pass_and_audit_runs() {
 fn bare_repository_is_audited() {
     let sandbox = Sandbox::new();
     let work = pytokio(&sandbox);
-    let bare = sandbox.path().join("bare.git");
-    work.git(&["clone", "-q", "--bare", ".", &bare.display().to_string()]);
-    let bare = TestRepo {
-        sandbox: sandbox.clone(),
-        path: bare,
-    };
+    let bare = sandbox.at("bare.git");
+    work.git(&[
+        "clone",
+        "-q",
+        "--bare",
+        ".",
+        &bare.path.display().to_string(),
+    ]);
     let run = bare.policy(&["check"]);
     accepted(&run);
     assert!(run.stdout.contains("2 protected branches"), "{}", run.all());
@@ -304,11 +262,9 @@ fn bare_repository_is_audited() {
 /// and the refs stay where they were.
 #[test]
 fn malformed_hook_input_is_an_error() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+    let repo = pytokio_repo();
     let master = repo.rev("master");
-    let admin = repo.path.join(".git/git-policy.toml");
-    std::fs::write(admin, include_str!("../../policy/pytokio.toml")).expect("admin policy");
+    repo.admin_policy();
     let before = repo.git(&["for-each-ref"]);
     let good = format!("{ZERO} {master} refs/heads/topic\n");
     for (hook, input, needle) in [
@@ -334,17 +290,17 @@ fn malformed_hook_input_is_an_error() {
         } else {
             &["hook", hook]
         };
-        error(&repo.policy_with_stdin(args, input.as_bytes()), &[needle]);
+        failed(&repo.policy_with_stdin(args, input.as_bytes()), &[needle]);
     }
     let not_utf8 = [good.as_bytes(), b"0000 1111 refs/heads/caf\xe9\n"].concat();
-    error(
+    failed(
         &repo.policy_with_stdin(&["hook", "pre-receive"], &not_utf8),
         &[
             "line 2 of the hook's input is not `UTF-8 text",
             "caf\u{fffd}",
         ],
     );
-    error(
+    failed(
         &repo.policy(&["hook", "update", "refs/heads/master", &master]),
         &["`update` takes <ref> <old> <new>, got 2 arguments"],
     );
@@ -357,19 +313,7 @@ fn malformed_hook_input_is_an_error() {
 fn shallow_clone_hooks_refuse_only_what_needs_history() {
     let sandbox = Sandbox::new();
     let work = pytokio(&sandbox);
-    let shallow = TestRepo {
-        sandbox: sandbox.clone(),
-        path: sandbox.path().join("shallow"),
-    };
-    let url = format!("file://{}", work.path.display());
-    work.git(&[
-        "clone",
-        "-q",
-        "--depth",
-        "1",
-        &url,
-        &shallow.path.display().to_string(),
-    ]);
+    let shallow = sandbox.shallow_clone(&format!("file://{}", work.path.display()), "shallow");
     accepted(&shallow.policy(&["install"]));
     shallow.write("tokio/__init__.py", "__version__ = \"0.13.0.dev2\"\n");
     let run = shallow.git_run(&["commit", "-q", "-a", "-m", "bump"]);

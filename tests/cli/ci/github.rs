@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use yaml_rust2::YamlLoader;
 
-use super::{Forge, fails_with, passes, push_bad_tag, run_script, url};
-use crate::harness::{Run, TestRepo, ZERO};
+use super::{Forge, push_bad_tag, run_script, url};
+use crate::harness::{Run, TestRepo, ZERO, accepted, rejected};
 
 const GITHUB_WORKFLOW: &str = include_str!("../../../docs/ci/github-actions.yml");
 
@@ -45,6 +45,16 @@ fn github_steps() -> Vec<String> {
     }
     assert_eq!(installs, 1, "one step installs git-policy");
     scripts
+}
+
+/// Runs the GitHub workflow's steps in `ws` for `event` with its `payload` and the variables
+/// GitHub Actions sets for it (`vars` added or replacing them); returns the run and the step
+/// summary.
+fn run_github(ws: &TestRepo, event: &str, payload: &str, vars: &[(&str, &str)]) -> (Run, String) {
+    let env = github_env(ws, event, payload, vars);
+    let run = run_script(ws, &github_steps(), &env.vars);
+    let summary = std::fs::read_to_string(&env.summary).unwrap_or_default();
+    (run, summary)
 }
 
 /// The variables GitHub Actions sets for an event, with an event file and a step summary.
@@ -92,7 +102,7 @@ fn github_pull_request(forge: &Forge, n: u32, base: &str, head: &str) -> (Run, S
         forge.work.rev(base)
     );
     let github_ref = format!("refs/pull/{n}/merge");
-    let env = github_env(
+    let (run, summary) = run_github(
         &ws,
         "pull_request",
         &payload,
@@ -103,8 +113,6 @@ fn github_pull_request(forge: &Forge, n: u32, base: &str, head: &str) -> (Run, S
             ("GITHUB_HEAD_REF", head),
         ],
     );
-    let run = run_script(&ws, &github_steps(), &env.vars);
-    let summary = std::fs::read_to_string(&env.summary).unwrap_or_default();
     (run, summary, merge)
 }
 
@@ -119,7 +127,7 @@ fn github_pull_request_from_master_into_rc_passes_after_the_bump() {
     work.git(&["branch", "freeze-0.13", &before_bump]);
     work.git(&["push", "-q", "origin", "master", "freeze-0.13"]);
     let (run, summary, _) = github_pull_request(&forge, 1, "rc", "freeze-0.13");
-    passes(&run);
+    accepted(&run);
     assert!(
         run.stdout
             .contains("the pull request merging `freeze-0.13` into `rc`"),
@@ -134,13 +142,9 @@ fn github_pull_request_from_master_into_rc_passes_after_the_bump() {
 #[test]
 fn github_pull_request_from_feature_into_rc_fails() {
     let forge = Forge::new();
-    let work = &forge.work;
-    work.git(&["checkout", "-q", "-b", "topic", "rc"]);
-    work.change("topic.txt", "x\n", "topic work");
-    work.git(&["push", "-q", "origin", "topic"]);
-    work.checkout("master");
+    forge.push_topic();
     let (run, summary, merge) = github_pull_request(&forge, 2, "rc", "topic");
-    fails_with(&run, "flow/source");
+    rejected(&run, "flow/source");
     assert!(
         run.stdout.contains(&merge[..7]),
         "names the merge commit:\n{}",
@@ -162,13 +166,9 @@ fn github_pull_request_from_feature_into_rc_fails() {
 #[test]
 fn github_pull_request_from_rc_into_master_fails() {
     let forge = Forge::new();
-    let work = &forge.work;
-    work.checkout("rc");
-    work.change("fix.txt", "fix\n", "hotfix on rc");
-    work.git(&["push", "-q", "origin", "rc"]);
-    work.checkout("master");
+    forge.push_hotfix_on_rc(&[]);
     let (run, _, _) = github_pull_request(&forge, 3, "master", "rc");
-    fails_with(&run, "flow/foreign");
+    rejected(&run, "flow/foreign");
     assert!(run.stdout.contains("hotfix on rc"), "{}", run.stdout);
 }
 
@@ -182,7 +182,7 @@ fn github_push_of_a_bad_tag_fails() {
     let payload = format!(
         r#"{{"ref": "refs/tags/v0.12.0b1", "before": "{ZERO}", "after": "{tag}", "created": true, "deleted": false, "forced": false}}"#
     );
-    let env = github_env(
+    let (run, _) = run_github(
         &ws,
         "push",
         &payload,
@@ -191,8 +191,7 @@ fn github_push_of_a_bad_tag_fails() {
             ("GITHUB_SHA", &commit),
         ],
     );
-    let run = run_script(&ws, &github_steps(), &env.vars);
-    fails_with(&run, "tag/version");
+    rejected(&run, "tag/version");
 }
 
 /// A GitHub push event of a good branch update passes: the verdict is about what was pushed.
@@ -207,14 +206,13 @@ fn github_push_of_a_good_update_passes() {
     let ws = forge.checkout("gh-push", &[], "refs/remotes/origin/master");
     let payload =
         format!(r#"{{"ref": "refs/heads/master", "before": "{before}", "after": "{after}"}}"#);
-    let env = github_env(
+    let (run, _) = run_github(
         &ws,
         "push",
         &payload,
         &[("GITHUB_REF", "refs/heads/master"), ("GITHUB_SHA", &after)],
     );
-    let run = run_script(&ws, &github_steps(), &env.vars);
-    passes(&run);
+    accepted(&run);
     assert!(run.stdout.contains("the push of `master`"), "{}", run.all());
 }
 
@@ -223,24 +221,8 @@ fn github_push_of_a_good_update_passes() {
 #[test]
 fn shallow_clone_is_refused_with_a_hint() {
     let forge = Forge::new();
-    let here = TestRepo {
-        sandbox: forge.sandbox.clone(),
-        path: forge.sandbox.path().to_path_buf(),
-    };
-    here.git(&[
-        "clone",
-        "-q",
-        "--depth",
-        "1",
-        &url(&forge.origin),
-        "shallow",
-    ]);
-    let ws = TestRepo {
-        sandbox: forge.sandbox.clone(),
-        path: forge.sandbox.path().join("shallow"),
-    };
-    let env = github_env(&ws, "schedule", "{}", &[]);
-    let run = run_script(&ws, &github_steps(), &env.vars);
+    let ws = forge.sandbox.shallow_clone(&url(&forge.origin), "shallow");
+    let (run, _) = run_github(&ws, "schedule", "{}", &[]);
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(run.stderr.contains("shallow"), "{}", run.stderr);
     let hint = run
@@ -260,11 +242,7 @@ fn shallow_clone_is_refused_with_a_hint() {
 #[test]
 fn github_pull_request_head_checkout_judges_the_merge_to_be_made() {
     let forge = Forge::new();
-    let work = &forge.work;
-    work.git(&["checkout", "-q", "-b", "topic", "rc"]);
-    work.change("topic.txt", "x\n", "topic work");
-    work.git(&["push", "-q", "origin", "topic"]);
-    work.checkout("master");
+    forge.push_topic();
     let (head, merge) = forge.open_pull_request(7, "rc", "topic");
     let ws = forge.checkout("gh-head", &[], &head);
     assert_ne!(
@@ -273,7 +251,7 @@ fn github_pull_request_head_checkout_judges_the_merge_to_be_made() {
         "the merge is not here"
     );
     let payload = format!(r#"{{"pull_request": {{"number": 7, "head": {{"sha": "{head}"}}}}}}"#);
-    let env = github_env(
+    let (run, _) = run_github(
         &ws,
         "pull_request",
         &payload,
@@ -284,7 +262,6 @@ fn github_pull_request_head_checkout_judges_the_merge_to_be_made() {
             ("GITHUB_HEAD_REF", "topic"),
         ],
     );
-    let run = run_script(&ws, &github_steps(), &env.vars);
-    fails_with(&run, "flow/source");
+    rejected(&run, "flow/source");
     assert!(run.stdout.contains("(new commit)"), "{}", run.stdout);
 }

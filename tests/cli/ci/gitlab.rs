@@ -3,8 +3,8 @@
 
 use yaml_rust2::{Yaml, YamlLoader};
 
-use super::{Forge, fails_with, passes, push_bad_tag, run_script, url};
-use crate::harness::{TestRepo, ZERO};
+use super::{Forge, push_bad_tag, run_script, url};
+use crate::harness::{Run, TestRepo, ZERO, accepted, rejected};
 
 const GITLAB_JOB: &str = include_str!("../../../docs/ci/gitlab-ci.yml");
 
@@ -49,13 +49,14 @@ fn gitlab_checkout(forge: &Forge, name: &str, sha: &str, extra: &[&str]) -> Test
     ws
 }
 
-fn gitlab_env(vars: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut all = vec![
+/// Runs the GitLab job's script in `ws` with the variables GitLab CI sets and `vars`.
+fn run_gitlab(ws: &TestRepo, vars: &[(&str, &str)]) -> Run {
+    let mut env = vec![
         ("CI".to_owned(), "true".to_owned()),
         ("GITLAB_CI".to_owned(), "true".to_owned()),
     ];
-    all.extend(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
-    all
+    env.extend(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    run_script(ws, &gitlab_script(), &env)
 }
 
 /// A GitLab merged results pipeline: the feature branch into rc fails (flow/source); master's
@@ -64,10 +65,7 @@ fn gitlab_env(vars: &[(&str, &str)]) -> Vec<(String, String)> {
 fn gitlab_merged_results_pipelines() {
     let forge = Forge::new();
     let work = &forge.work;
-    work.git(&["checkout", "-q", "-b", "topic", "rc"]);
-    work.change("topic.txt", "x\n", "topic work");
-    work.git(&["push", "-q", "origin", "topic"]);
-    work.checkout("master");
+    forge.push_topic();
     let before_bump = work.rev("master");
     work.set_version("0.14.0.dev1");
     work.git(&["branch", "freeze-0.13", &before_bump]);
@@ -78,21 +76,23 @@ fn gitlab_merged_results_pipelines() {
         let (head_sha, merge) = forge.open_pull_request(n, "rc", head);
         let ws = gitlab_checkout(&forge, &format!("gl-mr-{n}"), &merge, &[]);
         let iid = n.to_string();
-        let env = gitlab_env(&[
-            ("CI_PIPELINE_SOURCE", "merge_request_event"),
-            ("CI_MERGE_REQUEST_EVENT_TYPE", "merged_result"),
-            ("CI_MERGE_REQUEST_IID", &iid),
-            ("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "rc"),
-            ("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", head),
-            ("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA", &head_sha),
-            ("CI_COMMIT_SHA", &merge),
-            ("CI_COMMIT_BEFORE_SHA", ZERO),
-            ("CI_COMMIT_BRANCH", ""),
-        ]);
-        let run = run_script(&ws, &gitlab_script(), &env);
+        let run = run_gitlab(
+            &ws,
+            &[
+                ("CI_PIPELINE_SOURCE", "merge_request_event"),
+                ("CI_MERGE_REQUEST_EVENT_TYPE", "merged_result"),
+                ("CI_MERGE_REQUEST_IID", &iid),
+                ("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "rc"),
+                ("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", head),
+                ("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA", &head_sha),
+                ("CI_COMMIT_SHA", &merge),
+                ("CI_COMMIT_BEFORE_SHA", ZERO),
+                ("CI_COMMIT_BRANCH", ""),
+            ],
+        );
         match expected {
-            Some(rule) => fails_with(&run, rule),
-            None => passes(&run),
+            Some(rule) => rejected(&run, rule),
+            None => accepted(&run),
         }
         let subject = format!("the merge request merging `{head}` into `rc` (GitLab CI)");
         assert!(run.stdout.contains(&subject), "{}", run.all());
@@ -104,29 +104,21 @@ fn gitlab_merged_results_pipelines() {
 #[test]
 fn gitlab_detached_merge_request_from_rc_into_master_fails() {
     let forge = Forge::new();
-    let work = &forge.work;
-    work.checkout("rc");
-    let head = work.change("fix.txt", "fix\n", "hotfix on rc");
-    work.git(&[
-        "push",
-        "-q",
-        "origin",
-        "rc",
-        "rc:refs/merge-requests/6/head",
-    ]);
-    work.checkout("master");
+    let head = forge.push_hotfix_on_rc(&["rc:refs/merge-requests/6/head"]);
     let ws = gitlab_checkout(&forge, "gl-detached", &head, &[]);
-    let env = gitlab_env(&[
-        ("CI_PIPELINE_SOURCE", "merge_request_event"),
-        ("CI_MERGE_REQUEST_EVENT_TYPE", "detached"),
-        ("CI_MERGE_REQUEST_IID", "6"),
-        ("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "master"),
-        ("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", "rc"),
-        ("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA", ""),
-        ("CI_COMMIT_SHA", &head),
-    ]);
-    let run = run_script(&ws, &gitlab_script(), &env);
-    fails_with(&run, "flow/foreign");
+    let run = run_gitlab(
+        &ws,
+        &[
+            ("CI_PIPELINE_SOURCE", "merge_request_event"),
+            ("CI_MERGE_REQUEST_EVENT_TYPE", "detached"),
+            ("CI_MERGE_REQUEST_IID", "6"),
+            ("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "master"),
+            ("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", "rc"),
+            ("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA", ""),
+            ("CI_COMMIT_SHA", &head),
+        ],
+    );
+    rejected(&run, "flow/foreign");
 }
 
 /// A GitLab tag pipeline for a tag naming another version than its commit's fails.
@@ -136,15 +128,17 @@ fn gitlab_tag_pipeline_of_a_bad_tag_fails() {
     push_bad_tag(&forge);
     let commit = forge.work.rev("v0.12.0b1^{commit}");
     let ws = gitlab_checkout(&forge, "gl-tag", &commit, &[]);
-    let env = gitlab_env(&[
-        ("CI_PIPELINE_SOURCE", "push"),
-        ("CI_COMMIT_TAG", "v0.12.0b1"),
-        ("CI_COMMIT_REF_NAME", "v0.12.0b1"),
-        ("CI_COMMIT_SHA", &commit),
-        ("CI_COMMIT_BEFORE_SHA", ZERO),
-    ]);
-    let run = run_script(&ws, &gitlab_script(), &env);
-    fails_with(&run, "tag/version");
+    let run = run_gitlab(
+        &ws,
+        &[
+            ("CI_PIPELINE_SOURCE", "push"),
+            ("CI_COMMIT_TAG", "v0.12.0b1"),
+            ("CI_COMMIT_REF_NAME", "v0.12.0b1"),
+            ("CI_COMMIT_SHA", &commit),
+            ("CI_COMMIT_BEFORE_SHA", ZERO),
+        ],
+    );
+    rejected(&run, "tag/version");
 }
 
 /// A GitLab branch pipeline judges the pushed update: master losing its `.devN` fails.
@@ -156,12 +150,14 @@ fn gitlab_branch_pipeline_judges_the_push() {
     let after = work.set_version("0.13.0");
     work.git(&["push", "-q", "origin", "master"]);
     let ws = gitlab_checkout(&forge, "gl-push", &after, &[]);
-    let env = gitlab_env(&[
-        ("CI_PIPELINE_SOURCE", "push"),
-        ("CI_COMMIT_BRANCH", "master"),
-        ("CI_COMMIT_SHA", &after),
-        ("CI_COMMIT_BEFORE_SHA", &before),
-    ]);
-    let run = run_script(&ws, &gitlab_script(), &env);
-    fails_with(&run, "version/kind");
+    let run = run_gitlab(
+        &ws,
+        &[
+            ("CI_PIPELINE_SOURCE", "push"),
+            ("CI_COMMIT_BRANCH", "master"),
+            ("CI_COMMIT_SHA", &after),
+            ("CI_COMMIT_BEFORE_SHA", &before),
+        ],
+    );
+    rejected(&run, "version/kind");
 }

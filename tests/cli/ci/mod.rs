@@ -59,6 +59,22 @@ impl Forge {
         (head_sha, merge)
     }
 
+    /// A topic branch from rc with one commit, pushed; master checked out again.
+    pub fn push_topic(&self) {
+        self.work.topic("topic", "rc");
+        self.work.git(&["push", "-q", "origin", "topic"]);
+        self.work.checkout("master");
+    }
+
+    /// A hotfix on rc pushed as rc and as each of `also` (`rc:<ref>`); returns the hotfix.
+    pub fn push_hotfix_on_rc(&self, also: &[&str]) -> String {
+        let fix = self.work.hotfix_on_rc();
+        let mut push = vec!["push", "-q", "origin", "rc"];
+        push.extend_from_slice(also);
+        self.work.git(&push);
+        fix
+    }
+
     /// A fresh workspace checked out as `actions/checkout` does with `fetch-depth: 0`: every
     /// branch as `origin/*`, every tag, the extra refspecs, then `checkout` (detached).
     pub fn checkout(&self, name: &str, extra: &[&str], checkout: &str) -> TestRepo {
@@ -110,22 +126,6 @@ pub fn run_script(ws: &TestRepo, commands: &[String], env: &[(String, String)]) 
     last.expect("the CI file has commands")
 }
 
-#[track_caller]
-pub fn passes(run: &Run) {
-    assert_eq!(run.code, 0, "expected a pass:\n{}", run.all());
-}
-
-#[track_caller]
-pub fn fails_with(run: &Run, rule: &str) {
-    assert_eq!(run.code, 1, "expected a failure by {rule}:\n{}", run.all());
-    assert!(
-        run.rules().iter().any(|r| r == rule),
-        "expected {rule} among {:?}:\n{}",
-        run.rules(),
-        run.all()
-    );
-}
-
 /// Makes branch 0.12 with two betas and pushes it with a tag on the wrong one; returns the
 /// tag object's id.
 pub fn push_bad_tag(forge: &Forge) -> String {
@@ -144,20 +144,11 @@ pub fn push_bad_tag(forge: &Forge) -> String {
 fn text_is_coloured_only_when_asked() {
     let sandbox = Sandbox::new();
     let repo = pytokio(&sandbox);
-    repo.checkout("rc");
-    repo.change("fix.txt", "fix\n", "hotfix on rc");
-    repo.checkout("master");
+    repo.hotfix_on_rc();
     let args = ["check", "--base", "master", "--head", "rc"];
     let plain = repo.policy(&args);
     assert!(!plain.stdout.contains('\u{1b}'), "{:?}", plain.stdout);
-    let forced = Run::from_output(
-        repo.command(bin())
-            .args(args)
-            .env_remove("NO_COLOR")
-            .env("CLICOLOR_FORCE", "1")
-            .output()
-            .expect("run git-policy"),
-    );
+    let forced = repo.policy_coloured(&args);
     assert_eq!(forced.code, 1, "{}", forced.all());
     assert!(forced.stdout.contains("\u{1b}["), "{:?}", forced.stdout);
 }
