@@ -20,10 +20,10 @@ pub fn run_install(args: &InstallArgs) -> anyhow::Result<Outcome> {
         ShimKind::Sh => shim::Kind::Sh,
     };
     if kind == shim::Kind::Exec && !shim::exec_possible(&bin) {
-        println!(
+        say(format_args!(
             "note: `{}` cannot stand on a `#!` line (a space in it, or too long), so the hooks are `sh` scripts",
             bin.display()
-        );
+        ))?;
     }
     match &args.server {
         Some(server) => install_server(server, args.policy.as_deref(), args.hook, &bin, kind),
@@ -61,21 +61,21 @@ fn install_client(bin: &Path, kind: shim::Kind) -> anyhow::Result<Outcome> {
     }
     let dir = hooks_dir(&git)?;
     let actions = install::install(&dir, CLIENT_HOOKS, bin, kind).map_err(with_hint)?;
-    print_actions(&dir, &actions);
+    print_actions(&dir, &actions)?;
     let has_policy = git
         .workdir()
         .is_some_and(|w| w.join(policy::FILE_NAME).exists());
     if !has_policy {
-        println!(
+        say(format_args!(
             "note: no `{}` here, so the embedded `{}` policy applies",
             policy::FILE_NAME,
             policy::presets::DEFAULT
-        );
-        println!(
+        ))?;
+        say(format_args!(
             "hint: to describe your own process, start from a preset (`git policy init --preset NAME`; presets: {}) and commit `{}`",
             policy::presets::names().join(", "),
             policy::FILE_NAME
-        );
+        ))?;
     }
     Ok(Outcome::Ok)
 }
@@ -104,12 +104,15 @@ fn install_server(
             .into_iter()
             .filter(|a| !matches!(a, Action::LeftForeign(_))),
     );
-    print_actions(&dir, &actions);
-    println!("installed the administrator's policy `{}`", admin.display());
+    print_actions(&dir, &actions)?;
+    say(format_args!(
+        "installed the administrator's policy `{}`",
+        admin.display()
+    ))?;
     if hook == ServerHook::Update {
-        println!(
+        say(format_args!(
             "note: the `update` hook judges each ref alone against the refs as they are, so a feature freeze must push master before rc"
-        );
+        ))?;
     }
     Ok(Outcome::Ok)
 }
@@ -150,9 +153,9 @@ pub fn run_uninstall(args: &UninstallArgs) -> anyhow::Result<Outcome> {
     let dir = hooks_dir(&git)?;
     let actions = install::uninstall(&dir, hooks).map_err(with_hint)?;
     if actions.is_empty() {
-        println!("no git-policy hooks in `{}`", dir.display());
+        say(format_args!("no git-policy hooks in `{}`", dir.display()))?;
     }
-    print_actions(&dir, &actions);
+    print_actions(&dir, &actions)?;
     Ok(Outcome::Ok)
 }
 
@@ -166,8 +169,15 @@ fn with_hint(err: InstallError) -> anyhow::Error {
     anyhow::Error::new(err).context(UserError { message, hint })
 }
 
-fn print_actions(dir: &Path, actions: &[Action]) {
+fn print_actions(dir: &Path, actions: &[Action]) -> std::io::Result<()> {
     for action in actions {
-        println!("{action} in `{}`", dir.display());
+        say(format_args!("{action} in `{}`", dir.display()))?;
     }
+    Ok(())
+}
+
+/// One line on standard output; a closed one is an error for `main`, not a panic.
+fn say(line: std::fmt::Arguments<'_>) -> std::io::Result<()> {
+    use std::io::Write;
+    writeln!(anstream::stdout().lock(), "{line}")
 }

@@ -67,6 +67,15 @@ fn broken_pipe_ends_init_quietly() {
     assert!(repo.path.join(".git-policy.toml").is_file());
 }
 
+/// `git policy install | head` installs the hooks and ends quietly, not with a panic.
+#[test]
+fn broken_pipe_ends_install_quietly() {
+    let repo = pytokio_repo();
+    let run = repo.policy_to_gone_reader(&["install"], Stream::Stdout);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{}", run.all());
+    assert!(repo.path.join(".git/hooks/pre-commit").is_file());
+}
+
 /// Text meant to act on a terminal: a window title (OSC), clear-screen, a carriage return that
 /// would hide what came before, a bell, a C1 CSI that starts colour, and DEL.
 const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\rok\u{9b}31m\u{7f}";
