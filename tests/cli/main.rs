@@ -7,6 +7,7 @@ mod errors;
 mod explain;
 mod generator;
 mod graph;
+mod graphless;
 mod harness;
 mod history;
 mod hooks;
