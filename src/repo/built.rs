@@ -157,7 +157,7 @@ impl Source for BuiltGraph {
 }
 
 /// libgit2 keeps the commits it parses in a cache of up to 256 MB; a pass that reads each commit
-/// once only fills it (with it, building the graph of 100k commits took 30% longer and 76 MB
+/// once only fills it (with it, building the graph of 100k commits took 25% longer and 76 MB
 /// more), so it is off while the graph is built.
 struct Uncached;
 
