@@ -8,7 +8,6 @@ use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::explain::{self, Branch, Facts};
 use crate::policy::{self, Policy};
 use crate::repo::Git;
-use crate::rules::history::Indexed;
 use crate::rules::{self, describe};
 
 pub fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
@@ -47,11 +46,8 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
 fn gather<'p>(git: &Git, policy: &'p Policy) -> anyhow::Result<Facts<'p>> {
     let remote = git.upstream_remote();
     let state = git.merged_state(remote.as_deref())?;
-    // One in-memory graph answers the many ancestry questions below (each release tag against
-    // each branch) at the cost of one walk of the history.
-    let view = Indexed::of_refs(git, &state)?;
     let updates = audit_updates(policy, &state);
-    let violations = rules::evaluate(policy, &view, &state, &updates)?;
+    let violations = rules::evaluate(policy, git, &state, &updates)?;
     let mut branches = Vec::new();
     let mut tags = 0;
     for update in &updates {
@@ -73,8 +69,8 @@ fn gather<'p>(git: &Git, policy: &'p Policy) -> anyhow::Result<Facts<'p>> {
         branches.push(Branch {
             name: name.to_owned(),
             class,
-            version: describe::version_of(policy, &view, tip)?,
-            last_tag: describe::last_release_tag(policy, &view, &state, tip)?,
+            version: describe::version_of(policy, git, tip)?,
+            last_tag: describe::last_release_tag(policy, git, &state, tip)?,
             broken,
         });
     }

@@ -1,18 +1,30 @@
-//! Ancestry questions with generation numbers: from the commit-graph for the commits it holds,
-//! from commit objects for the rest (the commits being pushed, which live in a quarantine the
-//! graph never sees, and whatever was made since the graph was last written).
+//! The one ancestry engine: `is_ancestor` and `walk` with generation numbers, over a [`Source`]
+//! of parents and generations for the commits it holds (git's commit-graph file, or the graph
+//! built in memory when there is none), and commit objects for the rest (the commits being
+//! pushed, which live in a quarantine no graph sees, and whatever was made since).
 //!
-//! Two facts make the cost follow the push rather than the history:
+//! Two facts make the cost follow the question rather than the history:
 //! - a commit's generation is greater than each of its parents', so a walk looking for `a`
 //!   stops at every commit whose generation is not above `a`'s;
-//! - a commit-graph holds every ancestor of every commit in it, so a commit outside the graph
-//!   is never an ancestor of one inside: new commits are settled without walking history.
+//! - a source holds every ancestor of every commit in it, so a commit outside it is never an
+//!   ancestor of one inside: new commits are settled without walking history.
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
-use super::graph::CommitGraph;
 use super::{Git, to_id, to_oid};
 use crate::rules::{Id, ViewError};
+
+/// Parents and generation numbers of a set of commits closed under parents, by position.
+pub(super) trait Source {
+    /// How many commits it holds: positions are below this.
+    fn len(&self) -> u32;
+    fn lookup(&self, id: Id) -> Option<u32>;
+    fn id(&self, pos: u32) -> Result<Id, ViewError>;
+    /// Greater than every parent's.
+    fn generation(&self, pos: u32) -> Result<u32, ViewError>;
+    /// Parents in order, by position.
+    fn parents(&self, pos: u32, into: &mut Vec<u32>) -> Result<(), ViewError>;
+}
 
 /// A commit, by graph position when the graph has it.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -35,10 +47,10 @@ const GENERATION_MAX: u32 = 0x3fff_ffff;
 
 struct Ancestry<'a> {
     git: &'a Git,
-    graph: &'a CommitGraph,
+    graph: &'a dyn Source,
 }
 
-pub(super) fn parents(git: &Git, graph: &CommitGraph, id: Id) -> Result<Vec<Id>, ViewError> {
+pub(super) fn parents(git: &Git, graph: &dyn Source, id: Id) -> Result<Vec<Id>, ViewError> {
     let a = Ancestry { git, graph };
     a.parents(a.node(id))?
         .into_iter()
@@ -48,7 +60,7 @@ pub(super) fn parents(git: &Git, graph: &CommitGraph, id: Id) -> Result<Vec<Id>,
 
 pub(super) fn is_ancestor_of_any(
     git: &Git,
-    graph: &CommitGraph,
+    graph: &dyn Source,
     ancestor: Id,
     descendants: &[Id],
 ) -> Result<bool, ViewError> {
@@ -57,7 +69,7 @@ pub(super) fn is_ancestor_of_any(
 
 pub(super) fn walk(
     git: &Git,
-    graph: &CommitGraph,
+    graph: &dyn Source,
     tips: &[Id],
     hide: &[Id],
 ) -> Result<Vec<Id>, ViewError> {
@@ -176,31 +188,31 @@ impl Ancestry<'_> {
         };
         starts.retain(|&(generation, _)| generation > floor);
         starts.sort();
+        let mut seen = self.git.seen.borrow_mut();
+        seen.reset(self.graph.len());
         let mut loose_seen = HashSet::new();
-        self.graph.with_seen(|seen| {
-            let mut fresh = |node: Node| match node {
-                Node::Graph(_) if loose_target => false,
-                Node::Graph(pos) => seen.insert(pos),
-                Node::Loose(id) => loose_seen.insert(id),
-            };
-            for (_, start) in starts {
-                if !fresh(start) {
-                    continue;
-                }
-                let mut stack = vec![start];
-                while let Some(node) = stack.pop() {
-                    for parent in self.parents(node)?.into_iter().rev() {
-                        if parent == target {
-                            return Ok(true);
-                        }
-                        if fresh(parent) && self.generation(parent)? > floor {
-                            stack.push(parent);
-                        }
+        let mut fresh = |node: Node| match node {
+            Node::Graph(_) if loose_target => false,
+            Node::Graph(pos) => seen.insert(pos),
+            Node::Loose(id) => loose_seen.insert(id),
+        };
+        for (_, start) in starts {
+            if !fresh(start) {
+                continue;
+            }
+            let mut stack = vec![start];
+            while let Some(node) = stack.pop() {
+                for parent in self.parents(node)?.into_iter().rev() {
+                    if parent == target {
+                        return Ok(true);
+                    }
+                    if fresh(parent) && self.generation(parent)? > floor {
+                        stack.push(parent);
                     }
                 }
             }
-            Ok(false)
-        })
+        }
+        Ok(false)
     }
 
     /// The commits reachable from `tips` and not from `hide`, children before parents.
@@ -287,3 +299,41 @@ impl Frontier {
         None
     }
 }
+
+/// A set of graph positions: a bit per commit, cleared word by word after use so that a walk
+/// over a few commits of a million-commit graph costs a few words, not the whole bitmap.
+#[derive(Default)]
+pub(super) struct PositionSet {
+    bits: Vec<u64>,
+    touched: Vec<u32>,
+}
+
+impl PositionSet {
+    fn reset(&mut self, count: u32) {
+        for &word in &self.touched {
+            self.bits[word as usize] = 0;
+        }
+        self.touched.clear();
+        let words = (count as usize).div_ceil(64);
+        if self.bits.len() < words {
+            self.bits.resize(words, 0);
+        }
+    }
+
+    /// Adds `pos`; false when it was already there.
+    fn insert(&mut self, pos: u32) -> bool {
+        let (word, bit) = ((pos / 64) as usize, 1u64 << (pos % 64));
+        let slot = &mut self.bits[word];
+        if *slot & bit != 0 {
+            return false;
+        }
+        if *slot == 0 {
+            self.touched.push(pos / 64);
+        }
+        *slot |= bit;
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests;

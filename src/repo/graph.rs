@@ -7,25 +7,24 @@
 //! question costs a walk through history; with them it costs a walk through the commits between
 //! the two, or nothing when the answer is plainly no. See BENCHMARKS.md for the measurements.
 
-use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use gix_commitgraph::{Graph, Position};
 
+use super::ancestry::Source;
 use crate::rules::{Id, ViewError};
 
-/// A loaded commit-graph and a scratch set of positions for walks over it.
+/// A loaded commit-graph.
 pub struct CommitGraph {
     graph: Graph,
     count: u32,
-    seen: RefCell<PositionSet>,
 }
 
 impl CommitGraph {
     /// The graph git would use: the first object directory that has one (in a pre-receive
     /// quarantine, the quarantine has none and the repository's own directory, an alternate,
-    /// does). `None` when there is none or it cannot be read: then ancestry falls back to
-    /// walking commit objects, which is slower but needs nothing.
+    /// does). `None` when there is none or it cannot be read: then ancestry uses a graph built
+    /// in memory instead (see `built.rs`).
     pub fn load(object_dirs: &[PathBuf]) -> Option<CommitGraph> {
         object_dirs.iter().find_map(|dir| Self::load_dir(dir))
     }
@@ -52,47 +51,7 @@ impl CommitGraph {
                 return None;
             }
         }
-        Some(CommitGraph {
-            graph,
-            count,
-            seen: RefCell::new(PositionSet::default()),
-        })
-    }
-
-    pub fn lookup(&self, id: Id) -> Option<u32> {
-        let oid = gix_hash::oid::try_from_bytes(&id.0).ok()?;
-        self.graph.lookup(oid).map(|p| p.0)
-    }
-
-    pub fn id(&self, pos: u32) -> Result<Id, ViewError> {
-        self.check(pos)?;
-        let mut bytes = [0u8; 20];
-        bytes.copy_from_slice(self.graph.id_at(Position(pos)).as_bytes());
-        Ok(Id(bytes))
-    }
-
-    /// The commit's generation number (its topological level): greater than every parent's.
-    pub fn generation(&self, pos: u32) -> Result<u32, ViewError> {
-        self.check(pos)?;
-        Ok(self.graph.commit_at(Position(pos)).generation())
-    }
-
-    /// Parents in order, by position: a graph holds every ancestor of every commit in it.
-    pub fn parents(&self, pos: u32, into: &mut Vec<u32>) -> Result<(), ViewError> {
-        self.check(pos)?;
-        for parent in self.graph.commit_at(Position(pos)).iter_parents() {
-            let parent = parent.map_err(|e| corrupt(e.to_string()))?;
-            self.check(parent.0)?;
-            into.push(parent.0);
-        }
-        Ok(())
-    }
-
-    /// Runs `f` with an empty set of positions, reused between walks.
-    pub fn with_seen<T>(&self, f: impl FnOnce(&mut PositionSet) -> T) -> T {
-        let mut seen = self.seen.borrow_mut();
-        seen.reset(self.count);
-        f(&mut seen)
+        Some(CommitGraph { graph, count })
     }
 
     /// A position out of range would make `gix-commitgraph` panic: a corrupt file is an error.
@@ -105,44 +64,44 @@ impl CommitGraph {
     }
 }
 
+impl Source for CommitGraph {
+    fn len(&self) -> u32 {
+        self.count
+    }
+
+    fn lookup(&self, id: Id) -> Option<u32> {
+        let oid = gix_hash::oid::try_from_bytes(&id.0).ok()?;
+        self.graph.lookup(oid).map(|p| p.0)
+    }
+
+    fn id(&self, pos: u32) -> Result<Id, ViewError> {
+        self.check(pos)?;
+        let mut bytes = [0u8; 20];
+        bytes.copy_from_slice(self.graph.id_at(Position(pos)).as_bytes());
+        Ok(Id(bytes))
+    }
+
+    /// The commit's generation number (its topological level): greater than every parent's.
+    fn generation(&self, pos: u32) -> Result<u32, ViewError> {
+        self.check(pos)?;
+        Ok(self.graph.commit_at(Position(pos)).generation())
+    }
+
+    /// Parents in order, by position: a graph holds every ancestor of every commit in it.
+    fn parents(&self, pos: u32, into: &mut Vec<u32>) -> Result<(), ViewError> {
+        self.check(pos)?;
+        for parent in self.graph.commit_at(Position(pos)).iter_parents() {
+            let parent = parent.map_err(|e| corrupt(e.to_string()))?;
+            self.check(parent.0)?;
+            into.push(parent.0);
+        }
+        Ok(())
+    }
+}
+
 fn corrupt(detail: String) -> ViewError {
     ViewError::Git {
         what: "read the commit-graph".into(),
         source: format!("the commit-graph is corrupt ({detail}); rewrite it with `git commit-graph write --reachable`").into(),
-    }
-}
-
-/// A set of graph positions: a bit per commit, cleared word by word after use so that a walk
-/// over a few commits of a million-commit graph costs a few words, not the whole bitmap.
-#[derive(Default)]
-pub struct PositionSet {
-    bits: Vec<u64>,
-    touched: Vec<u32>,
-}
-
-impl PositionSet {
-    fn reset(&mut self, count: u32) {
-        for &word in &self.touched {
-            self.bits[word as usize] = 0;
-        }
-        self.touched.clear();
-        let words = (count as usize).div_ceil(64);
-        if self.bits.len() < words {
-            self.bits.resize(words, 0);
-        }
-    }
-
-    /// Adds `pos`; false when it was already there.
-    pub fn insert(&mut self, pos: u32) -> bool {
-        let (word, bit) = ((pos / 64) as usize, 1u64 << (pos % 64));
-        let slot = &mut self.bits[word];
-        if *slot & bit != 0 {
-            return false;
-        }
-        if *slot == 0 {
-            self.touched.push(pos / 64);
-        }
-        *slot |= bit;
-        true
     }
 }

@@ -1,11 +1,12 @@
 //! The only module that touches git: a `git2` repository opened from the environment, with
-//! git's commit-graph for ancestry.
+//! one ancestry engine over git's commit-graph, or a graph built in memory when there is none.
 //!
 //! Opening from the environment matters twice: hooks run with `GIT_DIR`/`GIT_INDEX_FILE` set,
 //! and pre-receive runs with pushed objects in a quarantine directory that only
 //! `GIT_OBJECT_DIRECTORY`/`GIT_ALTERNATE_OBJECT_DIRECTORIES` reveal.
 
 mod ancestry;
+mod built;
 mod graph;
 mod objects;
 mod pending;
@@ -16,6 +17,8 @@ use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository};
 
+use ancestry::Source;
+use built::BuiltGraph;
 use graph::CommitGraph;
 
 use crate::rules::{CommitInfo, Id, Peeled, RefState, RepoView, Stamp, ViewError};
@@ -86,10 +89,13 @@ pub struct Git {
     /// Where objects are looked up, in git's order: where the commit-graph is searched.
     object_dirs: Vec<PathBuf>,
     graph: OnceCell<Option<CommitGraph>>,
+    /// Built on the first ancestry question when there is no usable commit-graph.
+    built: OnceCell<BuiltGraph>,
     loose: RefCell<ancestry::LooseCache>,
     /// What annotated tags peel to, as `packed-refs` records it (`^` lines): peeling a release
     /// tag then reads no object, which on a big repository is a page of its pack each.
     peeled: RefCell<HashMap<Id, Id>>,
+    seen: RefCell<ancestry::PositionSet>,
 }
 
 impl Git {
@@ -111,8 +117,42 @@ impl Git {
             repo,
             object_dirs,
             graph: OnceCell::new(),
+            built: OnceCell::new(),
             loose: RefCell::new(ancestry::LooseCache::new()),
             peeled: RefCell::new(HashMap::new()),
+            seen: RefCell::default(),
+        }
+    }
+
+    /// What ancestry questions are answered from: git's commit-graph when it is usable, else
+    /// the graph built in memory, once, from the commits the refs reach. Building it costs a
+    /// read of every commit object, the price of having no commit-graph, paid once.
+    fn ancestry(&self) -> Result<&dyn Source, ViewError> {
+        if let Some(graph) = self.graph() {
+            return Ok(graph);
+        }
+        if let Some(built) = self.built.get() {
+            return Ok(built);
+        }
+        let built = BuiltGraph::of_refs(&self.repo)?;
+        Ok(self.built.get_or_init(|| built))
+    }
+
+    /// The source ancestry is answered from if it is ready, without building one.
+    fn ready(&self) -> Option<&dyn Source> {
+        match self.graph() {
+            Some(graph) => Some(graph),
+            None => self.built.get().map(|built| built as &dyn Source),
+        }
+    }
+
+    /// Which source answers ancestry here: `commit-graph` or `built`.
+    #[cfg(test)]
+    fn ancestry_source(&self) -> &'static str {
+        if self.graph().is_some() {
+            "commit-graph"
+        } else {
+            "built"
         }
     }
 
@@ -425,8 +465,9 @@ impl Git {
 
 impl RepoView for Git {
     fn parents(&self, id: Id) -> Result<Vec<Id>, ViewError> {
-        if let Some(graph) = self.graph() {
-            return ancestry::parents(self, graph, id);
+        // A few parents (the first-parent rule's) are not worth building a graph for.
+        if let Some(source) = self.ready() {
+            return ancestry::parents(self, source, id);
         }
         let commit = self
             .repo
@@ -436,48 +477,24 @@ impl RepoView for Git {
     }
 
     fn is_ancestor(&self, ancestor: Id, descendant: Id) -> Result<bool, ViewError> {
-        if ancestor == descendant {
-            return Ok(true);
-        }
-        if let Some(graph) = self.graph() {
-            return ancestry::is_ancestor_of_any(self, graph, ancestor, &[descendant]);
-        }
-        self.repo
-            .graph_descendant_of(to_oid(descendant), to_oid(ancestor))
-            .map_err(view_err("compute ancestry"))
+        self.is_ancestor_of_any(ancestor, &[descendant])
     }
 
     fn is_ancestor_of_any(&self, ancestor: Id, descendants: &[Id]) -> Result<bool, ViewError> {
-        if let Some(graph) = self.graph() {
-            return ancestry::is_ancestor_of_any(self, graph, ancestor, descendants);
+        if descendants.contains(&ancestor) {
+            return Ok(true);
         }
-        for &descendant in descendants {
-            if self.is_ancestor(ancestor, descendant)? {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+        ancestry::is_ancestor_of_any(self, self.ancestry()?, ancestor, descendants)
     }
 
     fn walk(&self, tips: &[Id], hide: &[Id]) -> Result<Vec<Id>, ViewError> {
-        if let Some(graph) = self.graph() {
-            return ancestry::walk(self, graph, tips, hide);
+        // A commit made on top of a branch asks for what its parent brings that the branch
+        // has not: nothing, known without a graph (which, without a commit-graph, would cost
+        // `pre-commit` a read of the whole history).
+        if tips.iter().all(|tip| hide.contains(tip)) {
+            return Ok(Vec::new());
         }
-        let mut walk = self
-            .repo
-            .revwalk()
-            .map_err(view_err("start a history walk"))?;
-        walk.set_sorting(git2::Sort::TOPOLOGICAL)
-            .map_err(view_err("sort a history walk"))?;
-        for &tip in tips {
-            walk.push(to_oid(tip))
-                .map_err(|_| ViewError::Missing(tip))?;
-        }
-        for &h in hide {
-            walk.hide(to_oid(h)).map_err(|_| ViewError::Missing(h))?;
-        }
-        walk.map(|oid| oid.map(to_id).map_err(view_err("walk history")))
-            .collect()
+        ancestry::walk(self, self.ancestry()?, tips, hide)
     }
 
     fn commit(&self, id: Id) -> Result<CommitInfo, ViewError> {
@@ -519,7 +536,7 @@ impl RepoView for Git {
 
     fn peel(&self, id: Id) -> Result<Peeled, ViewError> {
         // A commit the graph holds needs no object read: release tags are mostly such.
-        let in_graph = |id: Id| self.graph().is_some_and(|g| g.lookup(id).is_some());
+        let in_graph = |id: Id| self.ready().is_some_and(|g| g.lookup(id).is_some());
         // An id `packed-refs` peeled is a tag's: no need to look for it among the commits.
         let known = self.peeled.borrow().get(&id).copied();
         if let Some(target) = known.filter(|&t| in_graph(t)) {

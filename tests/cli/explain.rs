@@ -4,7 +4,7 @@ use crate::harness::{Run, Sandbox, TestRepo, bin, pytokio};
 
 /// pytokio with two version branches: 0.12 in beta and in line, 0.11 released and then given a
 /// commit still at its release's version (out of line: version/ahead-of-tags).
-fn pytokio_with_versions(sandbox: &Sandbox) -> TestRepo {
+pub fn pytokio_with_versions(sandbox: &Sandbox) -> TestRepo {
     let repo = pytokio(sandbox);
     repo.git(&["checkout", "-q", "-b", "0.11", "rc"]);
     repo.set_version("0.11.0");

@@ -159,6 +159,26 @@ fn history_reports_exactly_the_planted_violations() {
     assert_eq!(reported(&run), expected, "{}", run.stdout);
 }
 
+/// The replay reports the same of a repository without a commit-graph as of the same one with
+/// it, in every format.
+#[test]
+fn history_is_the_same_with_and_without_a_commit_graph() {
+    let replays = |commit_graph: bool| {
+        let sandbox = Sandbox::new();
+        let (repo, planted) = legacy(&sandbox);
+        crate::graphless::with_commit_graph(&repo, ".git/objects", commit_graph);
+        let json = repo.policy(&["check", "--history", "--format", "json"]);
+        assert_eq!(
+            reported(&json).len(),
+            planted.before_since.len() + planted.after_since.len()
+        );
+        let text = repo.policy(&["check", "--history"]);
+        let path = sandbox.path().display().to_string();
+        [json, text].map(|run| (run.code, run.all().replace(&path, "$SANDBOX")))
+    };
+    assert_eq!(replays(false), replays(true));
+}
+
 /// With `--since`, nothing before that commit is reported, and everything after it is.
 #[test]
 fn history_since_reports_nothing_before_it() {

@@ -8,6 +8,7 @@ mod explain;
 mod fixtures;
 mod generator;
 mod graph;
+mod graphless;
 mod harness;
 mod history;
 mod hooks;

@@ -8,7 +8,6 @@
 //! server would have been asked, from history alone.
 
 mod chains;
-mod graph;
 
 use std::collections::HashMap;
 
@@ -17,7 +16,6 @@ use super::view::{Id, Peeled, RepoView};
 use super::{RefState, Update, Violation, evaluate};
 use crate::policy::Policy;
 pub use chains::{merges_itself, ranks, segments};
-pub use graph::Indexed;
 
 /// One past step that broke the policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,14 +89,7 @@ pub fn replay(
             tags.push((name.clone(), id, commit));
         }
     }
-    let tips: Vec<Id> = branches
-        .iter()
-        .map(|b| b.2)
-        .chain(tags.iter().map(|t| t.2))
-        .chain(since)
-        .collect();
-    let view = Indexed::build(view, &tips)?;
-    let segments = segments(&policy, &view, &branches)?;
+    let segments = segments(&policy, view, &branches)?;
 
     let mut events = Vec::new();
     for (s, segment) in segments.iter().enumerate() {
@@ -163,7 +154,7 @@ pub fn replay(
                 continue;
             }
             history.steps += 1;
-            judge(&policy, &view, &state, event, &mut history)?;
+            judge(&policy, view, &state, event, &mut history)?;
         }
         start = end;
     }

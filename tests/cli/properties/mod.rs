@@ -422,10 +422,10 @@ fn config(cases: u32, source_file: &'static str) -> Config {
 }
 
 /// Runs a property, shrinking a failure to a minimal case.
-fn run(
+fn run<S: Strategy>(
     (cases, source_file): (u32, &'static str),
-    strategy: impl Strategy<Value = Case>,
-    test: impl Fn(Case) -> Result<(), TestCaseError>,
+    strategy: S,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
 ) {
     let mut runner = TestRunner::new(config(cases, source_file));
     if let Err(err) = runner.run(&strategy, test) {
