@@ -214,22 +214,25 @@ fn global_hooks_path_is_refused() {
     insta::assert_snapshot!(run.stderr);
 }
 
-/// When the recorded binary is gone, the `sh` shim finds `git-policy` on PATH.
-#[test]
-fn shim_falls_back_to_path() {
-    let sandbox = Sandbox::new();
-    let repo = pytokio(&sandbox);
+/// Installs with a copy of the binary, which is then removed: the hooks name a binary that
+/// is gone.
+fn install_from_a_binary_that_then_moves(sandbox: &Sandbox, repo: &TestRepo, args: &[&str]) {
     let copy_dir = sandbox.path().join("bin-copy");
     std::fs::create_dir_all(&copy_dir).expect("dir");
     let copy = copy_dir.join("git-policy");
     crate::harness::copy_bin(&copy);
     ok(Run::from_output(
-        repo.command(&copy)
-            .args(["install", "--shim", "sh"])
-            .output()
-            .expect("install"),
+        repo.command(&copy).args(args).output().expect("install"),
     ));
     std::fs::remove_file(&copy).expect("remove the recorded binary");
+}
+
+/// When the recorded binary is gone, the `sh` shim finds `git-policy` on PATH.
+#[test]
+fn shim_falls_back_to_path() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    install_from_a_binary_that_then_moves(&sandbox, &repo, &["install", "--shim", "sh"]);
 
     repo.write("tokio/__init__.py", "__version__ = \"0.13.0b1\"\n");
     let bin_dir = crate::harness::bin()
@@ -262,17 +265,7 @@ fn shim_falls_back_to_path() {
 fn exec_shim_fails_closed_when_the_binary_moves() {
     let sandbox = Sandbox::new();
     let repo = pytokio(&sandbox);
-    let copy_dir = sandbox.path().join("bin-copy");
-    std::fs::create_dir_all(&copy_dir).expect("dir");
-    let copy = copy_dir.join("git-policy");
-    crate::harness::copy_bin(&copy);
-    ok(Run::from_output(
-        repo.command(&copy)
-            .arg("install")
-            .output()
-            .expect("install"),
-    ));
-    std::fs::remove_file(&copy).expect("remove the recorded binary");
+    install_from_a_binary_that_then_moves(&sandbox, &repo, &["install"]);
 
     let head = repo.rev("HEAD");
     repo.write("tokio/__init__.py", "__version__ = \"0.13.0.dev2\"\n");
