@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use git_policy::version::{Format, extract};
 use libfuzzer_sys::fuzz_target;
-use regex::Regex;
+use regex_lite::Regex;
 
 /// Twisted's `Version("Twisted", 24, 10, 0, release_candidate=1)`, assembled from parts.
 static PARTS: LazyLock<Regex> = LazyLock::new(|| {
