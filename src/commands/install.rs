@@ -21,7 +21,7 @@ pub fn run_install(args: &InstallArgs) -> anyhow::Result<Outcome> {
     };
     if kind == shim::Kind::Exec && !shim::exec_possible(&bin) {
         say(format_args!(
-            "note: `{}` cannot stand on a `#!` line (a space in it, or too long), so the hooks are `sh` scripts",
+            "note: `{}` cannot stand on a `#!` line here (a space in it, too long, or no `#!` on this system), so the hooks are `sh` scripts",
             bin.display()
         ))?;
     }

@@ -195,6 +195,12 @@ fn shims_work_under_hostile_paths() {
         &["install", "--server", &central.display().to_string()],
     );
     assert_eq!(installed.code, 0, "{}", installed.all());
+    // The path has spaces, which a `#!` line cannot hold: the `sh` shim is written, and said.
+    assert!(
+        installed.stdout.contains("cannot stand on a `#!` line"),
+        "{}",
+        installed.stdout
+    );
     let dev = TestRepo {
         sandbox: sandbox.clone(),
         path: dir.join("dev clone"),
