@@ -207,9 +207,9 @@ fn markdown_summary(verdict: &Verdict<'_>) -> String {
     ));
     for v in verdict.violations {
         md.push_str(&format!(
-            "| `{}` | `{}` | {} | {} |\n",
+            "| `{}` | {} | {} | {} |\n",
             v.rule,
-            printable(&v.refname),
+            code_cell(&v.refname),
             table_cell(v.shown_message()),
             table_cell(v.hint.as_deref().unwrap_or(""))
         ));
@@ -220,6 +220,19 @@ fn markdown_summary(verdict: &Verdict<'_>) -> String {
 /// Text for a cell of a Markdown table: on one line, its `|` escaped.
 fn table_cell(text: &str) -> String {
     printable(text).to_string().replace('|', "\\|")
+}
+
+/// A ref name as code in a table cell. Git allows backticks in ref names; the code span's
+/// fence is one backtick longer than any run of them inside, so none can end it early.
+fn code_cell(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{}{pad}{fence}", table_cell(text))
 }
 
 fn escape_data(s: &str) -> String {

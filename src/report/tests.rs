@@ -1,8 +1,8 @@
-//! GitHub workflow commands: what GitHub needs escaped, and where annotations say they are.
-//! (Annotations only: the step summary goes to the file `$GITHUB_STEP_SUMMARY` names.)
+//! GitHub workflow commands: what GitHub needs escaped, and where annotations say they are;
+//! and the cells of the step summary's table.
 
 use super::history::location;
-use super::write_annotations;
+use super::{code_cell, write_annotations};
 use crate::rules::history::Finding;
 use crate::rules::{CommitRef, Id, RuleId, Violation};
 
@@ -59,4 +59,14 @@ fn github_history_title_names_commit_and_date() {
         ),
         "{first}"
     );
+}
+
+/// A ref name holding backticks or a `|` stays one code span in one table cell of the step
+/// summary: the fence outgrows its backticks, its `|` is escaped.
+#[test]
+fn step_summary_keeps_a_hostile_ref_name_in_its_cell() {
+    assert_eq!(code_cell("0.12"), "`0.12`");
+    assert_eq!(code_cell("a`b``c"), "```a`b``c```");
+    assert_eq!(code_cell("`x"), "`` `x ``");
+    assert_eq!(code_cell("a|b"), r"`a\|b`");
 }
