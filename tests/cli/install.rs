@@ -214,6 +214,32 @@ fn global_hooks_path_is_refused() {
     insta::assert_snapshot!(run.stderr);
 }
 
+/// Installed through a link on PATH (as package managers install, the file behind it moving
+/// with each upgrade), the hooks name the link, not the file it points to.
+#[cfg(unix)]
+#[test]
+fn hooks_name_the_link_on_path() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    let links = sandbox.path().join("links");
+    std::fs::create_dir_all(&links).expect("dir");
+    let link = links.join("git-policy");
+    std::os::unix::fs::symlink(bin_path(), &link).expect("symlink");
+    let path = format!("{}:/usr/local/bin:/usr/bin:/bin", links.display());
+    ok(Run::from_output(
+        repo.command(&link)
+            .arg("install")
+            .env("PATH", path)
+            .output()
+            .expect("install"),
+    ));
+    let text = hook(&repo.path.join(".git/hooks"), "pre-commit");
+    assert!(
+        text.starts_with(&format!("#!{} shim\n", link.display())),
+        "{text}"
+    );
+}
+
 /// Installs with a copy of the binary, which is then removed: the hooks name a binary that
 /// is gone.
 fn install_from_a_binary_that_then_moves(sandbox: &Sandbox, repo: &TestRepo, args: &[&str]) {
