@@ -23,6 +23,9 @@ enum Expect {
 enum Step {
     /// A git command that must succeed.
     Git(Command),
+    /// The first clone, tried up to three times: twenty clients connecting at once to a
+    /// loaded machine's `git daemon` may see a connection reset, before any hook runs.
+    Clone(Command, PathBuf),
     Write(PathBuf, String),
     Push(&'static str, Command, Expect),
 }
@@ -49,7 +52,7 @@ fn session(sandbox: &Sandbox, url: &str, k: usize) -> (String, Vec<Step>) {
     let mut clone = sandbox.command("git", sandbox.path());
     clone.args(["clone", "-q", url, &dir.display().to_string()]);
     let steps = vec![
-        Step::Git(clone),
+        Step::Clone(clone, dir.clone()),
         Step::Git(git(&["checkout", "-q", "-b", &branch, "origin/rc"])),
         version(&b1),
         Step::Git(git(&["commit", "-q", "-a", "-m", &b1])),
@@ -95,6 +98,22 @@ fn run_session(steps: Vec<Step>) -> Result<Vec<(&'static str, Run, Expect)>, Str
                 let run = Run::from_output(cmd.output().map_err(|e| e.to_string())?);
                 if run.code != 0 {
                     return Err(format!("{cmd:?} failed:\n{}", run.all()));
+                }
+            }
+            Step::Clone(mut cmd, dir) => {
+                let mut tries = 0;
+                loop {
+                    let run = Run::from_output(cmd.output().map_err(|e| e.to_string())?);
+                    tries += 1;
+                    if run.code == 0 {
+                        break;
+                    }
+                    if tries == 3 {
+                        return Err(format!("{cmd:?} failed {tries} times:\n{}", run.all()));
+                    }
+                    // A failed clone may leave a partial directory that the next try refuses.
+                    let _ = std::fs::remove_dir_all(&dir);
+                    std::thread::sleep(std::time::Duration::from_millis(200));
                 }
             }
             Step::Write(path, text) => std::fs::write(&path, text).map_err(|e| e.to_string())?,
