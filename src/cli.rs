@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::hooks::shim;
 use crate::report::Format;
 
 #[derive(Debug, Parser)]
@@ -129,16 +130,7 @@ pub struct InstallArgs {
     pub hook: ServerHook,
     /// How git starts git-policy from the hook file
     #[arg(long, value_enum, default_value = "exec")]
-    pub shim: ShimKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ShimKind {
-    /// A `#!` line naming the binary: no shell in between, the fastest; if the binary moves,
-    /// git refuses with "cannot exec" until you install again
-    Exec,
-    /// An `sh` script: a shell more per run, and finds `git-policy` on PATH if the binary moves
-    Sh,
+    pub shim: shim::Kind,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::{Outcome, UserError, open_repo, open_repo_at};
-use crate::cli::{InstallArgs, ServerHook, ShimKind, UninstallArgs};
+use crate::cli::{InstallArgs, ServerHook, UninstallArgs};
 use crate::hooks::install::{self, Action, InstallError};
 use crate::hooks::shim;
 use crate::hooks::{CLIENT_HOOKS, SERVER_HOOKS};
@@ -15,10 +15,7 @@ use crate::repo::Git;
 
 pub fn run_install(args: &InstallArgs) -> anyhow::Result<Outcome> {
     let bin = binary_path()?;
-    let kind = match args.shim {
-        ShimKind::Exec => shim::Kind::Exec,
-        ShimKind::Sh => shim::Kind::Sh,
-    };
+    let kind = args.shim;
     if kind == shim::Kind::Exec && !shim::exec_possible(&bin) {
         say(format_args!(
             "note: `{}` cannot stand on a `#!` line here (a space in it, too long, or no `#!` on this system), so the hooks are `sh` scripts",
@@ -39,9 +36,8 @@ fn binary_path() -> anyhow::Result<PathBuf> {
         .and_then(|p| p.canonicalize())
         .context("cannot find the path of the running git-policy binary")?;
     let on_path = std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
+        .iter()
+        .flat_map(std::env::split_paths)
         .filter(|dir| dir.is_absolute())
         .map(|dir| dir.join("git-policy"))
         .find(|candidate| candidate.is_file());

@@ -10,13 +10,14 @@ pub const MARKER: &str = "# git-policy hook shim v";
 
 const PLACEHOLDER: &str = "@GIT_POLICY_BIN@";
 
-/// How git starts git-policy from a hook file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How git starts git-policy from a hook file (`git policy install --shim`). The variants'
+/// comments are the command line's help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kind {
-    /// A `#!` line naming the binary (`hooks/exec-shim`): git starts git-policy itself, which
-    /// costs a shell less on every commit than the `sh` shim.
+    /// A `#!` line naming the binary: no shell in between, the fastest; if the binary moves,
+    /// git refuses with "cannot exec" until you install again
     Exec,
-    /// An `sh` script (`hooks/<name>`) that also looks for `git-policy` on `PATH`.
+    /// An `sh` script: a shell more per run, and finds `git-policy` on PATH if the binary moves
     Sh,
 }
 
