@@ -1,5 +1,6 @@
 //! File contents of a commit that does not exist yet: from the index, or from a merge.
 
+use std::cell::OnceCell;
 use std::path::Path;
 
 use super::{Git, view_err};
@@ -8,10 +9,7 @@ use crate::rules::{FileReader, Id, PendingFiles, ViewError, under};
 /// Reads files from the index git is about to commit (`GIT_INDEX_FILE` when git set it, as
 /// `git commit -a` and `git commit <paths>` do).
 pub fn index_files(git: &Git) -> Result<FileReader<'_>, ViewError> {
-    let index = git
-        .repository()
-        .index()
-        .map_err(view_err("read the index"))?;
+    let index = git.repo.index().map_err(view_err("read the index"))?;
     Ok(Box::new(IndexFiles { git, index }))
 }
 
@@ -49,7 +47,7 @@ pub fn merge_files(git: &Git, base: Id, head: Id) -> FileReader<'_> {
         git,
         base,
         head,
-        merge_base: git.merge_base(base, head),
+        merge_base: OnceCell::new(),
     })
 }
 
@@ -57,7 +55,8 @@ struct MergeFiles<'a> {
     git: &'a Git,
     base: Id,
     head: Id,
-    merge_base: Option<Id>,
+    /// Found when a file differs on the two sides: libgit2's merge base walks history.
+    merge_base: OnceCell<Option<Id>>,
 }
 
 impl PendingFiles for MergeFiles<'_> {
@@ -65,11 +64,14 @@ impl PendingFiles for MergeFiles<'_> {
         let (git, base, head) = (self.git, self.base, self.head);
         let ours = git.blob_at(base, path)?;
         let theirs = git.blob_at(head, path)?;
-        let ancestor = match self.merge_base {
+        if ours == theirs {
+            return Ok(ours);
+        }
+        let ancestor = match *self.merge_base.get_or_init(|| git.merge_base(base, head)) {
             Some(mb) => git.blob_at(mb, path)?,
             None => None,
         };
-        if ours == theirs || theirs == ancestor {
+        if theirs == ancestor {
             Ok(ours)
         } else if ours == ancestor {
             Ok(theirs)
