@@ -106,9 +106,8 @@ pub fn judge_merge(
     base: &str,
     head: &str,
 ) -> anyhow::Result<(Vec<rules::Violation>, String)> {
-    let remote = git.upstream_remote();
-    let mut before = git.merged_state(remote.as_deref())?;
-    let branch = branch_name(base, remote.as_deref());
+    let mut before = git.merged_state()?;
+    let branch = branch_name(base, git.upstream_remote().as_deref());
     let refname = format!("refs/heads/{branch}");
     let base_tip = match before.get(&refname) {
         Some(&tip) => tip,
@@ -154,8 +153,7 @@ fn branch_name(base: &str, remote: Option<&str>) -> String {
 
 /// Every protected branch and release tag as it is, each judged as an update to itself.
 pub fn audit(git: &Git, policy: &Policy) -> anyhow::Result<(Vec<rules::Violation>, String)> {
-    let remote = git.upstream_remote();
-    let state = git.merged_state(remote.as_deref())?;
+    let state = git.merged_state()?;
     let updates = audit_updates(policy, &state);
     let branches = updates
         .iter()

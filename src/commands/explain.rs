@@ -44,8 +44,7 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
 
 /// Each protected branch's version and last tag, and what the audit says of it now.
 fn gather<'p>(git: &Git, policy: &'p Policy) -> anyhow::Result<Facts<'p>> {
-    let remote = git.upstream_remote();
-    let state = git.merged_state(remote.as_deref())?;
+    let state = git.merged_state()?;
     let updates = audit_updates(policy, &state);
     let violations = rules::evaluate(policy, git, &state, &updates)?;
     let mut branches = Vec::new();

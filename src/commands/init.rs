@@ -105,7 +105,7 @@ fn branch_note(git: &Git, preset: &Policy) -> Option<String> {
     if named.is_empty() || named.contains(&head.as_str()) {
         return None;
     }
-    let state = git.merged_state(git.upstream_remote().as_deref()).ok()?;
+    let state = git.merged_state().ok()?;
     let has = |name: &&str| state.contains_key(&format!("refs/heads/{name}"));
     if named.iter().any(has) {
         return None;

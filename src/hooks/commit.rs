@@ -19,8 +19,7 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
     if git.is_shallow() {
         return Err(HookError::Shallow);
     }
-    let remote = git.upstream_remote();
-    let mut before = git.merged_state(remote.as_deref())?;
+    let mut before = git.merged_state()?;
     let refname = format!("refs/heads/{branch}");
     let head = git.head_commit();
     match head {

@@ -166,9 +166,6 @@ impl Ancestry<'_> {
     /// nearest generation first, and a commit a failed search went through is not searched
     /// again: it does not reach the ancestor.
     fn is_ancestor_of_any(&self, ancestor: Id, descendants: &[Id]) -> Result<bool, ViewError> {
-        if descendants.contains(&ancestor) {
-            return Ok(true);
-        }
         let target = self.node(ancestor);
         let loose_target = matches!(target, Node::Loose(_));
         let mut starts = Vec::new();
@@ -285,18 +282,17 @@ impl Frontier {
 
     /// The next commit and whether it is hidden, while anything wanted is left.
     fn take(&mut self) -> Option<(Node, bool)> {
-        while self.wanted > 0 {
-            let (_, _, node) = self.queue.pop()?;
-            let Some(mark) = self.marks.get_mut(&node) else {
-                continue;
-            };
-            mark.queued = false;
-            if !mark.hidden {
-                self.wanted -= 1;
-            }
-            return Some((node, mark.hidden));
+        if self.wanted == 0 {
+            return None;
         }
-        None
+        let (_, _, node) = self.queue.pop()?;
+        // Every queued commit is marked when it is queued.
+        let mark = self.marks.get_mut(&node)?;
+        mark.queued = false;
+        if !mark.hidden {
+            self.wanted -= 1;
+        }
+        Some((node, mark.hidden))
     }
 }
 

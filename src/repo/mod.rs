@@ -197,13 +197,6 @@ impl Git {
         self.repo.config().ok()?.get_string(key).ok()
     }
 
-    /// `core.hooksPath` as set in the repository's own config file (not global or system).
-    pub fn local_hooks_path(&self) -> Option<String> {
-        let config = self.repo.config().ok()?;
-        let local = config.open_level(git2::ConfigLevel::Local).ok()?;
-        local.get_string("core.hooksPath").ok()
-    }
-
     /// `core.hooksPath` from any level, with the level it came from.
     pub fn hooks_path_level(&self) -> Option<(String, git2::ConfigLevel)> {
         let config = self.repo.config().ok()?;
@@ -314,27 +307,23 @@ impl Git {
 
     /// A remote's branches (from its tracking refs) with local tags: what a push is judged on.
     pub fn remote_state(&self, remote: &str) -> Result<RefState, RepoError> {
-        let prefix = format!("refs/remotes/{remote}/");
-        let mut state = RefState::new();
-        for (name, id) in self.refs_under(&prefix)? {
-            let branch = &name[prefix.len()..];
-            if branch != "HEAD" {
-                state.insert(format!("refs/heads/{branch}"), id);
-            }
-        }
-        state.extend(self.refs_under("refs/tags/")?);
-        Ok(state)
+        self.clone_state(remote, false)
     }
 
-    /// Local branches, with a remote's tracking refs standing in for branches not present
-    /// locally (a CI checkout has only `origin/*`).
-    pub fn merged_state(&self, remote: Option<&str>) -> Result<RefState, RepoError> {
-        let Some(remote) = remote else {
-            return self.local_state();
-        };
-        // One pass over a clone's refs costs less than one per prefix (each copies the packed
-        // refs); a clone has few refs besides these. Servers, which may have many, use
-        // `local_state`.
+    /// Local branches, with the tracking refs of the [`upstream_remote`](Self::upstream_remote)
+    /// standing in for branches not present locally (a CI checkout has only `origin/*`).
+    pub fn merged_state(&self) -> Result<RefState, RepoError> {
+        match self.upstream_remote() {
+            Some(remote) => self.clone_state(&remote, true),
+            None => self.local_state(),
+        }
+    }
+
+    /// A clone's refs in one pass over `refs/`, which costs less than one pass per prefix
+    /// (each copies the packed refs; a clone has few refs besides these; servers, which may
+    /// have many, use `local_state`): the remote's branches and the local tags, and with
+    /// `local_branches` the local branches too, winning over the remote's.
+    fn clone_state(&self, remote: &str, local_branches: bool) -> Result<RefState, RepoError> {
         let prefix = format!("refs/remotes/{remote}/");
         let mut state = RefState::new();
         let mut local = Vec::new();
@@ -343,11 +332,12 @@ impl Git {
                 if branch != "HEAD" {
                     state.insert(format!("refs/heads/{branch}"), id);
                 }
-            } else if name.starts_with("refs/heads/") || name.starts_with("refs/tags/") {
+            } else if name.starts_with("refs/tags/")
+                || (local_branches && name.starts_with("refs/heads/"))
+            {
                 local.push((name, id));
             }
         }
-        // Local branches win over the remote's.
         state.extend(local);
         Ok(state)
     }
@@ -456,10 +446,6 @@ impl Git {
             .find_blob(oid)
             .map_err(view_err(format!("read `{path}`")))?;
         Ok(Some(blob.content().to_vec()))
-    }
-
-    pub(crate) fn repository(&self) -> &Repository {
-        &self.repo
     }
 }
 

@@ -15,7 +15,7 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Resul
     let accepts = cx.policy.branches[class].accepts.clone();
     // Source tips are taken after the update set (an atomic freeze moves master and rc together).
     let mut sources: Vec<(String, usize, Id)> = cx
-        .protected(&cx.after.clone())
+        .protected(&cx.after)
         .into_iter()
         .filter(|(name, c, _)| accepts.classes.contains(c) && *name != branch)
         .collect();

@@ -176,7 +176,7 @@ fn tag_branch(
         return Ok(());
     }
     let candidates: Vec<Id> = cx
-        .protected(&cx.after.clone())
+        .protected(&cx.after)
         .into_iter()
         .filter(|(_, c, _)| class.on.contains(c))
         .map(|(_, _, tip)| tip)

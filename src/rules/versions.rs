@@ -287,7 +287,7 @@ pub fn next_after(version: &Version) -> Version {
 
 /// version/relation, for every pair in which at least one side is updated.
 pub fn check_relations(cx: &mut Eval<'_>) -> Result<(), EvalError> {
-    let after = cx.protected(&cx.after.clone());
+    let after = cx.protected(&cx.after);
     let updated: Vec<String> = cx
         .updates
         .iter()

@@ -190,29 +190,16 @@ impl<V: RepoView + ?Sized> RepoView for WithPending<'_, V> {
     }
 
     fn is_ancestor(&self, ancestor: Id, descendant: Id) -> Result<bool, ViewError> {
-        if ancestor == descendant {
-            return Ok(true);
-        }
-        if ancestor == Id::PENDING {
-            // Nothing existing descends from a commit not yet made.
-            return Ok(false);
-        }
-        if descendant == Id::PENDING {
-            for &parent in &self.pending.parents {
-                if self.inner.is_ancestor(ancestor, parent)? {
-                    return Ok(true);
-                }
-            }
-            return Ok(false);
-        }
-        self.inner.is_ancestor(ancestor, descendant)
+        self.is_ancestor_of_any(ancestor, &[descendant])
     }
 
+    /// The commit being made stands for its parents as a descendant.
     fn is_ancestor_of_any(&self, ancestor: Id, descendants: &[Id]) -> Result<bool, ViewError> {
         if descendants.contains(&ancestor) {
             return Ok(true);
         }
         if ancestor == Id::PENDING {
+            // Nothing existing descends from a commit not yet made.
             return Ok(false);
         }
         let mut existing = Vec::with_capacity(descendants.len());

@@ -74,8 +74,7 @@ pub fn judge(git: &Git, policy: &Policy, job: &Job) -> anyhow::Result<(Vec<Viola
 /// Judges updates against the branches as this clone has them (remote-tracking ones standing
 /// in), with each updated ref at its old value.
 fn judge_updates(git: &Git, policy: &Policy, updates: &[Update]) -> anyhow::Result<Vec<Violation>> {
-    let remote = git.upstream_remote();
-    let mut before = git.merged_state(remote.as_deref())?;
+    let mut before = git.merged_state()?;
     rules::pin_old_values(&mut before, updates);
     Ok(rules::evaluate(policy, git, &before, updates)?)
 }

@@ -14,8 +14,7 @@ pub fn run(
     since: Option<&str>,
     format: Format,
 ) -> anyhow::Result<Outcome> {
-    let remote = git.upstream_remote();
-    let refs = git.merged_state(remote.as_deref())?;
+    let refs = git.merged_state()?;
     let since_id = match since {
         Some(rev) => Some(git.resolve(rev).map_err(|e| super::not_here(e, rev))?),
         None => None,

@@ -55,11 +55,7 @@ pub fn segments(
 /// Where `branch` was before `commit`: its first parent, except for a foxtrot merge (one that
 /// says it merged `branch` itself, made on a topic branch that `branch` was then
 /// fast-forwarded to), where the branch's real history is the merged parent.
-pub fn previous_tip(
-    view: &dyn RepoView,
-    commit: Id,
-    branch: &str,
-) -> Result<Option<Id>, ViewError> {
+fn previous_tip(view: &dyn RepoView, commit: Id, branch: &str) -> Result<Option<Id>, ViewError> {
     let parents = view.parents(commit)?;
     if parents.len() == 2 && merges_itself(&view.commit(commit)?.message, branch) {
         return Ok(Some(parents[1]));

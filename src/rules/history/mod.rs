@@ -82,8 +82,8 @@ pub fn replay(
             if let Some((class, _)) = policy.branch_class(short) {
                 branches.push((short.to_owned(), class, id));
             }
-        } else if let Some(short) = name.strip_prefix("refs/tags/")
-            && policy.tags.iter().any(|c| c.version_text(short).is_some())
+        } else if name.starts_with("refs/tags/")
+            && policy.judges(name)
             && let Peeled::Commit(commit) = view.peel(id)?
         {
             tags.push((name.clone(), id, commit));
