@@ -55,7 +55,7 @@ fn gather<'p>(git: &Git, policy: &'p Policy) -> anyhow::Result<Facts<'p>> {
             tags += 1;
             continue;
         };
-        let Some((class, _)) = policy.branch_class(name) else {
+        let Some(class) = policy.class_of(name) else {
             continue;
         };
         let mut broken: Vec<_> = violations

@@ -13,7 +13,7 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
         return Ok(None);
     };
     // The common case, a commit on a topic branch, costs one policy lookup and nothing else.
-    if policy.branch_class(&branch).is_none() {
+    if policy.class_of(&branch).is_none() {
         return Ok(None);
     }
     if git.is_shallow() {

@@ -80,6 +80,15 @@ pub enum Matcher {
 pub type Captures = BTreeMap<String, String>;
 
 impl Matcher {
+    /// Whether `branch` (a short name such as `0.12`) matches: cheaper than [`Self::matches`],
+    /// which collects the captures.
+    pub fn is_match(&self, branch: &str) -> bool {
+        match self {
+            Matcher::Exact(name) => name == branch,
+            Matcher::Pattern(regex) => regex.is_match(branch),
+        }
+    }
+
     /// Returns the captures when `branch` (a short name such as `0.12`) matches.
     pub fn matches(&self, branch: &str) -> Option<Captures> {
         match self {
@@ -252,10 +261,17 @@ impl Policy {
             .find_map(|(i, class)| class.matcher.matches(branch).map(|caps| (i, caps)))
     }
 
+    /// The protected class of a branch (short name), when its captures are not needed.
+    pub fn class_of(&self, branch: &str) -> Option<usize> {
+        self.branches
+            .iter()
+            .position(|class| class.matcher.is_match(branch))
+    }
+
     /// Whether the evaluator judges a ref (full name): a protected branch or a release tag.
     pub fn judges(&self, refname: &str) -> bool {
         if let Some(branch) = refname.strip_prefix("refs/heads/") {
-            self.branch_class(branch).is_some()
+            self.class_of(branch).is_some()
         } else if let Some(tag) = refname.strip_prefix("refs/tags/") {
             self.tags
                 .iter()

@@ -42,12 +42,19 @@ pub struct ReleaseTag {
     pub version: Version,
 }
 
+/// A protected branch: short name, class index, tip.
+pub type Protected = (String, usize, Id);
+
 pub struct Eval<'a> {
     pub policy: &'a Policy,
     pub view: &'a dyn RepoView,
     pub before: &'a RefState,
     pub after: RefState,
     pub updates: &'a [Update],
+    /// The protected branches before and after the update set, classified once: every rule
+    /// asks, and a branch pattern costs a regex search per branch.
+    protected_before: Rc<[Protected]>,
+    protected_after: Rc<[Protected]>,
     versions: HashMap<Id, Option<Rc<VersionAt>>>,
     release_tags: Option<Rc<Vec<ReleaseTag>>>,
     violations: Vec<Violation>,
@@ -67,12 +74,16 @@ impl<'a> Eval<'a> {
                 None => after.remove(&update.refname),
             };
         }
+        let protected_before: Rc<[Protected]> = protected(policy, before, &[]).into();
+        let protected_after = protected(policy, &after, &protected_before).into();
         Eval {
             policy,
             view,
             before,
             after,
             updates,
+            protected_before,
+            protected_after,
             versions: HashMap::new(),
             release_tags: None,
             violations: Vec::new(),
@@ -119,17 +130,14 @@ impl<'a> Eval<'a> {
         })
     }
 
-    /// Protected branches in a state: short name, class index, tip.
-    pub fn protected(&self, state: &RefState) -> Vec<(String, usize, Id)> {
-        state
-            .range("refs/heads/".to_owned()..)
-            .take_while(|(name, _)| name.starts_with("refs/heads/"))
-            .filter_map(|(name, &tip)| {
-                let short = name.strip_prefix("refs/heads/")?;
-                let (class, _) = self.policy.branch_class(short)?;
-                Some((short.to_owned(), class, tip))
-            })
-            .collect()
+    /// The protected branches before the update set.
+    pub fn protected_before(&self) -> Rc<[Protected]> {
+        self.protected_before.clone()
+    }
+
+    /// The protected branches after the update set.
+    pub fn protected_after(&self) -> Rc<[Protected]> {
+        self.protected_after.clone()
     }
 
     /// The version at a commit, or `None` when no version file exists there.
@@ -251,4 +259,21 @@ pub fn short(refname: &str) -> &str {
         .strip_prefix("refs/heads/")
         .or_else(|| refname.strip_prefix("refs/tags/"))
         .unwrap_or(refname)
+}
+
+/// The protected branches in `state`, taking the class of a branch found in `known` from
+/// there rather than matching its name again.
+fn protected(policy: &Policy, state: &RefState, known: &[Protected]) -> Vec<Protected> {
+    state
+        .range("refs/heads/".to_owned()..)
+        .take_while(|(name, _)| name.starts_with("refs/heads/"))
+        .filter_map(|(name, &tip)| {
+            let short = name.strip_prefix("refs/heads/")?;
+            let class = match known.binary_search_by(|(known, _, _)| known.as_str().cmp(short)) {
+                Ok(i) => known[i].1,
+                Err(_) => policy.class_of(short)?,
+            };
+            Some((short.to_owned(), class, tip))
+        })
+        .collect()
 }

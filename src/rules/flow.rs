@@ -15,9 +15,10 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Resul
     let accepts = cx.policy.branches[class].accepts.clone();
     // Source tips are taken after the update set (an atomic freeze moves master and rc together).
     let mut sources: Vec<(String, usize, Id)> = cx
-        .protected(&cx.after)
-        .into_iter()
+        .protected_after()
+        .iter()
         .filter(|(name, c, _)| accepts.classes.contains(c) && *name != branch)
+        .cloned()
         .collect();
     sources.sort_by_cached_key(|(name, class, _)| named_order(*class, name));
     let sources: Vec<(String, Id)> = sources
@@ -59,9 +60,10 @@ fn foreign(
 ) -> Result<(), EvalError> {
     let accepts = &cx.policy.branches[class].accepts;
     let others: Vec<(String, usize, Id)> = cx
-        .protected(cx.before)
-        .into_iter()
+        .protected_before()
+        .iter()
         .filter(|(name, c, _)| name != branch && !accepts.classes.contains(c))
+        .cloned()
         .collect();
     let mut offending: Vec<Id> = Vec::new();
     let mut from: Vec<(String, usize)> = Vec::new();

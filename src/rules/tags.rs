@@ -176,10 +176,10 @@ fn tag_branch(
         return Ok(());
     }
     let candidates: Vec<Id> = cx
-        .protected(&cx.after)
-        .into_iter()
+        .protected_after()
+        .iter()
         .filter(|(_, c, _)| class.on.contains(c))
-        .map(|(_, _, tip)| tip)
+        .map(|&(_, _, tip)| tip)
         .collect();
     if cx.view.is_ancestor_of_any(commit, &candidates)? {
         return Ok(());

@@ -287,14 +287,14 @@ pub fn next_after(version: &Version) -> Version {
 
 /// version/relation, for every pair in which at least one side is updated.
 pub fn check_relations(cx: &mut Eval<'_>) -> Result<(), EvalError> {
-    let after = cx.protected(&cx.after);
+    let after = cx.protected_after();
     let updated: Vec<String> = cx
         .updates
         .iter()
         .filter(|u| u.new.is_some())
         .filter_map(|u| u.refname.strip_prefix("refs/heads/").map(str::to_owned))
         .collect();
-    for (name, class, tip) in &after {
+    for (name, class, tip) in after.iter() {
         let Some(above) = cx.policy.branches[*class]
             .version
             .as_ref()
@@ -302,7 +302,7 @@ pub fn check_relations(cx: &mut Eval<'_>) -> Result<(), EvalError> {
         else {
             continue;
         };
-        for (other, other_class, other_tip) in &after {
+        for (other, other_class, other_tip) in after.iter() {
             if *other_class != above.class || other == name {
                 continue;
             }

@@ -79,7 +79,7 @@ pub fn replay(
     let mut tags = Vec::new();
     for (name, &id) in refs {
         if let Some(short) = name.strip_prefix("refs/heads/") {
-            if let Some((class, _)) = policy.branch_class(short) {
+            if let Some(class) = policy.class_of(short) {
                 branches.push((short.to_owned(), class, id));
             }
         } else if name.starts_with("refs/tags/")
