@@ -219,3 +219,32 @@ fn sha256_repository_is_refused_clearly() {
         run.stderr
     );
 }
+
+/// A damaged object in the repository makes a hook fail (exit 2), never pass on a guess: with
+/// libgit2's hash check off, zlib's checksum is what catches it.
+#[test]
+fn damaged_version_blob_fails_the_hook() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    let blob = repo.git(&["rev-parse", "HEAD:tokio/__init__.py"]);
+    let path = repo
+        .path
+        .join(".git/objects")
+        .join(&blob[..2])
+        .join(&blob[2..]);
+    let mut bytes = std::fs::read(&path).expect("the version file is a loose object");
+    // Past zlib's two-byte header: the deflated data itself.
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    bytes[middle + 1] ^= 0xff;
+    std::fs::remove_file(&path).expect("remove the read-only object");
+    std::fs::write(&path, &bytes).expect("write the damaged object");
+    failed(
+        &repo.policy(&["hook", "pre-commit"]),
+        &[
+            "git-policy's `pre-commit` hook failed",
+            "cannot read `tokio/__init__.py`",
+            "class=Zlib",
+        ],
+    );
+}
