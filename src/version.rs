@@ -196,14 +196,15 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 fn find_python(text: &str) -> Result<Found, ExtractError> {
-    python_regex()
-        .captures_iter(text)
-        .map(|caps| {
-            let value = caps
-                .name("dq")
-                .or_else(|| caps.name("sq"))
-                .map(|m| m.as_str());
-            (line_of(text, caps.get(0).map_or(0, |m| m.start())), value)
+    // The regex engine scans every byte; only lines naming `__version__` can match, and a
+    // module's docstring and imports are most of its bytes.
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| line.contains("__version__"))
+        .filter_map(|(index, line)| {
+            let caps = python_regex().captures(line)?;
+            let value = caps.name("dq").or_else(|| caps.name("sq"));
+            Some((index + 1, value.map(|m| m.as_str())))
         })
         .try_fold(None::<Found>, |first, (line, value)| match first {
             Some(first) => Err(ExtractError::Ambiguous {
