@@ -54,6 +54,16 @@ impl CommitGraph {
         Some(CommitGraph { graph, count })
     }
 
+    /// The root tree of a commit in the graph, which records it: reading the tree of a commit
+    /// then parses no commit object.
+    pub fn root_tree(&self, id: Id) -> Option<Id> {
+        let pos = self.lookup(id)?;
+        let commit = self.graph.commit_at(Position(pos));
+        let mut bytes = [0u8; 20];
+        bytes.copy_from_slice(commit.root_tree_id().as_bytes());
+        Some(Id(bytes))
+    }
+
     /// A position out of range would make `gix-commitgraph` panic: a corrupt file is an error.
     fn check(&self, pos: u32) -> Result<(), ViewError> {
         if pos < self.count {

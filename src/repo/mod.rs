@@ -361,12 +361,23 @@ impl Git {
         self.repo.merge_base(to_oid(a), to_oid(b)).ok().map(to_id)
     }
 
-    fn blob_at(&self, commit: Id, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
+    /// A commit's root tree, by way of the commit-graph when it has the commit.
+    fn tree_of(&self, commit: Id) -> Result<git2::Tree<'_>, ViewError> {
+        if let Some(tree) = self.graph().and_then(|graph| graph.root_tree(commit)) {
+            return self
+                .repo
+                .find_tree(to_oid(tree))
+                .map_err(view_err("read a commit's tree"));
+        }
         let commit = self
             .repo
             .find_commit(to_oid(commit))
             .map_err(|_| ViewError::Missing(commit))?;
-        let tree = commit.tree().map_err(view_err("read a commit's tree"))?;
+        commit.tree().map_err(view_err("read a commit's tree"))
+    }
+
+    fn blob_at(&self, commit: Id, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
+        let tree = self.tree_of(commit)?;
         let entry = match tree.get_path(Path::new(path)) {
             Ok(entry) => entry,
             Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
@@ -377,11 +388,7 @@ impl Git {
 
     /// The regular files under `dir` at a commit, sorted (see [`RepoView::list_files`]).
     fn files_at(&self, commit: Id, dir: &str) -> Result<Vec<String>, ViewError> {
-        let commit = self
-            .repo
-            .find_commit(to_oid(commit))
-            .map_err(|_| ViewError::Missing(commit))?;
-        let root = commit.tree().map_err(view_err("read a commit's tree"))?;
+        let root = self.tree_of(commit)?;
         let (tree, prefix) = if dir.is_empty() {
             (root, String::new())
         } else {

@@ -9,7 +9,7 @@ use std::process::Stdio;
 use git_policy::repo::Git;
 use git_policy::rules::{Id, RepoView};
 
-use crate::harness::{Sandbox, TestRepo, pytokio};
+use crate::harness::{Sandbox, TestRepo, pytokio, rejected};
 
 /// A random history: each commit's parents, by index of earlier commits.
 fn random_history(rng: &mut fastrand::Rng, commits: usize) -> Vec<Vec<usize>> {
@@ -319,4 +319,23 @@ fn grafts_override_the_commit_graph() {
     let git = Git::open(&repo.path).expect("open");
     assert!(!git.is_ancestor(first, third).expect("ancestry"));
     assert_eq!(git.parents(third).expect("parents"), Vec::<Id>::new());
+}
+
+/// A commit in the commit-graph has its files read through the root tree the graph records,
+/// one outside it through its commit object: a version going back is found either way.
+#[test]
+fn versions_are_read_through_the_commit_graph_and_without_it() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    repo.git(&["commit-graph", "write", "--reachable"]);
+    let old = repo.rev("master");
+    let new = repo.set_version("0.13.0.dev0");
+    let run = repo.judge("refs/heads/master", &old, &new);
+    rejected(&run, "version/monotonic");
+    assert!(
+        run.stdout
+            .contains("would go back from 0.13.0.dev1 to 0.13.0.dev0"),
+        "{}",
+        run.all()
+    );
 }
