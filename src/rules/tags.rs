@@ -2,7 +2,7 @@
 //! (tag/pre-release and tag/calendar are in `releases`).
 
 use pep440_rs::Version;
-use regex::RegexBuilder;
+use regex::bytes::RegexBuilder;
 
 use super::context::{Eval, EvalError, short};
 use super::view::{Id, Peeled};
@@ -217,12 +217,14 @@ fn changelog_entry(
     let pattern = heading.replace("{version}", &spelled);
     let found = match (
         cx.view.read_file(commit, path)?,
-        // The tag's name is the pusher's: bound what it can make the regex cost.
+        // The tag's name is the pusher's: bound what it can make the regex cost. ASCII mode,
+        // as the policy parser checked the heading: `\d` is `[0-9]`, `\b` an ASCII boundary.
         RegexBuilder::new(&format!("(?m){pattern}"))
+            .unicode(false)
             .size_limit(crate::policy::REGEX_SIZE_LIMIT)
             .build(),
     ) {
-        (Some(bytes), Ok(regex)) => regex.is_match(&String::from_utf8_lossy(&bytes)),
+        (Some(bytes), Ok(regex)) => regex.is_match(&bytes),
         _ => false,
     };
     if !found {

@@ -1188,6 +1188,33 @@ changelog = { file = "NEWS", heading = "^## {version}" }
     assert_eq!(s.rules(&[("tags/v1.2.1", fixed)]), ACCEPTED);
 }
 
+/// A changelog heading may use the ASCII classes and flags policy patterns allow (`\d`, `\w`,
+/// `(?i)`, `.`): the file is searched in the ASCII mode the policy parser checked them in.
+#[test]
+fn changelog_heading_with_ascii_classes_finds_the_entry() {
+    let mut s = Scenario::custom(
+        r#"
+[version]
+files = ["VERSION"]
+
+[branches.main]
+accepts = "any"
+
+[tags.release]
+pattern = "v{version}"
+changelog = { file = "NEWS", heading = '(?i)^\w+ {version} \(\d{4}-\d\d-.+\)' }
+"#,
+    );
+    let news = "Release 1.2.0 (2024-02-01)\n\nrelease 1.1.0 (2023-\u{0661}\u{0662}-01)\n";
+    let c = s.files(&[], "1.2.0", &[("VERSION", "1.2.0\n"), ("NEWS", news)]);
+    s.set("main", c);
+    assert_eq!(s.rules(&[("tags/v1.2.0", c)]), ACCEPTED);
+    // Arabic-Indic digits are not `\d` in ASCII mode.
+    let old = s.files(&[c], "1.1.0", &[("VERSION", "1.1.0\n")]);
+    s.set("main", old);
+    assert_eq!(s.rules(&[("tags/v1.1.0", old)]), ["changelog/entry"]);
+}
+
 /// Tags such as `vendor-import` or `nightly` are not release tags: versions start with a digit.
 #[test]
 fn tags_that_are_not_versions_are_not_release_tags() {
