@@ -1,5 +1,6 @@
 //! The command line, as clap types only: what each subcommand accepts.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -22,6 +23,33 @@ use crate::report::Format;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Parses the command line. An installed hook's `#!` line runs `git-policy shim ...` on
+    /// every commit, so that subcommand is parsed on its own: building the whole interface
+    /// first cost as much as judging a commit's branch flow.
+    pub fn from_env() -> Cli {
+        Cli::from_args(std::env::args_os().collect())
+    }
+
+    fn from_args(args: Vec<OsString>) -> Cli {
+        if args.get(1).is_some_and(|arg| arg == "shim") {
+            let shim = ShimCli::parse_from(&args[1..]);
+            return Cli {
+                command: Command::Shim(shim.args),
+            };
+        }
+        Cli::parse_from(args)
+    }
+}
+
+/// `git-policy shim`, parsed without the rest of the interface.
+#[derive(Debug, Parser)]
+#[command(name = "git-policy shim")]
+struct ShimCli {
+    #[command(flatten)]
+    args: ShimArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -156,4 +184,43 @@ pub struct InitArgs {
     /// Replace an existing `.git-policy.toml`
     #[arg(long)]
     pub force: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::from_args(args.iter().map(OsString::from).collect())
+    }
+
+    /// The shim's own parser hands git's hook arguments over untouched, dashes and all, as
+    /// the whole interface does.
+    #[test]
+    fn shim_arguments_are_passed_through() {
+        let args = [
+            "git-policy",
+            "shim",
+            "/r/.git/hooks/update",
+            "refs/heads/x",
+            "--help",
+            "-q",
+        ];
+        for cli in [parse(&args), Cli::parse_from(args)] {
+            let Command::Shim(shim) = cli.command else {
+                panic!("not the shim: {cli:?}");
+            };
+            assert_eq!(shim.script, PathBuf::from("/r/.git/hooks/update"));
+            assert_eq!(shim.args, ["refs/heads/x", "--help", "-q"]);
+        }
+    }
+
+    /// Every other command line goes through the whole interface.
+    #[test]
+    fn other_commands_use_the_whole_interface() {
+        assert!(matches!(
+            parse(&["git-policy", "check"]).command,
+            Command::Check(_)
+        ));
+    }
 }

@@ -5,7 +5,6 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
-use clap::Parser;
 use git_policy::cli::{Cli, Command};
 use git_policy::commands::{self, Outcome};
 use git_policy::report::{WriteError, printable_lines};
@@ -21,7 +20,7 @@ fn main() -> ExitCode {
             "{ERROR}error{ERROR:#}: internal error in git-policy: {info}\n{HINT}hint{HINT:#}: this is a bug; the operation was refused"
         );
     }));
-    let cli = Cli::parse();
+    let cli = Cli::from_env();
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Explain(args) => commands::explain::run(args),
