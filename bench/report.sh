@@ -38,75 +38,91 @@ rss_mb() { # name
     echo
 }
 
-echo '### Pushes (medians in ms; peak RSS in MB)'
-echo
-echo '| commits | commit-graph | push | `update` | `pre-receive` | script | floor | update ÷ script | update ÷ floor | peak RSS update / pre-receive |'
-echo '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
-for file in $(ls "$results"/*-*-*-*.json 2>/dev/null | grep -v '\.script\.json$' | sort -t- -k1,1n); do
-    name=$(basename "$file" .json)
-    IFS=- read -r size graph rest <<<"$name"
-    n=${rest##*-}
-    branch=${rest%-*}
-    update=$(median "$file" update)
-    receive=$(median "$file" pre-receive)
-    script=$(median "${file%.json}.script.json" script)
-    floor=$(median "$file" floor)
-    printf '| %s | %s | %s commits to `%s` | %s | %s | %s | %s | %s | %s | %s / %s |\n' \
-        "$size" "$graph" "$n" "$branch" "$(ms "$update")" "$(ms "$receive")" "$(ms "$script")" \
-        "$(ms "$floor")" "$(speedup "$update" "$script")" "$(ratio "$update" "$floor")" \
-        "$(rss_mb "$name-update")" "$(rss_mb "$name-pre-receive")"
-done
-echo
+# Pushes, when this run timed any (`BENCH_SIZES=" "` times only pre-commit and the audit).
+if compgen -G "$results/*-single-*.json" >/dev/null; then
+    echo '### Pushes (medians in ms; peak RSS in MB)'
+    echo
+    echo '| commits | commit-graph | push | `update` | `pre-receive` | script | floor | update ÷ script | update ÷ floor | peak RSS update / pre-receive |'
+    echo '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
+    for file in $(ls "$results"/*-*-*-*.json 2>/dev/null | grep -v '\.script\.json$' | sort -t- -k1,1n); do
+        name=$(basename "$file" .json)
+        IFS=- read -r size graph rest <<<"$name"
+        n=${rest##*-}
+        branch=${rest%-*}
+        update=$(median "$file" update)
+        receive=$(median "$file" pre-receive)
+        script=$(median "${file%.json}.script.json" script)
+        floor=$(median "$file" floor)
+        printf '| %s | %s | %s commits to `%s` | %s | %s | %s | %s | %s | %s | %s / %s |\n' \
+            "$size" "$graph" "$n" "$branch" "$(ms "$update")" "$(ms "$receive")" "$(ms "$script")" \
+            "$(ms "$floor")" "$(speedup "$update" "$script")" "$(ratio "$update" "$floor")" \
+            "$(rss_mb "$name-update")" "$(rss_mb "$name-pre-receive")"
+    done
+    echo
 
-echo '### Growth of `update` (same push; single commit-graph)'
-echo
-sizes=$(ls "$results"/*-single-*.json 2>/dev/null | xargs -n1 basename | cut -d- -f1 | sort -un)
-pushes=$(ls "$results"/*-single-*.json | grep -v '\.script\.json$' | xargs -n1 basename |
-    sed 's/^[0-9]*-single-//; s/\.json$//' | sort -u)
-smallest=$(echo "$sizes" | head -1)
-largest=$(echo "$sizes" | tail -1)
-printf '| push |'
-for size in $sizes; do printf ' %s |' "$size"; done
-printf ' %s ÷ %s |\n' "$largest" "$smallest"
-printf '| --- |'
-for _ in $sizes; do printf ' ---: |'; done
-printf ' ---: |\n'
-for push in $pushes; do
-    printf '| %s commits to `%s` |' "${push##*-}" "${push%-*}"
-    for size in $sizes; do
-        printf ' %s |' "$(ms "$(median "$results/$size-single-$push.json" update)")"
+    echo '### Growth of `update` (same push; single commit-graph)'
+    echo
+    sizes=$(ls "$results"/*-single-*.json 2>/dev/null | xargs -n1 basename | cut -d- -f1 | sort -un)
+    pushes=$(ls "$results"/*-single-*.json | grep -v '\.script\.json$' | xargs -n1 basename |
+        sed 's/^[0-9]*-single-//; s/\.json$//' | sort -u)
+    smallest=$(echo "$sizes" | head -1)
+    largest=$(echo "$sizes" | tail -1)
+    printf '| push |'
+    for size in $sizes; do printf ' %s |' "$size"; done
+    printf ' %s ÷ %s |\n' "$largest" "$smallest"
+    printf '| --- |'
+    for _ in $sizes; do printf ' ---: |'; done
+    printf ' ---: |\n'
+    for push in $pushes; do
+        printf '| %s commits to `%s` |' "${push##*-}" "${push%-*}"
+        for size in $sizes; do
+            printf ' %s |' "$(ms "$(median "$results/$size-single-$push.json" update)")"
+        done
+        printf ' %s |\n' "$(ratio "$(median "$results/$largest-single-$push.json" update)" \
+            "$(median "$results/$smallest-single-$push.json" update)")"
     done
-    printf ' %s |\n' "$(ratio "$(median "$results/$largest-single-$push.json" update)" \
-        "$(median "$results/$smallest-single-$push.json" update)")"
-done
-echo
-printf '| 500 ÷ 5 pushed commits |'
-for size in $sizes; do printf ' %s |' "$size"; done
-printf '\n| --- |'
-for _ in $sizes; do printf ' ---: |'; done
-printf '\n'
-for branch in $(echo "$pushes" | sed -n 's/-5$//p'); do
-    printf '| `%s` |' "$branch"
-    for size in $sizes; do
-        printf ' %s |' "$(ratio "$(median "$results/$size-single-$branch-500.json" update)" \
-            "$(median "$results/$size-single-$branch-5.json" update)")"
-    done
+    echo
+    printf '| 500 ÷ 5 pushed commits |'
+    for size in $sizes; do printf ' %s |' "$size"; done
+    printf '\n| --- |'
+    for _ in $sizes; do printf ' ---: |'; done
     printf '\n'
-done
-echo
+    for branch in $(echo "$pushes" | sed -n 's/-5$//p'); do
+        printf '| `%s` |' "$branch"
+        for size in $sizes; do
+            printf ' %s |' "$(ratio "$(median "$results/$size-single-$branch-500.json" update)" \
+                "$(median "$results/$size-single-$branch-5.json" update)")"
+        done
+        printf '\n'
+    done
+    echo
+fi
 
-if [ -f "$results/pre-commit.json" ]; then
-    f=$results/pre-commit.json
-    none=$(median "$f" "no hook")
-    exit0=$(median "$f" "exit 0 hook")
-    ours=$(median "$f" git-policy)
-    echo '### `git commit` on master, 100k commits (medians in ms)'
+# The pre-commit rounds (bench/run.sh): every run of a command pooled, and the median over
+# rounds of one command's median minus another's.
+pooled() { # name
+    jq -s -r --arg n "$1" '[.[].results[] | select(.command == $n) | .times[]] | sort
+        | if length == 0 then empty else (.[(length - 1) / 2 | floor] + .[length / 2 | floor]) / 2 * 1000 end' \
+        "$results"/pre-commit-*.json
+}
+added() { # name base
+    jq -s -r --arg a "$1" --arg b "$2" '[.[] | (.results[] | select(.command == $a) | .median)
+        - (.results[] | select(.command == $b) | .median)] | sort
+        | (.[(length - 1) / 2 | floor] + .[length / 2 | floor]) / 2 * 1000' "$results"/pre-commit-*.json
+}
+if compgen -G "$results/pre-commit-*.json" >/dev/null; then
+    rounds=$(find "$results" -name 'pre-commit-*.json' | wc -l)
+    echo "### \`git commit\` on master, 100k commits (ms; $rounds interleaved rounds of 20 runs each)"
     echo
     echo '| no hook | `exit 0` hook | git-policy `pre-commit` | added by git-policy | added by an `exit 0` hook | peak RSS of the hook |'
     echo '| ---: | ---: | ---: | ---: | ---: | ---: |'
-    printf '| %s | %s | %s | %s | %s | %s MB |\n\n' "$(ms "$none")" "$(ms "$exit0")" "$(ms "$ours")" \
-        "$(ms "$(awk -v a="$ours" -v b="$none" 'BEGIN { print a - b }')")" \
-        "$(ms "$(awk -v a="$exit0" -v b="$none" 'BEGIN { print a - b }')")" "$(rss_mb pre-commit-hook)"
+    printf '| %s | %s | %s | %s | %s | %s MB |\n\n' "$(ms "$(pooled "no hook")")" \
+        "$(ms "$(pooled "exit 0 hook")")" "$(ms "$(pooled git-policy)")" \
+        "$(ms "$(added git-policy "no hook")")" "$(ms "$(added "exit 0 hook" "no hook")")" \
+        "$(rss_mb pre-commit-hook)"
+    echo 'The first three are medians of all runs; an added cost is the median over rounds of the'
+    echo "round's median difference."
+    echo
 fi
 
 if [ -f "$results/check.json" ]; then
