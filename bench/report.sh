@@ -129,8 +129,8 @@ if [ -f "$results/check.json" ]; then
     f=$results/check.json
     echo '### `git policy check`, 100k commits (medians in ms)'
     echo
-    echo '| audit | `--history` | peak RSS of the audit |'
-    echo '| ---: | ---: | ---: |'
-    printf '| %s | %s | %s MB |\n' "$(ms "$(median "$f" audit)")" "$(ms "$(median "$f" history)")" \
-        "$(rss_mb check-audit)"
+    echo '| audit | `--history` | peak RSS of the audit | peak RSS of `--history` |'
+    echo '| ---: | ---: | ---: | ---: |'
+    printf '| %s | %s | %s MB | %s MB |\n' "$(ms "$(median "$f" audit)")" "$(ms "$(median "$f" history)")" \
+        "$(rss_mb check-audit)" "$(rss_mb check-history)"
 fi

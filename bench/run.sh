@@ -157,6 +157,9 @@ say "git policy check, 100000 commits"
     fi
     hyperfine -N --style basic --warmup 1 -i --export-json "$results/check.json" "${cmds[@]}" >&2
     rss check-audit "$bin" check
+    if [ ${#cmds[@]} -gt 2 ]; then
+        rss check-history "$bin" check --history
+    fi
 )
 
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$results/machine.txt"

@@ -412,3 +412,48 @@ fn pull_request_with_conflicting_version_is_reported() {
         run.stderr
     );
 }
+
+/// A packed file larger than libgit2's pack window (2 MB) is read whole: a changelog entry at
+/// the end of 8 MB of random hex (4 MB packed) is found, and its absence is changelog/entry.
+#[test]
+fn changelog_larger_than_a_pack_window_is_read_whole() {
+    let repo = pytokio_repo();
+    repo.cut("0.12", "rc", "0.12.0b1");
+    repo.policy_file_with(
+        "deletable = false",
+        "deletable = false\nchangelog = { file = \"NEWS\", heading = '^{version}$' }",
+    );
+    let mut rng = fastrand::Rng::with_seed(12);
+    let noise: String = (0..128_000)
+        .map(|_| {
+            format!(
+                "{:016x}{:016x}{:016x}{:016x}\n",
+                rng.u64(..),
+                rng.u64(..),
+                rng.u64(..),
+                rng.u64(..)
+            )
+        })
+        .collect();
+    repo.change("NEWS", &noise, "8 MB of news");
+    repo.git(&["tag", "v0.12.0b1"]);
+    let without = moved(&repo, "refs/tags/v0.12.0b1", ZERO);
+    repo.git(&["tag", "-d", "v0.12.0b1"]);
+    repo.change(
+        "NEWS",
+        &format!("{noise}0.12.0b1\n"),
+        "the beta's entry, last",
+    );
+    repo.git(&["tag", "v0.12.0b1"]);
+    repo.git(&["gc", "-q"]);
+    let packs = std::fs::read_dir(repo.path.join(".git/objects/pack")).expect("packs");
+    let packed: u64 = packs
+        .map(|p| p.expect("pack").metadata().expect("size").len())
+        .sum();
+    assert!(
+        packed > 4 << 20,
+        "the news is packed, over two windows: {packed} bytes"
+    );
+    rejected(&without, "changelog/entry");
+    accepted(&moved(&repo, "refs/tags/v0.12.0b1", ZERO));
+}
