@@ -28,7 +28,9 @@ speedup() { # a b
     fi
 }
 rss_mb() { # name
-    [ -f "$results/$1.rss" ] && awk '{ printf "%.1f", $1 / 1024 }' "$results/$1.rss" || printf -- '-'
+    # GNU time writes `Command exited with non-zero status N` first when the command failed
+    # (an audit that finds violations does): the number is the last line.
+    [ -f "$results/$1.rss" ] && awk 'END { printf "%.1f", $1 / 1024 }' "$results/$1.rss" || printf -- '-'
 }
 
 [ -f "$results/machine.txt" ] && {

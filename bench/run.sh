@@ -13,8 +13,9 @@
 # Every push is timed as the server runs it: the pushed commits in a quarantine directory
 # (GIT_OBJECT_DIRECTORY, with the repository as an alternate), whole processes, in one run:
 # our `update` and `pre-receive` hooks and a single `git merge-base --is-ancestor` (the floor)
-# side by side in one hyperfine call, then the hand-written script bench/policy-script.sh in
-# another (it is thousands of times slower, so it gets fewer runs).
+# side by side in one hyperfine call per push and round, the rounds going over every history,
+# then the hand-written script bench/policy-script.sh in another call (it is thousands of times
+# slower, so it gets fewer runs).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,6 +53,9 @@ script=$here/bench/policy-script.sh
     echo "system: $(. /etc/os-release && echo "$PRETTY_NAME"), Linux $(uname -r)"
     echo "git $(git --version | cut -d' ' -f3), $(hyperfine --version), git-policy $(git -C "$here" describe --always --dirty)"
     echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    if command -v python3 >/dev/null; then
+        echo "a page fault (first touch of a cached file page): $(python3 "$here/bench/fault-cost.py" "$bin") µs"
+    fi
 } >"$results/machine.txt"
 stamp=$(cat "$here/bench/history.rs" "$here/bench/gen-history.rs" | git hash-object --stdin)
 
@@ -75,25 +79,44 @@ rss() { # name command...
     /usr/bin/time -f %M -o "$results/$name.rss" "$@" >/dev/null 2>&1 || true
 }
 
-bench_pushes() { # size graph with-script
-    local size=$1 graph=$2 with_script=$3 repo
+# Each push's environment as receive-pack gives it to hooks, and its ref line.
+push_env() { # repo quarantine
+    export GIT_DIR=$1 GIT_OBJECT_DIRECTORY=$2 GIT_QUARANTINE_PATH=$2
+    export GIT_ALTERNATE_OBJECT_DIRECTORIES=$1/objects
+}
+
+# One round of every push of one history: `update`, `pre-receive` and the floor side by side.
+time_pushes() { # size graph round
+    local size=$1 graph=$2 round=$3 repo branch n new quarantine old
     repo=$(repo_for "$size" "$graph")
-    local branch n new quarantine old
     while read -r branch n new quarantine; do
         old=$(git --git-dir "$repo" rev-parse "refs/heads/$branch")
         local name=$size-$graph-$branch-$n input=$results/$size-$graph-$branch-$n.stdin
         echo "$old $new refs/heads/$branch" >"$input"
-        say "$size commits ($graph graph): push of $n commits to $branch"
+        say "$size commits ($graph graph): push of $n commits to $branch, round $round"
         (
-            export GIT_DIR=$repo GIT_OBJECT_DIRECTORY=$quarantine GIT_QUARANTINE_PATH=$quarantine
-            export GIT_ALTERNATE_OBJECT_DIRECTORIES=$repo/objects
+            push_env "$repo" "$quarantine"
             # No shell between hyperfine and the command (its correction for one is noisier
             # than the commands are long), except the `sh` that feeds pre-receive its input.
-            hyperfine -N --style basic --warmup 3 --min-runs 30 --export-json "$results/$name.json" \
+            hyperfine -N --style basic --warmup 2 --runs 10 --export-json "$results/rounds/$name.$round.json" \
                 -n update "$bin hook update refs/heads/$branch $old $new" \
                 -n pre-receive "sh -c 'exec $bin hook pre-receive < $input'" \
                 -n floor "git merge-base --is-ancestor $old $new" >&2
+        )
+    done <"$repo/pushes"
+}
+
+# The hand-written script on every push of one history, and the peak memory of our hooks.
+script_and_memory() { # size graph with-script
+    local size=$1 graph=$2 with_script=$3 repo branch n new quarantine old
+    repo=$(repo_for "$size" "$graph")
+    while read -r branch n new quarantine; do
+        old=$(git --git-dir "$repo" rev-parse "refs/heads/$branch")
+        local name=$size-$graph-$branch-$n input=$results/$size-$graph-$branch-$n.stdin
+        (
+            push_env "$repo" "$quarantine"
             if [ "$with_script" = yes ]; then
+                say "$size commits: the script on $n commits to $branch"
                 # The script takes about a minute per run on a million commits.
                 local runs=(--warmup 1 --runs 5)
                 [ "$size" -ge 1000000 ] && runs=(--runs 1)
@@ -106,14 +129,47 @@ bench_pushes() { # size graph with-script
     done <"$repo/pushes"
 }
 
+# The histories: one commit-graph file at each size, and the million commits again with the
+# graph as a chain of layers, as `git maintenance` leaves it on a server (libgit2 would not
+# read it at all).
+histories=()
 for size in "${sizes[@]}"; do
-    bench_pushes "$size" single yes
+    histories+=("$size single")
 done
-# The same million-commit history with the commit-graph as a chain of layers, as
-# `git maintenance` leaves it on a server (libgit2 would not read it at all).
 if [[ " ${sizes[*]} " == *" 1000000 "* ]]; then
-    bench_pushes 1000000 chain no
+    histories+=("1000000 chain")
 fi
+# Our pushes are timed in rounds over all histories, each round every push of every size: the
+# growth from 10k to 1M commits compares runs from the same stretches of the run, not a first
+# block at 10k with a last one at 1M, minutes apart on a shared machine. Each push's runs are
+# pooled into one export, as one hyperfine call would write it.
+mkdir -p "$results/rounds"
+rm -f "$results"/rounds/*.json
+rounds=${BENCH_PUSH_ROUNDS:-3}
+for round in $(seq 1 "$rounds"); do
+    for history in "${histories[@]}"; do
+        # shellcheck disable=SC2086
+        time_pushes $history "$round"
+    done
+done
+for first in "$results"/rounds/*.1.json; do
+    [ -e "$first" ] || continue
+    name=$(basename "$first" .1.json)
+    jq -s 'def median: sort | if length % 2 == 1 then .[length / 2 | floor]
+               else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+        {results: [.[0].results[].command as $c
+            | [.[].results[] | select(.command == $c) | .times[]]
+            | {command: $c, times: ., median: median}]}' \
+        "$results"/rounds/"$name".*.json >"$results/$name.json"
+done
+for history in "${histories[@]}"; do
+    read -r size graph <<<"$history"
+    if [ "$graph" = single ]; then
+        script_and_memory "$size" "$graph" yes
+    else
+        script_and_memory "$size" "$graph" no
+    fi
+done
 
 # pre-commit on a commit to master in a clone of the 100k history: no hook, a hook that only
 # runs `exit 0`, and ours (the shim `git policy install` writes).
