@@ -1159,10 +1159,10 @@ fn production_tag_needs_a_changelog_entry() {
     );
 }
 
-/// A changelog heading for `1.2.0rc1` or `1.2.10` is no entry for `1.2.0` or `1.2.1`.
-#[test]
-fn changelog_entry_of_a_longer_version_does_not_count() {
-    let mut s = Scenario::custom(
+/// One branch `main` and release tags `v{version}` that need an entry in `NEWS` found by the
+/// `heading` regex (a TOML literal string).
+fn changelog_scenario(heading: &str) -> Scenario {
+    Scenario::custom(&format!(
         r#"
 [version]
 files = ["VERSION"]
@@ -1171,10 +1171,16 @@ files = ["VERSION"]
 accepts = "any"
 
 [tags.release]
-pattern = "v{version}"
-changelog = { file = "NEWS", heading = "^## {version}" }
-"#,
-    );
+pattern = "v{{version}}"
+changelog = {{ file = "NEWS", heading = '{heading}' }}
+"#
+    ))
+}
+
+/// A changelog heading for `1.2.0rc1` or `1.2.10` is no entry for `1.2.0` or `1.2.1`.
+#[test]
+fn changelog_entry_of_a_longer_version_does_not_count() {
+    let mut s = changelog_scenario("^## {version}");
     let news = "## 1.2.10 (2025-01-01)\n\n## 1.2.0rc1 (2024-01-01)\n";
     let rc = s.files(&[], "1.2.0", &[("VERSION", "1.2.0\n"), ("NEWS", news)]);
     s.set("main", rc);
@@ -1192,19 +1198,7 @@ changelog = { file = "NEWS", heading = "^## {version}" }
 /// `(?i)`, `.`): the file is searched in the ASCII mode the policy parser checked them in.
 #[test]
 fn changelog_heading_with_ascii_classes_finds_the_entry() {
-    let mut s = Scenario::custom(
-        r#"
-[version]
-files = ["VERSION"]
-
-[branches.main]
-accepts = "any"
-
-[tags.release]
-pattern = "v{version}"
-changelog = { file = "NEWS", heading = '(?i)^\w+ {version} \(\d{4}-\d\d-.+\)' }
-"#,
-    );
+    let mut s = changelog_scenario(r"(?i)^\w+ {version} \(\d{4}-\d\d-.+\)");
     let news = "Release 1.2.0 (2024-02-01)\n\nrelease 1.1.0 (2023-\u{0661}\u{0662}-01)\n";
     let c = s.files(&[], "1.2.0", &[("VERSION", "1.2.0\n"), ("NEWS", news)]);
     s.set("main", c);
