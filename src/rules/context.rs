@@ -14,6 +14,12 @@ use crate::version::{self, ExtractError};
 pub enum EvalError {
     #[error(transparent)]
     View(#[from] ViewError),
+    #[error("cannot search the changelog for `{tag}`'s heading")]
+    Heading {
+        tag: String,
+        #[source]
+        source: regex_lite::Error,
+    },
     #[error("`{path}` at {commit}: {source}")]
     Version {
         path: String,

@@ -2,7 +2,7 @@
 //! (tag/pre-release and tag/calendar are in `releases`).
 
 use pep440_rs::Version;
-use regex::bytes::RegexBuilder;
+use regex_lite::RegexBuilder;
 
 use super::context::{Eval, EvalError, short};
 use super::view::{Id, Peeled};
@@ -211,21 +211,22 @@ fn changelog_entry(
     // `\b`: the heading of `1.2.0rc1` or `1.2.10` is not an entry for `1.2.0` or `1.2.1`.
     let spelled = format!(
         r"(?:{}|{})\b",
-        regex::escape(&version.to_string()),
-        regex::escape(as_tagged)
+        regex_lite::escape(&version.to_string()),
+        regex_lite::escape(as_tagged)
     );
     let pattern = heading.replace("{version}", &spelled);
-    let found = match (
-        cx.view.read_file(commit, path)?,
-        // The tag's name is the pusher's: bound what it can make the regex cost. ASCII mode,
-        // as the policy parser checked the heading: `\d` is `[0-9]`, `\b` an ASCII boundary.
-        RegexBuilder::new(&format!("(?m){pattern}"))
-            .unicode(false)
-            .size_limit(crate::policy::REGEX_SIZE_LIMIT)
-            .build(),
-    ) {
-        (Some(bytes), Ok(regex)) => regex.is_match(&bytes),
-        _ => false,
+    // The heading is searched with the engine the policy parser checked it with, so it means
+    // the same at tag time. The tag's name is the pusher's: bound what it can make it cost.
+    let regex = RegexBuilder::new(&format!("(?m){pattern}"))
+        .size_limit(crate::policy::REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|source| EvalError::Heading {
+            tag: tag.to_owned(),
+            source,
+        })?;
+    let found = match cx.view.read_file(commit, path)? {
+        Some(bytes) => regex.is_match(&String::from_utf8_lossy(&bytes)),
+        None => false,
     };
     if !found {
         cx.report(

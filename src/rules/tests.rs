@@ -1194,8 +1194,22 @@ fn changelog_entry_of_a_longer_version_does_not_count() {
     assert_eq!(s.rules(&[("tags/v1.2.1", fixed)]), ACCEPTED);
 }
 
+/// A changelog heading means at tag time what the policy parser checked: `\d` and `\w` are
+/// ASCII, `(?i)` folds case, and `.` and a class match a character, not a byte.
+#[test]
+fn changelog_heading_means_what_the_policy_parser_checked() {
+    let mut s = changelog_scenario("^## [éè] {version} .$");
+    let c = s.files(
+        &[],
+        "1.2.0",
+        &[("VERSION", "1.2.0\n"), ("NEWS", "## é 1.2.0 ü\n")],
+    );
+    s.set("main", c);
+    assert_eq!(s.rules(&[("tags/v1.2.0", c)]), ACCEPTED);
+}
+
 /// A changelog heading may use the ASCII classes and flags policy patterns allow (`\d`, `\w`,
-/// `(?i)`, `.`): the file is searched in the ASCII mode the policy parser checked them in.
+/// `(?i)`, `.`), and Arabic-Indic digits are not `\d`.
 #[test]
 fn changelog_heading_with_ascii_classes_finds_the_entry() {
     let mut s = changelog_scenario(r"(?i)^\w+ {version} \(\d{4}-\d\d-.+\)");
@@ -1203,7 +1217,7 @@ fn changelog_heading_with_ascii_classes_finds_the_entry() {
     let c = s.files(&[], "1.2.0", &[("VERSION", "1.2.0\n"), ("NEWS", news)]);
     s.set("main", c);
     assert_eq!(s.rules(&[("tags/v1.2.0", c)]), ACCEPTED);
-    // Arabic-Indic digits are not `\d` in ASCII mode.
+    // Arabic-Indic digits are not `\d` in a policy pattern.
     let old = s.files(&[c], "1.1.0", &[("VERSION", "1.1.0\n")]);
     s.set("main", old);
     assert_eq!(s.rules(&[("tags/v1.1.0", old)]), ["changelog/entry"]);

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 
 use crate::policy::Policy;
 use crate::rules::view::{Id, RepoView, ViewError};
