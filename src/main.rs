@@ -13,6 +13,8 @@ const ERROR: Style = AnsiColor::Red.on_default().bold();
 const HINT: Style = AnsiColor::Cyan.on_default().bold();
 
 fn main() -> ExitCode {
+    // SAFETY: the first thing the process does: no thread has started, no repository is open.
+    unsafe { git_policy::repo::configure_libgit2() };
     std::panic::set_hook(Box::new(|info| {
         // A panic is a bug; on a server it still rejects the push (the exit code is not 0).
         let _ = writeln!(

@@ -84,28 +84,31 @@ fn open_error(source: git2::Error) -> RepoError {
     }
 }
 
-/// libgit2's process-wide settings, for a reader of scattered objects that exits when done.
-fn tune_libgit2() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        // libgit2 hashes every object it reads to check its name, which git does only in
-        // `fsck`: objects come from git, which checked them when it wrote or received them,
-        // and zlib's checksum still catches a damaged one. Hashing cost a hook run 4% of its
-        // instructions.
-        git2::opts::strict_hash_verification(false);
-        // Version files are read at commits all over history, each tree and blob once: the
-        // object cache held them all (`--history` peaked at 213 MB, not 60) and made no run
-        // measurably faster.
-        git2::opts::enable_caching(false);
-        // libgit2 maps packs in windows of up to 1 GB, 8 GB in all, and every page read stays
-        // resident: a few small windows bound what `--history` keeps of a pack (24 MB of it
-        // instead of 37 on 100k commits), and no run was measurably slower for it.
-        // SAFETY: called once, before this process opens a repository or starts a thread.
-        unsafe {
-            let _ = git2::opts::set_mwindow_size(2 << 20);
-            let _ = git2::opts::set_mwindow_mapped_limit(8 << 20);
-        }
-    });
+/// Sets libgit2's process-wide options for git-policy, a reader of scattered objects that
+/// exits when done. `main` calls it first; code that opens a repository without it (tests)
+/// gets libgit2's defaults, which judge the same, only slower.
+///
+/// # Safety
+///
+/// libgit2 keeps these options in globals without synchronisation: call this before any
+/// thread is started and before any repository is opened.
+pub unsafe fn configure_libgit2() {
+    // libgit2 hashes every object it reads to check its name, which git does only in `fsck`:
+    // objects come from git, which checked them when it wrote or received them, and zlib's
+    // checksum still catches a damaged one. Hashing cost a hook run 4% of its instructions.
+    git2::opts::strict_hash_verification(false);
+    // Version files are read at commits all over history, each tree and blob once: the object
+    // cache held them all (`--history` peaked at 213 MB, not 60) and made no run measurably
+    // faster.
+    git2::opts::enable_caching(false);
+    // libgit2 maps packs in windows of up to 1 GB, 8 GB in all, and every page read stays
+    // resident: a few small windows bound what `--history` keeps of a pack (24 MB of it instead
+    // of 37 on 100k commits), and no run was measurably slower for it.
+    // SAFETY: the caller's contract: no other thread, no repository open yet.
+    unsafe {
+        let _ = git2::opts::set_mwindow_size(2 << 20);
+        let _ = git2::opts::set_mwindow_mapped_limit(8 << 20);
+    }
 }
 
 pub struct Git {
@@ -137,7 +140,6 @@ impl Git {
     }
 
     fn with_objects(repo: Repository, object_dirs: Vec<PathBuf>) -> Git {
-        tune_libgit2();
         Git {
             repo,
             object_dirs,
