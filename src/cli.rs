@@ -46,7 +46,7 @@ impl Cli {
 
 /// `git-policy shim`, parsed without the rest of the interface.
 #[derive(Debug, Parser)]
-#[command(name = "git-policy shim")]
+#[command(name = "git-policy", bin_name = "git policy shim")]
 struct ShimCli {
     #[command(flatten)]
     args: ShimArgs,
