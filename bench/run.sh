@@ -208,12 +208,14 @@ say "git policy check, 100000 commits"
 (
     export GIT_DIR=$origin
     cmds=(-n audit "$bin check")
+    history=no
     if "$bin" check --help 2>/dev/null | grep -q -- --history; then
+        history=yes
         cmds+=(-n history "$bin check --history")
     fi
     hyperfine -N --style basic --warmup 1 -i --export-json "$results/check.json" "${cmds[@]}" >&2
     rss check-audit "$bin" check
-    if [ ${#cmds[@]} -gt 2 ]; then
+    if [ "$history" = yes ]; then
         rss check-history "$bin" check --history
     fi
 )
