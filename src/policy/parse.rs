@@ -347,7 +347,7 @@ impl Cx<'_> {
         let mut tags = Vec::new();
         for (name, tag) in raw.tags {
             let key = |field: &str| format!("tags.{name}.{field}");
-            let regex = self.tag_regex(&tag.pattern, key("pattern"))?;
+            let around = self.tag_template(&tag.pattern, key("pattern"))?;
             let mut on = Vec::new();
             if let Some(names) = &tag.on {
                 for branch in names.get_ref() {
@@ -379,7 +379,7 @@ impl Cx<'_> {
             tags.push(TagClass {
                 name,
                 template: tag.pattern.into_inner(),
-                regex,
+                around,
                 kinds: tag.kinds,
                 pre: tag.pre,
                 on,
@@ -537,23 +537,21 @@ impl Cx<'_> {
     }
 
     /// A tag template such as `v{version}` becomes `^v(?P<version>...)$`.
-    fn tag_regex(&self, template: &Spanned<String>, key: String) -> Result<Regex, PolicyError> {
-        let Some((prefix, suffix)) = template.get_ref().split_once("{version}") else {
-            return self.error_hint(
+    /// A tag template's text before and after its `{version}` placeholder.
+    fn tag_template(
+        &self,
+        template: &Spanned<String>,
+        key: String,
+    ) -> Result<(String, String), PolicyError> {
+        match template.get_ref().split_once("{version}") {
+            Some((prefix, suffix)) => Ok((prefix.to_owned(), suffix.to_owned())),
+            None => self.error_hint(
                 template.span(),
                 key,
                 "a tag pattern needs a `{version}` placeholder".into(),
                 Some("e.g. `pattern = \"v{version}\"`".into()),
-            );
-        };
-        // A version starts with a digit (PEP 440 allows a leading `v`): a tag such as
-        // `vendor-import` or `nightly` is not a release tag with a broken version.
-        let pattern = format!(
-            "^{}(?P<version>[vV]?[0-9][0-9A-Za-z.!+_-]*){}$",
-            regex_lite::escape(prefix),
-            regex_lite::escape(suffix)
-        );
-        self.regex(&Spanned::new(template.span(), pattern), key)
+            ),
+        }
     }
 
     /// `above` relations that lead back to where they started: no versions can satisfy them.

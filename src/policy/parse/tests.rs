@@ -151,3 +151,57 @@ fn version_file_outside_the_repository() {
     assert_eq!(line, 2);
     assert!(message.contains("inside the repository"), "{message}");
 }
+
+/// A tag template finds the same version in a tag name as the regex it used to compile to
+/// (`^prefix(?P<version>[vV]?[0-9][0-9A-Za-z.!+_-]*)suffix$`), for names made of the characters
+/// that matter: digits, `v`, separators, letters, the templates' own text and a non-ASCII one.
+#[test]
+fn tag_template_matches_like_its_regex() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let templates = [
+        "v{version}",
+        "{version}",
+        "twisted-{version}",
+        "r{version}-final",
+        "{version}.x",
+    ];
+    let mut runner = TestRunner::new(Config::with_cases(2000));
+    let names = proptest::collection::vec(
+        prop::sample::select(vec![
+            "0", "1", "9", "v", "V", ".", "-", "_", "!", "+", "a", "Z", "r", "final", "twisted-",
+            "x", "/", " ", "é",
+        ]),
+        0..8,
+    );
+    for template in templates {
+        let text =
+            format!("[version]\nfiles = [\"VERSION\"]\n[tags.release]\npattern = \"{template}\"\n");
+        let policy = parse(&text, Origin::Preset("test")).expect("parses");
+        let class = &policy.tags[0];
+        let (prefix, suffix) = template.split_once("{version}").expect("placeholder");
+        let regex = regex_lite::Regex::new(&format!(
+            "^{}(?P<version>[vV]?[0-9][0-9A-Za-z.!+_-]*){}$",
+            regex_lite::escape(prefix),
+            regex_lite::escape(suffix)
+        ))
+        .expect("the old regex");
+        runner
+            .run(&names, |parts| {
+                let tag = parts.concat();
+                let expected = regex
+                    .captures(&tag)
+                    .and_then(|caps| caps.name("version"))
+                    .map(|m| m.as_str());
+                prop_assert_eq!(
+                    class.version_text(&tag),
+                    expected,
+                    "{} in {}",
+                    tag,
+                    template
+                );
+                Ok(())
+            })
+            .unwrap_or_else(|failure| panic!("{failure}"));
+    }
+}
