@@ -536,7 +536,6 @@ impl Cx<'_> {
         }
     }
 
-    /// A tag template such as `v{version}` becomes `^v(?P<version>...)$`.
     /// A tag template's text before and after its `{version}` placeholder.
     fn tag_template(
         &self,
