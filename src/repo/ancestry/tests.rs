@@ -290,3 +290,21 @@ fn graft_cycle_is_an_error_not_a_hang() {
     let cause = std::error::Error::source(&err).map(ToString::to_string);
     assert!(cause.is_some_and(|c| c.contains("is its own ancestor") && c.contains("grafts")));
 }
+
+/// A position set reused for a larger graph forgets what the last walk marked and holds
+/// positions up to the new count.
+#[test]
+fn position_set_is_empty_after_reset_at_any_size() {
+    let mut set = super::PositionSet::default();
+    set.reset(100);
+    assert!(set.insert(3));
+    assert!(!set.insert(3));
+    assert!(set.insert(99));
+    set.reset(1_000_000);
+    assert!(set.insert(3), "a reset forgets the previous walk");
+    assert!(set.insert(99));
+    assert!(set.insert(999_999));
+    assert!(!set.insert(999_999));
+    set.reset(10);
+    assert!(set.insert(999_999), "a smaller reset still forgets every word");
+}
