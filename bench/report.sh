@@ -33,6 +33,16 @@ rss_mb() { # name
     [ -f "$results/$1.rss" ] && awk 'END { printf "%.1f", $1 / 1024 }' "$results/$1.rss" || printf -- '-'
 }
 
+# The most a run allocated at once, in MB, over the processes of its command (massif files).
+heap_mb() { # name
+    compgen -G "$results/$1.*.massif" >/dev/null || {
+        printf -- '-'
+        return
+    }
+    awk -F= '/^mem_heap_B=/ { heap = $2 } /^mem_heap_extra_B=/ { if (heap + $2 > max) max = heap + $2 }
+        END { printf "%.1f", max / 1048576 }' "$results/$1".*.massif
+}
+
 [ -f "$results/machine.txt" ] && {
     echo '### Machine'
     echo
@@ -42,10 +52,10 @@ rss_mb() { # name
 
 # Pushes, when this run timed any (`BENCH_SIZES=" "` times only pre-commit and the audit).
 if compgen -G "$results/*-single-*.json" >/dev/null; then
-    echo '### Pushes (medians in ms; peak RSS in MB)'
+    echo '### Pushes (medians in ms; memory in MB: peak RSS, and the most allocated at once)'
     echo
-    echo '| commits | commit-graph | push | `update` | `pre-receive` | script | floor | update ÷ script | update ÷ floor | peak RSS update / pre-receive |'
-    echo '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
+    echo '| commits | commit-graph | push | `update` | `pre-receive` | script | floor | update ÷ script | update ÷ floor | peak RSS update / pre-receive | allocated update / pre-receive |'
+    echo '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
     for file in $(ls "$results"/*-*-*-*.json 2>/dev/null | grep -v '\.script\.json$' | sort -t- -k1,1n); do
         name=$(basename "$file" .json)
         IFS=- read -r size graph rest <<<"$name"
@@ -55,10 +65,11 @@ if compgen -G "$results/*-single-*.json" >/dev/null; then
         receive=$(median "$file" pre-receive)
         script=$(median "${file%.json}.script.json" script)
         floor=$(median "$file" floor)
-        printf '| %s | %s | %s commits to `%s` | %s | %s | %s | %s | %s | %s | %s / %s |\n' \
+        printf '| %s | %s | %s commits to `%s` | %s | %s | %s | %s | %s | %s | %s / %s | %s / %s |\n' \
             "$size" "$graph" "$n" "$branch" "$(ms "$update")" "$(ms "$receive")" "$(ms "$script")" \
             "$(ms "$floor")" "$(speedup "$update" "$script")" "$(ratio "$update" "$floor")" \
-            "$(rss_mb "$name-update")" "$(rss_mb "$name-pre-receive")"
+            "$(rss_mb "$name-update")" "$(rss_mb "$name-pre-receive")" \
+            "$(heap_mb "$name-update")" "$(heap_mb "$name-pre-receive")"
     done
     echo
 
@@ -116,12 +127,12 @@ if compgen -G "$results/pre-commit-*.json" >/dev/null; then
     rounds=$(find "$results" -name 'pre-commit-*.json' | wc -l)
     echo "### \`git commit\` on master, 100k commits (ms; $rounds interleaved rounds of 20 runs each)"
     echo
-    echo '| no hook | `exit 0` hook | git-policy `pre-commit` | added by git-policy | added by an `exit 0` hook | peak RSS of the hook |'
-    echo '| ---: | ---: | ---: | ---: | ---: | ---: |'
-    printf '| %s | %s | %s | %s | %s | %s MB |\n\n' "$(ms "$(pooled "no hook")")" \
+    echo '| no hook | `exit 0` hook | git-policy `pre-commit` | added by git-policy | added by an `exit 0` hook | peak RSS of the hook | allocated |'
+    echo '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
+    printf '| %s | %s | %s | %s | %s | %s MB | %s MB |\n\n' "$(ms "$(pooled "no hook")")" \
         "$(ms "$(pooled "exit 0 hook")")" "$(ms "$(pooled git-policy)")" \
         "$(ms "$(added git-policy "no hook")")" "$(ms "$(added "exit 0 hook" "no hook")")" \
-        "$(rss_mb pre-commit-hook)"
+        "$(rss_mb pre-commit-hook)" "$(heap_mb pre-commit-hook)"
     echo 'The first three are medians of all runs; an added cost is the median over rounds of the'
     echo "round's median difference."
     echo
@@ -131,8 +142,8 @@ if [ -f "$results/check.json" ]; then
     f=$results/check.json
     echo '### `git policy check`, 100k commits (medians in ms)'
     echo
-    echo '| audit | `--history` | peak RSS of the audit | peak RSS of `--history` |'
-    echo '| ---: | ---: | ---: | ---: |'
-    printf '| %s | %s | %s MB | %s MB |\n' "$(ms "$(median "$f" audit)")" "$(ms "$(median "$f" history)")" \
-        "$(rss_mb check-audit)" "$(rss_mb check-history)"
+    echo '| audit | `--history` | peak RSS of the audit | peak RSS of `--history` | allocated by the audit | allocated by `--history` |'
+    echo '| ---: | ---: | ---: | ---: | ---: | ---: |'
+    printf '| %s | %s | %s MB | %s MB | %s MB | %s MB |\n' "$(ms "$(median "$f" audit)")" "$(ms "$(median "$f" history)")" \
+        "$(rss_mb check-audit)" "$(rss_mb check-history)" "$(heap_mb check-audit)" "$(heap_mb check-history)"
 fi

@@ -28,7 +28,7 @@ fi
 [ -n "${BENCH_SIZES:-}" ] && sizes=($BENCH_SIZES)
 results=$bench_dir/results
 mkdir -p "$results"
-rm -f "$results"/*.json "$results"/*.rss
+rm -f "$results"/*.json "$results"/*.rss "$results"/*.massif
 
 for tool in git cargo hyperfine jq; do
     command -v $tool >/dev/null || {
@@ -72,11 +72,20 @@ repo_for() { # size graph
     echo "$dir"
 }
 
-# Peak resident memory of one run, in KB.
+# Peak resident memory of one run, in KB, and with valgrind installed the peak of what the run
+# allocated (massif: heap and blocks malloc maps, in every process of the command). Resident
+# memory also counts the pages of the files a run maps (commit-graph, packs, the binary), which
+# the page cache shares with every other process; how much of a file one first touch maps is
+# the kernel's choice (whole large folios on Linux 6.18), so RSS alone says little of a hook's
+# own memory.
 rss() { # name command...
     local name=$1
     shift
     /usr/bin/time -f %M -o "$results/$name.rss" "$@" >/dev/null 2>&1 || true
+    if command -v valgrind >/dev/null; then
+        valgrind --tool=massif --trace-children=yes --massif-out-file="$results/$name.%p.massif" \
+            "$@" >/dev/null 2>&1 || true
+    fi
 }
 
 # Each push's environment as receive-pack gives it to hooks, and its ref line.
