@@ -306,5 +306,8 @@ fn position_set_is_empty_after_reset_at_any_size() {
     assert!(set.insert(999_999));
     assert!(!set.insert(999_999));
     set.reset(10);
-    assert!(set.insert(999_999), "a smaller reset still forgets every word");
+    assert!(
+        set.insert(999_999),
+        "a smaller reset still forgets every word"
+    );
 }
