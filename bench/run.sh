@@ -88,6 +88,17 @@ rss() { # name command...
     fi
 }
 
+# Drops a repository's large files from the page cache, so that they come back the way git
+# and the hooks read them: through their mappings, a fault at a time. A file something read
+# whole with read(2) (`cat`, a copy, a backup) is held in large folios instead, and then one
+# first touch of a mapping maps up to a few hundred KB of it: the same push takes a third fewer
+# page faults and twice the peak RSS (BENCHMARKS.md), so a run would depend on what last read
+# the files.
+uncache() { # repo
+    find "$1/objects/info" "$1/objects/pack" "$1/packed-refs" -type f \
+        -exec dd if={} iflag=nocache count=0 status=none \; 2>/dev/null || true
+}
+
 # Each push's environment as receive-pack gives it to hooks, and its ref line.
 push_env() { # repo quarantine
     export GIT_DIR=$1 GIT_OBJECT_DIRECTORY=$2 GIT_QUARANTINE_PATH=$2
@@ -152,6 +163,10 @@ fi
 # growth from 10k to 1M commits compares runs from the same stretches of the run, not a first
 # block at 10k with a last one at 1M, minutes apart on a shared machine. Each push's runs are
 # pooled into one export, as one hyperfine call would write it.
+for history in "${histories[@]}"; do
+    # shellcheck disable=SC2086
+    uncache "$(repo_for $history)"
+done
 mkdir -p "$results/rounds"
 rm -f "$results"/rounds/*.json
 rounds=${BENCH_PUSH_ROUNDS:-3}
@@ -184,6 +199,7 @@ done
 # runs `exit 0`, and ours (the shim `git policy install` writes).
 say "pre-commit, 100000 commits"
 origin=$(repo_for 100000 single)
+uncache "$origin"
 work=$bench_dir/work-100000
 rm -rf "$work"
 git clone -q "$origin" "$work"
