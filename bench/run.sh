@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark of BENCHMARKS.md, in one command:
 #
-#   bench/run.sh            10k, 100k and 1M commits (about half an hour; the script at 1M dominates)
+#   bench/run.sh            10k, 100k and 1M commits (about 20 minutes; the script at 1M dominates)
 #   bench/run.sh --quick    10k and 100k commits only (about ten minutes)
 #   BENCH_SIZES=" " bench/run.sh   no pushes: only pre-commit and the audit (about two minutes)
 #
