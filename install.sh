@@ -33,8 +33,10 @@ elif [ -n "$target" ]; then
 fi
 
 here=$(cd "$(dirname "$0")" && pwd)
-say "building and installing git-policy (release mode)"
-cargo install --quiet --locked --force --path "$here"
+# shellcheck source=scripts/release-build.sh
+. "$here/scripts/release-build.sh"
+say "building and installing git-policy (release mode, linked $release_linking)"
+cargo install --quiet --locked --force "${release_args[@]}" --path "$here"
 bin_dir="${CARGO_INSTALL_ROOT:-${CARGO_HOME:-$HOME/.cargo}}/bin"
 bin="$bin_dir/git-policy"
 [ -x "$bin" ] || die "cargo did not install $bin"

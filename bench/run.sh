@@ -42,16 +42,24 @@ say() { printf '\n== %s\n' "$*" >&2; }
 say "building (release)"
 # Two builds: one with the example would enable the dev-dependencies' features in the binary
 # too (proptest turns on regex-syntax's Unicode tables), and time a binary nobody installs.
-(cd "$here" && cargo build --quiet --release --locked --bin git-policy)
+# The binary is built as install.sh builds it (static on Linux with glibc).
+(
+    cd "$here"
+    # shellcheck source=scripts/release-build.sh
+    . scripts/release-build.sh
+    cargo build --quiet --release --locked "${release_args[@]}" --bin git-policy
+    ln -sf "$here/target/$release_dir/git-policy" "$bench_dir/git-policy"
+    echo "$release_linking" >"$bench_dir/linking"
+)
 (cd "$here" && cargo build --quiet --release --locked --example gen-history)
-bin=$here/target/release/git-policy
+bin=$bench_dir/git-policy
 gen=$here/target/release/examples/gen-history
 script=$here/bench/policy-script.sh
 {
     echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores"
     echo "memory: $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)"
     echo "system: $(. /etc/os-release && echo "$PRETTY_NAME"), Linux $(uname -r)"
-    echo "git $(git --version | cut -d' ' -f3), $(hyperfine --version), git-policy $(git -C "$here" describe --always --dirty)"
+    echo "git $(git --version | cut -d' ' -f3), $(hyperfine --version), git-policy $(git -C "$here" describe --always --dirty) (linked $(cat "$bench_dir/linking"))"
     echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
     if command -v python3 >/dev/null; then
         echo "a page fault (first touch of a cached file page): $(python3 "$here/bench/fault-cost.py" "$bin") µs"
