@@ -89,6 +89,7 @@ fn judge(
     };
     // The process ends after the report: closing the repository would only unmap its packs
     // and free libgit2's caches, which the exit does anyway, at a cost paid on every commit.
+    git.save_remembered();
     std::mem::forget(git);
     Ok(judged)
 }

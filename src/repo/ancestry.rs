@@ -43,7 +43,7 @@ pub(super) struct Loose {
 pub(super) type LooseCache = HashMap<Id, Loose>;
 
 /// Generation numbers this large are capped in the file; no pruning is done above them.
-const GENERATION_MAX: u32 = 0x3fff_ffff;
+pub(super) const GENERATION_MAX: u32 = 0x3fff_ffff;
 
 struct Ancestry<'a> {
     git: &'a Git,
@@ -166,6 +166,20 @@ impl Ancestry<'_> {
     /// nearest generation first, and a commit a failed search went through is not searched
     /// again: it does not reach the ancestor.
     fn is_ancestor_of_any(&self, ancestor: Id, descendants: &[Id]) -> Result<bool, ViewError> {
+        // A generation remembered from an earlier run mostly settles it without looking the
+        // ancestor up: no descendant at or below it can reach it.
+        if let Some(floor) = self.git.remembered_generation(ancestor) {
+            let mut above = false;
+            for &descendant in descendants {
+                if self.generation(self.node(descendant))? > floor {
+                    above = true;
+                    break;
+                }
+            }
+            if !above {
+                return Ok(false);
+            }
+        }
         let target = self.node(ancestor);
         let loose_target = matches!(target, Node::Loose(_));
         let mut starts = Vec::new();

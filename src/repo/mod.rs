@@ -10,6 +10,7 @@ mod built;
 mod graph;
 mod objects;
 mod pending;
+mod remembered;
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
@@ -20,6 +21,7 @@ use git2::{ObjectType, Oid, Repository};
 use ancestry::Source;
 use built::BuiltGraph;
 use graph::CommitGraph;
+use remembered::Remembered;
 
 use crate::rules::{CommitInfo, Id, Peeled, RefState, RepoView, Stamp, ViewError};
 pub use pending::{index_files, merge_files};
@@ -123,6 +125,8 @@ pub struct Git {
     /// tag then reads no object, which on a big repository is a page of its pack each.
     peeled: RefCell<HashMap<Id, Id>>,
     seen: RefCell<ancestry::PositionSet>,
+    /// Generations of tagged commits from earlier runs, read on first use, written on drop.
+    remembered: OnceCell<RefCell<Remembered>>,
 }
 
 impl Git {
@@ -148,6 +152,7 @@ impl Git {
             loose: RefCell::new(ancestry::LooseCache::new()),
             peeled: RefCell::new(HashMap::new()),
             seen: RefCell::default(),
+            remembered: OnceCell::new(),
         }
     }
 
@@ -196,6 +201,49 @@ impl Git {
                 }
             })
             .as_ref()
+    }
+
+    /// The generation an earlier run read from the commit-graph for `id`, when the
+    /// commit-graph answers ancestry here (see `remembered.rs`).
+    fn remembered_generation(&self, id: Id) -> Option<u32> {
+        self.graph()?;
+        self.remembered().borrow().get(id)
+    }
+
+    /// Keeps what this run learned of tagged commits for the next run; done on drop, and by a
+    /// hook, which ends without dropping. Failing to is not worth an error: the next run gives
+    /// the same answers, reading the commit-graph again.
+    pub fn save_remembered(&self) {
+        if let Some(remembered) = self.remembered.get() {
+            let _ = remembered.borrow_mut().save();
+        }
+    }
+
+    fn remembered(&self) -> &RefCell<Remembered> {
+        self.remembered
+            .get_or_init(|| RefCell::new(Remembered::load(&self.common_dir())))
+    }
+
+    /// Whether `id` is a commit that needs no object read to peel: one the graph holds, or one
+    /// an earlier run found there. Peeling is asked of what tags point at, and those are the
+    /// commits whose generations are worth keeping for the next run.
+    fn known_commit(&self, id: Id) -> bool {
+        if self.remembered_generation(id).is_some() {
+            return true;
+        }
+        if let Some(graph) = self.graph() {
+            let Some(pos) = graph.lookup(id) else {
+                return false;
+            };
+            match graph.generation(pos) {
+                Ok(generation) if generation < ancestry::GENERATION_MAX => {
+                    self.remembered().borrow_mut().learn(id, generation);
+                }
+                _ => {}
+            }
+            return true;
+        }
+        self.ready().is_some_and(|g| g.lookup(id).is_some())
     }
 
     pub fn is_bare(&self) -> bool {
@@ -552,7 +600,7 @@ impl RepoView for Git {
 
     fn peel(&self, id: Id) -> Result<Peeled, ViewError> {
         // A commit the graph holds needs no object read: release tags are mostly such.
-        let in_graph = |id: Id| self.ready().is_some_and(|g| g.lookup(id).is_some());
+        let in_graph = |id: Id| self.known_commit(id);
         // An id `packed-refs` peeled is a tag's: no need to look for it among the commits.
         let known = self.peeled.borrow().get(&id).copied();
         if let Some(target) = known.filter(|&t| in_graph(t)) {
@@ -587,5 +635,11 @@ impl RepoView for Git {
             }
         }
         Ok(Peeled::NotCommit("chain of more than 64 tags"))
+    }
+}
+
+impl Drop for Git {
+    fn drop(&mut self) {
+        self.save_remembered();
     }
 }

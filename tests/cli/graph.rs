@@ -9,7 +9,7 @@ use std::process::Stdio;
 use git_policy::repo::Git;
 use git_policy::rules::{Id, RepoView};
 
-use crate::harness::{Sandbox, TestRepo, pytokio, rejected};
+use crate::harness::{Sandbox, TestRepo, accepted, pytokio, refused, rejected, serve};
 
 /// A random history: each commit's parents, by index of earlier commits.
 fn random_history(rng: &mut fastrand::Rng, commits: usize) -> Vec<Vec<usize>> {
@@ -233,7 +233,65 @@ fn ancestry_agrees_with_the_definition_whatever_the_commit_graph() {
             import(&push, &parents, new.clone(), &mut ids);
             let git = Git::open(&push.path).expect("open");
             check_against_definition(&git, &parents, &ids, &format!("seed {seed}, {layout}"));
+            // Peeling is how a run learns generations (tags are peeled); the next run answers
+            // with every one the commit-graph gave remembered.
+            for hex in &ids {
+                git.peel(id(hex)).expect("peel");
+            }
+            drop(git);
+            let remembered = push.path.join("git-policy/generations");
+            assert_eq!(
+                remembered.is_file(),
+                !layers.is_empty() && !layout.contains("corrupt"),
+                "seed {seed}, {layout}: remembered only from a usable commit-graph"
+            );
+            let git = Git::open(&push.path).expect("open");
+            let what = format!("seed {seed}, {layout}, generations remembered");
+            check_against_definition(&git, &parents, &ids, &what);
         }
+    }
+}
+
+/// A server remembers the generations of the commits its tags point at between pushes, in
+/// `git-policy/generations`, and judges the pushes after as it judged the first: with either
+/// hook, a fix still at the tagged beta's version is refused, the next beta lands, and a
+/// hotfix on an older version branch, below the newer tags, lands.
+#[test]
+fn server_remembers_tagged_generations_between_pushes() {
+    for hook in ["pre-receive", "update"] {
+        let sandbox = Sandbox::new();
+        let work = pytokio(&sandbox);
+        work.cut("0.11", "rc", "0.11.1");
+        work.git(&["tag", "v0.11.1"]);
+        work.cut("0.12", "rc", "0.12.0b1");
+        // Above the older branch's next tip, so that the remembered generation settles it.
+        work.change("notes.txt", "one\n", "notes");
+        work.change("notes.txt", "two\n", "more notes");
+        work.git(&["tag", "-a", "-m", "first beta", "v0.12.0b1"]);
+        let central = serve(&work, hook);
+        central.git(&["pack-refs", "--all"]);
+        central.git(&["commit-graph", "write", "--reachable"]);
+        let remembered = central.path.join("git-policy/generations");
+        let dev = sandbox.clone_of(&central, "dev");
+
+        dev.checkout("0.12");
+        dev.change("fix.txt", "fix\n", "a fix after the beta");
+        let run = dev.git_run(&["push", "--no-verify", "origin", "0.12"]);
+        refused(&run, "version/ahead-of-tags");
+        let bytes = std::fs::read(&remembered).expect("remembered after the first push");
+        assert!(
+            bytes.len() > 8 && (bytes.len() - 8) % 24 == 0,
+            "{hook}: {bytes:?}"
+        );
+
+        let run = dev.git_run(&["push", "--no-verify", "origin", "0.12"]);
+        refused(&run, "version/ahead-of-tags");
+        dev.set_version("0.12.0b2");
+        accepted(&dev.git_run(&["push", "-q", "--no-verify", "origin", "0.12"]));
+
+        dev.git(&["checkout", "-q", "-b", "0.11", "origin/0.11"]);
+        dev.set_version("0.11.2");
+        accepted(&dev.git_run(&["push", "-q", "--no-verify", "origin", "0.11"]));
     }
 }
 

@@ -1,0 +1,181 @@
+//! The generation numbers of tagged commits, remembered between runs in
+//! `git-policy/generations` under the repository's git directory.
+//!
+//! A version branch's push asks whether each release tag above its version is an ancestor of
+//! the new tip (`version/ahead-of-tags`). Each question costs a lookup of the tag's commit in
+//! the commit-graph: a binary search in its sorted ids and a read of its entry, two pages of a
+//! 60 MB file on a million commits, each a page fault in a new process. The answer is almost
+//! always settled by the generation alone (a tag higher than the tip is not below it), so the
+//! generations of the commits tags point at are kept, and the graph is read only when the
+//! generation does not settle the question.
+//!
+//! A commit's generation is its topological level: a fact of its ancestry, which never changes,
+//! so nothing here goes stale. Only levels read from git's commit-graph are remembered and used
+//! (the graph built in memory applies grafts, which change levels). A file that cannot be read
+//! or is not one this module wrote is ignored, and one that cannot be written is not: the
+//! answers are the same without it, only slower.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::rules::Id;
+
+const MAGIC: &[u8; 8] = b"gpgen01\n";
+/// An id and a generation, big-endian.
+const ENTRY: usize = 24;
+/// The most the file keeps (400 KB): past it, old entries make room for what a run learned.
+/// Only deleted tags' commits pile up, and they are never asked about again.
+const KEEP: usize = 1 << 14;
+
+/// The generations known from the file and those learned in this run.
+#[derive(Default)]
+pub struct Remembered {
+    path: Option<PathBuf>,
+    /// The file's entries, sorted by id.
+    known: Vec<(Id, u32)>,
+    learned: Vec<(Id, u32)>,
+}
+
+impl Remembered {
+    /// The file of the repository whose git directory is `common_dir`; none or a damaged one
+    /// reads as empty.
+    pub fn load(common_dir: &Path) -> Remembered {
+        let path = common_dir.join("git-policy").join("generations");
+        let known = fs::read(&path)
+            .ok()
+            .and_then(|bytes| decode(&bytes))
+            .unwrap_or_default();
+        Remembered {
+            path: Some(path),
+            known,
+            learned: Vec::new(),
+        }
+    }
+
+    pub fn get(&self, id: Id) -> Option<u32> {
+        let found = |entries: &[(Id, u32)]| {
+            entries
+                .binary_search_by(|(e, _)| e.cmp(&id))
+                .ok()
+                .map(|i| entries[i].1)
+        };
+        found(&self.known).or_else(|| self.learned.iter().find(|(e, _)| *e == id).map(|e| e.1))
+    }
+
+    pub fn learn(&mut self, id: Id, generation: u32) {
+        if self.get(id).is_none() {
+            self.learned.push((id, generation));
+        }
+    }
+
+    /// Writes the file when this run learned something: beside it, then renamed over it, so
+    /// that a reader never sees half of one and two writers lose nothing but what they learned.
+    pub fn save(&mut self) -> std::io::Result<()> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        if self.learned.is_empty() {
+            return Ok(());
+        }
+        let mut entries = std::mem::take(&mut self.known);
+        entries.truncate(KEEP.saturating_sub(self.learned.len()));
+        entries.append(&mut self.learned);
+        entries.sort_unstable();
+        entries.dedup_by_key(|(id, _)| *id);
+        let dir = path.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(dir)?;
+        let mut builder = tempfile::Builder::new();
+        // Readable by whoever else pushes to a shared repository, as git's own files are;
+        // a temporary file is otherwise private.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        let mut file = builder.tempfile_in(dir)?;
+        file.write_all(&encode(&entries))?;
+        file.persist(path)?;
+        self.known = entries;
+        Ok(())
+    }
+}
+
+fn encode(entries: &[(Id, u32)]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(MAGIC.len() + entries.len() * ENTRY);
+    bytes.extend_from_slice(MAGIC);
+    for (id, generation) in entries {
+        bytes.extend_from_slice(&id.0);
+        bytes.extend_from_slice(&generation.to_be_bytes());
+    }
+    bytes
+}
+
+/// The entries, when `bytes` is a whole file of this format with its ids in strict order.
+fn decode(bytes: &[u8]) -> Option<Vec<(Id, u32)>> {
+    let body = bytes.strip_prefix(MAGIC.as_slice())?;
+    if body.len() % ENTRY != 0 {
+        return None;
+    }
+    let entries: Vec<(Id, u32)> = body
+        .chunks_exact(ENTRY)
+        .map(|chunk| {
+            let (id, generation) = chunk.split_at(20);
+            let mut bytes = [0u8; 20];
+            bytes.copy_from_slice(id);
+            let mut number = [0u8; 4];
+            number.copy_from_slice(generation);
+            (Id(bytes), u32::from_be_bytes(number))
+        })
+        .collect();
+    let sorted = entries.windows(2).all(|pair| pair[0].0 < pair[1].0);
+    (sorted && entries.iter().all(|&(_, g)| g > 0)).then_some(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(byte: u8) -> Id {
+        Id([byte; 20])
+    }
+
+    /// What one run learns, the next run reads back, in id order and without duplicates.
+    #[test]
+    fn learned_generations_are_read_back_by_the_next_run() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut first = Remembered::load(dir.path());
+        first.learn(id(9), 70);
+        first.learn(id(2), 5);
+        first.learn(id(9), 70);
+        first.save().expect("save");
+        let mut second = Remembered::load(dir.path());
+        assert_eq!(second.known, [(id(2), 5), (id(9), 70)]);
+        second.learn(id(4), 12);
+        second.save().expect("save");
+        let third = Remembered::load(dir.path());
+        assert_eq!(third.get(id(4)), Some(12));
+        assert_eq!(third.get(id(9)), Some(70));
+        assert_eq!(third.get(id(3)), None);
+    }
+
+    /// A file that is cut short, out of order, from elsewhere or holding a zero reads as empty.
+    #[test]
+    fn a_damaged_file_is_ignored() {
+        let good = encode(&[(id(1), 3), (id(2), 4)]);
+        assert!(decode(&good).is_some());
+        let cut = &good[..good.len() - 1];
+        let unsorted = encode(&[(id(2), 4), (id(1), 3)]);
+        let zero = encode(&[(id(1), 0)]);
+        let foreign = [b"gpgen99\n".as_slice(), &good[MAGIC.len()..]].concat();
+        for bad in [cut, &unsorted, &zero, &foreign, b"".as_slice()] {
+            assert_eq!(decode(bad), None);
+        }
+    }
+
+    /// A run that learned nothing leaves no file behind (and writes none on a hook's path).
+    #[test]
+    fn nothing_learned_writes_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut run = Remembered::load(dir.path());
+        run.save().expect("save");
+        assert!(!dir.path().join("git-policy").exists());
+    }
+}
