@@ -53,6 +53,11 @@ say "building (release)"
 )
 (cd "$here" && cargo build --quiet --release --locked --example gen-history)
 bin=$bench_dir/git-policy
+massif_bin=$bin
+if [ "$(cat "$bench_dir/linking")" = static ] && command -v valgrind >/dev/null; then
+    (cd "$here" && cargo build --quiet --release --locked --bin git-policy)
+    massif_bin=$here/target/release/git-policy
+fi
 gen=$here/target/release/examples/gen-history
 script=$here/bench/policy-script.sh
 {
@@ -91,8 +96,15 @@ rss() { # name command...
     shift
     /usr/bin/time -f %M -o "$results/$name.rss" "$@" >/dev/null 2>&1 || true
     if command -v valgrind >/dev/null; then
+        # valgrind counts malloc only in a binary that links it dynamically: the static one's
+        # twin stands in (the same code, built without crt-static).
+        local args=() arg
+        for arg in "$@"; do
+            [ "$arg" = "$bin" ] && arg=$massif_bin
+            args+=("$arg")
+        done
         valgrind --tool=massif --trace-children=yes --massif-out-file="$results/$name.%p.massif" \
-            "$@" >/dev/null 2>&1 || true
+            "${args[@]}" >/dev/null 2>&1 || true
     fi
 }
 
@@ -171,9 +183,14 @@ fi
 # growth from 10k to 1M commits compares runs from the same stretches of the run, not a first
 # block at 10k with a last one at 1M, minutes apart on a shared machine. Each push's runs are
 # pooled into one export, as one hyperfine call would write it.
+# Each run starts without the generations of tagged commits that hooks remember between runs
+# (`git-policy/generations`): the warm-up runs of the first round learn them, as a server's
+# first push after a release does, and every timed run uses them.
 for history in "${histories[@]}"; do
     # shellcheck disable=SC2086
-    uncache "$(repo_for $history)"
+    repo=$(repo_for $history)
+    uncache "$repo"
+    rm -rf "$repo/git-policy"
 done
 mkdir -p "$results/rounds"
 rm -f "$results"/rounds/*.json
