@@ -267,6 +267,32 @@ fn packed_annotated_tag_is_peeled_like_a_loose_one() {
     accepted(&repo.judge("refs/heads/0.12", ZERO, &tagged));
 }
 
+/// Where the generations of tagged commits cannot be remembered (here `git-policy` is a file,
+/// not a folder), the verdict is the same and nothing else is said.
+#[test]
+fn unwritable_remembered_generations_change_nothing() {
+    let repo = pytokio_repo();
+    repo.cut("0.12", "rc", "0.12.0b1");
+    repo.git(&["tag", "-a", "-m", "beta", "v0.12.0b1"]);
+    let tagged = repo.rev("0.12");
+    repo.change("fix.txt", "fix\n", "a fix after the beta");
+    repo.git(&["commit-graph", "write", "--reachable"]);
+    let writable = moved(&repo, "0.12", &tagged);
+    rejected(&writable, "version/ahead-of-tags");
+    let folder = repo.path.join(".git/git-policy");
+    assert!(folder.join("generations").is_file(), "remembered");
+    std::fs::remove_dir_all(&folder).expect("remove");
+    std::fs::write(&folder, "in the way\n").expect("a file in the way");
+    let blocked = moved(&repo, "0.12", &tagged);
+    rejected(&blocked, "version/ahead-of-tags");
+    assert_eq!(blocked.stdout, writable.stdout);
+    assert_eq!(blocked.stderr, writable.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&folder).expect("file"),
+        "in the way\n"
+    );
+}
+
 /// Two version files that disagree are version/lockstep.
 #[test]
 fn version_files_disagreeing_is_rejected() {
