@@ -11,9 +11,9 @@
 //!
 //! A commit's generation is its topological level: a fact of its ancestry, which never changes,
 //! so nothing here goes stale. Only levels read from git's commit-graph are remembered and used
-//! (the graph built in memory applies grafts, which change levels). A file that cannot be read
-//! or is not one this module wrote is ignored, and one that cannot be written is not: the
-//! answers are the same without it, only slower.
+//! (the graph built in memory applies grafts, which change levels). A file that cannot be read,
+//! or that this module did not write, is ignored, and one that cannot be written is left as it
+//! is: the answers are the same without it, only slower.
 
 use std::fs;
 use std::io::Write;
@@ -29,9 +29,8 @@ const ENTRY: usize = 24;
 const KEEP: usize = 1 << 14;
 
 /// The generations known from the file and those learned in this run.
-#[derive(Default)]
 pub struct Remembered {
-    path: Option<PathBuf>,
+    path: PathBuf,
     /// The file's entries, sorted by id.
     known: Vec<(Id, u32)>,
     learned: Vec<(Id, u32)>,
@@ -47,7 +46,7 @@ impl Remembered {
             .and_then(|bytes| decode(&bytes))
             .unwrap_or_default();
         Remembered {
-            path: Some(path),
+            path,
             known,
             learned: Vec::new(),
         }
@@ -72,9 +71,6 @@ impl Remembered {
     /// Writes the file when this run learned something: beside it, then renamed over it, so
     /// that a reader never sees half of one and two writers lose nothing but what they learned.
     pub fn save(&mut self) -> std::io::Result<()> {
-        let Some(path) = &self.path else {
-            return Ok(());
-        };
         if self.learned.is_empty() {
             return Ok(());
         }
@@ -83,7 +79,7 @@ impl Remembered {
         entries.append(&mut self.learned);
         entries.sort_unstable();
         entries.dedup_by_key(|(id, _)| *id);
-        let dir = path.parent().unwrap_or(Path::new("."));
+        let dir = self.path.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir)?;
         let mut builder = tempfile::Builder::new();
         // Readable by whoever else pushes to a shared repository, as git's own files are;
@@ -92,7 +88,7 @@ impl Remembered {
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
         let mut file = builder.tempfile_in(dir)?;
         file.write_all(&encode(&entries))?;
-        file.persist(path)?;
+        file.persist(&self.path)?;
         self.known = entries;
         Ok(())
     }
