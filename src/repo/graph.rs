@@ -18,6 +18,7 @@ use crate::rules::{Id, ViewError};
 pub struct CommitGraph {
     graph: Graph,
     count: u32,
+    stamp: [u8; 24],
 }
 
 impl CommitGraph {
@@ -51,7 +52,33 @@ impl CommitGraph {
                 return None;
             }
         }
-        Some(CommitGraph { graph, count })
+        let file = |path: &Path| {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::hash::DefaultHasher::new();
+            if let Ok(meta) = std::fs::metadata(path) {
+                #[cfg(unix)]
+                std::os::unix::fs::MetadataExt::ino(&meta).hash(&mut hasher);
+                meta.len().hash(&mut hasher);
+                meta.modified().ok().hash(&mut hasher);
+            }
+            hasher.finish()
+        };
+        let mut stamp = [0u8; 24];
+        stamp[..8].copy_from_slice(&file(&info.join("commit-graph")).to_be_bytes());
+        let chain = info.join("commit-graphs").join("commit-graph-chain");
+        stamp[8..16].copy_from_slice(&file(&chain).to_be_bytes());
+        stamp[16..].copy_from_slice(&u64::from(count).to_be_bytes());
+        Some(CommitGraph {
+            graph,
+            count,
+            stamp,
+        })
+    }
+
+    /// Which commit-graph this is: git writes a new file and renames it over the old (a new
+    /// inode, size and time), so a rewritten graph has another stamp.
+    pub fn stamp(&self) -> [u8; 24] {
+        self.stamp
     }
 
     /// The root tree of a commit in the graph, which records it: reading the tree of a commit

@@ -220,8 +220,10 @@ impl Git {
     }
 
     fn remembered(&self) -> &RefCell<Remembered> {
-        self.remembered
-            .get_or_init(|| RefCell::new(Remembered::load(&self.common_dir())))
+        self.remembered.get_or_init(|| {
+            let stamp = self.graph().map(CommitGraph::stamp).unwrap_or_default();
+            RefCell::new(Remembered::load(&self.common_dir(), stamp))
+        })
     }
 
     /// Whether `id` is a commit that needs no object read to peel: one the graph holds, or one
@@ -235,11 +237,8 @@ impl Git {
             let Some(pos) = graph.lookup(id) else {
                 return false;
             };
-            match graph.generation(pos) {
-                Ok(generation) if generation < ancestry::GENERATION_MAX => {
-                    self.remembered().borrow_mut().learn(id, generation);
-                }
-                _ => {}
+            if let Ok(generation) = graph.generation(pos) {
+                self.remembered().borrow_mut().learn(id, generation);
             }
             return true;
         }

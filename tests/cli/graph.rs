@@ -354,7 +354,8 @@ fn server_with_a_commit_graph_chain_judges_pushes_in_quarantine() {
 }
 
 /// Grafts (`info/grafts`) rewrite parents, so the commit-graph, which records the real ones, is
-/// not used: ancestry follows the graft, as git's does.
+/// not used: ancestry follows the graft, as git's does, and so do the generations remembered
+/// from the graph (not used either: the graft makes `third` a root, below its old level).
 #[test]
 fn grafts_override_the_commit_graph() {
     let sandbox = Sandbox::new();
@@ -362,10 +363,14 @@ fn grafts_override_the_commit_graph() {
     let first = repo.change("a.txt", "a\n", "first");
     repo.change("a.txt", "b\n", "second");
     let third = repo.change("a.txt", "c\n", "third");
+    let fourth = repo.change("a.txt", "d\n", "fourth");
     repo.git(&["commit-graph", "write", "--reachable"]);
-    let (first, third) = (id(&first), id(&third));
+    let (first, third, fourth) = (id(&first), id(&third), id(&fourth));
     let git = Git::open(&repo.path).expect("open");
     assert!(git.is_ancestor(first, third).expect("ancestry"));
+    git.peel(third).expect("peel");
+    drop(git);
+    assert!(repo.path.join(".git/git-policy/generations").is_file());
     std::fs::write(repo.path.join(".git/info/grafts"), format!("{third}\n")).expect("graft");
     let cut = repo.git_run(&[
         "merge-base",
@@ -377,6 +382,7 @@ fn grafts_override_the_commit_graph() {
     let git = Git::open(&repo.path).expect("open");
     assert!(!git.is_ancestor(first, third).expect("ancestry"));
     assert_eq!(git.parents(third).expect("parents"), Vec::<Id>::new());
+    assert!(git.is_ancestor(third, fourth).expect("ancestry"));
 }
 
 /// A commit in the commit-graph has its files read through the root tree the graph records:
