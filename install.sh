@@ -36,7 +36,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/release-build.sh
 . "$here/scripts/release-build.sh"
 say "building and installing git-policy (release mode, linked $release_linking)"
-cargo install --quiet --locked --force "${release_args[@]}" --path "$here"
+if ! cargo install --quiet --locked --force ${release_args[@]+"${release_args[@]}"} --path "$here"; then
+    [ "$release_linking" = static ] || die "cargo could not build git-policy" "the error is above"
+    say "the static build failed; building a dynamically linked binary instead"
+    release_dynamic
+    cargo install --quiet --locked --force --path "$here"
+fi
 bin_dir="${CARGO_INSTALL_ROOT:-${CARGO_HOME:-$HOME/.cargo}}/bin"
 bin="$bin_dir/git-policy"
 [ -x "$bin" ] || die "cargo did not install $bin"

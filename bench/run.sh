@@ -47,7 +47,7 @@ say "building (release)"
     cd "$here"
     # shellcheck source=scripts/release-build.sh
     . scripts/release-build.sh
-    cargo build --quiet --release --locked "${release_args[@]}" --bin git-policy
+    cargo build --quiet --release --locked ${release_args[@]+"${release_args[@]}"} --bin git-policy
     ln -sf "$here/target/$release_dir/git-policy" "$bench_dir/git-policy"
     echo "$release_linking" >"$bench_dir/linking"
 )

@@ -8,8 +8,18 @@
 # be linked statically. Without a static libc (Fedora's `glibc-static` is not installed by
 # default) the binary is linked dynamically as before.
 #
-# Sets `release_args` (more arguments for `cargo build` or `cargo install`), `release_dir`
-# (where `cargo build` leaves the binary, under the target directory) and `release_linking`.
+# Sets `release_args` (more arguments for `cargo build` or `cargo install`; expand it as
+# `${release_args[@]+"${release_args[@]}"}`, which bash before 4.4 needs for an empty array
+# under `set -u`), `release_dir` (where `cargo build` leaves the binary, under the target
+# directory) and `release_linking`; `release_dynamic` goes back to the dynamic build.
+release_rustflags=${RUSTFLAGS-}
+release_dynamic() {
+    release_args=()
+    release_dir=release
+    release_linking=dynamic
+    if [ -n "$release_rustflags" ]; then export RUSTFLAGS=$release_rustflags; else unset RUSTFLAGS; fi
+    unset LIBZ_SYS_STATIC
+}
 release_args=()
 release_dir=release
 release_linking=dynamic
