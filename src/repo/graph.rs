@@ -18,7 +18,8 @@ use crate::rules::{Id, ViewError};
 pub struct CommitGraph {
     graph: Graph,
     count: u32,
-    stamp: [u8; 24],
+    /// The `info` folder it was read from.
+    info: PathBuf,
 }
 
 impl CommitGraph {
@@ -52,6 +53,13 @@ impl CommitGraph {
                 return None;
             }
         }
+        Some(CommitGraph { graph, count, info })
+    }
+
+    /// Which commit-graph this is: git writes a new file and renames it over the old (a new
+    /// inode, size and time), so a rewritten graph has another stamp. Asked once, by the
+    /// remembered generations, not by every load.
+    pub fn stamp(&self) -> [u8; 24] {
         let file = |path: &Path| {
             use std::hash::{Hash, Hasher};
             let mut hasher = std::hash::DefaultHasher::new();
@@ -63,22 +71,12 @@ impl CommitGraph {
             }
             hasher.finish()
         };
+        let chain = self.info.join("commit-graphs").join("commit-graph-chain");
         let mut stamp = [0u8; 24];
-        stamp[..8].copy_from_slice(&file(&info.join("commit-graph")).to_be_bytes());
-        let chain = info.join("commit-graphs").join("commit-graph-chain");
+        stamp[..8].copy_from_slice(&file(&self.info.join("commit-graph")).to_be_bytes());
         stamp[8..16].copy_from_slice(&file(&chain).to_be_bytes());
-        stamp[16..].copy_from_slice(&u64::from(count).to_be_bytes());
-        Some(CommitGraph {
-            graph,
-            count,
-            stamp,
-        })
-    }
-
-    /// Which commit-graph this is: git writes a new file and renames it over the old (a new
-    /// inode, size and time), so a rewritten graph has another stamp.
-    pub fn stamp(&self) -> [u8; 24] {
-        self.stamp
+        stamp[16..].copy_from_slice(&u64::from(self.count).to_be_bytes());
+        stamp
     }
 
     /// The root tree of a commit in the graph, which records it: reading the tree of a commit
