@@ -446,7 +446,11 @@ impl Git {
     }
 
     fn blob_at(&self, commit: Id, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
-        let tree = self.tree_of(commit)?;
+        self.blob_in(&self.tree_of(commit)?, path)
+    }
+
+    /// A file's bytes by its path inside `tree`; `None` when it is absent.
+    fn blob_in(&self, tree: &git2::Tree<'_>, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
         let entry = match tree.get_path(Path::new(path)) {
             Ok(entry) => entry,
             Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
@@ -457,7 +461,11 @@ impl Git {
 
     /// The regular files under `dir` at a commit, sorted (see [`RepoView::list_files`]).
     fn files_at(&self, commit: Id, dir: &str) -> Result<Vec<String>, ViewError> {
-        let root = self.tree_of(commit)?;
+        self.files_in(self.tree_of(commit)?, dir)
+    }
+
+    /// The regular files under `dir` inside `root`, as paths from `root`, sorted.
+    fn files_in(&self, root: git2::Tree<'_>, dir: &str) -> Result<Vec<String>, ViewError> {
         let (tree, prefix) = if dir.is_empty() {
             (root, String::new())
         } else {
