@@ -1,39 +1,128 @@
 //! File contents of a commit that does not exist yet: from the index, or from a merge.
 
 use std::cell::OnceCell;
-use std::path::Path;
+use std::path::PathBuf;
+
+use gix_index::entry::{Flags, Mode, Stage};
 
 use super::{Git, view_err};
 use crate::rules::{FileReader, Id, PendingFiles, ViewError, under};
 
 /// Reads files from the index git is about to commit (`GIT_INDEX_FILE` when git set it, as
 /// `git commit -a` and `git commit <paths>` do).
+///
+/// It is read as git reads it, and not with libgit2, which checks the whole file's SHA-1 first
+/// (most of a hook's time on a large index) and cannot read a split index
+/// (`core.splitIndex`) or a sparse one (`git sparse-checkout --sparse-index`).
 pub fn index_files(git: &Git) -> Result<FileReader<'_>, ViewError> {
-    let index = git.repo.index().map_err(view_err("read the index"))?;
+    let path = std::env::var_os("GIT_INDEX_FILE")
+        .map_or_else(|| git.repo.path().join("index"), PathBuf::from);
+    let options = gix_index::decode::Options {
+        // A hook reads one or two entries: threads would cost more than they save.
+        thread_limit: Some(1),
+        ..Default::default()
+    };
+    // A repository with nothing added yet has no index file: nothing is being committed.
+    let index = gix_index::File::at_or_default(&path, gix_hash::Kind::Sha1, true, options)
+        .map_err(|source| ViewError::Git {
+            what: format!("read the index `{}`", path.display()),
+            source: Box::new(source),
+        })?;
     Ok(Box::new(IndexFiles { git, index }))
 }
 
 struct IndexFiles<'a> {
     git: &'a Git,
-    index: git2::Index,
+    index: gix_index::File,
+}
+
+impl IndexFiles<'_> {
+    /// The entry of a sparse index that stands for the directory holding `path` (a file, or a
+    /// directory without the trailing `/`), with that directory's path.
+    fn sparse_dir_of(&self, path: &str) -> Option<(&gix_index::Entry, &str)> {
+        if !self.index.is_sparse() {
+            return None;
+        }
+        // Entries are sorted by path, and nothing else sorts between `dir/` and what is in it.
+        let at = self.index.entry_index_by_path(path.into()).err()?;
+        let entry = self.index.entries()[..at].last()?;
+        let dir = std::str::from_utf8(entry.path(&self.index)).ok()?;
+        (entry.mode.is_sparse() && path.starts_with(dir)).then_some((entry, dir))
+    }
+
+    /// The files under `dir` (relative to it, `""`: all) in the tree a sparse entry names, as
+    /// paths from the top of the repository.
+    fn sparse_files(
+        &self,
+        entry: &gix_index::Entry,
+        prefix: &str,
+        dir: &str,
+    ) -> Result<Vec<String>, ViewError> {
+        let tree = self.tree(entry)?;
+        let files = self.git.files_in(tree, dir)?;
+        Ok(files
+            .into_iter()
+            .map(|file| format!("{prefix}{file}"))
+            .collect())
+    }
+
+    fn tree(&self, entry: &gix_index::Entry) -> Result<git2::Tree<'_>, ViewError> {
+        self.git
+            .repo
+            .find_tree(oid(entry)?)
+            .map_err(view_err("read a directory of the sparse index"))
+    }
+}
+
+fn oid(entry: &gix_index::Entry) -> Result<git2::Oid, ViewError> {
+    git2::Oid::from_bytes(entry.id.as_bytes()).map_err(view_err("read an index entry"))
+}
+
+/// Whether an entry is part of the commit: `git add -N` marks a path without adding it.
+fn committed(entry: &gix_index::Entry) -> bool {
+    entry.stage() == Stage::Unconflicted && !entry.flags.contains(Flags::INTENT_TO_ADD)
 }
 
 impl PendingFiles for IndexFiles<'_> {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
-        match self.index.get_path(Path::new(path), 0) {
+        if let Some(entry) = self
+            .index
+            .entry_by_path_and_stage(path.into(), Stage::Unconflicted)
+        {
+            if !committed(entry) {
+                return Ok(None);
+            }
+            return self
+                .git
+                .read_entry(oid(entry)?, entry.mode.bits() as i32, path);
+        }
+        match self.sparse_dir_of(path) {
+            Some((entry, dir)) => self.git.blob_in(&self.tree(entry)?, &path[dir.len()..]),
             None => Ok(None),
-            Some(entry) => self.git.read_entry(entry.id, entry.mode as i32, path),
         }
     }
 
     fn list(&self, dir: &str) -> Result<Vec<String>, ViewError> {
-        let mut paths: Vec<String> = self
-            .index
-            .iter()
-            .filter(|entry| matches!(entry.mode, 0o100644 | 0o100755))
-            .filter_map(|entry| String::from_utf8(entry.path).ok())
-            .filter(|path| under(path, dir))
-            .collect();
+        // `dir` may lie inside a directory the sparse index keeps as one entry.
+        if !dir.is_empty()
+            && let Some((entry, sparse)) = self.sparse_dir_of(dir)
+        {
+            return self.sparse_files(entry, sparse, &dir[sparse.len()..]);
+        }
+        let mut paths = Vec::new();
+        for entry in self.index.entries().iter().filter(|e| committed(e)) {
+            let Ok(path) = std::str::from_utf8(entry.path(&self.index)) else {
+                continue;
+            };
+            if !under(path, dir) {
+                continue;
+            }
+            if entry.mode == Mode::FILE || entry.mode == Mode::FILE_EXECUTABLE {
+                paths.push(path.to_owned());
+            } else if entry.mode.is_sparse() {
+                paths.extend(self.sparse_files(entry, path, "")?);
+            }
+        }
         paths.sort();
         paths.dedup();
         Ok(paths)

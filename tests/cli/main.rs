@@ -12,6 +12,7 @@ mod graphless;
 mod harness;
 mod history;
 mod hooks;
+mod index;
 mod init;
 mod inputs;
 mod install;
