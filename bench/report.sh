@@ -111,28 +111,33 @@ if compgen -G "$results/*-single-*.json" >/dev/null; then
     echo
 fi
 
-# The pre-commit rounds (bench/run.sh): every run of a command pooled, and the median over
-# rounds of one command's median minus another's.
-pooled() { # name
-    jq -s -r --arg n "$1" '[.[].results[] | select(.command == $n) | .times[]] | sort
+# The pre-commit rounds (bench/run.sh), for each index size: every run of a command pooled,
+# and the median over rounds of one command's median minus another's.
+pooled() { # variant name
+    jq -s -r --arg n "$2" '[.[].results[] | select(.command == $n) | .times[]] | sort
         | if length == 0 then empty else (.[(length - 1) / 2 | floor] + .[length / 2 | floor]) / 2 * 1000 end' \
-        "$results"/pre-commit-*.json
+        "$results"/pre-commit-"$1"-*.json
 }
-added() { # name base
-    jq -s -r --arg a "$1" --arg b "$2" '[.[] | (.results[] | select(.command == $a) | .median)
+added() { # variant name base
+    jq -s -r --arg a "$2" --arg b "$3" '[.[] | (.results[] | select(.command == $a) | .median)
         - (.results[] | select(.command == $b) | .median)] | sort
-        | (.[(length - 1) / 2 | floor] + .[length / 2 | floor]) / 2 * 1000' "$results"/pre-commit-*.json
+        | (.[(length - 1) / 2 | floor] + .[length / 2 | floor]) / 2 * 1000' "$results"/pre-commit-"$1"-*.json
 }
-if compgen -G "$results/pre-commit-*.json" >/dev/null; then
-    rounds=$(find "$results" -name 'pre-commit-*.json' | wc -l)
+if compgen -G "$results/pre-commit-*.count" >/dev/null; then
+    variants=$(find "$results" -name 'pre-commit-*.count' | sed 's|.*/pre-commit-||; s|\.count$||' | sort -V)
+    rounds=$(find "$results" -name "pre-commit-$(echo "$variants" | head -1)-*.json" | wc -l)
     echo "### \`git commit\` on master, 100k commits (ms; $rounds interleaved rounds of 20 runs each)"
     echo
-    echo '| no hook | `exit 0` hook | git-policy `pre-commit` | added by git-policy | added by an `exit 0` hook | peak RSS of the hook | allocated |'
-    echo '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
-    printf '| %s | %s | %s | %s | %s | %s MB | %s MB |\n\n' "$(ms "$(pooled "no hook")")" \
-        "$(ms "$(pooled "exit 0 hook")")" "$(ms "$(pooled git-policy)")" \
-        "$(ms "$(added git-policy "no hook")")" "$(ms "$(added "exit 0 hook" "no hook")")" \
-        "$(rss_mb pre-commit-hook)" "$(heap_mb pre-commit-hook)"
+    echo '| files in the index | no hook | `exit 0` hook | git-policy `pre-commit` | added by git-policy | added by an `exit 0` hook | peak RSS of the hook | allocated |'
+    echo '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
+    for variant in $variants; do
+        printf '| %s | %s | %s | %s | %s | %s | %s MB | %s MB |\n' "$(cat "$results/pre-commit-$variant.count")" \
+            "$(ms "$(pooled "$variant" "no hook")")" "$(ms "$(pooled "$variant" "exit 0 hook")")" \
+            "$(ms "$(pooled "$variant" git-policy)")" "$(ms "$(added "$variant" git-policy "no hook")")" \
+            "$(ms "$(added "$variant" "exit 0 hook" "no hook")")" \
+            "$(rss_mb "pre-commit-hook-$variant")" "$(heap_mb "pre-commit-hook-$variant")"
+    done
+    echo
     echo 'The first three are medians of all runs; an added cost is the median over rounds of the'
     echo "round's median difference."
     echo

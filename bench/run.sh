@@ -3,7 +3,7 @@
 #
 #   bench/run.sh            10k, 100k and 1M commits (about 20 minutes; the script at 1M dominates)
 #   bench/run.sh --quick    10k and 100k commits only (about ten minutes)
-#   BENCH_SIZES=" " bench/run.sh   no pushes: only pre-commit and the audit (about two minutes)
+#   BENCH_SIZES=" " bench/run.sh   no pushes: only pre-commit and the audit (about five minutes)
 #
 # Needs git, cargo, hyperfine and jq (Debian: `apt-get install hyperfine jq`) and, for 1M
 # commits, about 1 GB in $BENCH_DIR (default target/bench). Generated repositories are cached
@@ -28,7 +28,7 @@ fi
 [ -n "${BENCH_SIZES:-}" ] && sizes=($BENCH_SIZES)
 results=$bench_dir/results
 mkdir -p "$results"
-rm -f "$results"/*.json "$results"/*.rss "$results"/*.massif
+rm -f "$results"/*.json "$results"/*.rss "$results"/*.massif "$results"/*.count
 
 for tool in git cargo hyperfine jq; do
     command -v $tool >/dev/null || {
@@ -221,36 +221,53 @@ for history in "${histories[@]}"; do
 done
 
 # pre-commit on a commit to master in a clone of the 100k history: no hook, a hook that only
-# runs `exit 0`, and ours (the shim `git policy install` writes).
-say "pre-commit, 100000 commits"
+# runs `exit 0`, and ours (the shim `git policy install` writes). Twice: with the generator's
+# few dozen files, and with 10,000 more, as a project of some size has; git reads the whole
+# index at every commit, and so does any hook that reads it.
 origin=$(repo_for 100000 single)
-uncache "$origin"
-work=$bench_dir/work-100000
-rm -rf "$work"
-git clone -q "$origin" "$work"
-git -C "$work" commit-graph write --reachable --no-progress
-mkdir -p "$work/hooks-none" "$work/hooks-exit0"
-printf '#!/bin/sh\nexit 0\n' >"$work/hooks-exit0/pre-commit"
-chmod +x "$work/hooks-exit0/pre-commit"
-(cd "$work" && "$bin" install >/dev/null)
-tip=$(git -C "$work" rev-parse HEAD)
-# The three are timed in rounds, each round all three: a busy moment of a shared machine then
-# falls on every one alike instead of on whichever block of runs it hit. report.sh pools the
-# runs, and takes the added cost as the median of each round's difference.
-rounds=${BENCH_PRECOMMIT_ROUNDS:-15}
-(
-    cd "$work"
-    commit="git -c core.hooksPath=%s commit -q --allow-empty -m bench"
-    for round in $(seq -w 1 "$rounds"); do
-        hyperfine -N --style none --warmup 2 --runs 20 --prepare "git reset -q --soft $tip" \
-            --export-json "$results/pre-commit-$round.json" \
-            -n "no hook" "$(printf "$commit" hooks-none)" \
-            -n "exit 0 hook" "$(printf "$commit" hooks-exit0)" \
-            -n git-policy "$(printf "$commit" .git/hooks)" >&2
-    done
-    git reset -q --soft "$tip"
-    rss pre-commit-hook "$bin" hook pre-commit
-)
+# The commits need an author; the benchmark does not depend on the user's git config for one.
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
+export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
+for files in 0 10000; do
+    say "pre-commit, 100000 commits, $files files added"
+    uncache "$origin"
+    work=$bench_dir/work-100000-files$files
+    rm -rf "$work"
+    git clone -q "$origin" "$work"
+    if [ "$files" -gt 0 ]; then
+        # A hundred files to a directory, as source trees have them.
+        for ((i = 0; i < files; i++)); do
+            [ $((i % 100)) -eq 0 ] && mkdir -p "$work/src/d$((i / 100))"
+            echo "x = $i" >"$work/src/d$((i / 100))/f$i.py"
+        done
+        git -C "$work" add src
+        git -C "$work" commit -q --no-verify -m "add $files files"
+    fi
+    git -C "$work" commit-graph write --reachable --no-progress
+    git -C "$work" ls-files | wc -l | tr -d ' ' >"$results/pre-commit-files$files.count"
+    mkdir -p "$work/hooks-none" "$work/hooks-exit0"
+    printf '#!/bin/sh\nexit 0\n' >"$work/hooks-exit0/pre-commit"
+    chmod +x "$work/hooks-exit0/pre-commit"
+    (cd "$work" && "$bin" install >/dev/null)
+    tip=$(git -C "$work" rev-parse HEAD)
+    # The three are timed in rounds, each round all three: a busy moment of a shared machine
+    # then falls on every one alike instead of on whichever block of runs it hit. report.sh
+    # pools the runs, and takes the added cost as the median of each round's difference.
+    rounds=${BENCH_PRECOMMIT_ROUNDS:-15}
+    (
+        cd "$work"
+        commit="git -c core.hooksPath=%s commit -q --allow-empty -m bench"
+        for round in $(seq -w 1 "$rounds"); do
+            hyperfine -N --style none --warmup 2 --runs 20 --prepare "git reset -q --soft $tip" \
+                --export-json "$results/pre-commit-files$files-$round.json" \
+                -n "no hook" "$(printf "$commit" hooks-none)" \
+                -n "exit 0 hook" "$(printf "$commit" hooks-exit0)" \
+                -n git-policy "$(printf "$commit" .git/hooks)" >&2
+        done
+        git reset -q --soft "$tip"
+        rss "pre-commit-hook-files$files" "$bin" hook pre-commit
+    )
+done
 
 # The audit of every protected branch and release tag, and the replay of history when this
 # build has it (`--history`).
