@@ -7,6 +7,7 @@
 
 mod ancestry;
 mod built;
+mod files;
 mod graph;
 mod objects;
 mod pending;
@@ -25,9 +26,6 @@ use remembered::Remembered;
 
 use crate::rules::{CommitInfo, Id, Peeled, RefState, RepoView, Stamp, ViewError};
 pub use pending::{index_files, merge_files};
-
-/// Files larger than this are not read through the view: no version file or changelog is.
-const MAX_FILE: usize = 16 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
@@ -428,109 +426,6 @@ impl Git {
 
     pub fn merge_base(&self, a: Id, b: Id) -> Option<Id> {
         self.repo.merge_base(to_oid(a), to_oid(b)).ok().map(to_id)
-    }
-
-    /// A commit's root tree, by way of the commit-graph when it has the commit.
-    fn tree_of(&self, commit: Id) -> Result<git2::Tree<'_>, ViewError> {
-        if let Some(tree) = self.graph().and_then(|graph| graph.root_tree(commit)) {
-            return self
-                .repo
-                .find_tree(to_oid(tree))
-                .map_err(view_err("read a commit's tree"));
-        }
-        let commit = self
-            .repo
-            .find_commit(to_oid(commit))
-            .map_err(|_| ViewError::Missing(commit))?;
-        commit.tree().map_err(view_err("read a commit's tree"))
-    }
-
-    fn blob_at(&self, commit: Id, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
-        self.blob_in(&self.tree_of(commit)?, path)
-    }
-
-    /// A file's bytes by its path inside `tree`; `None` when it is absent.
-    fn blob_in(&self, tree: &git2::Tree<'_>, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
-        let entry = match tree.get_path(Path::new(path)) {
-            Ok(entry) => entry,
-            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
-            Err(e) => return Err(view_err(format!("look up `{path}`"))(e)),
-        };
-        self.read_entry(entry.id(), entry.filemode(), path)
-    }
-
-    /// The regular files under `dir` at a commit, sorted (see [`RepoView::list_files`]).
-    fn files_at(&self, commit: Id, dir: &str) -> Result<Vec<String>, ViewError> {
-        self.files_in(self.tree_of(commit)?, dir)
-    }
-
-    /// The regular files under `dir` inside `root`, as paths from `root`, sorted.
-    fn files_in(&self, root: git2::Tree<'_>, dir: &str) -> Result<Vec<String>, ViewError> {
-        let (tree, prefix) = if dir.is_empty() {
-            (root, String::new())
-        } else {
-            let entry = match root.get_path(Path::new(dir)) {
-                Ok(entry) if entry.kind() == Some(ObjectType::Tree) => entry,
-                Ok(_) => return Ok(Vec::new()),
-                Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(Vec::new()),
-                Err(e) => return Err(view_err(format!("look up `{dir}`"))(e)),
-            };
-            let tree = self
-                .repo
-                .find_tree(entry.id())
-                .map_err(view_err(format!("read `{dir}`")))?;
-            (tree, format!("{dir}/"))
-        };
-        let mut paths = Vec::new();
-        tree.walk(git2::TreeWalkMode::PreOrder, |root, entry| {
-            if matches!(entry.filemode(), 0o100644 | 0o100755)
-                && let Ok(name) = entry.name()
-            {
-                paths.push(format!("{prefix}{root}{name}"));
-            }
-            git2::TreeWalkResult::Ok
-        })
-        .map_err(view_err(format!("list the files under `{dir}`")))?;
-        paths.sort();
-        Ok(paths)
-    }
-
-    /// Reads a blob named by a tree or index entry, refusing what is not a regular file.
-    fn read_entry(&self, oid: Oid, mode: i32, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
-        match mode {
-            0o100644 | 0o100755 => {}
-            0o040000 => return Ok(None),
-            0o120000 => {
-                return Err(ViewError::NotAFile {
-                    path: path.to_owned(),
-                    what: "a symbolic link",
-                });
-            }
-            _ => {
-                return Err(ViewError::NotAFile {
-                    path: path.to_owned(),
-                    what: "not a regular file",
-                });
-            }
-        }
-        let odb = self
-            .repo
-            .odb()
-            .map_err(view_err("open the object database"))?;
-        let (size, _) = odb
-            .read_header(oid)
-            .map_err(view_err(format!("read `{path}`")))?;
-        if size > MAX_FILE {
-            return Err(ViewError::NotAFile {
-                path: path.to_owned(),
-                what: "larger than 16 MiB",
-            });
-        }
-        let blob = self
-            .repo
-            .find_blob(oid)
-            .map_err(view_err(format!("read `{path}`")))?;
-        Ok(Some(blob.content().to_vec()))
     }
 }
 
