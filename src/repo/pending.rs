@@ -3,6 +3,7 @@
 use std::cell::OnceCell;
 use std::path::PathBuf;
 
+use gix_index::State;
 use gix_index::entry::{Flags, Mode, Stage};
 
 use super::{Git, view_err};
@@ -23,10 +24,32 @@ pub fn index_files(git: &Git) -> Result<FileReader<'_>, ViewError> {
         ..Default::default()
     };
     // A repository with nothing added yet has no index file: nothing is being committed.
-    let index = gix_index::File::at_or_default(&path, gix_hash::Kind::Sha1, true, options)
-        .map_err(|source| ViewError::Git {
-            what: format!("read the index `{}`", path.display()),
-            source: Box::new(source),
+    // (Not `File::at_or_default`, which reads a split index whose shared index is missing as
+    // empty too.)
+    if !path.exists() {
+        let index = gix_index::File::from_state(State::new(gix_hash::Kind::Sha1), path);
+        return Ok(Box::new(IndexFiles { git, index }));
+    }
+    let index =
+        gix_index::File::at(&path, gix_hash::Kind::Sha1, true, options).map_err(|source| {
+            let what = match &source {
+                // The index is there, so what is missing is the shared index of a split one.
+                // gix-index looks for it beside the index, git in the git directory: they
+                // differ for a temporary index kept elsewhere (`GIT_INDEX_FILE`).
+                gix_index::file::init::Error::Io(err)
+                    if err.kind() == std::io::ErrorKind::NotFound && path.exists() =>
+                {
+                    format!(
+                        "read the split index `{}`: its shared index is not beside it",
+                        path.display()
+                    )
+                }
+                _ => format!("read the index `{}`", path.display()),
+            };
+            ViewError::Git {
+                what,
+                source: Box::new(source),
+            }
         })?;
     Ok(Box::new(IndexFiles { git, index }))
 }

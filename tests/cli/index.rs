@@ -1,7 +1,7 @@
 //! `pre-commit` reading the index git is about to commit, in the forms git writes it: split,
 //! sparse, and with paths marked by `git add -N`.
 
-use crate::harness::{accepted, refused};
+use crate::harness::{Run, accepted, refused};
 use crate::hooks::{Setup, setup};
 
 /// A developer's clone on `master` whose local `rc` has caught up with master's version, so
@@ -46,6 +46,39 @@ fn split_index_failed_the_pre_commit_hook() {
         .write("tokio/__init__.py", "__version__ = \"0.14.0.dev1\"\n");
     s.dev.git(&["add", "tokio/__init__.py"]);
     accepted(&s.dev.git_run(&["commit", "-m", "open 0.14"]));
+}
+
+/// Regression: a split temporary index outside the git directory (`GIT_INDEX_FILE`) has its
+/// shared index in the git directory, where git looks and gix-index does not; it was read as an
+/// empty index and the commit judged as losing its version file. It is now an error.
+#[test]
+fn split_index_elsewhere_was_read_as_empty() {
+    let s = setup("pre-receive");
+    s.dev.git(&["config", "core.splitIndex", "true"]);
+    let scratch = s.sandbox.path().join("scratch-index");
+    let with_scratch = |args: &[&str]| {
+        Run::from_output(
+            s.dev
+                .command("git")
+                .args(args)
+                .env("GIT_INDEX_FILE", &scratch)
+                .output()
+                .expect("run git"),
+        )
+    };
+    accepted(&with_scratch(&["read-tree", "HEAD"]));
+    s.dev.write("docs/guide.md", "a guide\n");
+    accepted(&with_scratch(&["add", "docs/guide.md"]));
+    let head = s.dev.rev("HEAD");
+    let run = with_scratch(&["commit", "-m", "add a guide"]);
+    assert_ne!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stderr.contains("its shared index is not beside it"),
+        "{}",
+        run.all()
+    );
+    assert!(!run.all().contains("error[version/kind]"), "{}", run.all());
+    assert_eq!(s.dev.rev("HEAD"), head, "nothing was committed");
 }
 
 /// Regression: libgit2 cannot read a sparse index (`git sparse-checkout --sparse-index`) either;
