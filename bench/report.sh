@@ -124,7 +124,7 @@ added() { # variant name base
         | (.[(length - 1) / 2 | floor] + .[length / 2 | floor]) / 2 * 1000' "$results"/pre-commit-"$1"-*.json
 }
 if compgen -G "$results/pre-commit-*.count" >/dev/null; then
-    variants=$(find "$results" -name 'pre-commit-*.count' | sed 's|.*/pre-commit-||; s|\.count$||' | sort -V)
+    variants=$(find "$results" -name 'pre-commit-*.count' | sed 's|.*/pre-commit-||; s|\.count$||' | sort)
     rounds=$(find "$results" -name "pre-commit-$(echo "$variants" | head -1)-*.json" | wc -l)
     echo "### \`git commit\` on master, 100k commits (ms; $rounds interleaved rounds of 20 runs each)"
     echo
