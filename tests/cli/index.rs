@@ -153,3 +153,25 @@ fn sparse_index_lists_a_version_glob() {
     refused(&run, "version/relation");
     assert!(!run.all().contains("version/kind"), "{}", run.all());
 }
+
+/// An index in version 4 (prefix-compressed paths, as `feature.manyFiles` writes it) and split,
+/// committed with `git commit -a` (git's temporary `index.lock`), is read like any other.
+#[test]
+fn split_index_version_4_is_read_through_commit_all() {
+    let s = setup("pre-receive");
+    s.dev.git(&["config", "core.splitIndex", "true"]);
+    s.dev
+        .git(&["update-index", "--index-version", "4", "--split-index"]);
+    s.dev
+        .write("tokio/__init__.py", "__version__ = \"0.13.0b1\"\n");
+    refused(
+        &s.dev.git_run(&["commit", "-a", "-m", "a beta on master"]),
+        "version/kind",
+    );
+    s.dev
+        .write("tokio/__init__.py", "__version__ = \"0.13.0.dev2\"\n");
+    accepted(
+        &s.dev
+            .git_run(&["commit", "-a", "-m", "the next dev release"]),
+    );
+}
