@@ -16,6 +16,25 @@ fn rc_caught_up() -> Setup {
     s
 }
 
+/// A commit that keeps `master`'s version, which `rc` has caught up with, is refused: the
+/// version was read from the index.
+fn editing_the_guide_is_refused(s: &Setup) {
+    s.dev.write("docs/guide.md", "a better guide\n");
+    s.dev.git(&["add", "docs/guide.md"]);
+    refused(
+        &s.dev.git_run(&["commit", "-m", "edit the guide"]),
+        "version/relation",
+    );
+}
+
+/// A commit that opens the next minor on `master` passes.
+fn opening_the_next_minor_is_accepted(s: &Setup) {
+    s.dev
+        .write("tokio/__init__.py", "__version__ = \"0.14.0.dev1\"\n");
+    s.dev.git(&["add", "tokio/__init__.py"]);
+    accepted(&s.dev.git_run(&["commit", "-m", "open 0.14"]));
+}
+
 /// Regression: libgit2 cannot read a split index (`core.splitIndex`), so the hook failed every
 /// commit on a protected branch instead of judging it.
 #[test]
@@ -35,17 +54,9 @@ fn split_index_failed_the_pre_commit_hook() {
     assert!(shared, "git wrote a shared index");
 
     // The version file is in the shared index, the guide in the split one.
-    s.dev.write("docs/guide.md", "a better guide\n");
-    s.dev.git(&["add", "docs/guide.md"]);
-    refused(
-        &s.dev.git_run(&["commit", "-m", "edit the guide"]),
-        "version/relation",
-    );
+    editing_the_guide_is_refused(&s);
 
-    s.dev
-        .write("tokio/__init__.py", "__version__ = \"0.14.0.dev1\"\n");
-    s.dev.git(&["add", "tokio/__init__.py"]);
-    accepted(&s.dev.git_run(&["commit", "-m", "open 0.14"]));
+    opening_the_next_minor_is_accepted(&s);
 }
 
 /// Regression: a split temporary index outside the git directory (`GIT_INDEX_FILE`) has its
@@ -94,19 +105,11 @@ fn sparse_index_failed_the_pre_commit_hook() {
         "`tokio/` is one sparse entry:\n{sparse}"
     );
 
-    s.dev.write("docs/guide.md", "a better guide\n");
-    s.dev.git(&["add", "docs/guide.md"]);
-    refused(
-        &s.dev.git_run(&["commit", "-m", "edit the guide"]),
-        "version/relation",
-    );
+    editing_the_guide_is_refused(&s);
 
     // Back in the cone, the version file is an entry of its own again.
     s.dev.git(&["sparse-checkout", "add", "tokio"]);
-    s.dev
-        .write("tokio/__init__.py", "__version__ = \"0.14.0.dev1\"\n");
-    s.dev.git(&["add", "tokio/__init__.py"]);
-    accepted(&s.dev.git_run(&["commit", "-m", "open 0.14"]));
+    opening_the_next_minor_is_accepted(&s);
 }
 
 /// A version file only marked with `git add -N` is not in the commit git makes, and the hook
