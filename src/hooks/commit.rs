@@ -37,7 +37,7 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
             } else {
                 "(the merge being made)".into()
             },
-            files: index_files(git)?,
+            files: index_files(git),
         },
     };
     let update = Update {

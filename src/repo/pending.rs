@@ -1,7 +1,7 @@
 //! File contents of a commit that does not exist yet: from the index, or from a merge.
 
 use std::cell::OnceCell;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use gix_index::State;
 use gix_index::entry::{Flags, Mode, Stage};
@@ -10,66 +10,88 @@ use super::{Git, view_err};
 use crate::rules::{FileReader, Id, PendingFiles, ViewError, under};
 
 /// Reads files from the index git is about to commit (`GIT_INDEX_FILE` when git set it, as
-/// `git commit -a` and `git commit <paths>` do).
+/// `git commit -a` and `git commit <paths>` do), decoding it when a rule first asks: a policy
+/// without version files reads none, and a large index costs milliseconds to decode.
 ///
 /// It is read as git reads it, and not with libgit2, which checks the whole file's SHA-1 first
 /// (most of a hook's time on a large index) and cannot read a split index
 /// (`core.splitIndex`) or a sparse one (`git sparse-checkout --sparse-index`).
-pub fn index_files(git: &Git) -> Result<FileReader<'_>, ViewError> {
+pub fn index_files(git: &Git) -> FileReader<'_> {
     let path = std::env::var_os("GIT_INDEX_FILE")
         .map_or_else(|| git.repo.path().join("index"), PathBuf::from);
+    Box::new(IndexFiles {
+        git,
+        path,
+        index: OnceCell::new(),
+    })
+}
+
+/// Decodes the index at `path`.
+fn read_index(path: &Path) -> Result<gix_index::File, ViewError> {
+    // A repository with nothing added yet has no index file: nothing is being committed.
+    // (Not `File::at_or_default`, which reads a split index whose shared index is missing as
+    // empty too.)
+    if !path.exists() {
+        return Ok(gix_index::File::from_state(
+            State::new(gix_hash::Kind::Sha1),
+            path,
+        ));
+    }
     let options = gix_index::decode::Options {
         // A hook reads one or two entries: threads would cost more than they save.
         thread_limit: Some(1),
         ..Default::default()
     };
-    // A repository with nothing added yet has no index file: nothing is being committed.
-    // (Not `File::at_or_default`, which reads a split index whose shared index is missing as
-    // empty too.)
-    if !path.exists() {
-        let index = gix_index::File::from_state(State::new(gix_hash::Kind::Sha1), path);
-        return Ok(Box::new(IndexFiles { git, index }));
-    }
-    let index =
-        gix_index::File::at(&path, gix_hash::Kind::Sha1, true, options).map_err(|source| {
-            let what = match &source {
-                // The index is there, so what is missing is the shared index of a split one.
-                // gix-index looks for it beside the index, git in the git directory: they
-                // differ for a temporary index kept elsewhere (`GIT_INDEX_FILE`).
-                gix_index::file::init::Error::Io(err)
-                    if err.kind() == std::io::ErrorKind::NotFound && path.exists() =>
-                {
-                    format!(
-                        "read the split index `{}`: its shared index is not beside it",
-                        path.display()
-                    )
-                }
-                _ => format!("read the index `{}`", path.display()),
-            };
-            ViewError::Git {
-                what,
-                source: Box::new(source),
+    gix_index::File::at(path, gix_hash::Kind::Sha1, true, options).map_err(|source| {
+        let what = match &source {
+            // The index is there, so what is missing is the shared index of a split one.
+            // gix-index looks for it beside the index, git in the git directory: they differ
+            // for a temporary index kept elsewhere (`GIT_INDEX_FILE`).
+            gix_index::file::init::Error::Io(err)
+                if err.kind() == std::io::ErrorKind::NotFound && path.exists() =>
+            {
+                format!(
+                    "read the split index `{}`: its shared index is not beside it",
+                    path.display()
+                )
             }
-        })?;
-    Ok(Box::new(IndexFiles { git, index }))
+            _ => format!("read the index `{}`", path.display()),
+        };
+        ViewError::Git {
+            what,
+            source: Box::new(source),
+        }
+    })
 }
 
 struct IndexFiles<'a> {
     git: &'a Git,
-    index: gix_index::File,
+    path: PathBuf,
+    index: OnceCell<gix_index::File>,
 }
 
 impl IndexFiles<'_> {
+    fn index(&self) -> Result<&gix_index::File, ViewError> {
+        if let Some(index) = self.index.get() {
+            return Ok(index);
+        }
+        let index = read_index(&self.path)?;
+        Ok(self.index.get_or_init(|| index))
+    }
+
     /// The entry of a sparse index that stands for the directory holding `path` (a file, or a
     /// directory without the trailing `/`), with that directory's path.
-    fn sparse_dir_of(&self, path: &str) -> Option<(&gix_index::Entry, &str)> {
-        if !self.index.is_sparse() {
+    fn sparse_dir_of<'i>(
+        index: &'i gix_index::File,
+        path: &str,
+    ) -> Option<(&'i gix_index::Entry, &'i str)> {
+        if !index.is_sparse() {
             return None;
         }
         // Entries are sorted by path, and nothing else sorts between `dir/` and what is in it.
-        let at = self.index.entry_index_by_path(path.into()).err()?;
-        let entry = self.index.entries()[..at].last()?;
-        let dir = std::str::from_utf8(entry.path(&self.index)).ok()?;
+        let at = index.entry_index_by_path(path.into()).err()?;
+        let entry = index.entries()[..at].last()?;
+        let dir = std::str::from_utf8(entry.path(index)).ok()?;
         (entry.mode.is_sparse() && path.starts_with(dir)).then_some((entry, dir))
     }
 
@@ -108,10 +130,8 @@ fn committed(entry: &gix_index::Entry) -> bool {
 
 impl PendingFiles for IndexFiles<'_> {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
-        if let Some(entry) = self
-            .index
-            .entry_by_path_and_stage(path.into(), Stage::Unconflicted)
-        {
+        let index = self.index()?;
+        if let Some(entry) = index.entry_by_path_and_stage(path.into(), Stage::Unconflicted) {
             if !committed(entry) {
                 return Ok(None);
             }
@@ -119,22 +139,23 @@ impl PendingFiles for IndexFiles<'_> {
                 .git
                 .read_entry(oid(entry)?, entry.mode.bits() as i32, path);
         }
-        match self.sparse_dir_of(path) {
+        match Self::sparse_dir_of(index, path) {
             Some((entry, dir)) => self.git.blob_in(&self.tree(entry)?, &path[dir.len()..]),
             None => Ok(None),
         }
     }
 
     fn list(&self, dir: &str) -> Result<Vec<String>, ViewError> {
+        let index = self.index()?;
         // `dir` may lie inside a directory the sparse index keeps as one entry.
         if !dir.is_empty()
-            && let Some((entry, sparse)) = self.sparse_dir_of(dir)
+            && let Some((entry, sparse)) = Self::sparse_dir_of(index, dir)
         {
             return self.sparse_files(entry, sparse, &dir[sparse.len()..]);
         }
         let mut paths = Vec::new();
-        for entry in self.index.entries().iter().filter(|e| committed(e)) {
-            let Ok(path) = std::str::from_utf8(entry.path(&self.index)) else {
+        for entry in index.entries().iter().filter(|e| committed(e)) {
+            let Ok(path) = std::str::from_utf8(entry.path(index)) else {
                 continue;
             };
             if !under(path, dir) {
