@@ -26,6 +26,7 @@ mod server;
 /// The benchmark's history generator, shared with `bench/gen-history.rs`.
 #[path = "../../bench/history.rs"]
 mod synthetic;
+mod transports;
 
 /// The pytokio preset with one piece of text replaced, for policies that differ in one place.
 pub fn preset_with(from: &str, to: &str) -> String {
