@@ -27,6 +27,7 @@ mod server;
 #[path = "../../bench/history.rs"]
 mod synthetic;
 mod transports;
+mod wheel;
 
 /// The pytokio preset with one piece of text replaced, for policies that differ in one place.
 pub fn preset_with(from: &str, to: &str) -> String {
