@@ -139,3 +139,18 @@ fn stale_push_lands_after_fetching() {
         );
     });
 }
+
+/// What a pusher sees for `0{40} 0{40} refs/heads/rc`: both rules, each with its hint.
+#[test]
+fn zero_old_deletion_message_snapshot() {
+    let t = super::target("pre-receive");
+    let report = t.send(Transport::File, &[(ZERO, ZERO, "refs/heads/rc")], false);
+    let sandbox = t
+        .central
+        .path
+        .parent()
+        .expect("the sandbox")
+        .display()
+        .to_string();
+    insta::assert_snapshot!(report.remote.join("\n").replace(&sandbox, "[sandbox]"));
+}
