@@ -32,6 +32,26 @@ fn zero_old_value_deleted_a_protected_branch() {
     });
 }
 
+/// A deletion whose `<old>` names no object, which git does not check either ("allowing
+/// deletion of corrupt ref"), is refused by branch/delete and ref/stale, where the hook used to
+/// fail on the missing object. (git itself refuses to delete the current branch, master,
+/// before the `update` hook runs.)
+#[test]
+fn bogus_old_value_deletion_is_named_not_an_internal_error() {
+    let bogus = "1234567890abcdef1234567890abcdef12345678";
+    each(|t: &Target, transport: Transport<'_>| {
+        for branch in ["rc", "master", "0.12"] {
+            let refname = format!("refs/heads/{branch}");
+            let rules: &[&str] = if t.hook == "update" && branch == "master" {
+                &[]
+            } else {
+                &["branch/delete", "ref/stale"]
+            };
+            t.refused(transport, &[(bogus, ZERO, &refname)], rules);
+        }
+    });
+}
+
 /// rc "created" again at the commit before its hotfix (`<old>` zeros) is a rewind of rc:
 /// branch/force and ref/stale; rc moved forward with its true `<old>` lands.
 #[test]
