@@ -31,6 +31,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     }
     let (violations, subject) = if !args.refs.is_empty() {
         let updates = explicit_updates(args)?;
+        // `--old` is the question's premise (the clone's own ref has usually moved on to
+        // `--new` already), not a pusher's claim: pinned, as `pre-push` does.
         let mut before = git.local_state()?;
         rules::pin_old_values(&mut before, &updates);
         let violations = rules::evaluate(&policy, &git, &before, &updates)?;

@@ -11,6 +11,7 @@ pub mod history;
 pub mod memory;
 mod message;
 mod releases;
+mod stale;
 mod tags;
 mod versions;
 mod view;
@@ -23,6 +24,7 @@ use serde::Serialize;
 use crate::policy::Policy;
 pub use context::EvalError;
 pub use message::{Message, cut_short};
+pub use stale::evaluate_received;
 pub use view::{
     CommitInfo, FileReader, Id, Peeled, Pending, PendingFiles, RepoView, Stamp, ViewError,
     WithPending, under,
@@ -64,6 +66,7 @@ pub enum RuleId {
     TagPreRelease,
     TagCalendar,
     ChangelogEntry,
+    RefStale,
 }
 
 impl RuleId {
@@ -89,6 +92,7 @@ impl RuleId {
         RuleId::TagPreRelease,
         RuleId::TagCalendar,
         RuleId::ChangelogEntry,
+        RuleId::RefStale,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -114,6 +118,7 @@ impl RuleId {
             RuleId::TagPreRelease => "tag/pre-release",
             RuleId::TagCalendar => "tag/calendar",
             RuleId::ChangelogEntry => "changelog/entry",
+            RuleId::RefStale => "ref/stale",
         }
     }
 }
@@ -160,7 +165,11 @@ impl Violation {
 }
 
 /// Sets each updated ref to its update's old value: what the other side has now, whatever a
-/// (possibly stale) tracking ref or an already-moved local ref says.
+/// (possibly stale) tracking ref or an already-moved local ref says. Only where the old values
+/// come from a side that is not the pusher: `pre-push` (the `<remote oid>` git read from the
+/// remote's own advertisement on this connection), a CI event, a history replay, or the
+/// premise of a `check --ref/--old/--new` question. Never on a server, whose `<old>` values
+/// are the pusher's claims: see [`evaluate_received`].
 pub fn pin_old_values(state: &mut RefState, updates: &[Update]) {
     for update in updates {
         match update.old {
