@@ -1,0 +1,202 @@
+//! Two pushes that are each allowed but together break the policy (issue 15, case 7: `0.13`
+//! created at V, and `master` moved to a merge of V), pushed at the same moment by two clients:
+//! the server's `reference-transaction` hook judges each again with the refs locked, so at most
+//! one lands, and one always does. Also what the lock must never do: block the server's own ref
+//! updates or pushes of refs the policy does not judge, or outlive its owner.
+
+use std::process::{Child, Command, Stdio};
+
+use crate::harness::{Run, Sandbox, TestRepo, accepted, pytokio, refused, serve};
+
+/// Rounds of the race; each one is two real pushes.
+const ROUNDS: usize = 50;
+
+/// A central repository where `master` and the creation of `0.13` conflict, and two clients
+/// holding one half each.
+struct Case7 {
+    central: TestRepo,
+    /// Pushes `0.13` (created at V, a child of the master/rc merge base).
+    alice: TestRepo,
+    /// Pushes `master`, moved to a merge of V.
+    bob: TestRepo,
+    /// `master` on the server before either push.
+    master: String,
+    /// V and the merge of V into master.
+    v: String,
+    merge: String,
+}
+
+impl Case7 {
+    fn new(sandbox: &Sandbox) -> Case7 {
+        let work = pytokio(sandbox);
+        let central = serve(&work, "pre-receive");
+        let master = work.rev("master");
+        work.git(&["checkout", "-q", "-b", "0.13", "rc"]);
+        let v = work.set_version("0.13.0b1");
+        work.checkout("master");
+        work.git(&[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-s",
+            "ours",
+            "-m",
+            "Merge branch '0.13'",
+            "0.13",
+        ]);
+        let merge = work.rev("master");
+        let url = format!("file://{}", central.path.display());
+        let client = |name: &str| {
+            work.git(&[
+                "clone",
+                "-q",
+                ".",
+                &sandbox.path().join(name).display().to_string(),
+            ]);
+            let repo = TestRepo {
+                sandbox: sandbox.clone(),
+                path: sandbox.path().join(name),
+            };
+            repo.git(&["remote", "add", "central", &url]);
+            repo.git(&["branch", "0.13", "origin/0.13"]);
+            repo
+        };
+        let (alice, bob) = (client("alice"), client("bob"));
+        Case7 {
+            central,
+            alice,
+            bob,
+            master,
+            v,
+            merge,
+        }
+    }
+
+    fn push_0_13(&self) -> Command {
+        let mut cmd = self.alice.command("git");
+        cmd.args(["push", "central", "0.13"]);
+        cmd
+    }
+
+    fn push_master(&self) -> Command {
+        let mut cmd = self.bob.command("git");
+        cmd.args(["push", "central", "master"]);
+        cmd
+    }
+
+    /// Puts the server back before both pushes, as an administrator would: `git update-ref` on
+    /// the server, which no hook may judge (it rewinds `master`) or block.
+    fn reset(&self) {
+        self.central
+            .git(&["update-ref", "refs/heads/master", &self.master]);
+        self.central.git(&["update-ref", "-d", "refs/heads/0.13"]);
+    }
+
+    /// Which halves are on the server: (`0.13` at V, `master` at the merge).
+    fn landed(&self) -> (bool, bool) {
+        let at = |r: &str| {
+            let run = self.central.git_run(&["rev-parse", "--verify", "-q", r]);
+            (run.code == 0).then(|| run.stdout.trim().to_owned())
+        };
+        (
+            at("refs/heads/0.13").as_deref() == Some(self.v.as_str()),
+            at("refs/heads/master").as_deref() == Some(self.merge.as_str()),
+        )
+    }
+
+    /// A foreign `update` hook that holds each push until the other has reached it too, or
+    /// five seconds have passed: both pushes have then passed `pre-receive` against the refs
+    /// before either, and only the transaction hook stands between them.
+    fn meet_after_pre_receive(&self) -> std::path::PathBuf {
+        let barrier = self.central.sandbox.path().join("barrier");
+        let script = format!(
+            "#!/bin/sh\nmkdir -p '{b}'\ntouch '{b}/'$$\ni=0\nwhile [ \"$(ls '{b}' | wc -l)\" -lt 2 ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done\nexit 0\n",
+            b = barrier.display()
+        );
+        let hook = self.central.path.join("hooks/update");
+        std::fs::write(&hook, script).expect("write the update hook");
+        make_executable(&hook);
+        barrier
+    }
+}
+
+fn make_executable(path: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+fn start(mut cmd: Command) -> Child {
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start git push")
+}
+
+fn finish(child: Child) -> Run {
+    Run::from_output(child.wait_with_output().expect("wait for git push"))
+}
+
+fn run(mut cmd: Command) -> Run {
+    finish(start({
+        cmd.stdin(Stdio::null());
+        cmd
+    }))
+}
+
+/// Each half of case 7 lands alone and is refused after the other; together in one atomic
+/// push both are refused, and the refs stay where they were.
+#[test]
+fn halves_of_case_7_are_refused_after_each_other_and_together() {
+    let sandbox = Sandbox::new();
+    let c = Case7::new(&sandbox);
+    accepted(&run(c.push_0_13()));
+    refused(&run(c.push_master()), "flow/foreign");
+    assert_eq!(c.landed(), (true, false));
+    c.reset();
+    accepted(&run(c.push_master()));
+    refused(&run(c.push_0_13()), "flow/foreign");
+    assert_eq!(c.landed(), (false, true));
+    c.reset();
+    let atomic = c
+        .bob
+        .git_run(&["push", "--atomic", "central", "master", "0.13"]);
+    refused(&atomic, "flow/foreign");
+    assert_eq!(c.landed(), (false, false));
+}
+
+/// The two halves pushed at the same moment, after both have passed `pre-receive` on the same
+/// refs: in every round exactly one lands, and the other is refused with the rule it breaks.
+#[test]
+fn concurrent_halves_of_case_7_never_both_land() {
+    let sandbox = Sandbox::new();
+    let c = Case7::new(&sandbox);
+    let barrier = c.meet_after_pre_receive();
+    let mut firsts = [0usize; 2];
+    for round in 0..ROUNDS {
+        c.reset();
+        let _ = std::fs::remove_dir_all(&barrier);
+        let a = start(c.push_0_13());
+        let b = start(c.push_master());
+        let (a, b) = (finish(a), finish(b));
+        let landed = c.landed();
+        assert!(
+            landed.0 != landed.1,
+            "round {round}: landed {landed:?}\n0.13: {}\nmaster: {}",
+            a.all(),
+            b.all()
+        );
+        let (won, lost) = if landed.0 { (&a, &b) } else { (&b, &a) };
+        firsts[usize::from(landed.1)] += 1;
+        assert_eq!(won.code, 0, "round {round}: {}", won.all());
+        assert_ne!(lost.code, 0, "round {round}: {}", lost.all());
+        assert!(
+            lost.stderr.contains("error[flow/foreign]"),
+            "round {round}: {}",
+            lost.all()
+        );
+    }
+    eprintln!(
+        "0.13 landed first {} times, master {}",
+        firsts[0], firsts[1]
+    );
+}
