@@ -3,12 +3,10 @@
 
 use std::io::{Read, Write};
 
-use anyhow::Context;
-
 use super::{Outcome, UserError, load_policy, open_repo};
 use crate::cli::HookArgs;
 use crate::hooks::stdin::StdinError;
-use crate::hooks::transaction::{self, Lock, Step, TransactionError};
+use crate::hooks::transaction::{self, Lock, LockError, Owner, Step, TransactionError};
 use crate::hooks::{self, HookError, Judged};
 use crate::policy;
 use crate::repo::Git;
@@ -22,8 +20,7 @@ pub fn run(args: &HookArgs) -> anyhow::Result<Outcome> {
 /// standard input (`input` when the caller has read it already, else read here).
 pub fn run_hook(name: &str, args: &[String], input: Option<Vec<u8>>) -> anyhow::Result<Outcome> {
     if name == transaction::HOOK {
-        return reference_transaction(args, input)
-            .context("git-policy rejects the push: the policy could not be applied");
+        return reference_transaction(args, input);
     }
     let server = hooks::SERVER_HOOKS.contains(&name);
     let result = judge(name, args, input, server);
@@ -61,23 +58,40 @@ fn reference_transaction(args: &[String], input: Option<Vec<u8>>) -> anyhow::Res
     let Some(step) = args.first().and_then(|state| Step::of(state)) else {
         return Ok(Outcome::Ok);
     };
-    let text = decode_input(match input {
+    let bytes = match input {
         Some(bytes) => bytes,
         None => read_input()?,
-    })?;
+    };
     let owner = transaction::owner();
-    let token = transaction::token(&text);
+    let token = transaction::token(&String::from_utf8_lossy(&bytes));
     if step == Step::Release {
-        let git = open_repo()?;
-        if let Err(err) = Lock::new(&git.common_dir()).release(&owner, token) {
-            let _ = writeln!(anstream::stderr(), "warning: git-policy: {err}");
+        let released =
+            open_repo().and_then(|git| Ok(Lock::new(&git.common_dir()).release(&owner, token)?));
+        if let Err(err) = released {
+            let _ = writeln!(anstream::stderr(), "warning: git-policy: {err:#}");
         }
         return Ok(Outcome::Ok);
     }
     if !transaction::is_push(owner.pid) {
         return Ok(Outcome::Ok);
     }
-    let lines = transaction::parse(&text).map_err(HookError::from)?;
+    match judge_transaction(bytes, &owner, token) {
+        Err(err) => match err.downcast::<LockError>() {
+            Ok(lock) => Err(anyhow::Error::new(UserError {
+                message: format!("git-policy rejects the push: {lock}"),
+                hint: lock.hint(),
+            })),
+            Err(err) => {
+                Err(err.context("git-policy rejects the push: the policy could not be applied"))
+            }
+        },
+        verdict => verdict,
+    }
+}
+
+/// `prepared` of a push: its updates of refs the policy judges, judged with the lock held.
+fn judge_transaction(bytes: Vec<u8>, owner: &Owner, token: u64) -> anyhow::Result<Outcome> {
+    let lines = transaction::parse(&decode_input(bytes)?).map_err(HookError::from)?;
     if lines.is_empty() {
         return Ok(Outcome::Ok);
     }
@@ -90,13 +104,10 @@ fn reference_transaction(args: &[String], input: Option<Vec<u8>>) -> anyhow::Res
         return Ok(Outcome::Ok);
     }
     let lock = Lock::new(&git.common_dir());
-    match transaction::judge_prepared(&git, &policy, &lines, &lock, &owner, token) {
+    match transaction::judge_prepared(&git, &policy, &lines, &lock, owner, token) {
         Ok(judged) => report_judged(judged),
-        Err(TransactionError::Lock(err)) => Err(anyhow::Error::new(UserError {
-            message: err.to_string(),
-            hint: err.hint(),
-        })),
-        Err(err) => Err(err.into()),
+        Err(TransactionError::Lock(err)) => Err(err.into()),
+        Err(TransactionError::Hook(err)) => Err(err.into()),
     }
 }
 
