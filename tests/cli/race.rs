@@ -200,3 +200,81 @@ fn concurrent_halves_of_case_7_never_both_land() {
         firsts[0], firsts[1]
     );
 }
+
+/// Writes the lock a push's transaction holds, as owned by process `pid`.
+fn hold_lock(central: &TestRepo, pid: u32) -> std::path::PathBuf {
+    let path = central.path.join("git-policy-transaction.lock");
+    let text = format!("git-policy transaction lock\npid {pid}\ntoken 0000000000000001\n");
+    std::fs::write(&path, text).expect("write the lock");
+    path
+}
+
+/// A lock left by a push whose git process is gone (killed between `prepared` and
+/// `committed`) is taken over: the next push lands and releases it.
+#[test]
+fn stale_lock_of_a_gone_push_is_taken_over() {
+    let sandbox = Sandbox::new();
+    let c = Case7::new(&sandbox);
+    let mut gone = Command::new("true").spawn().expect("start true");
+    gone.wait().expect("reap true");
+    let lock = hold_lock(&c.central, gone.id());
+    let mut push = c.push_master();
+    push.env("GIT_POLICY_LOCK_WAIT", "5");
+    accepted(&run(push));
+    assert_eq!(c.landed(), (false, true));
+    assert!(
+        !lock.exists(),
+        "the lock outlived the push that took it over"
+    );
+}
+
+/// While a live git process holds the lock, a push of a ref the policy judges waits its time
+/// and is refused, saying who holds it and what to do, and moves nothing; a push of a topic
+/// branch and the server's own `git update-ref` pass at once. Once the holder is gone, the
+/// refused push lands.
+#[test]
+fn held_lock_delays_only_judged_pushes() {
+    let sandbox = Sandbox::new();
+    let c = Case7::new(&sandbox);
+    let mut holder = Command::new("sleep")
+        .arg("60")
+        .spawn()
+        .expect("start sleep");
+    let lock = hold_lock(&c.central, holder.id());
+    let wait = |mut cmd: Command| {
+        cmd.env("GIT_POLICY_LOCK_WAIT", "1");
+        cmd
+    };
+
+    let busy = run(wait(c.push_master()));
+    assert_ne!(busy.code, 0, "{}", busy.all());
+    let holder_pid = holder.id().to_string();
+    let needles = [
+        "error: git-policy rejects the push: another push has held the ref lock",
+        holder_pid.as_str(),
+        "hint: push again in a moment",
+    ];
+    for needle in needles {
+        assert!(
+            busy.stderr.contains(needle),
+            "{needle:?} in:\n{}",
+            busy.all()
+        );
+    }
+    assert_eq!(c.landed(), (false, false));
+
+    let mut topic = c.alice.command("git");
+    topic.args(["push", "central", "HEAD:refs/heads/topic"]);
+    accepted(&run(wait(topic)));
+    let mut update_ref = c.central.command("git");
+    update_ref.args(["update-ref", "refs/heads/master", &c.merge]);
+    accepted(&run(wait(update_ref)));
+    c.reset();
+    assert!(lock.exists(), "someone else's live lock was removed");
+
+    holder.kill().expect("stop sleep");
+    holder.wait().expect("reap sleep");
+    accepted(&run(wait(c.push_master())));
+    assert_eq!(c.landed(), (false, true));
+    assert!(!lock.exists());
+}
