@@ -278,3 +278,90 @@ fn held_lock_delays_only_judged_pushes() {
     assert_eq!(c.landed(), (false, true));
     assert!(!lock.exists());
 }
+
+/// `install --server` puts `reference-transaction` beside `pre-receive`, keeping a foreign one
+/// as `reference-transaction.legacy`, which then runs in every state with the ref lines, even
+/// when it fails after `prepared` (git ignores that); the lock is released after each push,
+/// by either shim. A refusal of the foreign hook in `prepared` refuses the push, and
+/// `uninstall` puts the foreign hook back.
+#[test]
+fn foreign_reference_transaction_hook_is_chained_in_every_state() {
+    for shim in ["exec", "sh"] {
+        let sandbox = Sandbox::new();
+        let work = pytokio(&sandbox);
+        let central = sandbox.path().join("central.git");
+        let central_arg = central.display().to_string();
+        work.git(&["clone", "-q", "--bare", ".", &central_arg]);
+        let log = sandbox.path().join("foreign.log");
+        let foreign = format!(
+            "#!/bin/sh\n{{ echo \"state $1\"; cat; }} >> '{}'\n[ -e '{}' ] && [ \"$1\" = prepared ] && exit 4\n[ \"$1\" = prepared ] || exit 1\nexit 0\n",
+            log.display(),
+            sandbox.path().join("refuse").display()
+        );
+        let hooks = central.join("hooks");
+        std::fs::write(hooks.join("reference-transaction"), &foreign).expect("foreign hook");
+        make_executable(&hooks.join("reference-transaction"));
+        let installed = work.policy(&["install", "--server", &central_arg, "--shim", shim]);
+        accepted(&installed);
+        assert!(
+            installed.stdout.contains("`reference-transaction.legacy`"),
+            "{shim}: {}",
+            installed.stdout
+        );
+
+        work.git(&["remote", "add", "central", &central_arg]);
+        let tip = work.change("notes.txt", "notes\n", "add notes");
+        accepted(&work.git_run(&["push", "central", "master"]));
+        let seen = std::fs::read_to_string(&log).expect("the foreign hook ran");
+        for state in ["state prepared", "state committed"] {
+            assert!(seen.contains(state), "{shim}: {seen}");
+        }
+        assert!(
+            seen.contains(&format!("{tip} refs/heads/master")),
+            "{shim}: {seen}"
+        );
+        let lock = central.join("git-policy-transaction.lock");
+        assert!(!lock.exists(), "{shim}: the push left its lock behind");
+
+        // The chained hook takes the lock too: a live holder makes the push wait, then refuses it.
+        let central_repo = TestRepo {
+            sandbox: sandbox.clone(),
+            path: central.clone(),
+        };
+        let mut holder = Command::new("sleep")
+            .arg("60")
+            .spawn()
+            .expect("start sleep");
+        hold_lock(&central_repo, holder.id());
+        work.change("notes.txt", "more notes\n", "add more notes");
+        let mut push = work.command("git");
+        push.args(["push", "central", "master"])
+            .env("GIT_POLICY_LOCK_WAIT", "1");
+        let busy = run(push);
+        assert!(
+            busy.stderr.contains("another push has held the ref lock"),
+            "{shim}: {}",
+            busy.all()
+        );
+        assert_eq!(central_repo.rev("master"), tip, "{shim}");
+        holder.kill().expect("stop sleep");
+        holder.wait().expect("reap sleep");
+        std::fs::remove_file(&lock).expect("remove the lock");
+
+        std::fs::write(sandbox.path().join("refuse"), "").expect("refuse from now on");
+        let refused = work.git_run(&["push", "central", "master"]);
+        assert_ne!(refused.code, 0, "{shim}: {}", refused.all());
+        assert_eq!(central_repo.rev("master"), tip, "{shim}");
+        assert!(
+            !lock.exists(),
+            "{shim}: a refused push left its lock behind"
+        );
+
+        accepted(&work.policy(&["uninstall", "--server", &central_arg]));
+        assert_eq!(
+            std::fs::read_to_string(hooks.join("reference-transaction")).expect("restored"),
+            foreign,
+            "{shim}"
+        );
+    }
+}
