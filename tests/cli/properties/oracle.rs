@@ -324,9 +324,10 @@ fn tag_rules(
         findings.push(Finding::new(RuleId::TagVersion, refname, []));
         return;
     };
+    // Immutable means the ref's own object: another tag object of the same commit is a move.
     if let Some(old) = update.old
         && class.immutable
-        && graph.peel(old) != Some(commit)
+        && old != new
     {
         findings.push(Finding::new(RuleId::TagImmutable, refname, [commit]));
     }
