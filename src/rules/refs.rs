@@ -92,7 +92,7 @@ pub fn branch_like_a_tag(
         &update.refname,
         &[new],
         format!("`{branch}` is a release tag's name: as a branch it would be taken for the release by tools that look for branches first"),
-        Some(format!("name the branch otherwise: `git branch -m {branch} <new-name>`, then push that")),
+        Some(format!("name the branch otherwise, e.g. `git branch -m {branch} topic/{branch}`, and push that")),
     )
 }
 

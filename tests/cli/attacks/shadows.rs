@@ -30,7 +30,12 @@ fn replace_ref_swapped_a_releases_commit() {
         let replace = format!("refs/replace/{released}");
         t.refused(transport, &[(ZERO, &evil, &replace)], &["ref/replace"]);
         let shown = t.central.git_run(&["show", "0.12:tokio/evil.py"]);
-        assert_ne!(shown.code, 0, "the server shows its own tree:\n{}", shown.all());
+        assert_ne!(
+            shown.code,
+            0,
+            "the server shows its own tree:\n{}",
+            shown.all()
+        );
 
         t.work
             .git(&["notes", "add", "-m", "reviewed for 0.12.0b1", &released]);
