@@ -14,7 +14,8 @@
 
 use super::context::{Eval, EvalError};
 use super::view::Id;
-use super::{RuleId, Update};
+use super::{RuleId, Update, versions};
+use crate::version;
 
 /// branch/name: a protected branch's name is the canonical spelling of its captures (`0.12`,
 /// never `00.12`). Returns whether the update goes on to the branch rules: a malformed name is
@@ -84,7 +85,7 @@ pub fn branch_like_a_tag(
     let Some(new) = update.new else {
         return Ok(());
     };
-    if cx.before.contains_key(&update.refname) || !cx.policy.is_release_tag_name(branch) {
+    if cx.before.contains_key(&update.refname) || !release_name(cx, branch) {
         return Ok(());
     }
     cx.report(
@@ -141,7 +142,20 @@ fn shadowed<'r>(cx: &Eval<'_>, refname: &'r str) -> Option<&'r str> {
     candidates
         .into_iter()
         .flatten()
-        .find(|name| cx.policy.class_of(name).is_some() || cx.policy.is_release_tag_name(name))
+        .find(|name| cx.policy.class_of(name).is_some() || release_name(cx, name))
+}
+
+/// Whether `name` would be a valid release tag: a tag class reads a PEP 440 version from it of
+/// a kind the class allows (`v0.12.0b1`, not `v2-migration`). Such names are the releases'.
+fn release_name(cx: &Eval<'_>, name: &str) -> bool {
+    cx.policy.tags.iter().any(|class| {
+        class
+            .version_text(name)
+            .and_then(|text| version::parse(text).ok())
+            .is_some_and(|v| {
+                versions::kind_problem(&v, class.kinds.as_deref(), class.pre.as_deref()).is_none()
+            })
+    })
 }
 
 /// The commit an object names, when it is one (for the violation's commit list).

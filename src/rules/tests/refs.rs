@@ -339,6 +339,12 @@ fn branch_named_like_a_release_tag_is_ref_shadow() {
         "a release tag's name"
     );
     assert_eq!(t.rules(&[("vendor-import", b2)]), ACCEPTED);
+    assert_eq!(t.rules(&[("v2-migration", b2)]), ACCEPTED, "no version");
+    assert_eq!(
+        t.rules(&[("v1.0.dev1", b2)]),
+        ACCEPTED,
+        "no release tag is a dev version"
+    );
     t.set("v0.12.0b1", b1);
     assert_eq!(t.rules(&[("v0.12.0b1", b2)]), ACCEPTED);
 }

@@ -60,6 +60,13 @@ fn refs_shadowed_protected_branches_and_release_tags() {
             t.refused(transport, &[(ZERO, &evil, refname)], &["ref/shadow"]);
         }
         assert_eq!(t.central.rev("master"), t.tip("master"));
+        let fresh = t.sandbox.clone_of(&t.central, "fresh");
+        fresh.git(&["checkout", "-q", "rc"]);
+        assert_eq!(
+            fresh.rev("HEAD"),
+            t.tip("rc"),
+            "a fresh clone's `rc` is the branch"
+        );
         t.landed(transport, &[(ZERO, &evil, "refs/tags/snapshot")]);
     });
 }
