@@ -50,23 +50,34 @@ pub fn canonical_branch(
 }
 
 /// ref/shadow for a tag: a tag never takes a protected branch's name (by name or pattern),
-/// which `git rev-parse` and `git checkout` would resolve to the tag. Returns whether it was
+/// which `git rev-parse` and `git checkout` would resolve to the tag, nor a remote-tracking
+/// name of one (`origin/master`: git looks at `refs/tags/origin/master` before
+/// `refs/remotes/origin/master` in every clone that fetched the tag). Returns whether it was
 /// refused, so the tag rules need not judge it too.
 pub fn shadows(cx: &mut Eval<'_>, update: &Update) -> Result<bool, EvalError> {
     let (Some(new), Some(tag)) = (update.new, update.refname.strip_prefix("refs/tags/")) else {
         return Ok(false);
     };
-    if cx.policy.class_of(tag).is_none() {
+    let message = if cx.policy.class_of(tag).is_some() {
+        format!(
+            "`{tag}` is a protected branch's name: as a tag it would shadow the branch (`git rev-parse {tag}` and `git checkout {tag}` would name the tag)"
+        )
+    } else if let Some((remote, branch)) = tag
+        .split_once('/')
+        .filter(|(_, branch)| cx.policy.class_of(branch).is_some())
+    {
+        format!(
+            "`{tag}` would shadow the remote-tracking branch `{remote}/{branch}` in clones (`git rebase {tag}` would name the tag)"
+        )
+    } else {
         return Ok(false);
-    }
+    };
     let commits = commit_of(cx, new)?;
     cx.report(
         RuleId::RefShadow,
         &update.refname,
         &commits,
-        format!(
-            "`{tag}` is a protected branch's name: as a tag it would shadow the branch (`git rev-parse {tag}` and `git checkout {tag}` would name the tag)"
-        ),
+        message,
         Some(format!(
             "delete the tag (`git tag -d {tag}`) and tag under a name no protected branch has"
         )),

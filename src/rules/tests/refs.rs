@@ -291,8 +291,8 @@ fn notes_and_forge_refs_are_not_judged() {
 
 // ---- ref/shadow ----
 
-/// A tag named like a protected branch, by name or by pattern, is ref/shadow and only that;
-/// deleting one is allowed.
+/// A tag named like a protected branch, by name or by pattern, or like a remote-tracking
+/// branch of one (`origin/master`), is ref/shadow and only that; deleting one is allowed.
 #[test]
 fn tags_named_like_protected_branches_are_ref_shadow() {
     let mut t = Tokio::cycle();
@@ -301,6 +301,16 @@ fn tags_named_like_protected_branches_are_ref_shadow() {
         assert_eq!(t.rules(&[(tag, evil)]), ["ref/shadow"], "{tag}");
     }
     assert_eq!(t.rules(&[("tags/feat", evil)]), ACCEPTED);
+    for tag in ["tags/origin/master", "tags/upstream/0.12"] {
+        let violations = t.check(&[(tag, evil)]);
+        assert_eq!(ids(&violations), ["ref/shadow"], "{tag}");
+        assert!(
+            violations[0].message.contains("remote-tracking"),
+            "{}",
+            violations[0].message
+        );
+    }
+    assert_eq!(t.rules(&[("tags/docs/master-plan", evil)]), ACCEPTED);
     t.set("tags/master", evil);
     assert_eq!(t.delete("tags/master"), ACCEPTED);
 }

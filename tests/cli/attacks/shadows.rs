@@ -44,7 +44,8 @@ fn replace_ref_swapped_a_releases_commit() {
     });
 }
 
-/// Tags `master`, `rc` and `0.12` (a protected pattern's name) and a branch named like the
+/// Tags `master`, `rc`, `0.12` (a protected pattern's name) and `origin/rc` (which clones
+/// would find before their remote-tracking `origin/rc`), and a branch named like the
 /// release tag `v0.12.0b1` each made a name stand for the attacker's commit (receive-pack
 /// itself refuses a one-level `refs/rc`, which git would look at first). ref/shadow refuses each; an ordinary tag lands.
 #[test]
@@ -55,6 +56,7 @@ fn refs_shadowed_protected_branches_and_release_tags() {
             "refs/tags/master",
             "refs/tags/rc",
             "refs/tags/0.12",
+            "refs/tags/origin/rc",
             "refs/heads/v0.12.0b1",
         ] {
             t.refused(transport, &[(ZERO, &evil, refname)], &["ref/shadow"]);
