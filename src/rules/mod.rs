@@ -10,6 +10,7 @@ mod flow;
 pub mod history;
 pub mod memory;
 mod message;
+mod refs;
 mod releases;
 mod stale;
 mod tags;
@@ -67,6 +68,10 @@ pub enum RuleId {
     TagCalendar,
     ChangelogEntry,
     RefStale,
+    TagDuplicate,
+    BranchName,
+    RefReplace,
+    RefShadow,
 }
 
 impl RuleId {
@@ -93,6 +98,10 @@ impl RuleId {
         RuleId::TagCalendar,
         RuleId::ChangelogEntry,
         RuleId::RefStale,
+        RuleId::TagDuplicate,
+        RuleId::BranchName,
+        RuleId::RefReplace,
+        RuleId::RefShadow,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -119,6 +128,10 @@ impl RuleId {
             RuleId::TagCalendar => "tag/calendar",
             RuleId::ChangelogEntry => "changelog/entry",
             RuleId::RefStale => "ref/stale",
+            RuleId::TagDuplicate => "tag/duplicate",
+            RuleId::BranchName => "branch/name",
+            RuleId::RefReplace => "ref/replace",
+            RuleId::RefShadow => "ref/shadow",
         }
     }
 }
@@ -190,14 +203,23 @@ pub fn evaluate(
     for update in updates {
         if let Some(branch) = update.refname.strip_prefix("refs/heads/") {
             if let Some((class, captures)) = policy.branch_class(branch) {
+                if !refs::canonical_branch(&mut cx, update, class, branch)? {
+                    continue;
+                }
                 branch::check(&mut cx, update, class)?;
                 if let Some(new) = update.new {
                     flow::check(&mut cx, update, class, new)?;
                     versions::check_branch(&mut cx, update, class, &captures, new)?;
                 }
+            } else {
+                refs::branch_like_a_tag(&mut cx, update, branch)?;
             }
         } else if update.refname.starts_with("refs/tags/") {
-            tags::check(&mut cx, update)?;
+            if !refs::shadows(&mut cx, update)? {
+                tags::check(&mut cx, update)?;
+            }
+        } else {
+            refs::other(&mut cx, update)?;
         }
     }
     versions::check_relations(&mut cx)?;

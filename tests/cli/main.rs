@@ -22,8 +22,9 @@ mod output;
 mod precommit;
 mod presets;
 mod properties;
-mod rawpush;
 mod race;
+mod rawpush;
+mod refnames;
 mod server;
 /// The benchmark's history generator, shared with `bench/gen-history.rs`.
 #[path = "../../bench/history.rs"]

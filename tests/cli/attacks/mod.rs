@@ -4,6 +4,8 @@
 //! with its rule named, the server's refs unchanged and `git fsck --strict` clean; its honest
 //! twin still lands. One file per kind of attack; this one holds only the shared setup.
 
+mod releases;
+mod shadows;
 mod stale;
 
 use crate::harness::{Daemon, Sandbox, TestRepo, daemon, pytokio, serve};
@@ -21,6 +23,7 @@ pub struct Target {
     pub work: TestRepo,
     pub central: TestRepo,
     pub daemon: Daemon,
+    pub sandbox: Sandbox,
 }
 
 pub fn target(hook: &'static str) -> Target {
@@ -36,6 +39,7 @@ pub fn target(hook: &'static str) -> Target {
         work,
         central,
         daemon,
+        sandbox,
     }
 }
 
