@@ -3,6 +3,7 @@
 
 mod check;
 mod ci;
+mod damaged_graph;
 mod errors;
 mod explain;
 mod fixtures;
