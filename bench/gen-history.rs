@@ -31,6 +31,9 @@ struct Args {
     /// How to leave the commit-graph.
     #[arg(long, value_enum, default_value = "single")]
     graph: Graph,
+    /// Topic branches based on an early commit, merged into master by one more push.
+    #[arg(long, default_value_t = 2000)]
+    topics: u64,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -56,6 +59,7 @@ fn main() -> anyhow::Result<()> {
             Graph::Single => history::GraphKind::Single,
             Graph::Chain => history::GraphKind::Chain,
         },
+        topics: args.topics,
     };
     let start = Instant::now();
     let summary = history::generate(&args.out, &shape, &|| Command::new("git"))?;

@@ -76,6 +76,10 @@ pub fn hint_of(err: &anyhow::Error) -> Option<String> {
             ViewError::Conflict { path } => Some(format!(
                 "resolve the conflict in `{path}` on the branch being merged, then check again"
             )),
+            ViewError::DamagedGraph { .. } => Some(
+                "rewrite it in the repository that has it (on a server, its administrator does): `git commit-graph write --reachable`, then try again"
+                    .into(),
+            ),
             _ => None,
         }
     })

@@ -13,7 +13,7 @@ mod objects;
 mod pending;
 mod remembered;
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -125,6 +125,9 @@ pub struct Git {
     seen: RefCell<ancestry::PositionSet>,
     /// Generations of tagged commits from earlier runs, read on first use, written on drop.
     remembered: OnceCell<RefCell<Remembered>>,
+    /// The contradiction found in the commit-graph, once one is: from then on no ancestry
+    /// question is answered and nothing is remembered (see `ancestry::Ancestry::check`).
+    damaged: Cell<Option<(Id, u32, u32)>>,
 }
 
 impl Git {
@@ -151,13 +154,44 @@ impl Git {
             peeled: RefCell::new(HashMap::new()),
             seen: RefCell::default(),
             remembered: OnceCell::new(),
+            damaged: Cell::new(None),
         }
+    }
+
+    /// Records that the commit-graph gives `commit` a generation its parents contradict, and
+    /// forgets the generations remembered from it. The run then refuses rather than answer
+    /// from the file (fail closed); rewriting it (`git commit-graph write --reachable`) gives a
+    /// file the next run trusts, and remembers afresh.
+    fn distrust(&self, commit: Id, found: u32, expected: u32) -> ViewError {
+        if self.damaged.get().is_none() {
+            self.damaged.set(Some((commit, found, expected)));
+            remembered::forget(&self.common_dir());
+        }
+        self.damage().unwrap_or(ViewError::DamagedGraph {
+            commit,
+            found,
+            expected,
+        })
+    }
+
+    /// The contradiction found in the commit-graph, as an error, if one was.
+    fn damage(&self) -> Option<ViewError> {
+        self.damaged
+            .get()
+            .map(|(commit, found, expected)| ViewError::DamagedGraph {
+                commit,
+                found,
+                expected,
+            })
     }
 
     /// What ancestry questions are answered from: git's commit-graph when it is usable, else
     /// the graph built in memory, once, from the commits the refs reach. Building it costs a
     /// read of every commit object, the price of having no commit-graph, paid once.
     fn ancestry(&self) -> Result<&dyn Source, ViewError> {
+        if let Some(damage) = self.damage() {
+            return Err(damage);
+        }
         if let Some(graph) = self.graph() {
             return Ok(graph);
         }
@@ -170,6 +204,9 @@ impl Git {
 
     /// The source ancestry is answered from if it is ready, without building one.
     fn ready(&self) -> Option<&dyn Source> {
+        if self.damaged.get().is_some() {
+            return None;
+        }
         match self.graph() {
             Some(graph) => Some(graph),
             None => self.built.get().map(|built| built as &dyn Source),
@@ -204,6 +241,9 @@ impl Git {
     /// The generation an earlier run read from the commit-graph for `id`, when the
     /// commit-graph answers ancestry here (see `remembered.rs`).
     fn remembered_generation(&self, id: Id) -> Option<u32> {
+        if self.damaged.get().is_some() {
+            return None;
+        }
         self.graph()?;
         self.remembered().borrow().get(id)
     }
@@ -212,6 +252,9 @@ impl Git {
     /// hook, which ends without dropping. Failing to is not worth an error: the next run gives
     /// the same answers, reading the commit-graph again.
     pub fn save_remembered(&self) {
+        if self.damaged.get().is_some() {
+            return;
+        }
         if let Some(remembered) = self.remembered.get() {
             let _ = remembered.borrow_mut().save();
         }
@@ -235,7 +278,9 @@ impl Git {
             let Some(pos) = graph.lookup(id) else {
                 return false;
             };
-            if let Ok(generation) = graph.generation(pos) {
+            // Checked before it is kept: later runs use it without reading the graph. A
+            // contradiction is recorded, and the next ancestry question refuses.
+            if let Ok(generation) = ancestry::checked_generation(self, graph, pos) {
                 self.remembered().borrow_mut().learn(id, generation);
             }
             return true;
@@ -471,6 +516,18 @@ impl RepoView for Git {
             return Ok(true);
         }
         ancestry::is_ancestor_of_any(self, self.ancestry()?, ancestor, descendants)
+    }
+
+    fn reachable_among(
+        &self,
+        candidates: &[Id],
+        tips: &[Id],
+        hide: &[Id],
+    ) -> Result<Vec<Vec<Id>>, ViewError> {
+        if candidates.is_empty() || tips.is_empty() {
+            return Ok(vec![Vec::new(); tips.len()]);
+        }
+        ancestry::reachable_among(self, self.ancestry()?, candidates, tips, hide)
     }
 
     fn walk(&self, tips: &[Id], hide: &[Id]) -> Result<Vec<Id>, ViewError> {

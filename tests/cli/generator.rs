@@ -61,7 +61,7 @@ fn generated(shape: &Shape) -> (TestRepo, Summary) {
         "{graph:?}: {} tags",
         summary.tags
     );
-    assert_eq!(summary.pushes.len(), 8, "{graph:?}");
+    assert_eq!(summary.pushes.len(), 9, "{graph:?}");
     let has_chain = dir
         .join("objects/info/commit-graphs/commit-graph-chain")
         .is_file();
@@ -145,6 +145,7 @@ fn generated_history_and_pushes_pass_the_policy() {
             branches: 41,
             seed: 7,
             graph,
+            topics: 60,
         };
         let (repo, summary) = generated(&shape);
         let hows: &[&str] = match graph {

@@ -4,6 +4,7 @@
 mod attacks;
 mod check;
 mod ci;
+mod damaged_graph;
 mod errors;
 mod explain;
 mod fixtures;
