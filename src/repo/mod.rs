@@ -7,6 +7,7 @@
 
 mod ancestry;
 mod built;
+mod dates;
 mod files;
 mod graph;
 mod objects;
@@ -487,17 +488,27 @@ impl RepoView for Git {
             .repo
             .find_object(to_oid(id), None)
             .map_err(|_| ViewError::Missing(id))?;
-        let stamp = |time: git2::Time| Stamp {
+        // libgit2 reads an offset beyond ±14 hours as UTC: the raw header has the real one.
+        let stamp = |time: git2::Time, raw: &dyn Fn() -> Option<i32>| Stamp {
             seconds: time.seconds(),
-            offset_minutes: time.offset_minutes(),
+            offset_minutes: match time.offset_minutes() {
+                0 => raw().unwrap_or(0),
+                offset => offset,
+            },
         };
         if let Some(tagger) = object.as_tag().and_then(|tag| tag.tagger()) {
-            return Ok(stamp(tagger.when()));
+            let raw = || {
+                let odb = self.repo.odb().ok()?;
+                let tag = odb.read(object.id()).ok()?;
+                dates::header_offset(tag.data(), "tagger")
+            };
+            return Ok(stamp(tagger.when(), &raw));
         }
         let commit = object
             .peel_to_commit()
             .map_err(|_| ViewError::Undated(id))?;
-        Ok(stamp(commit.committer().when()))
+        let raw = || dates::header_offset(commit.raw_header_bytes(), "committer");
+        Ok(stamp(commit.committer().when(), &raw))
     }
 
     fn peel(&self, id: Id) -> Result<Peeled, ViewError> {

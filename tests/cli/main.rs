@@ -3,6 +3,7 @@
 
 mod check;
 mod ci;
+mod dates;
 mod errors;
 mod explain;
 mod fixtures;
