@@ -36,6 +36,10 @@ pub enum RepoError {
         "this repository's object format is not SHA-1, and git-policy reads only SHA-1 repositories"
     )]
     ObjectFormat(#[source] git2::Error),
+    #[error(
+        "this repository stores its refs in the reftable format, which git-policy cannot read yet"
+    )]
+    Reftable(#[source] git2::Error),
     #[error("cannot resolve `{rev}` to a commit")]
     Resolve {
         rev: String,
@@ -77,9 +81,14 @@ pub fn to_id(oid: Oid) -> Id {
 
 /// libgit2 opens SHA-1 repositories only; a SHA-256 one (`git init --object-format=sha256`) is
 /// found but refused with "unknown object format", which must not read as "not a repository".
+///
+/// The same goes for reftable (`git init --ref-format=reftable`, git 2.45+): libgit2 refuses the
+/// `extensions.refstorage` it declares.
 fn open_error(source: git2::Error) -> RepoError {
     if source.message().contains("object format") {
         RepoError::ObjectFormat(source)
+    } else if source.message().contains("refstorage") {
+        RepoError::Reftable(source)
     } else {
         RepoError::NotARepository(source)
     }

@@ -23,6 +23,7 @@ mod precommit;
 mod presets;
 mod properties;
 mod pyversion;
+mod reftable;
 mod server;
 /// The benchmark's history generator, shared with `bench/gen-history.rs`.
 #[path = "../../bench/history.rs"]
