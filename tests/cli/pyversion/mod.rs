@@ -41,14 +41,20 @@ const READ: &[&str] = &[
 ];
 
 /// Runs each module in a fresh namespace, in one `python3` process, and prints what
-/// `__version__` is afterwards: a string, another type, or unbound.
+/// `__version__` is afterwards: a string, another type, or unbound. A module that raises is
+/// reported as such (`"raised"`): there is no value to compare.
 const RUN_EACH: &str = r#"
 import json, sys
 out = {}
 for path in sys.argv[1:]:
     namespace = {"__name__": "corpus"}
     with open(path, "rb") as f:
-        exec(compile(f.read(), path, "exec"), namespace)
+        source = f.read()
+    try:
+        exec(compile(source, path, "exec"), namespace)
+    except Exception as err:
+        out[path] = {"raised": repr(err)}
+        continue
     value = namespace.get("__version__", None)
     out[path] = value if isinstance(value, str) else {"not a string": repr(value)}
 print(json.dumps(out))
@@ -65,8 +71,9 @@ fn corpus() -> Vec<PathBuf> {
     files
 }
 
-/// What `python3` makes of each module: `Some(value)` where `__version__` is a string.
-fn python_values(files: &[PathBuf]) -> BTreeMap<String, Option<String>> {
+/// What `python3` makes of each module: `Some(value)` where `__version__` is a string, and
+/// whether running it raised.
+fn python_values(files: &[PathBuf]) -> BTreeMap<String, (Option<String>, bool)> {
     let output = Command::new("python3")
         .arg("-c")
         .arg(RUN_EACH)
@@ -89,7 +96,8 @@ fn python_values(files: &[PathBuf]) -> BTreeMap<String, Option<String>> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or(path);
-            (name, value.as_str().map(str::to_owned))
+            let raised = value.get("raised").is_some();
+            (name, (value.as_str().map(str::to_owned), raised))
         })
         .collect()
 }
@@ -106,7 +114,8 @@ fn python_and_git_policy_agree_on_every_corpus_module() {
         let name = name.expect("a file name");
         let bytes = std::fs::read(path).expect("read a corpus module");
         let ours = extract_file(&Format::Python, "corpus/version.py", &bytes);
-        let theirs = &python[&name];
+        let (theirs, raised) = &python[&name];
+        assert!(!raised, "{name} must run under python3: {theirs:?}");
         match &ours {
             Ok((_, found)) => assert_eq!(
                 Some(&found.text),
@@ -130,6 +139,95 @@ fn python_and_git_policy_agree_on_every_corpus_module() {
             }
         );
     }
+}
+
+/// Statements, spelled many ways, that bind `__version__`, read it, or only look like it.
+const PIECES: &[&str] = &[
+    "__version__ = \"1.0\"",
+    "__version__ = '2.0'  # __version__ = '2.1'",
+    "__\u{ff56}ersion__ = \"3.0\"",
+    "__version__ += \".post1\"",
+    "if True:\n    __version__ = \"4.0\"",
+    "x = 1; __version__ = \"5.0\"",
+    "\"\"\"\n__version__ = \"6.0\"\n\"\"\"",
+    "# __version__ = \"7.0\"",
+    "__version__: str = \"8.0\"",
+    "for __version__ in [\"9.0\"]:\n    pass",
+    "[__version__] = [\"10.0\"]",
+    "(__version__ := \"11.0\")",
+    "y = [__version__ for __version__ in [\"12.0\"]]",
+    "def f():\n    __version__ = \"13.0\"\n    return __version__",
+    "class K:\n    __version__ = \"14.0\"",
+    "w = (1,\n  2)",
+    "v = \"a\" \\\n  \"b\"",
+    "__version__ = \"16\" \"0\"",
+    "__version__ = r\"17.0\"",
+    "__version__ = b\"18.0\"",
+    "__version__ = \"19\\x2e0\"",
+    "if False:\n    pass\nelse:\n    __version__ = \"20.0\"",
+    "try:\n    pass\nfinally:\n    __version__ = \"21.0\"",
+    "__all__ = [\"__version__\"]",
+    "t = '''__version__ = \"22.0\" '''",
+    "__version__ = \"23.0\" if True else \"x\"",
+    "match 1:\n    case _:\n        __version__ = \"24.0\"",
+    "while False:\n    __version__ = \"25.0\"",
+    "__version__ = (\"26.0\")",
+    "a = b = \"27.0\"",
+    "version = __version__ = \"28.0\"",
+    "__version__ = \\\n    \"29.0\"",
+    "z = {\n    \"k\": [1, (2,\n 3)],\n}",
+    "if True: __version__ = \"30.0\"",
+    "_, __version__ = \"x\", \"31.0\"",
+    "q = f\"{(__version__ := '32.0')}\"",
+    "s = 1 + \\\n    2; __version__ = \"33.0\"",
+    "\u{c}",
+    "",
+];
+
+/// Random modules of those statements, with `\n`, `\r\n` or lone `\r` line ends: wherever
+/// Python runs one and git-policy reads a value, it is Python's value.
+#[test]
+fn random_modules_never_read_a_value_python_does_not_have() {
+    let dir = tempfile::TempDir::new().expect("a temporary directory");
+    let mut rng = fastrand::Rng::with_seed(15);
+    let mut files = Vec::new();
+    for n in 0..400 {
+        let end = ["\n", "\r\n", "\r"][rng.usize(..3)];
+        let count = rng.usize(1..5);
+        let pieces: Vec<&str> = (0..count)
+            .map(|_| PIECES[rng.usize(..PIECES.len())])
+            .collect();
+        let text = pieces.join("\n").replace('\n', end) + end;
+        let path = dir.path().join(format!("{n:03}.py"));
+        std::fs::write(&path, text).expect("write a module");
+        files.push(path);
+    }
+    let python = python_values(&files);
+    let (mut read, mut compared) = (0, 0);
+    for path in &files {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let name = name.expect("a file name");
+        let (theirs, raised) = &python[&name];
+        if *raised {
+            continue;
+        }
+        compared += 1;
+        let bytes = std::fs::read(path).expect("read a module");
+        if let Ok((_, found)) = extract_file(&Format::Python, "v.py", &bytes) {
+            read += 1;
+            assert_eq!(
+                Some(&found.text),
+                theirs.as_ref(),
+                "{name}: git-policy read {:?} where Python has {theirs:?} in {:?}",
+                found.text,
+                String::from_utf8_lossy(&bytes)
+            );
+        }
+    }
+    assert!(
+        compared > 200 && read > 20,
+        "compared {compared}, read {read}"
+    );
 }
 
 /// The six spellings of issue 15 whose `__version__` Python sees as 9.9.9 while git-policy
