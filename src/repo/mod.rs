@@ -7,6 +7,7 @@
 
 mod ancestry;
 mod built;
+mod dates;
 mod files;
 mod graph;
 mod objects;
@@ -35,6 +36,10 @@ pub enum RepoError {
         "this repository's object format is not SHA-1, and git-policy reads only SHA-1 repositories"
     )]
     ObjectFormat(#[source] git2::Error),
+    #[error(
+        "this repository stores its refs in the reftable format, which git-policy cannot read yet"
+    )]
+    Reftable(#[source] git2::Error),
     #[error("cannot resolve `{rev}` to a commit")]
     Resolve {
         rev: String,
@@ -76,9 +81,14 @@ pub fn to_id(oid: Oid) -> Id {
 
 /// libgit2 opens SHA-1 repositories only; a SHA-256 one (`git init --object-format=sha256`) is
 /// found but refused with "unknown object format", which must not read as "not a repository".
+///
+/// The same goes for reftable (`git init --ref-format=reftable`, git 2.45+): libgit2 refuses the
+/// `extensions.refstorage` it declares.
 fn open_error(source: git2::Error) -> RepoError {
     if source.message().contains("object format") {
         RepoError::ObjectFormat(source)
+    } else if source.message().contains("refstorage") {
+        RepoError::Reftable(source)
     } else {
         RepoError::NotARepository(source)
     }
@@ -564,17 +574,27 @@ impl RepoView for Git {
             .repo
             .find_object(to_oid(id), None)
             .map_err(|_| ViewError::Missing(id))?;
-        let stamp = |time: git2::Time| Stamp {
+        // libgit2 reads an offset beyond ±14 hours as UTC: the raw header has the real one.
+        let stamp = |time: git2::Time, raw: &dyn Fn() -> Option<i32>| Stamp {
             seconds: time.seconds(),
-            offset_minutes: time.offset_minutes(),
+            offset_minutes: match time.offset_minutes() {
+                0 => raw().unwrap_or(0),
+                offset => offset,
+            },
         };
         if let Some(tagger) = object.as_tag().and_then(|tag| tag.tagger()) {
-            return Ok(stamp(tagger.when()));
+            let raw = || {
+                let odb = self.repo.odb().ok()?;
+                let tag = odb.read(object.id()).ok()?;
+                dates::header_offset(tag.data(), "tagger")
+            };
+            return Ok(stamp(tagger.when(), &raw));
         }
         let commit = object
             .peel_to_commit()
             .map_err(|_| ViewError::Undated(id))?;
-        Ok(stamp(commit.committer().when()))
+        let raw = || dates::header_offset(commit.raw_header_bytes(), "committer");
+        Ok(stamp(commit.committer().when(), &raw))
     }
 
     fn peel(&self, id: Id) -> Result<Peeled, ViewError> {

@@ -1595,3 +1595,24 @@ fn stamp_date_is_the_local_day() {
 }
 
 mod refs;
+/// Any offset git writes names a day, up to `±9959`, the day git shows (jiff's offsets stop at
+/// ±26 hours).
+#[test]
+fn stamp_date_beyond_a_day_of_offset_is_the_day_git_shows() {
+    let eve = Stamp {
+        seconds: 1_704_060_000, // 2023-12-31 22:00 UTC
+        offset_minutes: 99 * 60 + 59,
+    };
+    let west = Stamp {
+        offset_minutes: -(99 * 60 + 59),
+        ..eve
+    };
+    assert_eq!(
+        eve.date().map(|d| d.to_string()).as_deref(),
+        Some("2024-01-05")
+    );
+    assert_eq!(
+        west.date().map(|d| d.to_string()).as_deref(),
+        Some("2023-12-27")
+    );
+}

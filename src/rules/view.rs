@@ -70,11 +70,14 @@ pub struct Stamp {
 
 impl Stamp {
     /// The calendar date where it was made (a tag made late on 31 December in New York is a
-    /// release of that year), or `None` for a date outside what a calendar can name.
+    /// release of that year), or `None` for a date outside what a calendar can name. Any
+    /// offset git writes counts, up to `±9959` (99 hours 59 minutes), as git shows it.
     pub fn date(&self) -> Option<jiff::civil::Date> {
-        let at = jiff::Timestamp::from_second(self.seconds).ok()?;
-        let offset = jiff::tz::Offset::from_seconds(self.offset_minutes.checked_mul(60)?).ok()?;
-        Some(offset.to_datetime(at).date())
+        let local = self
+            .seconds
+            .checked_add(i64::from(self.offset_minutes).checked_mul(60)?)?;
+        let at = jiff::Timestamp::from_second(local).ok()?;
+        Some(jiff::tz::Offset::UTC.to_datetime(at).date())
     }
 }
 

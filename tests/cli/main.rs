@@ -5,6 +5,7 @@ mod attacks;
 mod check;
 mod ci;
 mod damaged_graph;
+mod dates;
 mod errors;
 mod explain;
 mod fixtures;
@@ -23,9 +24,11 @@ mod output;
 mod precommit;
 mod presets;
 mod properties;
+mod pyversion;
 mod race;
 mod rawpush;
 mod refnames;
+mod reftable;
 mod server;
 /// The benchmark's history generator, shared with `bench/gen-history.rs`.
 #[path = "../../bench/history.rs"]
