@@ -59,9 +59,9 @@ impl Past {
         let history = self.replay(since);
         assert!(history.unjudged.is_empty(), "{:?}", history.unjudged);
         let mut found = Vec::new();
-        for finding in history.findings {
-            for v in finding.violations {
-                found.push((finding.refname.clone(), finding.commit, v.rule.as_str()));
+        for finding in &history.findings {
+            for (step, v) in finding.violations() {
+                found.push((finding.refname.clone(), step.commit, v.rule.as_str()));
             }
         }
         found
@@ -253,11 +253,12 @@ fn an_unparsable_version_is_one_unjudged_step() {
     let unjudged: Vec<(Id, bool)> = history
         .unjudged
         .iter()
-        .map(|u| (u.commit, u.error.contains(VERSION_FILE)))
+        .flat_map(|u| &u.steps)
+        .map(|(step, error)| (step.commit, error.contains(VERSION_FILE)))
         .collect();
     // The step onto the broken file and the step off it both read it.
     assert_eq!(unjudged, [(broken, true), (fixed, true)]);
-    let found: Vec<Id> = history.findings.iter().map(|f| f.commit).collect();
+    let found: Vec<Id> = history.findings.iter().map(|f| f.first().commit).collect();
     assert_eq!(found, [bad]);
 }
 
