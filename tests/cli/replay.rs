@@ -158,3 +158,93 @@ fn a_back_merge_is_found_whatever_the_dates() {
         assert_eq!(found, [("flow/foreign".to_owned(), back)], "{}", run.stdout);
     }
 }
+
+/// A step whose version file does not parse was "unjudged" whole, so a back-merge made while
+/// master's version was broken was never reported; now its flow is judged, and the version
+/// rules' skip is said once for the span of broken steps.
+#[test]
+fn unreadable_version_hid_a_back_merge() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("broken");
+    repo.set_version("0.12.0.dev1");
+    repo.git(&["branch", "rc"]);
+    repo.checkout("rc");
+    repo.change("fix.txt", "fix\n", "hotfix on rc");
+    repo.checkout("master");
+    repo.set_version("zero point thirteen");
+    repo.change("docs.txt", "docs\n", "docs while the version is broken");
+    repo.git(&["merge", "-q", "--no-ff", "-m", "Merge branch 'rc'", "rc"]);
+    let back = repo.rev("HEAD");
+    let run = repo.policy(&["check", "--history", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let violations = doc["violations"].as_array().expect("violations");
+    let found: Vec<(&str, &str)> = violations
+        .iter()
+        .map(|v| {
+            (
+                v["rule"].as_str().unwrap_or(""),
+                v["at"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("flow/foreign", back.as_str())], "{}", run.stdout);
+    let text = repo.policy(&["check", "--history"]);
+    let warnings: Vec<&str> = text
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("warning: version rules not judged on refs/heads/master"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", text.stdout);
+    assert!(
+        warnings[0].contains(", 3 steps: `tokio/__init__.py` does not parse")
+            && warnings[0].ends_with("; flow rules were"),
+        "{}",
+        text.stdout
+    );
+}
+
+/// A condition that lasted was reported at every step (a real 44,000-commit history printed
+/// 17,662 "no version file here"): now it is one finding with its first and last step and
+/// the count, and JSON lists every step.
+#[test]
+fn a_lasting_condition_was_reported_at_every_step() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("late-version");
+    let mut without = Vec::new();
+    for n in 0..5 {
+        without.push(repo.change(&format!("f{n}.txt"), "x\n", &format!("work {n}")));
+    }
+    repo.set_version("0.12.0.dev1");
+    let text = repo.policy(&["check", "--history"]);
+    assert_eq!(text.code, 1, "{}", text.all());
+    assert_eq!(text.rules(), ["version/kind"], "{}", text.stdout);
+    let location = format!("--> refs/heads/master from {} (", &without[0][..7]);
+    assert!(text.stdout.contains(&location), "{}", text.stdout);
+    assert!(
+        text.stdout
+            .contains(&format!(") to {} (", &without[4][..7]))
+            && text.stdout.contains(", 5 steps\n")
+            && text
+                .stdout
+                .contains("version/kind             1 (over 5 steps)"),
+        "{}",
+        text.stdout
+    );
+    let json = repo.policy(&["check", "--history", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let finding = &doc["violations"][0];
+    assert_eq!(doc["violations"].as_array().map(Vec::len), Some(1));
+    assert_eq!(finding["count"], 5);
+    assert_eq!(finding["at"], without[0].as_str());
+    assert_eq!(finding["last"], without[4].as_str());
+    let steps: Vec<&str> = finding["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| s["at"].as_str().unwrap_or(""))
+        .collect();
+    let expected: Vec<&str> = without.iter().map(String::as_str).collect();
+    assert_eq!(steps, expected);
+    assert_eq!(finding["steps"][4]["violations"][0]["rule"], "version/kind");
+}
