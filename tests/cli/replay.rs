@@ -6,8 +6,8 @@ use std::cell::Cell;
 use crate::harness::{Run, Sandbox, TestRepo};
 
 /// A repository whose git commands are dated by a rule of their own, not the sandbox's clock.
-struct Dated {
-    repo: TestRepo,
+pub struct Dated {
+    pub repo: TestRepo,
     /// Seconds since the epoch for the `n`-th command.
     date: fn(i64) -> i64,
     n: Cell<i64>,
@@ -23,7 +23,7 @@ impl Dated {
     }
 
     #[track_caller]
-    fn git(&self, args: &[&str]) -> String {
+    pub fn git(&self, args: &[&str]) -> String {
         let n = self.n.get() + 1;
         self.n.set(n);
         let date = format!("{} +0000", (self.date)(n));
@@ -40,14 +40,14 @@ impl Dated {
         run.stdout.trim().to_owned()
     }
 
-    fn commit(&self, path: &str, content: &str, message: &str) -> String {
+    pub fn commit(&self, path: &str, content: &str, message: &str) -> String {
         self.repo.write(path, content);
         self.git(&["add", "-A"]);
         self.git(&["commit", "-q", "--no-verify", "-m", message]);
         self.repo.rev("HEAD")
     }
 
-    fn set_version(&self, version: &str) -> String {
+    pub fn set_version(&self, version: &str) -> String {
         self.commit(
             "tokio/__init__.py",
             &format!("\"\"\"pytokio\"\"\"\n__version__ = \"{version}\"\n"),
@@ -65,12 +65,12 @@ impl Dated {
     }
 }
 
-const START: i64 = 1_700_000_000;
+pub const START: i64 = 1_700_000_000;
 
 /// The textbook cycle: features on master, the freeze (master bumped, `rc` created at the
 /// commit before the bump, with no commit of its own), `0.12` cut from `rc`, `v0.12.0b1` tagged
 /// and the beta moved on; then a hotfix on `0.12`.
-fn textbook(sandbox: &Sandbox, date: fn(i64) -> i64) -> Dated {
+pub fn textbook(sandbox: &Sandbox, date: fn(i64) -> i64) -> Dated {
     let d = Dated::new(sandbox, date);
     d.set_version("0.12.0.dev1");
     d.feature("alpha");
