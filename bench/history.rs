@@ -44,6 +44,22 @@ pub struct Shape {
     pub graph: GraphKind,
     /// Topic branches based on an early commit, merged into `master` by one push.
     pub topics: u64,
+    pub dates: Dates,
+    /// Plants one back-merge (a hotfix on `rc` merged into `master`, "Merge branch 'rc'") once
+    /// the history has this many commits; every other state stays legal.
+    pub back_merge_at: Option<u64>,
+}
+
+/// How commits are dated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dates {
+    /// One minute per commit.
+    Minutes,
+    /// As real teams' are: half of the commits in the same second as the one before, some a
+    /// minute later, and one in eight an hour before (older than its parent, or than the
+    /// commit it follows on another branch). Drawn from a generator of their own, so the
+    /// history has the same shape as with [`Dates::Minutes`].
+    Skewed,
 }
 
 /// How the commit-graph is left.
@@ -88,6 +104,8 @@ pub fn generate(dir: &Path, shape: &Shape, git: &dyn Fn() -> Command) -> io::Res
     // The ids of the topic commits, as `get-mark` prints them.
     let topics = fast_import(dir, None, git, &mut |out| {
         let mut stream = Stream::new(out, shape.seed);
+        stream.dates = shape.dates;
+        stream.back_merge_at = shape.back_merge_at;
         let (commits, targets) = stream.history(shape)?;
         let versions = stream.versions.iter().map(|v| short(&v.tip)).collect();
         history = Some((commits, targets, versions, stream.tags, stream.clock));
@@ -323,6 +341,10 @@ struct Stream<W> {
     versions: Vec<VersionBranch>,
     /// `rc` has commits the newest version branch has not merged yet.
     rc_ahead: bool,
+    dates: Dates,
+    /// Draws skewed dates, apart from the history's own draws.
+    skew: fastrand::Rng,
+    back_merge_at: Option<u64>,
 }
 
 /// The first commit's time: 2017-07-14. One minute passes per commit.
@@ -345,6 +367,9 @@ impl<W: Write> Stream<W> {
             rc: None,
             versions: Vec::new(),
             rc_ahead: false,
+            dates: Dates::Minutes,
+            skew: fastrand::Rng::with_seed(seed ^ 0xda7e),
+            back_merge_at: None,
         }
     }
 
@@ -403,6 +428,10 @@ impl<W: Write> Stream<W> {
 
     /// One event of ordinary development, mostly a feature merged into `master`.
     fn step(&mut self) -> io::Result<()> {
+        if self.back_merge_at.is_some_and(|at| self.commits >= at) && self.rc.is_some() {
+            self.back_merge_at = None;
+            return self.back_merge();
+        }
         let roll = self.rng.u32(0..1000);
         match roll {
             0..=4 if self.rc.is_some() => self.hotfix_rc(),
@@ -474,6 +503,23 @@ impl<W: Write> Stream<W> {
         let refname = self.versions[index].tip.refname.clone();
         let message = format!("Hotfix on {}", short(&self.versions[index].tip));
         self.versions[index].tip.mark = self.commit(&refname, None, &[], &message, &[change])?;
+        Ok(())
+    }
+
+    /// The planted mistake: a hotfix on `rc`, merged into `master` (keeping master's version).
+    fn back_merge(&mut self) -> io::Result<()> {
+        self.hotfix_rc()?;
+        let Some(rc) = self.rc.clone() else {
+            return Ok(());
+        };
+        let version = self.master.version;
+        self.master.mark = self.commit(
+            "refs/heads/master",
+            None,
+            &[rc.mark],
+            "Merge branch 'rc'",
+            &[version_file(version)],
+        )?;
         Ok(())
     }
 
@@ -704,18 +750,29 @@ impl<W: Write> Stream<W> {
     ) -> io::Result<u64> {
         self.marks += 1;
         self.commits += 1;
-        self.clock += 60;
+        let date = match self.dates {
+            Dates::Minutes => {
+                self.clock += 60;
+                self.clock
+            }
+            Dates::Skewed => match self.skew.u32(0..16) {
+                0..=7 => self.clock,
+                8..=13 => {
+                    self.clock += 60;
+                    self.clock
+                }
+                _ => self.clock - 3600,
+            },
+        };
         let out = &mut self.out;
         writeln!(out, "commit {refname}\nmark :{}", self.marks)?;
         writeln!(
             out,
-            "author Bench Author <author@example.invalid> {} +0000",
-            self.clock
+            "author Bench Author <author@example.invalid> {date} +0000"
         )?;
         writeln!(
             out,
-            "committer Bench Committer <committer@example.invalid> {} +0000",
-            self.clock
+            "committer Bench Committer <committer@example.invalid> {date} +0000"
         )?;
         writeln!(out, "data {}\n{message}", message.len() + 1)?;
         if let Some(from) = from {

@@ -251,7 +251,7 @@ pub fn picked_from(message: &str) -> Vec<Id> {
         .collect()
 }
 
-fn allowed_sources(cx: &Eval<'_>, class: usize) -> String {
+pub(super) fn allowed_sources(cx: &Eval<'_>, class: usize) -> String {
     let accepts = &cx.policy.branches[class].accepts;
     let mut names: Vec<String> = accepts
         .classes

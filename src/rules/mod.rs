@@ -3,6 +3,7 @@
 //! Every entry point (hooks, server, CI, audit) reduces its input to an update set and calls
 //! [`evaluate`]. The rules do no I/O of their own: they ask a [`RepoView`].
 
+mod audit;
 mod branch;
 mod context;
 pub mod describe;
@@ -23,6 +24,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::policy::Policy;
+pub use audit::{audit, audit_updates};
 pub use context::EvalError;
 pub use message::{Message, cut_short};
 pub use stale::evaluate_received;

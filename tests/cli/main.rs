@@ -2,6 +2,7 @@
 //! runs it, pushes to real bare repositories with the hooks installed.
 
 mod attacks;
+mod audit;
 mod check;
 mod ci;
 mod damaged_graph;
@@ -29,6 +30,7 @@ mod race;
 mod rawpush;
 mod refnames;
 mod reftable;
+mod replay;
 mod server;
 /// The benchmark's history generator, shared with `bench/gen-history.rs`.
 #[path = "../../bench/history.rs"]
