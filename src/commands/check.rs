@@ -48,6 +48,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         policy: policy.origin.to_string(),
         subject,
         notes: Vec::new(),
+        warnings: Vec::new(),
     };
     report::write(format, &verdict, &mut anstream::stdout().lock())?;
     Ok(if violations.is_empty() {

@@ -28,8 +28,9 @@ pub fn run_hook(name: &str, args: &[String], input: Option<Vec<u8>>) -> anyhow::
                 policy: judged.policy,
                 subject: judged.subject,
                 notes: judged.notes,
+                warnings: judged.warnings,
             };
-            if !verdict.violations.is_empty() {
+            if !verdict.violations.is_empty() || !verdict.warnings.is_empty() {
                 report::write_text(&verdict, &mut anstream::stderr().lock())?;
             }
             Ok(if verdict.violations.is_empty() { Outcome::Ok } else { Outcome::Violations })

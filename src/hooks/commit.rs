@@ -45,7 +45,7 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
         old: head,
         new: Some(Id::PENDING),
     };
-    let violations = rules::evaluate(policy, &view as &dyn RepoView, &before, &[update])?;
+    let judgement = rules::judge(policy, &view as &dyn RepoView, &before, &[update])?;
     let mut notes = Vec::new();
     if !merging.is_empty() {
         notes.push("to abandon the merge: `git merge --abort`".to_owned());
@@ -55,9 +55,10 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
             .to_owned(),
     );
     Ok(Some(Judged {
-        violations,
+        violations: judgement.violations,
         policy: policy.origin.to_string(),
         subject: format!("the commit on `{branch}`"),
         notes,
+        warnings: judgement.notes,
     }))
 }

@@ -32,6 +32,8 @@ pub struct Judged {
     pub policy: String,
     pub subject: String,
     pub notes: Vec<String>,
+    /// Shown whatever the verdict (see [`crate::report::Verdict::warnings`]).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -39,11 +39,12 @@ fn judge(
     }
     let mut before = git.local_state()?;
     rules::pin_old_values(&mut before, updates);
-    let violations = rules::evaluate(policy, git, &before, updates)?;
+    let judgement = rules::judge(policy, git, &before, updates)?;
     Ok(Judged {
-        violations,
+        violations: judgement.violations,
         policy: policy.origin.to_string(),
         subject: subject.to_owned(),
         notes: Vec::new(),
+        warnings: judgement.notes,
     })
 }

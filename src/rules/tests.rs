@@ -1546,3 +1546,35 @@ fn stamp_date_is_the_local_day() {
     assert_eq!(day(new_year_utc).as_deref(), Some("2010-01-01"));
     assert_eq!(day(new_york).as_deref(), Some("2009-12-31"));
 }
+
+/// A version that does not parse at a tip the push leaves alone skips the relation rule with a
+/// note naming the ref and the file; the same version brought by the push is an error.
+#[test]
+fn unreadable_version_on_the_server_blocked_an_unrelated_push() {
+    let mut s = Scenario::pytokio();
+    let base = s.version(&[], "0.12", "0.12.0.dev1");
+    let broken = s.files(&[base], "broken", &[(VERSION_FILE, "__version__ = x\n")]);
+    let master = s.version(&[base], "0.13", "0.13.0.dev1");
+    s.set("rc", broken);
+    s.set("master", master);
+    let feature = s.commit(&[master], "a feature");
+    let update = s.update("master", Some(feature));
+    let judged = super::judge(&s.policy, &s.repo, &s.refs, &[update]).expect("judged");
+    assert_eq!(ids(&judged.violations), ACCEPTED);
+    assert_eq!(judged.notes.len(), 1, "{:?}", judged.notes);
+    assert!(
+        judged.notes[0].contains("`rc`") && judged.notes[0].contains("`tokio/__init__.py`"),
+        "{:?}",
+        judged.notes
+    );
+    let broken_too = s.files(
+        &[master],
+        "break master",
+        &[(VERSION_FILE, "__version__ = x\n")],
+    );
+    let update = s.update("master", Some(broken_too));
+    assert!(matches!(
+        super::judge(&s.policy, &s.repo, &s.refs, &[update]),
+        Err(EvalError::Version { .. })
+    ));
+}
