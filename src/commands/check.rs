@@ -3,15 +3,16 @@
 
 mod ci;
 mod history;
+mod landing;
 
 use anyhow::Context;
 
 use super::{Outcome, UserError, load_policy, open_repo};
 use crate::cli::CheckArgs;
 use crate::policy::Policy;
-use crate::repo::{Git, merge_files};
+use crate::repo::Git;
 use crate::report::{self, Format, Verdict};
-use crate::rules::{self, Id, Pending, RefState, RepoView, Update, WithPending};
+use crate::rules::{self, Id, Judgement, RefState, Update};
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let git = open_repo()?;
@@ -29,26 +30,30 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     if args.history {
         return history::run(&git, &policy, args.since.as_deref(), format);
     }
-    let (violations, subject) = if !args.refs.is_empty() {
+    let (judgement, subject) = if !args.refs.is_empty() {
         let updates = explicit_updates(args)?;
         let mut before = git.local_state()?;
         rules::pin_old_values(&mut before, &updates);
-        let violations = rules::evaluate(&policy, &git, &before, &updates)?;
-        (violations, plural(updates.len(), "update"))
+        let judgement = rules::judge(&policy, &git, &before, &updates)?;
+        (judgement, plural(updates.len(), "update"))
     } else if let (Some(base), Some(head)) = (&args.base, &args.head) {
         judge_merge(&git, &policy, base, head)?
     } else {
         match crate::ci::detect(&env).context("cannot tell what this CI job asks to judge")? {
             Some(job) => ci::judge(&git, &policy, &job)?,
-            None => audit(&git, &policy)?,
+            None => audited(audit(&git, &policy)?),
         }
     };
+    let Judgement {
+        violations,
+        notes: warnings,
+    } = judgement;
     let verdict = Verdict {
         violations: &violations,
         policy: policy.origin.to_string(),
         subject,
         notes: Vec::new(),
-        warnings: Vec::new(),
+        warnings,
     };
     report::write(format, &verdict, &mut anstream::stdout().lock())?;
     Ok(if violations.is_empty() {
@@ -100,38 +105,38 @@ fn explicit_updates(args: &CheckArgs) -> anyhow::Result<Vec<Update>> {
     Ok(updates)
 }
 
-/// Judges the merge a pull request would make: `base` updated to a merge of `head` into it.
+/// An audit's verdict, which has nothing skipped to say.
+fn audited((violations, subject): (Vec<rules::Violation>, String)) -> (Judgement, String) {
+    let judgement = Judgement {
+        violations,
+        notes: Vec::new(),
+    };
+    (judgement, subject)
+}
+
+/// Judges a pull request of `head` into `base` as it will land: `base` updated to a merge of
+/// `head`, or to `head`'s changes rebased or squashed onto it (see [`landing`]).
 pub fn judge_merge(
     git: &Git,
     policy: &Policy,
     base: &str,
     head: &str,
-) -> anyhow::Result<(Vec<rules::Violation>, String)> {
-    let mut before = git.merged_state()?;
+) -> anyhow::Result<(Judgement, String)> {
+    let before = git.merged_state()?;
     let branch = branch_name(base, git.upstream_remote().as_deref());
-    let refname = format!("refs/heads/{branch}");
-    let base_tip = match before.get(&refname) {
+    let base_tip = match before.get(&format!("refs/heads/{branch}")) {
         Some(&tip) => tip,
         None => git.resolve(base).map_err(|e| not_here(e, base))?,
     };
-    before.insert(refname.clone(), base_tip);
     let head_tip = git.resolve(head).map_err(|e| not_here(e, head))?;
-    let view = WithPending {
-        inner: git,
-        pending: Pending {
-            parents: vec![base_tip, head_tip],
-            message: format!("Merge {head} into {branch}"),
-            files: merge_files(git, base_tip, head_tip),
-        },
+    let request = landing::Request {
+        branch: &branch,
+        base: base_tip,
+        head: head_tip,
+        label: head,
+        merged: None,
     };
-    let update = Update {
-        refname,
-        old: Some(base_tip),
-        new: Some(Id::PENDING),
-    };
-    let violations = rules::evaluate(policy, &view as &dyn RepoView, &before, &[update])
-        .with_context(|| format!("cannot judge merging `{head}` into `{branch}`"))?;
-    Ok((violations, format!("merging `{head}` into `{branch}`")))
+    landing::judge(git, policy, &request)
 }
 
 /// A revision CI or the user named that this clone lacks: usually not fetched.

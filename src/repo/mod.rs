@@ -25,7 +25,7 @@ use graph::CommitGraph;
 use remembered::Remembered;
 
 use crate::rules::{CommitInfo, Id, Peeled, RefState, RepoView, Stamp, ViewError};
-pub use pending::{index_files, merge_files};
+pub use pending::{commit_files, index_files, merge_files};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {

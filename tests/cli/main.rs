@@ -17,6 +17,7 @@ mod index;
 mod init;
 mod inputs;
 mod install;
+mod landing;
 mod load;
 mod output;
 mod precommit;
