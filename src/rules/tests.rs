@@ -1578,3 +1578,44 @@ fn unreadable_version_on_the_server_blocked_an_unrelated_push() {
         Err(EvalError::Version { .. })
     ));
 }
+
+/// A branch that accepts no other branch is told it receives no merges (never "only from no
+/// branch"), and the hint's single commit, cherry-picked, is accepted.
+#[test]
+fn branch_accepting_nothing_received_merges_only_from_no_branch() {
+    let mut s = Scenario::custom("[branches.stable]\naccepts = []\n");
+    let root = s.commit(&[], "Initial import");
+    let topic = s.commit(&[root], "Topic work");
+    s.set("stable", root);
+    s.set("topic", topic);
+    let merge = s.commit(&[root, topic], "Merge branch 'topic'");
+    let violations = s.check(&[("stable", merge)]);
+    assert_eq!(ids(&violations), ["flow/source"]);
+    let said = format!("{} {:?}", violations[0].message, violations[0].hint);
+    assert!(
+        said.contains("`stable` receives no merges") && !said.contains("no branch"),
+        "{said}"
+    );
+    assert!(said.contains("git cherry-pick -x <sha>"), "{said}");
+    let picked = s.commit(
+        &[root],
+        &format!("Topic work\n\n(cherry picked from commit {topic})"),
+    );
+    assert_eq!(s.rules(&[("stable", picked)]), ACCEPTED);
+}
+
+/// A version branch pushed before `rc`, its only source, exists may hold master's commits
+/// (they reach it through `rc`); `rc` pushed before master may hold master's merges; master
+/// created after them shares their history.
+#[test]
+fn protected_branches_pushed_one_at_a_time_were_refused() {
+    let mut s = Scenario::pytokio();
+    let root = s.version(&[], "Initial import", "0.1.0.dev1");
+    let topic = s.commit(&[root], "A feature");
+    let merged = s.commit(&[root, topic], "Merge branch 'feature'");
+    let beta = s.version(&[merged], "0.1 beta", "0.1.0b1");
+    let bumped = s.version(&[merged], "bump", "0.2.0.dev1");
+    s.accept(&[("0.1", beta)]);
+    s.accept(&[("rc", merged)]);
+    s.accept(&[("master", bumped)]);
+}

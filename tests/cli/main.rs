@@ -19,6 +19,7 @@ mod inputs;
 mod install;
 mod landing;
 mod load;
+mod one_at_a_time;
 mod output;
 mod precommit;
 mod presets;
