@@ -2,7 +2,7 @@
 //! parse at a tip the push leaves as it is skips the rules that compare with it, with a
 //! warning naming the ref and the file; what the push itself brings still fails closed.
 
-use crate::harness::{Sandbox, TestRepo, accepted, pytokio, serve};
+use crate::harness::{Sandbox, TestRepo, accepted, pytokio, rejected, serve};
 
 /// The pytokio server with `rc`'s tip carrying a version file that does not parse (left from
 /// before installation), and a developer's clone of it.
@@ -72,4 +72,25 @@ fn unreadable_version_brought_by_the_push_is_still_refused() {
     assert_ne!(run.code, 0, "refused:\n{}", run.all());
     assert!(run.stderr.contains("tokio/__init__.py"), "{}", run.all());
     assert_eq!(central.rev("master"), before, "master did not move");
+}
+
+/// The audit of a repository whose old release tag points at a commit from before the version
+/// file held `__version__` reports that tag as tag/version and still judges everything else.
+#[test]
+fn audit_gave_up_on_an_old_tag_without_a_readable_version() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("work");
+    repo.change(
+        "tokio/__init__.py",
+        "\"\"\"pytokio\"\"\"\n",
+        "before versions",
+    );
+    repo.git(&["tag", "v0.0.1"]);
+    repo.set_version("0.12.0.dev1");
+    repo.git(&["branch", "rc"]);
+    repo.set_version("0.13.0");
+    let run = repo.policy(&["check"]);
+    rejected(&run, "tag/version");
+    rejected(&run, "version/kind");
+    assert!(run.stdout.contains("`v0.0.1`"), "{}", run.all());
 }
