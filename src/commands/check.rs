@@ -46,8 +46,13 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     };
     let Judgement {
         violations,
-        notes: warnings,
+        notes: mut warnings,
     } = judgement;
+    if args.refs.is_empty() {
+        // What the branches were judged against: say where a local one has diverged.
+        let protected = |b: &str| policy.class_of(b).is_some();
+        warnings.extend(git.freshest_state(&protected)?.warnings);
+    }
     let verdict = Verdict {
         violations: &violations,
         policy: policy.origin.to_string(),
@@ -61,6 +66,12 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Violations
     })
+}
+
+/// The clone's branches with each protected one at the newer of the local branch and its
+/// remote-tracking ref (see [`Git::freshest_state`]).
+pub fn fresh_state(git: &Git, policy: &Policy) -> anyhow::Result<RefState> {
+    Ok(git.freshest_state(&|b| policy.class_of(b).is_some())?.state)
 }
 
 /// A shallow clone cuts ancestry short, so every flow verdict would be a guess.
@@ -122,7 +133,7 @@ pub fn judge_merge(
     base: &str,
     head: &str,
 ) -> anyhow::Result<(Judgement, String)> {
-    let before = git.merged_state()?;
+    let before = fresh_state(git, policy)?;
     let branch = branch_name(base, git.upstream_remote().as_deref());
     let base_tip = match before.get(&format!("refs/heads/{branch}")) {
         Some(&tip) => tip,
@@ -159,7 +170,7 @@ fn branch_name(base: &str, remote: Option<&str>) -> String {
 
 /// Every protected branch and release tag as it is, each judged as an update to itself.
 pub fn audit(git: &Git, policy: &Policy) -> anyhow::Result<(Vec<rules::Violation>, String)> {
-    let state = git.merged_state()?;
+    let state = fresh_state(git, policy)?;
     let updates = audit_updates(policy, &state);
     let branches = updates
         .iter()

@@ -19,7 +19,8 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
     if git.is_shallow() {
         return Err(HookError::Shallow);
     }
-    let mut before = git.merged_state()?;
+    let fresh = git.freshest_state(&|b| policy.class_of(b).is_some())?;
+    let mut before = fresh.state;
     let refname = format!("refs/heads/{branch}");
     let head = git.head_commit();
     match head {
@@ -59,6 +60,6 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
         policy: policy.origin.to_string(),
         subject: format!("the commit on `{branch}`"),
         notes,
-        warnings: judgement.notes,
+        warnings: fresh.warnings.into_iter().chain(judgement.notes).collect(),
     }))
 }

@@ -8,6 +8,7 @@
 mod ancestry;
 mod built;
 mod files;
+mod fresh;
 mod graph;
 mod objects;
 mod pending;
@@ -25,6 +26,7 @@ use graph::CommitGraph;
 use remembered::Remembered;
 
 use crate::rules::{CommitInfo, Id, Peeled, RefState, RepoView, Stamp, ViewError};
+pub use fresh::Fresh;
 pub use pending::{commit_files, index_files, merge_files};
 
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +48,12 @@ pub enum RepoError {
         what: String,
         #[source]
         source: git2::Error,
+    },
+    #[error("cannot {what}")]
+    View {
+        what: String,
+        #[source]
+        source: ViewError,
     },
 }
 

@@ -7,6 +7,7 @@ mod ci;
 mod errors;
 mod explain;
 mod fixtures;
+mod fresh;
 mod generator;
 mod graph;
 mod graphless;

@@ -77,7 +77,7 @@ pub fn judge(git: &Git, policy: &Policy, job: &Job) -> anyhow::Result<(Judgement
 /// Judges updates against the branches as this clone has them (remote-tracking ones standing
 /// in), with each updated ref at its old value.
 fn judge_updates(git: &Git, policy: &Policy, updates: &[Update]) -> anyhow::Result<Judgement> {
-    let mut before = git.merged_state()?;
+    let mut before = super::fresh_state(git, policy)?;
     rules::pin_old_values(&mut before, updates);
     Ok(rules::judge(policy, git, &before, updates)?)
 }

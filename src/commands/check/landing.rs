@@ -39,7 +39,7 @@ pub fn judge(
         label,
         merged,
     } = *request;
-    let mut before = git.merged_state()?;
+    let mut before = super::fresh_state(git, policy)?;
     let refname = format!("refs/heads/{branch}");
     before.insert(refname.clone(), base);
     let lands = landing(policy, branch);
