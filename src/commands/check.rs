@@ -53,6 +53,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         let protected = |b: &str| policy.class_of(b).is_some();
         warnings.extend(git.freshest_state(&protected)?.warnings);
     }
+    warnings.extend(crate::hooks::renamed::unprotected_default(&git, &policy));
     let verdict = Verdict {
         violations: &violations,
         policy: policy.origin.to_string(),

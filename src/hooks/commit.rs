@@ -12,9 +12,18 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
     let Some(branch) = git.head_branch() else {
         return Ok(None);
     };
-    // The common case, a commit on a topic branch, costs one policy lookup and nothing else.
+    // The common case, a commit on a topic branch, costs one policy lookup and, only while a
+    // branch the policy names is missing, a look at the default branch.
     if policy.class_of(&branch).is_none() {
-        return Ok(None);
+        let warning = super::renamed::unprotected_default(git, policy)
+            .filter(|_| git.default_branch().as_deref() == Some(branch.as_str()));
+        return Ok(warning.map(|warning| Judged {
+            violations: Vec::new(),
+            policy: policy.origin.to_string(),
+            subject: format!("the commit on `{branch}`"),
+            notes: Vec::new(),
+            warnings: vec![warning],
+        }));
     }
     if git.is_shallow() {
         return Err(HookError::Shallow);

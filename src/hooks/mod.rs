@@ -6,6 +6,7 @@ pub mod framework;
 pub mod install;
 mod push;
 mod receive;
+pub mod renamed;
 pub mod shim;
 pub mod stdin;
 

@@ -45,6 +45,10 @@ fn judge(
         policy: policy.origin.to_string(),
         subject: subject.to_owned(),
         notes: Vec::new(),
-        warnings: judgement.notes,
+        warnings: judgement
+            .notes
+            .into_iter()
+            .chain(super::renamed::unprotected_default(git, policy))
+            .collect(),
     })
 }

@@ -10,6 +10,7 @@ mod built;
 mod files;
 mod fresh;
 mod graph;
+mod head;
 mod objects;
 mod pending;
 mod remembered;

@@ -25,6 +25,7 @@ mod output;
 mod precommit;
 mod presets;
 mod properties;
+mod renamed;
 mod server;
 /// The benchmark's history generator, shared with `bench/gen-history.rs`.
 #[path = "../../bench/history.rs"]
