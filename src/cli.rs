@@ -70,6 +70,12 @@ pub enum Command {
     Uninstall(UninstallArgs),
     /// Write `.git-policy.toml` from a preset, pointed at this repository's version file
     Init(InitArgs),
+    /// Write the manual pages `git policy --help` shows
+    Man(ManArgs),
+    /// Print a shell's completion script (bash's also completes `git policy ...`)
+    Completions(CompletionsArgs),
+    /// Print the JSON Schema of the policy file, for editors
+    Schema,
 }
 
 #[derive(Debug, Args)]
@@ -184,6 +190,20 @@ pub struct InitArgs {
     /// Replace an existing `.git-policy.toml`
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write every page into DIR/man1 (e.g. `~/.cargo/share/man`, which `man` finds for
+    /// `~/.cargo/bin`) instead of printing `git-policy.1`
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print the script for
+    pub shell: clap_complete::Shell,
 }
 
 #[cfg(test)]

@@ -31,6 +31,9 @@ fn main() -> ExitCode {
         Command::Install(args) => commands::install::run_install(args),
         Command::Uninstall(args) => commands::install::run_uninstall(args),
         Command::Init(args) => commands::init::run(args),
+        Command::Man(args) => commands::man::run(args),
+        Command::Completions(args) => commands::completions::run(args),
+        Command::Schema => commands::schema::run(),
     };
     match result.or_else(reader_gone) {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

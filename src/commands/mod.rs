@@ -1,10 +1,13 @@
 //! One module per subcommand; each turns its input into an update set for the one evaluator.
 
 pub mod check;
+pub mod completions;
 pub mod explain;
 pub mod hook;
 pub mod init;
 pub mod install;
+pub mod man;
+pub mod schema;
 pub mod shim;
 
 use std::fmt;

@@ -22,6 +22,7 @@ mod precommit;
 mod presets;
 mod properties;
 mod server;
+mod setup;
 /// The benchmark's history generator, shared with `bench/gen-history.rs`.
 #[path = "../../bench/history.rs"]
 mod synthetic;
