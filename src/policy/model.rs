@@ -135,11 +135,16 @@ pub struct Above {
     pub by: Level,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// At least one major version above (`1.0` above `0.12`).
     Major,
+    /// At least one minor version above (`0.13` above `0.12`).
     Minor,
+    /// At least one micro version above (`0.12.1` above `0.12.0`).
     Micro,
     /// Any greater version.
     Version,

@@ -21,6 +21,7 @@ mod output;
 mod precommit;
 mod presets;
 mod properties;
+mod schema;
 mod server;
 mod setup;
 /// The benchmark's history generator, shared with `bench/gen-history.rs`.
