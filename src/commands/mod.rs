@@ -18,6 +18,7 @@ use anyhow::Context;
 use crate::hooks::HookError;
 use crate::policy::{self, Policy};
 use crate::repo::{Git, RepoError};
+use crate::report::ErrorKind;
 use crate::rules::{EvalError, ViewError};
 
 /// How a command ended when it did not fail.
@@ -82,6 +83,20 @@ pub fn hint_of(err: &anyhow::Error) -> Option<String> {
             _ => None,
         }
     })
+}
+
+/// What kind of error this is, for the JSON error object.
+pub fn kind_of(err: &anyhow::Error) -> ErrorKind {
+    let chain = || err.chain();
+    if chain().any(|cause| cause.downcast_ref::<policy::PolicyError>().is_some()) {
+        ErrorKind::Policy
+    } else if chain()
+        .any(|cause| cause.downcast_ref::<RepoError>().is_some() || view_error(cause).is_some())
+    {
+        ErrorKind::Repository
+    } else {
+        ErrorKind::Other
+    }
 }
 
 /// A view error, also behind the `transparent` wrappers that hide it from `chain()`.

@@ -7,6 +7,10 @@ use super::Outcome;
 use crate::policy;
 
 pub fn run() -> anyhow::Result<Outcome> {
-    writeln!(anstream::stdout().lock(), "{:#}", policy::schema().as_value())?;
+    writeln!(
+        anstream::stdout().lock(),
+        "{:#}",
+        policy::schema().as_value()
+    )?;
     Ok(Outcome::Ok)
 }

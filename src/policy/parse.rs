@@ -8,11 +8,11 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::schema::{CALENDAR, RELATIVE_PATH};
 use super::model::{
     Above, Accepts, BranchClass, Calendar, Changelog, DatePart, Level, Matcher, Origin, PathGlob,
     Policy, TagClass, VersionFile, VersionRules,
 };
+use super::schema::{CALENDAR, RELATIVE_PATH};
 use crate::version::{Format, Kind, PreLetter, REGEX_GROUPS};
 
 /// Regexes from a policy are compiled with a size limit: the engine is linear-time, and the

@@ -81,8 +81,13 @@ mod tests {
     #[test]
     fn calendar_pattern_names_every_date_token() {
         let tokens: Vec<&str> = DatePart::TOKENS.iter().map(|(t, _)| *t).collect();
-        let listed = format!("({})", tokens.join("|"));
+        let listed = format!("({}", tokens.join("|"));
         assert_eq!(CALENDAR.matches(&listed).count(), 3, "{CALENDAR}");
+        let ends = [format!("{listed})"), format!("{listed}|")];
+        assert!(
+            ends.iter().all(|end| CALENDAR.contains(end.as_str())),
+            "{CALENDAR}"
+        );
     }
 
     /// The schema documents the keys an editor completes.
@@ -90,7 +95,12 @@ mod tests {
     fn schema_documents_every_section() {
         let schema = serde_json::to_value(schema()).expect("serialises");
         let text = schema.to_string();
-        for key in ["accepts", "ahead-of-tags", "requires-pre-release", "version-match"] {
+        for key in [
+            "accepts",
+            "ahead-of-tags",
+            "requires-pre-release",
+            "version-match",
+        ] {
             assert!(text.contains(&format!("\"{key}\"")), "no {key}: {text}");
         }
         assert_eq!(schema["title"], "git-policy policy file");

@@ -16,6 +16,7 @@ mod index;
 mod init;
 mod inputs;
 mod install;
+mod json_errors;
 mod load;
 mod output;
 mod precommit;

@@ -31,71 +31,290 @@ const VERSION: &str = "[version]\nfiles = [\"pkg/__init__.py\"]\n";
 /// Policies written to probe each rule the schema states, and the ones it cannot.
 fn corpus() -> Vec<(&'static str, String, Expect)> {
     let with_version = |rest: &str| format!("{VERSION}{rest}");
-    let tag = |line: &str| with_version(&format!("[tags.release]\npattern = \"v{{version}}\"\n{line}\n"));
+    let tag = |line: &str| {
+        with_version(&format!(
+            "[tags.release]\npattern = \"v{{version}}\"\n{line}\n"
+        ))
+    };
     let branch = |line: &str| format!("[branches.main]\naccepts = \"any\"\n{line}\n");
     let file = |entry: &str| format!("[version]\nfiles = [{entry}]\n");
     vec![
         ("empty", String::new(), Valid),
-        ("no version file and no rules", "[version]\nfiles = []\n".into(), Valid),
+        (
+            "no version file and no rules",
+            "[version]\nfiles = []\n".into(),
+            Valid,
+        ),
         ("one branch, no versions", branch(""), Valid),
-        ("accepts one branch by name", format!("{}[branches.rc]\naccepts = \"main\"\n", branch("")), Valid),
-        ("accepts a list with any", format!("{}[branches.rc]\naccepts = [\"any\", \"main\"]\n", branch("")), Valid),
-        ("empty accepts", "[branches.main]\naccepts = []\n".into(), Valid),
-        ("every branch flag", branch("first-parent = true\nlinear = false\ncherry-pick = true"), Valid),
-        ("branch versions", with_version(&branch("version = { kinds = [\"dev\", \"final\"], pre = [\"rc\"], monotonic = false, ahead-of-tags = true }")), Valid),
-        ("above by version", with_version(&format!("{}[branches.rc]\naccepts = [\"main\"]\nversion = {{ above = {{ branch = \"main\", by = \"version\" }} }}\n", branch(""))), Valid),
-        ("a glob version file", file("\"python_modules/**/version.py\""), Valid),
-        ("a regex with (?P<version>)", file("{ path = \"src/_version.py\", regex = '__version__ = \"(?P<version>[^\"]+)\"' }"), Valid),
-        ("a regex with (?<major>)", file("{ path = \"v.txt\", regex = '(?<major>[0-9]+)\\.(?<minor>[0-9]+)' }"), Valid),
-        ("a regex entry with another key", file("{ path = \"v.txt\", regex = '(?P<version>.+)', note = 1 }"), Valid),
-        ("every tag key", tag("kinds = [\"final\"]\npre = [\"a\", \"b\"]\nimmutable = false\ndeletable = true\nversion-match = \"release\"\nrequires-pre-release = true\ncalendar = \"YYYY.0M.DD\"\nchangelog = { file = \"docs/CHANGES.rst\", heading = '^{version} \\(' }"), Valid),
-        ("calendar with free numbers", tag("calendar = \"YY.N.patch\""), Valid),
-        ("calendar with a date-like word", tag("calendar = \"0Y.MM.micro\""), Valid),
-        ("unknown top-level key", "[release]\nname = \"x\"\n".into(), Invalid),
-        ("misspelt branch key", "[branches.main]\naccept = \"any\"\n".into(), Invalid),
-        ("branch without accepts", "[branches.main]\nlinear = true\n".into(), Invalid),
-        ("accepts a number", "[branches.main]\naccepts = 3\n".into(), Invalid),
-        ("accepts a list of numbers", "[branches.main]\naccepts = [1]\n".into(), Invalid),
-        ("a flag as a string", branch("first-parent = \"yes\""), Invalid),
-        ("unknown kind", with_version(&branch("version = { kinds = [\"beta\"] }")), Invalid),
-        ("unknown pre-release letter", with_version(&branch("version = { pre = [\"c\"] }")), Invalid),
-        ("unknown version key", with_version(&branch("version = { kind = [\"dev\"] }")), Invalid),
-        ("above by patch", with_version(&format!("{}[branches.rc]\naccepts = [\"main\"]\nversion = {{ above = {{ branch = \"main\", by = \"patch\" }} }}\n", branch(""))), Invalid),
-        ("above without branch", with_version(&branch("version = { above = { by = \"minor\" } }")), Invalid),
+        (
+            "accepts one branch by name",
+            format!("{}[branches.rc]\naccepts = \"main\"\n", branch("")),
+            Valid,
+        ),
+        (
+            "accepts a list with any",
+            format!(
+                "{}[branches.rc]\naccepts = [\"any\", \"main\"]\n",
+                branch("")
+            ),
+            Valid,
+        ),
+        (
+            "empty accepts",
+            "[branches.main]\naccepts = []\n".into(),
+            Valid,
+        ),
+        (
+            "every branch flag",
+            branch("first-parent = true\nlinear = false\ncherry-pick = true"),
+            Valid,
+        ),
+        (
+            "branch versions",
+            with_version(&branch(
+                "version = { kinds = [\"dev\", \"final\"], pre = [\"rc\"], monotonic = false, ahead-of-tags = true }",
+            )),
+            Valid,
+        ),
+        (
+            "above by version",
+            with_version(&format!(
+                "{}[branches.rc]\naccepts = [\"main\"]\nversion = {{ above = {{ branch = \"main\", by = \"version\" }} }}\n",
+                branch("")
+            )),
+            Valid,
+        ),
+        (
+            "a glob version file",
+            file("\"python_modules/**/version.py\""),
+            Valid,
+        ),
+        (
+            "a regex with (?P<version>)",
+            file("{ path = \"src/_version.py\", regex = '__version__ = \"(?P<version>[^\"]+)\"' }"),
+            Valid,
+        ),
+        (
+            "a regex with (?<major>)",
+            file("{ path = \"v.txt\", regex = '(?<major>[0-9]+)\\.(?<minor>[0-9]+)' }"),
+            Valid,
+        ),
+        (
+            "a regex entry with another key",
+            file("{ path = \"v.txt\", regex = '(?P<version>.+)', note = 1 }"),
+            Valid,
+        ),
+        (
+            "every tag key",
+            tag(
+                "kinds = [\"final\"]\npre = [\"a\", \"b\"]\nimmutable = false\ndeletable = true\nversion-match = \"release\"\nrequires-pre-release = true\ncalendar = \"YYYY.0M.DD\"\nchangelog = { file = \"docs/CHANGES.rst\", heading = '^{version} \\(' }",
+            ),
+            Valid,
+        ),
+        (
+            "calendar with free numbers",
+            tag("calendar = \"YY.N.patch\""),
+            Valid,
+        ),
+        (
+            "calendar with a date-like word",
+            tag("calendar = \"0Y.MM.micro\""),
+            Valid,
+        ),
+        (
+            "unknown top-level key",
+            "[release]\nname = \"x\"\n".into(),
+            Invalid,
+        ),
+        (
+            "misspelt branch key",
+            "[branches.main]\naccept = \"any\"\n".into(),
+            Invalid,
+        ),
+        (
+            "branch without accepts",
+            "[branches.main]\nlinear = true\n".into(),
+            Invalid,
+        ),
+        (
+            "accepts a number",
+            "[branches.main]\naccepts = 3\n".into(),
+            Invalid,
+        ),
+        (
+            "accepts a list of numbers",
+            "[branches.main]\naccepts = [1]\n".into(),
+            Invalid,
+        ),
+        (
+            "a flag as a string",
+            branch("first-parent = \"yes\""),
+            Invalid,
+        ),
+        (
+            "unknown kind",
+            with_version(&branch("version = { kinds = [\"beta\"] }")),
+            Invalid,
+        ),
+        (
+            "unknown pre-release letter",
+            with_version(&branch("version = { pre = [\"c\"] }")),
+            Invalid,
+        ),
+        (
+            "unknown version key",
+            with_version(&branch("version = { kind = [\"dev\"] }")),
+            Invalid,
+        ),
+        (
+            "above by patch",
+            with_version(&format!(
+                "{}[branches.rc]\naccepts = [\"main\"]\nversion = {{ above = {{ branch = \"main\", by = \"patch\" }} }}\n",
+                branch("")
+            )),
+            Invalid,
+        ),
+        (
+            "above without branch",
+            with_version(&branch("version = { above = { by = \"minor\" } }")),
+            Invalid,
+        ),
         ("version table without files", "[version]\n".into(), Invalid),
-        ("version files not a list", "[version]\nfiles = \"pkg/__init__.py\"\n".into(), Invalid),
+        (
+            "version files not a list",
+            "[version]\nfiles = \"pkg/__init__.py\"\n".into(),
+            Invalid,
+        ),
         ("absolute version file", file("\"/etc/version\""), Invalid),
-        ("version file above the root", file("\"../pkg/__init__.py\""), Invalid),
+        (
+            "version file above the root",
+            file("\"../pkg/__init__.py\""),
+            Invalid,
+        ),
         ("version file with ..", file("\"pkg/../x.py\""), Invalid),
         ("version file with //", file("\"pkg//x.py\""), Invalid),
         ("version file ending in /", file("\"pkg/\""), Invalid),
         ("version file with \\", file("'pkg\\x.py'"), Invalid),
         ("empty version file", file("\"\""), Invalid),
-        ("regex entry without regex", file("{ path = \"v.txt\" }"), Invalid),
-        ("regex without a version group", file("{ path = \"v.txt\", regex = '([0-9.]+)' }"), Invalid),
-        ("regex entry with an absolute path", file("{ path = \"/v.txt\", regex = '(?P<version>.+)' }"), Invalid),
-        ("tag without pattern", with_version("[tags.release]\nkinds = [\"final\"]\n"), Invalid),
-        ("tag pattern without {version}", with_version("[tags.release]\npattern = \"v{VERSION}\"\n"), Invalid),
-        ("unknown version-match", tag("version-match = \"loose\""), Invalid),
-        ("changelog without heading", tag("changelog = { file = \"CHANGES.md\" }"), Invalid),
-        ("changelog above the root", tag("changelog = { file = \"../CHANGES.md\", heading = '{version}' }"), Invalid),
+        (
+            "regex entry without regex",
+            file("{ path = \"v.txt\" }"),
+            Invalid,
+        ),
+        (
+            "regex without a version group",
+            file("{ path = \"v.txt\", regex = '([0-9.]+)' }"),
+            Invalid,
+        ),
+        (
+            "regex entry with an absolute path",
+            file("{ path = \"/v.txt\", regex = '(?P<version>.+)' }"),
+            Invalid,
+        ),
+        (
+            "tag without pattern",
+            with_version("[tags.release]\nkinds = [\"final\"]\n"),
+            Invalid,
+        ),
+        (
+            "tag pattern without {version}",
+            with_version("[tags.release]\npattern = \"v{VERSION}\"\n"),
+            Invalid,
+        ),
+        (
+            "unknown version-match",
+            tag("version-match = \"loose\""),
+            Invalid,
+        ),
+        (
+            "changelog without heading",
+            tag("changelog = { file = \"CHANGES.md\" }"),
+            Invalid,
+        ),
+        (
+            "changelog above the root",
+            tag("changelog = { file = \"../CHANGES.md\", heading = '{version}' }"),
+            Invalid,
+        ),
         ("misspelt tag key", tag("deleteable = true"), Invalid),
-        ("calendar with an unknown date token", tag("calendar = \"YYY.N\""), Invalid),
-        ("calendar without a date", tag("calendar = \"N.patch\""), Invalid),
-        ("calendar with an empty part", tag("calendar = \"YY..N\""), Invalid),
-        ("accepts an undefined branch", "[branches.main]\naccepts = [\"develop\"]\n".into(), ParserOnly),
-        ("a branch accepting itself", "[branches.main]\naccepts = [\"main\"]\n".into(), ParserOnly),
-        ("an invalid branch regex", "[branches.v]\npattern = '('\naccepts = \"any\"\n".into(), ParserOnly),
-        ("a Unicode class", "[branches.v]\npattern = '\\p{L}'\naccepts = \"any\"\n".into(), ParserOnly),
-        ("above an undefined branch", with_version(&branch("version = { above = { branch = \"rc\" } }")), ParserOnly),
-        ("an above cycle", with_version("[branches.a]\naccepts = \"any\"\nversion = { above = { branch = \"b\" } }\n[branches.b]\naccepts = \"any\"\nversion = { above = { branch = \"a\" } }\n"), ParserOnly),
-        ("matches names no capture", with_version(&branch("version = { matches = \"=={major}.*\" }")), ParserOnly),
-        ("matches is no specifier", with_version(&branch("version = { matches = \"about 1\" }")), ParserOnly),
-        ("version rules without a version file", branch("version = { kinds = [\"dev\"] }"), ParserOnly),
-        ("a tag on an undefined branch", tag("on = [\"main\"]"), ParserOnly),
-        ("an unknown regex group", file("{ path = \"v.txt\", regex = '(?P<version>.+)(?P<extra>x)' }"), ParserOnly),
+        (
+            "calendar with an unknown date token",
+            tag("calendar = \"YYY.N\""),
+            Invalid,
+        ),
+        (
+            "calendar without a date",
+            tag("calendar = \"N.patch\""),
+            Invalid,
+        ),
+        (
+            "calendar with an empty part",
+            tag("calendar = \"YY..N\""),
+            Invalid,
+        ),
+        (
+            "accepts an undefined branch",
+            "[branches.main]\naccepts = [\"develop\"]\n".into(),
+            ParserOnly,
+        ),
+        (
+            "a branch accepting itself",
+            "[branches.main]\naccepts = [\"main\"]\n".into(),
+            ParserOnly,
+        ),
+        (
+            "an invalid branch regex",
+            "[branches.v]\npattern = '('\naccepts = \"any\"\n".into(),
+            ParserOnly,
+        ),
+        (
+            "a Unicode class",
+            "[branches.v]\npattern = '\\p{L}'\naccepts = \"any\"\n".into(),
+            ParserOnly,
+        ),
+        (
+            "above an undefined branch",
+            with_version(&branch("version = { above = { branch = \"rc\" } }")),
+            ParserOnly,
+        ),
+        (
+            "an above cycle",
+            with_version(
+                "[branches.a]\naccepts = \"any\"\nversion = { above = { branch = \"b\" } }\n[branches.b]\naccepts = \"any\"\nversion = { above = { branch = \"a\" } }\n",
+            ),
+            ParserOnly,
+        ),
+        (
+            "matches names no capture",
+            with_version(&branch("version = { matches = \"=={major}.*\" }")),
+            ParserOnly,
+        ),
+        (
+            "matches is no specifier",
+            with_version(&branch("version = { matches = \"about 1\" }")),
+            ParserOnly,
+        ),
+        (
+            "version rules without a version file",
+            branch("version = { kinds = [\"dev\"] }"),
+            ParserOnly,
+        ),
+        (
+            "a tag on an undefined branch",
+            tag("on = [\"main\"]"),
+            ParserOnly,
+        ),
+        (
+            "an unknown regex group",
+            file("{ path = \"v.txt\", regex = '(?P<version>.+)(?P<extra>x)' }"),
+            ParserOnly,
+        ),
         ("an invalid glob", file("\"pkg/[x.py\""), ParserOnly),
-        ("a TOML syntax error", "[branches.main\naccepts = \"any\"\n".into(), ParserOnly),
+        (
+            "a TOML syntax error",
+            "[branches.main\naccepts = \"any\"\n".into(),
+            ParserOnly,
+        ),
     ]
 }
 
@@ -106,14 +325,20 @@ fn shipped() -> Vec<(String, String)> {
     for (name, _, text) in policy::presets::PRESETS {
         texts.push((format!("preset {name}"), (*text).to_owned()));
         let files = ["pyproject.toml".to_owned()];
-        let rendered =
-            policy::presets::render(name, policy::presets::VersionFiles::Replaced(&files), "here")
-                .expect("renders");
+        let rendered = policy::presets::render(
+            name,
+            policy::presets::VersionFiles::Replaced(&files),
+            "here",
+        )
+        .expect("renders");
         texts.push((format!("preset {name} for pyproject.toml"), rendered));
     }
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
         .expect("README");
-    let start = readme.find("```toml\n").expect("README has a policy example") + 8;
+    let start = readme
+        .find("```toml\n")
+        .expect("README has a policy example")
+        + 8;
     let end = start + readme[start..].find("```").expect("closed");
     texts.push(("README example".into(), readme[start..end].to_owned()));
     texts
@@ -132,7 +357,11 @@ fn mutations() -> Vec<(String, String, Option<Expect>)> {
             let mut added = doc.clone();
             if let Some(table) = item_at(added.as_item_mut(), path).and_then(as_table_like) {
                 table.insert("bogus", toml_edit::value(7));
-                out.push((format!("{name}: `bogus` in `{}`", path.join(".")), added.to_string(), Some(Invalid)));
+                out.push((
+                    format!("{name}: `bogus` in `{}`", path.join(".")),
+                    added.to_string(),
+                    Some(Invalid),
+                ));
             }
             let Some((key, parent)) = path.split_last() else {
                 continue;
@@ -140,12 +369,20 @@ fn mutations() -> Vec<(String, String, Option<Expect>)> {
             let mut replaced = doc.clone();
             if let Some(item) = item_at(replaced.as_item_mut(), path) {
                 *item = toml_edit::value(7);
-                out.push((format!("{name}: `{}` = 7", path.join(".")), replaced.to_string(), Some(Invalid)));
+                out.push((
+                    format!("{name}: `{}` = 7", path.join(".")),
+                    replaced.to_string(),
+                    Some(Invalid),
+                ));
             }
             let mut removed = doc.clone();
             if let Some(table) = item_at(removed.as_item_mut(), parent).and_then(as_table_like) {
                 table.remove(key);
-                out.push((format!("{name}: without `{}`", path.join(".")), removed.to_string(), None));
+                out.push((
+                    format!("{name}: without `{}`", path.join(".")),
+                    removed.to_string(),
+                    None,
+                ));
             }
         }
     }
@@ -169,7 +406,10 @@ fn collect_paths(item: &toml_edit::Item, prefix: &mut Vec<String>, out: &mut Vec
     }
 }
 
-fn item_at<'a>(mut item: &'a mut toml_edit::Item, path: &[String]) -> Option<&'a mut toml_edit::Item> {
+fn item_at<'a>(
+    mut item: &'a mut toml_edit::Item,
+    path: &[String],
+) -> Option<&'a mut toml_edit::Item> {
     for key in path {
         item = as_table_like(item)?.get_mut(key)?;
     }
@@ -222,7 +462,9 @@ json.dump(out, sys.stdout)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("python3 is not installed: the schema test needs it, with `pip install jsonschema`");
+        .expect(
+            "python3 is not installed: the schema test needs it, with `pip install jsonschema`",
+        );
     let input = json!({
         "schema": schema,
         "docs": docs.iter().map(|(_, doc)| doc).collect::<Vec<_>>(),
@@ -258,7 +500,11 @@ fn schema_and_parser_agree() {
         .into_iter()
         .map(|(name, text)| (name, text, Some(Valid)))
         .collect();
-    cases.extend(corpus().into_iter().map(|(name, text, expect)| (name.to_owned(), text, Some(expect))));
+    cases.extend(
+        corpus()
+            .into_iter()
+            .map(|(name, text, expect)| (name.to_owned(), text, Some(expect))),
+    );
     cases.extend(mutations());
     let docs: Vec<(String, Value)> = cases
         .iter()
@@ -294,9 +540,20 @@ fn schema_and_parser_agree() {
             ));
         }
     }
-    assert!(disagreements.is_empty(), "{}", disagreements.join("\n---\n"));
-    assert!(cases.len() > 300, "the mutations ran: {} cases", cases.len());
-    assert!(mutations_refused_by_both > 0, "a removal the schema catches was tried");
+    assert!(
+        disagreements.is_empty(),
+        "{}",
+        disagreements.join("\n---\n")
+    );
+    assert!(
+        cases.len() > 300,
+        "the mutations ran: {} cases",
+        cases.len()
+    );
+    assert!(
+        mutations_refused_by_both > 0,
+        "a removal the schema catches was tried"
+    );
 }
 
 /// The schema in the repository, which the presets' `#:schema` line names, is the one the

@@ -185,7 +185,11 @@ fn completions_generate_for_three_shells() {
         .args(["-n", "-c", &bash])
         .output()
         .expect("run bash");
-    assert!(parse.status.success(), "{}", String::from_utf8_lossy(&parse.stderr));
+    assert!(
+        parse.status.success(),
+        "{}",
+        String::from_utf8_lossy(&parse.stderr)
+    );
     assert!(script("zsh").starts_with("#compdef git-policy"));
     assert!(script("fish").contains("complete -c git-policy"));
 }
