@@ -25,9 +25,7 @@ _git_policy() {
 "#;
 
 pub fn run(args: &CompletionsArgs) -> anyhow::Result<Outcome> {
-    // The scripts complete the command `git-policy`: the interface's own name, `git policy`,
-    // is two words, which no shell completes as one command.
-    let mut cmd = Cli::command().bin_name("git-policy");
+    let mut cmd = completed();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "git-policy", &mut script);
     if args.shell == Shell::Bash {
@@ -41,4 +39,20 @@ pub fn run(args: &CompletionsArgs) -> anyhow::Result<Outcome> {
     }
     anstream::stdout().lock().write_all(&script)?;
     Ok(Outcome::Ok)
+}
+
+/// The interface as the scripts complete it: as the command `git-policy` (the interface's own
+/// name, `git policy`, is two words, which no shell completes as one command), without the
+/// hidden subcommands only hooks run, which clap_complete would offer.
+fn completed() -> clap::Command {
+    let cli = Cli::command();
+    let visible = cli
+        .get_subcommands()
+        .filter(|sub| !sub.is_hide_set())
+        .cloned();
+    clap::Command::new("git-policy")
+        .bin_name("git-policy")
+        .version(env!("CARGO_PKG_VERSION"))
+        .subcommand_required(true)
+        .subcommands(visible)
 }

@@ -50,6 +50,13 @@ impl Installed {
             &format!("{}:{}", installed.bin_dir().display(), tools.display()),
         );
         assert_eq!(run.code, 0, "./install.sh failed:\n{}", run.all());
+        // Building takes minutes: the script says so before it starts.
+        assert!(
+            run.stdout.contains("building and installing git-policy")
+                && run.stdout.contains("this takes a few minutes"),
+            "{}",
+            run.all()
+        );
         installed
     }
 
@@ -155,6 +162,11 @@ fn git_policy_subcommands_complete_under_gits_completion() {
         words
     };
     assert_eq!(complete("git policy ch"), ["check"]);
+    assert_eq!(
+        complete("git policy s"),
+        ["schema"],
+        "hidden `shim` is not offered"
+    );
     assert_eq!(complete("git -C . policy in"), ["init", "install"]);
     assert_eq!(complete("git policy check --fo"), ["--format"]);
     assert_eq!(complete("git policy check --format j"), ["json"]);
