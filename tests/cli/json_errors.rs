@@ -23,7 +23,8 @@ fn json_error(run: &Run) -> Value {
     doc
 }
 
-/// A misspelt option is a usage error whose hint is clap's suggestion.
+/// A misspelt option is a usage error whose hint is clap's suggestion; without `--format
+/// json` it stays text on standard error, and `--help` stays help.
 #[test]
 fn misspelt_option_is_a_json_usage_error() {
     let repo = pytokio_repo();
@@ -31,6 +32,21 @@ fn misspelt_option_is_a_json_usage_error() {
     let doc = json_error(&run);
     assert_eq!(doc["error"]["kind"], "usage");
     insta::assert_snapshot!(run.stdout);
+    let text = repo.policy(&["check", "--bsae", "master"]);
+    assert_eq!((text.code, text.stdout.as_str()), (2, ""));
+    assert!(
+        text.stderr
+            .starts_with("error: unexpected argument '--bsae'"),
+        "{}",
+        text.stderr
+    );
+    let help = repo.policy(&["check", "--format", "json", "--help"]);
+    assert_eq!(help.code, 0, "{}", help.all());
+    assert!(
+        help.stdout.contains("Usage: git policy check"),
+        "{}",
+        help.stdout
+    );
 }
 
 /// Arguments missing their partners name them, and the hint says where the options are listed;
@@ -94,27 +110,5 @@ fn outside_a_repository_is_a_json_repository_error() {
     assert_eq!(
         doc["error"]["hint"],
         "run it from a clone, or set `GIT_DIR`"
-    );
-}
-
-/// Without `--format json` errors stay text on standard error, and `--help` stays help.
-#[test]
-fn text_errors_and_help_are_unchanged() {
-    let repo = pytokio_repo();
-    let run = repo.policy(&["check", "--bsae", "master"]);
-    assert_eq!(run.code, 2);
-    assert_eq!(run.stdout, "");
-    assert!(
-        run.stderr
-            .starts_with("error: unexpected argument '--bsae'"),
-        "{}",
-        run.stderr
-    );
-    let help = repo.policy(&["check", "--format", "json", "--help"]);
-    assert_eq!(help.code, 0, "{}", help.all());
-    assert!(
-        help.stdout.contains("Usage: git policy check"),
-        "{}",
-        help.stdout
     );
 }
