@@ -1,7 +1,7 @@
 //! The policy file's JSON Schema (`git policy schema`) and the parser never disagree: every
 //! policy the parser accepts passes the schema, and a policy it refuses fails the schema
-//! wherever a schema can say why. The schema is checked by `jsonschema` (PyPI), the validator
-//! editors' tools follow, run through `python3`.
+//! wherever a schema can say why. Policies are validated with `jsonschema` (PyPI) through
+//! `python3`, and taplo (PyPI), which editors run, follows the `#:schema` line to the schema.
 
 use std::io::Write;
 use std::path::Path;
@@ -597,4 +597,61 @@ fn init_writes_the_schema_its_policy_names() {
     )
     .expect("JSON");
     assert_eq!(schema, printed_schema());
+}
+
+/// taplo from PyPI, the engine of the Even Better TOML extension: in the scripts directory of
+/// the Python that installed it, asked outside the sandbox (pyenv's shims need the real `HOME`).
+fn taplo() -> std::path::PathBuf {
+    let output = Command::new("python3")
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_path('scripts'))",
+        ])
+        .output()
+        .expect("python3 is not installed: the schema test needs it, with `pip install taplo`");
+    let path = Path::new(String::from_utf8_lossy(&output.stdout).trim()).join("taplo");
+    assert!(
+        path.exists(),
+        "taplo is not installed for python3 (`{}`): pip install taplo",
+        path.display()
+    );
+    path
+}
+
+/// taplo follows the `#:schema` line `git policy init` writes to the schema it writes beside
+/// the policy: the policy passes, and a misspelt key is reported at its line.
+#[test]
+fn taplo_validates_init_output_through_its_schema_directive() {
+    let taplo = taplo();
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("work");
+    repo.write("tokio/__init__.py", "__version__ = \"0.1.0.dev1\"\n");
+    accepted(&repo.policy(&["init"]));
+    let check = |repo: &super::harness::TestRepo| {
+        Run::from_output(
+            repo.command(&taplo)
+                .args(["check", policy::FILE_NAME])
+                .output()
+                .expect("run taplo"),
+        )
+    };
+    let run = check(&repo);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let written = std::fs::read_to_string(repo.path.join(policy::FILE_NAME)).expect("policy");
+    repo.write(
+        policy::FILE_NAME,
+        &written.replacen("accepts = [\"master\"]", "acepts = [\"master\"]", 1),
+    );
+    let run = check(&repo);
+    assert_ne!(run.code, 0, "{}", run.all());
+    assert!(
+        run.all().contains("'acepts' was unexpected"),
+        "{}",
+        run.all()
+    );
+    assert!(
+        run.all().contains(&format!("{}:23:", policy::FILE_NAME)),
+        "{}",
+        run.all()
+    );
 }
