@@ -610,12 +610,19 @@ fn taplo() -> std::path::PathBuf {
         .output()
         .expect("python3 is not installed: the schema test needs it, with `pip install taplo`");
     let path = Path::new(String::from_utf8_lossy(&output.stdout).trim()).join("taplo");
+    if path.exists() {
+        return path;
+    }
+    let found = Command::new("sh")
+        .args(["-c", "command -v taplo"])
+        .output()
+        .expect("run sh");
     assert!(
-        path.exists(),
-        "taplo is not installed for python3 (`{}`): pip install taplo",
+        found.status.success(),
+        "taplo is not installed, for python3 (`{}`) or on PATH: pip install taplo",
         path.display()
     );
-    path
+    String::from_utf8_lossy(&found.stdout).trim().into()
 }
 
 /// taplo follows the `#:schema` line `git policy init` writes to the schema it writes beside
