@@ -75,7 +75,7 @@ if command -v fish >/dev/null; then
     say "installed fish completions into $fish_dir/git-policy.fish"
 fi
 if command -v zsh >/dev/null; then
-    say "zsh: put \`git policy completions zsh\` into a file \`_git-policy\` in a directory on your fpath"
+    say "zsh completions: \`git policy completions zsh > DIR/_git-policy\`, for a DIR on your fpath"
 fi
 
 if [ -n "$server" ]; then
