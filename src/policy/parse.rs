@@ -70,6 +70,16 @@ pub(super) struct RawPolicy {
     /// kinds match it.
     #[serde(default)]
     tags: IndexMap<String, RawTag>,
+    #[serde(default)]
+    refs: RawRefs,
+}
+
+/// `[refs]`: refs other than branches and tags.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRefs {
+    #[serde(default)]
+    allow_replace: bool,
 }
 
 /// Where the version lives.
@@ -540,6 +550,7 @@ impl Cx<'_> {
             version_files,
             branches,
             tags,
+            allow_replace: raw.refs.allow_replace,
         })
     }
 

@@ -373,6 +373,26 @@ impl Git {
         Ok(state)
     }
 
+    /// The object a ref names now (a symbolic ref resolved), or `None` when there is no such
+    /// ref (or the name cannot be one).
+    pub fn ref_target(&self, name: &str) -> Result<Option<Id>, RepoError> {
+        match self.repo.find_reference(name) {
+            Ok(reference) => Ok(reference
+                .target()
+                .or_else(|| reference.resolve().ok().and_then(|r| r.target()))
+                .map(to_id)),
+            Err(e)
+                if matches!(
+                    e.code(),
+                    git2::ErrorCode::NotFound | git2::ErrorCode::InvalidSpec
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(git_err(format!("read `{name}`"))(e)),
+        }
+    }
+
     /// A remote's branches (from its tracking refs) with local tags: what a push is judged on.
     pub fn remote_state(&self, remote: &str) -> Result<RefState, RepoError> {
         self.clone_state(remote, false)

@@ -59,12 +59,13 @@ fn foreign(
     roots: &[Id],
 ) -> Result<(), EvalError> {
     let accepts = &cx.policy.branches[class].accepts;
-    let others: Vec<(String, usize, Id)> = cx
+    let mut others: Vec<(String, usize, Id)> = cx
         .protected_before()
         .iter()
         .filter(|(name, c, _)| name != branch && !accepts.classes.contains(c))
         .cloned()
         .collect();
+    others.extend(moved_alongside(cx, class, branch));
     let mut offending: Vec<Id> = Vec::new();
     let mut from: Vec<(String, usize)> = Vec::new();
     for (name, class, tip) in &others {
@@ -77,7 +78,7 @@ fn foreign(
                 }
             }
         }
-        if hit {
+        if hit && !from.iter().any(|(known, _)| known == name) {
             from.push((name.clone(), *class));
         }
     }
@@ -105,6 +106,24 @@ fn foreign(
             offending[0].short()
         )),
     )
+}
+
+/// The protected branches the same update set moves or creates that the branch does not accept
+/// and that do not accept it, at their tips after the set: a commit entering both would enter
+/// two branches that do not accept each other, in one push (flow/foreign, SPEC.md).
+fn moved_alongside(cx: &Eval<'_>, class: usize, branch: &str) -> Vec<(String, usize, Id)> {
+    let accepts = &cx.policy.branches[class].accepts;
+    cx.protected_after()
+        .iter()
+        .filter(|(name, c, tip)| {
+            // A tip that differs from before is one the set moves or creates.
+            name != branch
+                && !accepts.classes.contains(c)
+                && !cx.policy.branches[*c].accepts.classes.contains(&class)
+                && cx.before.get(&format!("refs/heads/{name}")) != Some(tip)
+        })
+        .cloned()
+        .collect()
 }
 
 /// flow/source: every merge on the branch's own first-parent line merges only allowed sources.

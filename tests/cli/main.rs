@@ -1,6 +1,7 @@
 //! End-to-end tests: real repositories made with the `git` CLI, the real binary run as git
 //! runs it, pushes to real bare repositories with the hooks installed.
 
+mod attacks;
 mod check;
 mod ci;
 mod errors;
@@ -22,12 +23,17 @@ mod output;
 mod precommit;
 mod presets;
 mod properties;
+mod race;
+mod rawpush;
+mod refnames;
 mod schema;
 mod server;
 mod setup;
 /// The benchmark's history generator, shared with `bench/gen-history.rs`.
 #[path = "../../bench/history.rs"]
 mod synthetic;
+mod transports;
+mod wheel;
 
 /// The pytokio preset with one piece of text replaced, for policies that differ in one place.
 pub fn preset_with(from: &str, to: &str) -> String {
