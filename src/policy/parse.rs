@@ -75,9 +75,12 @@ pub(super) struct RawPolicy {
 }
 
 /// `[refs]`: refs other than branches and tags.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Refs")]
 struct RawRefs {
+    /// `refs/replace/*` may be pushed; replace refs make git show another object in place of
+    /// a release's, so they are refused by default.
     #[serde(default)]
     allow_replace: bool,
 }

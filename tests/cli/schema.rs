@@ -122,6 +122,16 @@ fn corpus() -> Vec<(&'static str, String, Expect)> {
             Valid,
         ),
         (
+            "replace refs allowed",
+            "[refs]\nallow-replace = true\n".into(),
+            Valid,
+        ),
+        (
+            "misspelt refs key",
+            "[refs]\nallow-replaces = true\n".into(),
+            Invalid,
+        ),
+        (
             "unknown top-level key",
             "[release]\nname = \"x\"\n".into(),
             Invalid,
