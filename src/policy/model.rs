@@ -138,6 +138,7 @@ pub struct Above {
     pub by: Level,
 }
 
+/// How far a branch's version stays above another's (`above.by`).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, schemars::JsonSchema,
 )]

@@ -97,6 +97,7 @@ struct RawVersion {
     files: Spanned<Vec<RawFile>>,
 }
 
+/// A version file: a path, or `{ path, regex }` to read the version with a regex.
 #[derive(Deserialize, JsonSchema)]
 #[serde(untagged)]
 #[schemars(rename = "VersionFile")]
@@ -198,6 +199,8 @@ struct RawTag {
     /// A tag may be deleted.
     #[serde(default)]
     deletable: bool,
+    /// How the tag's version is compared with the tagged commit's: `"exact"`, or `"release"`
+    /// to compare only `X.Y.Z`.
     #[serde(default)]
     version_match: VersionMatch,
     changelog: Option<RawChangelog>,
