@@ -249,8 +249,8 @@ mod tests {
         args.iter().map(OsString::from).collect()
     }
 
-    /// `--format json` is found in either spelling, and not after `--` or as another option's
-    /// value.
+    /// `--format json` is found in either spelling, also on a command line clap refuses; not
+    /// after `--`, nor a `json` that is not `--format`'s value.
     #[test]
     fn json_is_wanted_only_where_format_says_so() {
         for yes in [
