@@ -196,6 +196,27 @@ pub struct InstallArgs {
     /// How git starts git-policy from the hook file
     #[arg(long, value_enum, default_value = "exec")]
     pub shim: shim::Kind,
+    /// With --server: `warn` shows and logs every violation and accepts the push, to roll a
+    /// policy out; `enforce` refuses it (sets `mode` in the administrator's policy)
+    #[arg(long, value_enum, requires = "server")]
+    pub mode: Option<ModeArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ModeArg {
+    /// Refuse what breaks the policy
+    Enforce,
+    /// Show and log what breaks the policy, and accept it
+    Warn,
+}
+
+impl From<ModeArg> for crate::policy::Mode {
+    fn from(mode: ModeArg) -> Self {
+        match mode {
+            ModeArg::Enforce => crate::policy::Mode::Enforce,
+            ModeArg::Warn => crate::policy::Mode::Warn,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -9,8 +9,8 @@ use super::{Outcome, UserError, open_repo, open_repo_at};
 use crate::cli::{InstallArgs, ServerHook, UninstallArgs};
 use crate::hooks::install::{self, Action, InstallError};
 use crate::hooks::{CLIENT_HOOKS, SERVER_HOOKS};
-use crate::hooks::{shim, transaction};
-use crate::policy::{self, Origin};
+use crate::hooks::{advisory, shim, transaction};
+use crate::policy::{self, Mode, Origin};
 use crate::repo::Git;
 
 pub fn run_install(args: &InstallArgs) -> anyhow::Result<Outcome> {
@@ -23,7 +23,7 @@ pub fn run_install(args: &InstallArgs) -> anyhow::Result<Outcome> {
         ))?;
     }
     match &args.server {
-        Some(server) => install_server(server, args.policy.as_deref(), args.hook, &bin, kind),
+        Some(server) => install_server(server, args, &bin, kind),
         None => install_client(&bin, kind),
     }
 }
@@ -78,13 +78,16 @@ fn install_client(bin: &Path, kind: shim::Kind) -> anyhow::Result<Outcome> {
 
 fn install_server(
     repo: &Path,
-    policy_file: Option<&Path>,
-    hook: ServerHook,
+    args: &InstallArgs,
     bin: &Path,
     kind: shim::Kind,
 ) -> anyhow::Result<Outcome> {
+    let hook = args.hook;
     let git = open_repo_at(repo)?;
-    let text = server_policy_text(policy_file)?;
+    let mut text = server_policy_text(args.policy.as_deref())?;
+    if let Some(mode) = args.mode {
+        text = with_mode(&text, mode.into())?;
+    }
     let admin = git.common_dir().join(policy::ADMIN_FILE_NAME);
     let dir = hooks_dir(&git)?;
     let (wanted, other) = match hook {
@@ -108,12 +111,50 @@ fn install_server(
         "installed the administrator's policy `{}`",
         admin.display()
     ))?;
+    let mode = policy::parse(&text, Origin::File(admin.clone()))?.mode;
+    if mode == Mode::Warn {
+        say(format_args!(
+            "note: the policy is in warn mode: pushes that break it are accepted, shown to the pusher and logged in `{}`; `--mode enforce` makes it refuse them",
+            git.common_dir().join(advisory::LOG_FILE_NAME).display()
+        ))?;
+    }
     if hook == ServerHook::Update {
         say(format_args!(
             "note: the `update` hook judges each ref alone against the refs as they are, so a feature freeze must push master before rc"
         ))?;
     }
     Ok(Outcome::Ok)
+}
+
+/// `text` with its top-level `mode` set, comments and layout kept: an existing `mode` is
+/// replaced; a new one goes after the file's opening comments, where a reader looks first.
+fn with_mode(text: &str, mode: Mode) -> anyhow::Result<String> {
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .context("cannot set `mode` in the policy: it is not valid TOML")?;
+    if doc.contains_key("mode") {
+        doc["mode"] = toml_edit::value(mode.as_str());
+        return Ok(doc.to_string());
+    }
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut at = lines
+        .iter()
+        .position(|line| !line.trim_start().starts_with('#'))
+        .unwrap_or(lines.len());
+    if lines.get(at).is_some_and(|line| line.trim().is_empty()) {
+        at += 1;
+    }
+    let setting = format!(
+        "# Set by `git policy install --mode`: `warn` shows and logs violations and accepts the push,\n# `enforce` refuses it.\nmode = \"{}\"\n\n",
+        mode.as_str()
+    );
+    let mut out = lines[..at].concat();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&setting);
+    out.push_str(&lines[at..].concat());
+    Ok(out)
 }
 
 /// The policy a server gets: `--policy`, else this clone's `.git-policy.toml`, else the

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::model::{
-    Above, Accepts, BranchClass, Calendar, Changelog, DatePart, Landing, Level, Matcher, Origin,
-    PathGlob, Policy, TagClass, VersionFile, VersionRules,
+    Above, Accepts, BranchClass, Calendar, Changelog, DatePart, Landing, Level, Matcher, Mode,
+    Origin, PathGlob, Policy, TagClass, VersionFile, VersionRules,
 };
 use super::schema::{CALENDAR, RELATIVE_PATH};
 use crate::version::{Format, Kind, PreLetter, REGEX_GROUPS};
@@ -72,6 +72,11 @@ pub(super) struct RawPolicy {
     tags: IndexMap<String, RawTag>,
     #[serde(default)]
     refs: RawRefs,
+    /// What hooks do with a violation: `"enforce"` (refuse it; the default) or `"warn"` (show
+    /// and log it, and accept the commit or push), for rolling a policy out on a busy server.
+    /// `git policy check` exits 1 on a violation either way.
+    #[serde(default)]
+    mode: Mode,
 }
 
 /// `[refs]`: refs other than branches and tags.
@@ -586,6 +591,7 @@ impl Cx<'_> {
             branches,
             tags,
             allow_replace: raw.refs.allow_replace,
+            mode: raw.mode,
         })
     }
 

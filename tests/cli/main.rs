@@ -1,6 +1,7 @@
 //! End-to-end tests: real repositories made with the `git` CLI, the real binary run as git
 //! runs it, pushes to real bare repositories with the hooks installed.
 
+mod advisory;
 mod attacks;
 mod audit;
 mod broken_state;
