@@ -99,11 +99,12 @@ fn parent_id() -> u32 {
 
 #[cfg(not(unix))]
 fn parent_id() -> u32 {
-    0
+    std::process::id()
 }
 
 /// Whether the git process is `receive-pack`, i.e. the transaction lands a push. Where the
 /// system cannot tell, every transaction is taken for one (judged: fail closed).
+#[cfg(unix)]
 pub fn is_push(pid: u32) -> bool {
     let args: Vec<String> = match std::fs::read(format!("/proc/{pid}/cmdline")) {
         Ok(bytes) => bytes
@@ -124,7 +125,15 @@ pub fn is_push(pid: u32) -> bool {
     is_receive_pack(&args)
 }
 
+/// Without a parent process id to tell one git process from another there is no owner for the
+/// lock: the hook does nothing, and the server has the `pre-receive` check alone.
+#[cfg(not(unix))]
+pub fn is_push(_pid: u32) -> bool {
+    false
+}
+
 /// Whether a command line runs `receive-pack`.
+#[cfg_attr(not(unix), allow(dead_code))]
 fn is_receive_pack(args: &[String]) -> bool {
     let program = args.first().map(String::as_str).unwrap_or_default();
     if program.rsplit('/').next() == Some("git-receive-pack") {
