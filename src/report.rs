@@ -90,9 +90,10 @@ fn text(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
             printable(&verdict.subject),
             printable(&verdict.policy)
         )?;
-        for note in &verdict.notes {
-            writeln!(out, "{HINT}note{HINT:#}: {}", printable(note))?;
-        }
+    }
+    // Hooks print a verdict only when it has violations; `check` prints its notes either way.
+    for note in &verdict.notes {
+        writeln!(out, "{HINT}note{HINT:#}: {}", printable(note))?;
     }
     Ok(())
 }

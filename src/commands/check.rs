@@ -11,7 +11,7 @@ use crate::cli::CheckArgs;
 use crate::policy::Policy;
 use crate::repo::{Git, merge_files};
 use crate::report::{self, Format, Verdict};
-use crate::rules::{self, Id, Pending, RefState, RepoView, Update, WithPending};
+use crate::rules::{self, Id, Pending, RepoView, Update, WithPending};
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let git = open_repo()?;
@@ -29,17 +29,20 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     if args.history {
         return history::run(&git, &policy, args.since.as_deref(), format);
     }
+    let mut notes = Vec::new();
     let (violations, subject) = if !args.refs.is_empty() {
         let updates = explicit_updates(args)?;
+        // `--old` is the question's premise (the clone's own ref has usually moved on to
+        // `--new` already), not a pusher's claim: pinned, as `pre-push` does.
         let mut before = git.local_state()?;
         rules::pin_old_values(&mut before, &updates);
         let violations = rules::evaluate(&policy, &git, &before, &updates)?;
         (violations, plural(updates.len(), "update"))
     } else if let (Some(base), Some(head)) = (&args.base, &args.head) {
-        judge_merge(&git, &policy, base, head)?
+        judge_merge(&git, &policy, base, head, &mut notes)?
     } else {
         match crate::ci::detect(&env).context("cannot tell what this CI job asks to judge")? {
-            Some(job) => ci::judge(&git, &policy, &job)?,
+            Some(job) => ci::judge(&git, &policy, &job, &mut notes)?,
             None => audit(&git, &policy)?,
         }
     };
@@ -47,7 +50,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         violations: &violations,
         policy: policy.origin.to_string(),
         subject,
-        notes: Vec::new(),
+        notes,
     };
     report::write(format, &verdict, &mut anstream::stdout().lock())?;
     Ok(if violations.is_empty() {
@@ -100,21 +103,32 @@ fn explicit_updates(args: &CheckArgs) -> anyhow::Result<Vec<Update>> {
 }
 
 /// Judges the merge a pull request would make: `base` updated to a merge of `head` into it.
+/// A name that is both a branch and a tag is the branch, with a note in `notes`.
 pub fn judge_merge(
     git: &Git,
     policy: &Policy,
     base: &str,
     head: &str,
+    notes: &mut Vec<String>,
 ) -> anyhow::Result<(Vec<rules::Violation>, String)> {
     let mut before = git.merged_state()?;
     let branch = branch_name(base, git.upstream_remote().as_deref());
     let refname = format!("refs/heads/{branch}");
     let base_tip = match before.get(&refname) {
-        Some(&tip) => tip,
+        Some(&tip) => {
+            notes.extend(ambiguity(&before, base));
+            tip
+        }
         None => git.resolve(base).map_err(|e| not_here(e, base))?,
     };
     before.insert(refname.clone(), base_tip);
-    let head_tip = git.resolve(head).map_err(|e| not_here(e, head))?;
+    let head_tip = match before.get(&format!("refs/heads/{head}")) {
+        Some(&tip) => {
+            notes.extend(ambiguity(&before, head));
+            tip
+        }
+        None => git.resolve(head).map_err(|e| not_here(e, head))?,
+    };
     let view = WithPending {
         inner: git,
         pending: Pending {
@@ -131,6 +145,14 @@ pub fn judge_merge(
     let violations = rules::evaluate(policy, &view as &dyn RepoView, &before, &[update])
         .with_context(|| format!("cannot judge merging `{head}` into `{branch}`"))?;
     Ok((violations, format!("merging `{head}` into `{branch}`")))
+}
+
+/// git's own lookup takes a tag before a branch of the same name; `check` takes the branch
+/// (what a pull request merges) and says so when `name` is both.
+fn ambiguity(state: &RefState, name: &str) -> Option<String> {
+    state.contains_key(&format!("refs/tags/{name}")).then(|| {
+        format!("`{name}` names both a branch and a tag: judged the branch; to judge the tag, pass `refs/tags/{name}`")
+    })
 }
 
 /// A revision CI or the user named that this clone lacks: usually not fetched.
@@ -151,16 +173,16 @@ fn branch_name(base: &str, remote: Option<&str>) -> String {
     }
 }
 
-/// Every protected branch and release tag as it is, each judged as an update to itself.
+/// Every protected branch and release tag as it is, and what the branches already hold.
 pub fn audit(git: &Git, policy: &Policy) -> anyhow::Result<(Vec<rules::Violation>, String)> {
     let state = git.merged_state()?;
-    let updates = audit_updates(policy, &state);
+    let updates = rules::audit_updates(policy, &state);
     let branches = updates
         .iter()
         .filter(|u| u.refname.starts_with("refs/heads/"))
         .count();
     let tags = updates.len() - branches;
-    let violations = rules::evaluate(policy, git, &state, &updates)?;
+    let violations = rules::audit(policy, git, &state)?;
     Ok((
         violations,
         format!(
@@ -169,18 +191,6 @@ pub fn audit(git: &Git, policy: &Policy) -> anyhow::Result<(Vec<rules::Violation
             plural(tags, "release tag")
         ),
     ))
-}
-
-pub fn audit_updates(policy: &Policy, state: &RefState) -> Vec<Update> {
-    state
-        .iter()
-        .filter(|(name, _)| policy.judges(name))
-        .map(|(name, &tip)| Update {
-            refname: name.clone(),
-            old: Some(tip),
-            new: Some(tip),
-        })
-        .collect()
 }
 
 pub fn plural(n: usize, word: &str) -> String {

@@ -28,7 +28,13 @@ pub fn run_hook(name: &str, args: &[String], input: Option<Vec<u8>>) -> anyhow::
         Ok(None) => Ok(Outcome::Ok),
         Ok(Some(judged)) => report_judged(judged),
         // A server fails closed: whatever went wrong, the push is rejected and says why.
-        Err(err) if server => Err(err.context("git-policy rejects the push: the policy could not be applied")),
+        Err(err) if server => {
+            Err(err.context("git-policy rejects the push: the policy could not be applied"))
+        }
+        // A cause that names its own fix (a reftable repository, say) keeps its hint.
+        Err(err) if super::hint_of(&err).is_some() => {
+            Err(err.context(format!("git-policy's `{name}` hook failed")))
+        }
         Err(err) => Err(err.context(UserError {
             message: format!("git-policy's `{name}` hook failed"),
             hint: Some("fix the cause above; in an emergency `--no-verify` skips client hooks (the server still judges the push)".into()),

@@ -153,9 +153,11 @@ fn is_receive_pack(args: &[String]) -> bool {
     false
 }
 
-/// Whether the policy judges updates of `refname`, or reads it to judge others: protected
-/// branches, tags (any: a tag may shadow a branch) and replace refs (they change what git
-/// shows). Other refs never wait for the lock.
+/// Whether a verdict on an update of `refname` can depend on other refs, or a verdict on them
+/// on it: protected branches, tags (any: release tags are read by other rules) and replace
+/// refs. Other refs never wait for the lock: what the rules say of them (a topic branch or a
+/// note named like a release or a protected branch) depends on their names alone, and stands
+/// as `pre-receive` gave it.
 pub fn judged(policy: &Policy, refname: &str) -> bool {
     match refname.strip_prefix("refs/heads/") {
         Some(branch) => policy.class_of(branch).is_some(),

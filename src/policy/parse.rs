@@ -55,6 +55,16 @@ struct RawPolicy {
     branches: IndexMap<String, RawBranch>,
     #[serde(default)]
     tags: IndexMap<String, RawTag>,
+    #[serde(default)]
+    refs: RawRefs,
+}
+
+/// `[refs]`: refs other than branches and tags.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRefs {
+    #[serde(default)]
+    allow_replace: bool,
 }
 
 #[derive(Deserialize)]
@@ -454,6 +464,7 @@ impl Cx<'_> {
             version_files,
             branches,
             tags,
+            allow_replace: raw.refs.allow_replace,
         })
     }
 

@@ -40,7 +40,7 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Resul
         }
     }
 
-    foreign(cx, update, class, &branch, &roots)?;
+    foreign(cx, update, class, &branch, &roots, &hide)?;
     if !accepts.unprotected {
         source(cx, update, &branch, &sources, new, &set)?;
     }
@@ -51,12 +51,15 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Resul
 }
 
 /// flow/foreign: if any commit of N is in anc(P), one of N's roots is; so only roots are tested.
+/// No root is in anc(hide) (N's definition), so the roots in anc(P) are those reachable from P
+/// and not from `hide`: one walk over the commits of the P that `hide` lacks answers for all.
 fn foreign(
     cx: &mut Eval<'_>,
     update: &Update,
     class: usize,
     branch: &str,
     roots: &[Id],
+    hide: &[Id],
 ) -> Result<(), EvalError> {
     let accepts = &cx.policy.branches[class].accepts;
     let mut others: Vec<(String, usize, Id)> = cx
@@ -66,19 +69,17 @@ fn foreign(
         .cloned()
         .collect();
     others.extend(moved_alongside(cx, class, branch));
+    let tips: Vec<Id> = others.iter().map(|(_, _, tip)| *tip).collect();
+    let reached = cx.view.reachable_among(roots, &tips, hide)?;
     let mut offending: Vec<Id> = Vec::new();
     let mut from: Vec<(String, usize)> = Vec::new();
-    for (name, class, tip) in &others {
-        let mut hit = false;
-        for &root in roots {
-            if cx.view.is_ancestor(root, *tip)? {
-                hit = true;
-                if !offending.contains(&root) {
-                    offending.push(root);
-                }
+    for ((name, class, _), reached) in others.iter().zip(&reached) {
+        for &root in reached {
+            if !offending.contains(&root) {
+                offending.push(root);
             }
         }
-        if hit && !from.iter().any(|(known, _)| known == name) {
+        if !reached.is_empty() && !from.iter().any(|(known, _)| known == name) {
             from.push((name.clone(), *class));
         }
     }
@@ -250,7 +251,7 @@ pub fn picked_from(message: &str) -> Vec<Id> {
         .collect()
 }
 
-fn allowed_sources(cx: &Eval<'_>, class: usize) -> String {
+pub(super) fn allowed_sources(cx: &Eval<'_>, class: usize) -> String {
     let accepts = &cx.policy.branches[class].accepts;
     let mut names: Vec<String> = accepts
         .classes

@@ -1073,13 +1073,14 @@ fn moved_tag_is_immutable() {
     assert_eq!(violations[0].refname, "refs/tags/v0.12.0b1");
 }
 
-/// Replacing a lightweight tag by an annotated tag of the same commit does not move it.
+/// Replacing a lightweight tag by an annotated tag of the same commit moves it: immutable means
+/// the ref's own object.
 #[test]
-fn annotating_a_tag_in_place_is_not_a_move() {
+fn annotating_a_tag_in_place_is_a_move() {
     let mut t = Tokio::cycle();
     let b1 = t.b1;
     let annotated = t.repo.annotated_tag(b1);
-    assert_eq!(t.rules(&[("tags/v0.12.0b1", annotated)]), ACCEPTED);
+    assert_eq!(t.rules(&[("tags/v0.12.0b1", annotated)]), ["tag/immutable"]);
 }
 
 /// An annotated tag is peeled: the version compared is the tagged commit's.
@@ -1591,4 +1592,27 @@ fn stamp_date_is_the_local_day() {
     let day = |stamp: Stamp| stamp.date().map(|d| d.to_string());
     assert_eq!(day(new_year_utc).as_deref(), Some("2010-01-01"));
     assert_eq!(day(new_york).as_deref(), Some("2009-12-31"));
+}
+
+mod refs;
+/// Any offset git writes names a day, up to `±9959`, the day git shows (jiff's offsets stop at
+/// ±26 hours).
+#[test]
+fn stamp_date_beyond_a_day_of_offset_is_the_day_git_shows() {
+    let eve = Stamp {
+        seconds: 1_704_060_000, // 2023-12-31 22:00 UTC
+        offset_minutes: 99 * 60 + 59,
+    };
+    let west = Stamp {
+        offset_minutes: -(99 * 60 + 59),
+        ..eve
+    };
+    assert_eq!(
+        eve.date().map(|d| d.to_string()).as_deref(),
+        Some("2024-01-05")
+    );
+    assert_eq!(
+        west.date().map(|d| d.to_string()).as_deref(),
+        Some("2023-12-27")
+    );
 }

@@ -10,7 +10,12 @@ use crate::policy::Policy;
 use crate::repo::Git;
 use crate::rules::{self, Id, Peeled, RepoView, Update, Violation};
 
-pub fn judge(git: &Git, policy: &Policy, job: &Job) -> anyhow::Result<(Vec<Violation>, String)> {
+pub fn judge(
+    git: &Git,
+    policy: &Policy,
+    job: &Job,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<(Vec<Violation>, String)> {
     match job {
         Job::Request {
             system,
@@ -35,7 +40,7 @@ pub fn judge(git: &Git, policy: &Policy, job: &Job) -> anyhow::Result<(Vec<Viola
                 return Ok((violations, subject));
             }
             let (violations, _) =
-                judge_merge(git, policy, base, head.as_deref().unwrap_or("HEAD"))?;
+                judge_merge(git, policy, base, head.as_deref().unwrap_or("HEAD"), notes)?;
             Ok((violations, subject))
         }
         Job::Push {

@@ -310,7 +310,8 @@ impl Flow<'_> {
     }
 }
 
-/// tag/delete, tag/immutable, tag/branch, and tag/version for a tag that names no commit.
+/// tag/delete, tag/immutable, tag/duplicate, tag/branch, and tag/version for a tag that names
+/// no commit.
 /// Every commit of a generated case carries the version the tags name, so tag/version holds
 /// otherwise.
 fn tag_rules(
@@ -336,11 +337,23 @@ fn tag_rules(
         findings.push(Finding::new(RuleId::TagVersion, refname, []));
         return;
     };
+    // Immutable means the ref's own object: another tag object of the same commit is a move.
     if let Some(old) = update.old
         && class.immutable
-        && graph.peel(old) != Some(commit)
+        && old != new
     {
         findings.push(Finding::new(RuleId::TagImmutable, refname, [commit]));
+    }
+    // One version, one tag: every other release tag after the update set with the same
+    // PEP 440 version, whatever it points at.
+    let version = release_version(policy, tag);
+    for name in after.keys() {
+        let Some(other) = name.strip_prefix("refs/tags/") else {
+            continue;
+        };
+        if other != tag && version.is_some() && release_version(policy, other) == version {
+            findings.push(Finding::new(RuleId::TagDuplicate, refname, [commit]));
+        }
     }
     if !class.on.is_empty() {
         let on_branch = protected(policy, after)
@@ -351,4 +364,10 @@ fn tag_rules(
             findings.push(Finding::new(RuleId::TagBranch, refname, [commit]));
         }
     }
+}
+
+/// The PEP 440 version a release tag's name gives, if it is one.
+fn release_version(policy: &Policy, tag: &str) -> Option<pep440_rs::Version> {
+    let text = policy.tags.iter().find_map(|c| c.version_text(tag))?;
+    text.parse().ok()
 }
