@@ -108,6 +108,10 @@ fn reference_transaction(args: &[String], input: Option<Vec<u8>>) -> anyhow::Res
         None => read_input()?,
     };
     let owner = transaction::owner();
+    // Only a push takes the lock: anything else (`git gc`, `git update-ref`) passes at once.
+    if !transaction::is_push(owner.pid) {
+        return Ok(Outcome::Ok);
+    }
     let token = transaction::token(&String::from_utf8_lossy(&bytes));
     if step == Step::Release {
         let released =
@@ -115,9 +119,6 @@ fn reference_transaction(args: &[String], input: Option<Vec<u8>>) -> anyhow::Res
         if let Err(err) = released {
             let _ = writeln!(anstream::stderr(), "warning: git-policy: {err:#}");
         }
-        return Ok(Outcome::Ok);
-    }
-    if !transaction::is_push(owner.pid) {
         return Ok(Outcome::Ok);
     }
     match judge_transaction(bytes, &owner, token) {
