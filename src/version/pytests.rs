@@ -160,3 +160,23 @@ fn dynamic_binding_is_refused() {
         );
     }
 }
+
+proptest::proptest! {
+    /// Any text of Python's names, numbers, quotes, brackets, operators and line ends gets a
+    /// value or a refusal, never a panic, and a refusal's line is a line of the file.
+    #[test]
+    fn python_like_text_gets_a_value_or_a_refusal(
+        src in "([a-z_]{1,3}|__version__|Version|[0-9]|[ \t\n\r#'\"(){}:=+;,.\\\\\\[\\]]|f\"|\"\"\"){0,40}"
+    ) {
+        let lines = src.replace("\r\n", "\n").matches(['\n', '\r']).count() + 1;
+        for result in [
+            python(&src).map(|_| ()),
+            twisted_file(&src).map(|_| ()),
+        ] {
+            if let Err(err) = result {
+                let line = err.line().unwrap_or(1);
+                proptest::prop_assert!((1..=lines).contains(&line), "{err} in {src:?}");
+            }
+        }
+    }
+}
