@@ -13,7 +13,9 @@ use super::pylex::{self, Kind, Token};
 use super::{ExtractError, Found};
 
 /// Names through which code binds a module's names without naming them: any of them, as a
-/// name or an attribute, makes every value uncertain.
+/// name or an attribute, makes every value uncertain. `globals()` and `locals()` are among them
+/// except as arguments of `__import__`, which only reads them (pypiserver's `__init__.py`).
+/// What an imported module does to this one is beyond a plain reading, as with any import.
 const DYNAMIC: &[&str] = &[
     "exec",
     "eval",
@@ -22,15 +24,12 @@ const DYNAMIC: &[&str] = &[
     "vars",
     "setattr",
     "delattr",
-    "getattr",
     "__setattr__",
     "__delattr__",
-    "__getattribute__",
     "__dict__",
     "__globals__",
     "__builtins__",
     "builtins",
-    "__import__",
     "f_globals",
     "f_locals",
     "f_builtins",
@@ -212,7 +211,13 @@ impl Module {
         let tokens = pylex::tokens(text)?;
         if let Some(t) = tokens
             .iter()
-            .find(|t| t.kind == Kind::Name && DYNAMIC.contains(&t.text.as_str()))
+            .enumerate()
+            .find(|&(i, t)| {
+                t.kind == Kind::Name
+                    && DYNAMIC.contains(&t.text.as_str())
+                    && !namespace_read_by_import(&tokens, i)
+            })
+            .map(|(_, t)| t)
         {
             return Err(ExtractError::Dynamic {
                 line: t.line,
@@ -398,6 +403,34 @@ impl Module {
             _ => Err(not_plain("bound other than by a plain assignment")),
         }
     }
+}
+
+/// `globals()` or `locals()` as a whole argument of `__import__(...)`, which reads it only.
+fn namespace_read_by_import(tokens: &[Token], i: usize) -> bool {
+    let call = tokens.get(i + 1).is_some_and(|t| t.is_op("("))
+        && tokens.get(i + 2).is_some_and(|t| t.is_op(")"))
+        && tokens
+            .get(i + 3)
+            .is_some_and(|t| t.is_op(",") || t.is_op(")"))
+        && i > 0
+        && (tokens[i - 1].is_op(",") || tokens[i - 1].is_op("("));
+    if !call || !matches!(tokens[i].text.as_str(), "globals" | "locals") {
+        return false;
+    }
+    // The innermost open bracket before it, within a bounded look back: `__import__(`.
+    let mut depth = 0usize;
+    for j in (i.saturating_sub(64)..i).rev() {
+        let t = &tokens[j];
+        if t.is_op(")") || t.is_op("]") || t.is_op("}") {
+            depth += 1;
+        } else if t.is_op("(") || t.is_op("[") || t.is_op("{") {
+            if depth == 0 {
+                return t.is_op("(") && j > 0 && tokens[j - 1].is_name("__import__");
+            }
+            depth -= 1;
+        }
+    }
+    false
 }
 
 /// For each token, whether a name there is bound by where it stands, in one pass: before the

@@ -38,6 +38,7 @@ const READ: &[&str] = &[
     "53-upper-raw-prefix.py",
     "59-nfkc-only-spelling.py",
     "60-print-read.py",
+    "61-pypiserver-like.py",
 ];
 
 /// Runs each module in a fresh namespace, in one `python3` process, and prints what
