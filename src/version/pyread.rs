@@ -57,6 +57,11 @@ pub fn version(text: &str) -> Result<Found, ExtractError> {
         line: module.tokens[binding].line,
         what: format!("`{name}` is {why}: git-policy reads only one plain string literal"),
     };
+    if let Some(Kind::Str { prefix, .. }) = value.first().map(|t| &t.kind)
+        && (prefix.contains('f') || prefix.contains('t'))
+    {
+        return Err(why("assigned an f-string"));
+    }
     let [token] = value else {
         return Err(why(match value.first().map(|t| &t.kind) {
             Some(Kind::Str { .. }) if value.iter().all(|t| matches!(t.kind, Kind::Str { .. })) => {

@@ -180,3 +180,32 @@ proptest::proptest! {
         }
     }
 }
+
+/// Each kind of value that is not one plain literal is named in the refusal.
+#[test]
+fn a_value_that_is_not_one_plain_literal_says_what_it_is() {
+    for (src, says) in [
+        ("__version__ = f\"{1}.0\"\n", "assigned an f-string"),
+        ("__version__ = b'1.0'\n", "assigned bytes"),
+        ("__version__ = '1' '.0'\n", "implicit concatenation"),
+        ("__version__ = '1\\x2e0'\n", "backslash escape"),
+        (
+            "__version__ = ('1', '0')\n",
+            "not assigned one plain string literal",
+        ),
+        (
+            "if True:\n    __version__ = '1.0'\n",
+            "bound inside a block",
+        ),
+        (
+            "__version__ = get()\n",
+            "not assigned one plain string literal",
+        ),
+    ] {
+        let err = python(src).expect_err(src).to_string();
+        assert!(
+            err.contains(says) && err.starts_with("line "),
+            "{src:?}: {err}"
+        );
+    }
+}
