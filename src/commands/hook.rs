@@ -28,7 +28,13 @@ pub fn run_hook(name: &str, args: &[String], input: Option<Vec<u8>>) -> anyhow::
         Ok(None) => Ok(Outcome::Ok),
         Ok(Some(judged)) => report_judged(judged),
         // A server fails closed: whatever went wrong, the push is rejected and says why.
-        Err(err) if server => Err(err.context("git-policy rejects the push: the policy could not be applied")),
+        Err(err) if server => {
+            Err(err.context("git-policy rejects the push: the policy could not be applied"))
+        }
+        // A cause that names its own fix (a reftable repository, say) keeps its hint.
+        Err(err) if super::hint_of(&err).is_some() => {
+            Err(err.context(format!("git-policy's `{name}` hook failed")))
+        }
         Err(err) => Err(err.context(UserError {
             message: format!("git-policy's `{name}` hook failed"),
             hint: Some("fix the cause above; in an emergency `--no-verify` skips client hooks (the server still judges the push)".into()),
@@ -43,12 +49,16 @@ fn report_judged(judged: Judged) -> anyhow::Result<Outcome> {
         policy: judged.policy,
         subject: judged.subject,
         notes: judged.notes,
+        warnings: judged.warnings,
     };
-    if verdict.violations.is_empty() {
-        return Ok(Outcome::Ok);
+    if !verdict.violations.is_empty() || !verdict.warnings.is_empty() {
+        report::write_text(&verdict, &mut anstream::stderr().lock())?;
     }
-    report::write_text(&verdict, &mut anstream::stderr().lock())?;
-    Ok(Outcome::Violations)
+    Ok(if verdict.violations.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Violations
+    })
 }
 
 /// `reference-transaction <state>`: a push's updates judged again as they land, one push at a

@@ -6,8 +6,8 @@ pub mod presets;
 mod schema;
 
 pub use model::{
-    Above, Accepts, BranchClass, Calendar, Captures, Changelog, DatePart, Level, Matcher, Origin,
-    PathGlob, Policy, TagClass, VersionFile, VersionRules,
+    Above, Accepts, BranchClass, Calendar, Captures, Changelog, DatePart, Landing, Level, Matcher,
+    Origin, PathGlob, Policy, TagClass, VersionFile, VersionRules,
 };
 pub use parse::{PolicyError, REGEX_SIZE_LIMIT, load, parse, path_glob};
 pub use schema::schema;

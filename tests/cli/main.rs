@@ -2,11 +2,16 @@
 //! runs it, pushes to real bare repositories with the hooks installed.
 
 mod attacks;
+mod audit;
+mod broken_state;
 mod check;
 mod ci;
+mod damaged_graph;
+mod dates;
 mod errors;
 mod explain;
 mod fixtures;
+mod fresh;
 mod generator;
 mod graph;
 mod graphless;
@@ -18,14 +23,20 @@ mod init;
 mod inputs;
 mod install;
 mod json_errors;
+mod landing;
 mod load;
+mod one_at_a_time;
 mod output;
 mod precommit;
 mod presets;
 mod properties;
+mod pyversion;
 mod race;
 mod rawpush;
 mod refnames;
+mod reftable;
+mod renamed;
+mod replay;
 mod schema;
 mod server;
 mod setup;
