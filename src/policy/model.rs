@@ -76,7 +76,7 @@ pub struct BranchClass {
 }
 
 /// How a forge lands a pull request on a branch, and so what CI judges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Landing {
     /// A merge commit of the head into the base.

@@ -120,7 +120,14 @@ enum RawFile {
 /// A protected branch, or with `pattern` a class of branches.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[schemars(rename = "Branch")]
+#[schemars(
+    rename = "Branch",
+    // A linear branch cannot take a merge commit, as `Cx::landing` checks.
+    extend(
+        "if" = { "properties": { "linear": { "const": true } }, "required": ["linear"] },
+        "then" = { "properties": { "lands": { "not": { "const": "merge" } } } }
+    )
+)]
 struct RawBranch {
     /// A regex (Rust syntax, ASCII classes) matching the branch names of this class, with named
     /// groups for `version.matches`, e.g. `'^(?P<major>[0-9]+)\.(?P<minor>[0-9]+)$'`. Without
@@ -141,6 +148,9 @@ struct RawBranch {
     /// A `(cherry picked from commit X)` line must name a commit of an allowed source.
     #[serde(default)]
     cherry_pick: bool,
+    /// How pull requests land on the branch, which decides what CI judges (default: `"rebase"`
+    /// on a linear branch, else `"merge"`).
+    #[schemars(with = "Option<Landing>")]
     lands: Option<Spanned<Landing>>,
 }
 
