@@ -148,8 +148,9 @@ struct RawBranch {
     /// A `(cherry picked from commit X)` line must name a commit of an allowed source.
     #[serde(default)]
     cherry_pick: bool,
-    /// How pull requests land on the branch, which decides what CI judges (default: `"rebase"`
-    /// on a linear branch, else `"merge"`).
+    /// How pull requests land on this branch, and so what CI judges: `"merge"` (a merge
+    /// commit), `"rebase"` (the head's commits replayed onto the base) or `"squash"` (one
+    /// commit). Default: `"rebase"` on a `linear` branch, else `"merge"`.
     #[schemars(with = "Option<Landing>")]
     lands: Option<Spanned<Landing>>,
 }
