@@ -28,3 +28,36 @@ fn pre_commit_hook_repository_pins_the_crate_version() {
         "the wheel takes Cargo.toml's version and packages the binary"
     );
 }
+
+/// The CI templates and the action install the wheel of the crate's version, with no
+/// placeholder left for a user to fill in.
+#[test]
+fn ci_templates_pin_the_crate_version() {
+    let pin = format!("\"{}\"", env!("CARGO_PKG_VERSION"));
+    for (name, text) in [
+        (
+            "docs/ci/github-actions.yml",
+            include_str!("../../docs/ci/github-actions.yml"),
+        ),
+        (
+            "docs/ci/github-release.yml",
+            include_str!("../../docs/ci/github-release.yml"),
+        ),
+        (
+            "docs/ci/gitlab-ci.yml",
+            include_str!("../../docs/ci/gitlab-ci.yml"),
+        ),
+        ("action.yml", include_str!("../../action.yml")),
+    ] {
+        assert!(text.contains(&pin), "{name} pins {pin}");
+        assert!(
+            text.contains("\"git-policy==$GIT_POLICY_VERSION\""),
+            "{name} installs the wheel"
+        );
+        assert!(!text.contains("OWNER/"), "{name} has a placeholder");
+        assert!(
+            !text.contains("cargo install"),
+            "{name} compiles git-policy"
+        );
+    }
+}
