@@ -1,7 +1,7 @@
 //! The hints of branch/name, tag/duplicate and ref/shadow, followed literally with real `git
 //! push` and `git commit`: each names what fixes the situation, and the retry is accepted.
 
-use crate::harness::{Run, accepted, refused};
+use crate::harness::{Run, accepted, refused, rejected};
 use crate::hooks::setup;
 
 /// The first command a violation's `hint:` line quotes, as arguments to `git`.
@@ -133,4 +133,21 @@ fn replace_ref_hint_is_followed() {
     accepted(&run_hint(&s.dev, &delete));
     accepted(&s.dev.git_run(&["push", "origin", refspec]));
     assert_eq!(s.central.git(&["for-each-ref", "refs/replace/"]), "");
+}
+
+/// The audit of a repository where `00.12` and `v0.12.0-beta1` released 0.12.0b1 a second time
+/// (as the push left it) said ok; it now names branch/name and tag/duplicate.
+#[test]
+fn audit_names_a_version_released_twice() {
+    let repo = crate::fixtures::pytokio_repo();
+    repo.cut("0.12", "rc", "0.12.0b1");
+    repo.git(&["tag", "v0.12.0b1"]);
+    repo.git(&["checkout", "-q", "-b", "00.12", "rc"]);
+    repo.write("tokio/other.py", "# not what 0.12.0b1 released\n");
+    repo.set_version("0.12.0b1");
+    repo.git(&["tag", "v0.12.0-beta1"]);
+    repo.checkout("master");
+    let run = repo.policy(&["check"]);
+    rejected(&run, "branch/name");
+    rejected(&run, "tag/duplicate");
 }
