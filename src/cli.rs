@@ -128,7 +128,8 @@ pub enum ExplainFormat {
 
 #[derive(Debug, Args)]
 pub struct HookArgs {
-    /// The hook git is running: pre-commit, pre-merge-commit, pre-push, update, pre-receive
+    /// The hook git is running: pre-commit, pre-merge-commit, pre-push, update, pre-receive,
+    /// reference-transaction
     pub name: String,
     /// The arguments git passed to the hook
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]

@@ -11,7 +11,7 @@ use crate::cli::CheckArgs;
 use crate::policy::Policy;
 use crate::repo::{Git, merge_files};
 use crate::report::{self, Format, Verdict};
-use crate::rules::{self, Id, Pending, RefState, RepoView, Update, WithPending};
+use crate::rules::{self, Id, Pending, RepoView, Update, WithPending};
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let git = open_repo()?;
@@ -32,6 +32,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let mut notes = Vec::new();
     let (violations, subject) = if !args.refs.is_empty() {
         let updates = explicit_updates(args)?;
+        // `--old` is the question's premise (the clone's own ref has usually moved on to
+        // `--new` already), not a pusher's claim: pinned, as `pre-push` does.
         let mut before = git.local_state()?;
         rules::pin_old_values(&mut before, &updates);
         let violations = rules::evaluate(&policy, &git, &before, &updates)?;
@@ -171,16 +173,16 @@ fn branch_name(base: &str, remote: Option<&str>) -> String {
     }
 }
 
-/// Every protected branch and release tag as it is, each judged as an update to itself.
+/// Every protected branch and release tag as it is, and what the branches already hold.
 pub fn audit(git: &Git, policy: &Policy) -> anyhow::Result<(Vec<rules::Violation>, String)> {
     let state = git.merged_state()?;
-    let updates = audit_updates(policy, &state);
+    let updates = rules::audit_updates(policy, &state);
     let branches = updates
         .iter()
         .filter(|u| u.refname.starts_with("refs/heads/"))
         .count();
     let tags = updates.len() - branches;
-    let violations = rules::evaluate(policy, git, &state, &updates)?;
+    let violations = rules::audit(policy, git, &state)?;
     Ok((
         violations,
         format!(
@@ -189,18 +191,6 @@ pub fn audit(git: &Git, policy: &Policy) -> anyhow::Result<(Vec<rules::Violation
             plural(tags, "release tag")
         ),
     ))
-}
-
-pub fn audit_updates(policy: &Policy, state: &RefState) -> Vec<Update> {
-    state
-        .iter()
-        .filter(|(name, _)| policy.judges(name))
-        .map(|(name, &tip)| Update {
-            refname: name.clone(),
-            old: Some(tip),
-            new: Some(tip),
-        })
-        .collect()
 }
 
 pub fn plural(n: usize, word: &str) -> String {

@@ -76,6 +76,10 @@ pub fn hint_of(err: &anyhow::Error) -> Option<String> {
             ViewError::Conflict { path } => Some(format!(
                 "resolve the conflict in `{path}` on the branch being merged, then check again"
             )),
+            ViewError::DamagedGraph { .. } => Some(
+                "rewrite it in the repository that has it (on a server, its administrator does): `git commit-graph write --reachable`, then try again"
+                    .into(),
+            ),
             _ => None,
         }
     })
@@ -126,6 +130,11 @@ fn explain_open(err: RepoError, message: String, hint: &str) -> anyhow::Error {
         RepoError::ObjectFormat(_) => (
             "git-policy cannot judge a SHA-256 repository".to_owned(),
             "git-policy reads SHA-1 repositories only (libgit2 cannot read SHA-256 yet); create repositories with `git init --object-format=sha1`",
+        ),
+        RepoError::Reftable(_) => (
+            "git-policy cannot judge a repository whose refs are in the reftable format yet"
+                .to_owned(),
+            "convert its refs with `git refs migrate --ref-format=files` (git 2.46 or later; git 2.48 or later where there are reflogs), then run git-policy again",
         ),
         _ => (message, hint),
     };

@@ -2,8 +2,11 @@
 //! runs it, pushes to real bare repositories with the hooks installed.
 
 mod attacks;
+mod audit;
 mod check;
 mod ci;
+mod damaged_graph;
+mod dates;
 mod errors;
 mod explain;
 mod fixtures;
@@ -22,12 +25,18 @@ mod output;
 mod precommit;
 mod presets;
 mod properties;
+mod pyversion;
+mod race;
 mod rawpush;
 mod refnames;
+mod reftable;
+mod replay;
 mod server;
 /// The benchmark's history generator, shared with `bench/gen-history.rs`.
 #[path = "../../bench/history.rs"]
 mod synthetic;
+mod transports;
+mod wheel;
 
 /// The pytokio preset with one piece of text replaced, for policies that differ in one place.
 pub fn preset_with(from: &str, to: &str) -> String {

@@ -121,7 +121,9 @@ impl Connection {
                     .set_read_timeout(Some(Duration::from_secs(120)))
                     .expect("read timeout");
                 let mut writer = stream.try_clone().expect("clone the socket");
+                // The daemon serves the sandbox's directory: the repository must lie in it.
                 let name = server.path.file_name().expect("repository name");
+                assert_eq!(server.path.parent(), Some(server.sandbox.path()));
                 let request = format!(
                     "git-receive-pack /{}\0host=127.0.0.1:{}\0",
                     name.to_string_lossy(),
@@ -343,8 +345,8 @@ mod tests {
     use super::*;
     use crate::harness::{Sandbox, daemon, pytokio, serve};
 
-    /// An honest push from the raw client lands over both transports (a hotfix on rc, then
-    /// master's bump), and a back-merge of rc into master is refused by flow/foreign, no ref
+    /// An honest push from the raw client lands over both transports (a hotfix on rc and
+    /// master's bump, atomic over git://), and a back-merge of rc into master is refused by flow/foreign, no ref
     /// moved and the repository sound.
     #[test]
     fn raw_client_pushes_honestly_and_is_judged() {
@@ -368,7 +370,7 @@ mod tests {
                     (&rc, &fix, "refs/heads/rc"),
                     (&master, &bumped, "refs/heads/master"),
                 ],
-                false,
+                round == 1,
             );
             assert_eq!(run.unpack, "ok", "{}: {run}", transport.name());
             assert_eq!(run.status("refs/heads/rc"), &Ok(()), "{run}");

@@ -7,6 +7,7 @@
 
 mod git;
 mod oracle;
+mod stale;
 
 use std::collections::BTreeMap;
 

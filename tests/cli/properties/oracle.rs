@@ -158,6 +158,7 @@ pub fn judge(
                         graph,
                         before,
                         after: &after,
+                        updates,
                     };
                     cx.check(update, branch, class, new, &mut findings);
                 }
@@ -215,6 +216,7 @@ struct Flow<'a> {
     graph: &'a Graph,
     before: &'a RefState,
     after: &'a RefState,
+    updates: &'a [Update],
 }
 
 impl Flow<'_> {
@@ -227,18 +229,28 @@ impl Flow<'_> {
         new: Id,
         findings: &mut Vec<Finding>,
     ) {
-        let graph = self.graph;
+        let (graph, updates) = (self.graph, self.updates);
         let accepts = &self.policy.branches[class].accepts;
         let sources = source_tips(self.policy, self.after, branch);
         let n = entering(graph, update.old, new, &sources);
         let refname = &update.refname;
 
-        // flow/foreign: N meets the history of a protected branch T does not accept (its tip
-        // before the update set). Reported: the commits of that meeting none of whose parents
+        // flow/foreign: N meets the history of a protected branch P T does not accept: its tip
+        // before the update set, and its tip after it where the set moves or creates P and T is
+        // not one of P's sources. Reported: the commits of that meeting none of whose parents
         // is in it, i.e. where the foreign history enters.
         let mut foreign = HashSet::new();
         for (name, c, tip) in protected(self.policy, self.before) {
             if name != branch && !accepts.classes.contains(&c) {
+                foreign.extend(graph.ancestors(tip));
+            }
+        }
+        for (name, c, tip) in protected(self.policy, self.after) {
+            let moved = updates
+                .iter()
+                .any(|u| u.refname == format!("refs/heads/{name}") && u.new.is_some());
+            let takes_from_t = self.policy.branches[c].accepts.classes.contains(&class);
+            if moved && name != branch && !accepts.classes.contains(&c) && !takes_from_t {
                 foreign.extend(graph.ancestors(tip));
             }
         }
