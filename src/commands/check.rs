@@ -11,7 +11,7 @@ use crate::cli::CheckArgs;
 use crate::policy::Policy;
 use crate::repo::{Git, merge_files};
 use crate::report::{self, Format, Verdict};
-use crate::rules::{self, Id, Pending, RepoView, Update, WithPending};
+use crate::rules::{self, Id, Pending, RefState, RepoView, Update, WithPending};
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let git = open_repo()?;
