@@ -151,3 +151,52 @@ fn audit_names_a_version_released_twice() {
     rejected(&run, "branch/name");
     rejected(&run, "tag/duplicate");
 }
+
+/// A hotfix pushed to `00.12` while `0.12` exists is refused; the hint's commands, run with
+/// the hotfix checked out, put it on `0.12`, where it lands.
+#[test]
+fn malformed_branch_hint_lands_on_the_existing_branch() {
+    let s = setup("pre-receive");
+    s.dev.git(&["checkout", "-q", "-b", "0.12", "origin/rc"]);
+    s.dev.set_version("0.12.0b1");
+    accepted(&s.dev.git_run(&["push", "-q", "origin", "0.12"]));
+    s.dev.git(&["checkout", "-q", "-b", "00.12", "0.12"]);
+    s.dev.change("fix.txt", "fixed\n", "Fix the beta");
+    let push = s.dev.git_run(&["push", "--no-verify", "origin", "00.12"]);
+    refused(&push, "branch/name");
+    let all = push.all();
+    let line = all.lines().find(|l| l.contains("hint:")).expect("a hint");
+    let commands = line.rsplit('`').nth(1).expect("quoted commands");
+    for command in commands.split(" && ") {
+        let args: Vec<String> = command
+            .strip_prefix("git ")
+            .expect("a git command")
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        accepted(&run_hint(&s.dev, &args));
+    }
+    assert_eq!(s.central.rev("refs/heads/0.12"), s.dev.rev("00.12"));
+}
+
+/// A commit on `00.12` while `0.12` exists is refused by pre-commit; the hint switches to
+/// `0.12`, the staged change comes along, and the commit goes in there.
+#[test]
+fn malformed_branch_commit_hint_switches_to_the_existing_branch() {
+    let s = setup("pre-receive");
+    s.dev.git(&["checkout", "-q", "-b", "0.12", "origin/rc"]);
+    s.dev.set_version("0.12.0b1");
+    s.dev.git(&["checkout", "-q", "-b", "00.12"]);
+    s.dev.write("fix.txt", "fixed\n");
+    s.dev.git(&["add", "fix.txt"]);
+    let commit = s.dev.git_run(&["commit", "-q", "-m", "Fix the beta"]);
+    refused(&commit, "branch/name");
+    let switch = hinted(&commit, "branch/name");
+    assert_eq!(switch, ["switch", "0.12"]);
+    accepted(&run_hint(&s.dev, &switch));
+    accepted(&s.dev.git_run(&["commit", "-q", "-m", "Fix the beta"]));
+    assert_eq!(
+        s.dev.git(&["show", "--format=", "--name-only", "0.12"]),
+        "fix.txt"
+    );
+}

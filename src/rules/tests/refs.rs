@@ -219,24 +219,45 @@ fn malformed_branch_is_deleted_not_updated() {
     assert_eq!(t.rules(&[("00.12", b2)]), ["branch/name"]);
 }
 
-/// The commit being made on a malformed branch is refused with a hint to rename the branch.
+/// Where the canonical branch exists, the hint builds on it instead of naming a second one.
+#[test]
+fn malformed_branch_hint_builds_on_the_existing_branch() {
+    let t = Tokio::cycle();
+    let release = t.release;
+    let violations = t.check(&[("00.12", release)]);
+    assert_eq!(ids(&violations), ["branch/name"]);
+    let hint = violations[0].hint.as_deref().unwrap_or_default();
+    assert!(
+        hint.contains("git rebase origin/0.12 && git push origin HEAD:refs/heads/0.12"),
+        "{hint}"
+    );
+}
+
+/// The commit being made on a malformed branch is refused with a hint to rename the branch,
+/// or to commit on the canonical one where it exists.
 #[test]
 fn commit_on_a_malformed_branch_hints_a_rename() {
     let mut t = Tokio::cycle();
     let b1 = t.b1;
     t.set("00.12", b1);
-    let view = WithPending {
-        inner: &t.repo,
-        pending: Pending {
-            parents: vec![b1],
-            message: "(the commit being made)".into(),
-            files: Box::new(pending_files(&[(VERSION_FILE, &py("0.12.0b2"))])),
-        },
+    let hint = |t: &Tokio| {
+        let view = WithPending {
+            inner: &t.repo,
+            pending: Pending {
+                parents: vec![b1],
+                message: "(the commit being made)".into(),
+                files: Box::new(pending_files(&[(VERSION_FILE, &py("0.12.0b2"))])),
+            },
+        };
+        let violations = t.judge_in(&view, &[t.update("00.12", Some(Id::PENDING))]);
+        assert_eq!(ids(&violations), ["branch/name"]);
+        violations[0].hint.clone().unwrap_or_default()
     };
-    let violations = t.judge_in(&view, &[t.update("00.12", Some(Id::PENDING))]);
-    assert_eq!(ids(&violations), ["branch/name"]);
-    let hint = violations[0].hint.as_deref().unwrap_or_default();
-    assert!(hint.contains("git branch -m 00.12 0.12"), "{hint}");
+    let switch = hint(&t);
+    assert!(switch.contains("git switch 0.12"), "{switch}");
+    t.unset("0.12");
+    let rename = hint(&t);
+    assert!(rename.contains("git branch -m 00.12 0.12"), "{rename}");
 }
 
 // ---- ref/replace ----
