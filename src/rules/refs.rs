@@ -145,7 +145,7 @@ pub fn other(cx: &mut Eval<'_>, update: &Update) -> Result<(), EvalError> {
         RuleId::RefShadow,
         refname,
         &commits,
-        format!("`{refname}` would shadow `{name}`: git looks for `{name}` there before it looks at branches and tags"),
+        format!("`{refname}` would shadow `{name}`: git looks a short name up under `refs/` and `refs/remotes/` too, so `git rev-parse {name}` could name this ref"),
         Some(format!("push it under a name of its own, not `{refname}`")),
     )
 }
