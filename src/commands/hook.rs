@@ -49,12 +49,16 @@ fn report_judged(judged: Judged) -> anyhow::Result<Outcome> {
         policy: judged.policy,
         subject: judged.subject,
         notes: judged.notes,
+        warnings: judged.warnings,
     };
-    if verdict.violations.is_empty() {
-        return Ok(Outcome::Ok);
+    if !verdict.violations.is_empty() || !verdict.warnings.is_empty() {
+        report::write_text(&verdict, &mut anstream::stderr().lock())?;
     }
-    report::write_text(&verdict, &mut anstream::stderr().lock())?;
-    Ok(Outcome::Violations)
+    Ok(if verdict.violations.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Violations
+    })
 }
 
 /// `reference-transaction <state>`: a push's updates judged again as they land, one push at a

@@ -6,6 +6,7 @@ pub mod framework;
 pub mod install;
 mod push;
 mod receive;
+pub mod renamed;
 pub mod shim;
 pub mod stdin;
 pub mod transaction;
@@ -34,6 +35,8 @@ pub struct Judged {
     pub policy: String,
     pub subject: String,
     pub notes: Vec<String>,
+    /// Shown whatever the verdict (see [`crate::report::Verdict::warnings`]).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

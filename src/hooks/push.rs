@@ -27,13 +27,14 @@ pub fn judge_push(
     // server checks it again against its own refs (`ref/stale`) when the push arrives.
     let mut before = git.remote_state(remote)?;
     rules::pin_old_values(&mut before, &updates);
-    let violations = rules::evaluate(policy, git, &before, &updates)?;
+    let judgement = rules::judge(policy, git, &before, &updates)?;
     Ok(Judged {
-        violations,
+        violations: judgement.violations,
         policy: policy.origin.to_string(),
         subject: format!("the push to `{remote}`"),
         notes: vec![format!(
             "other branches were judged as `{remote}` had them at your last fetch; if that is stale, `git fetch {remote}` and push again"
         )],
+        warnings: judgement.notes,
     })
 }

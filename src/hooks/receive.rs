@@ -49,11 +49,16 @@ fn judge(
             }
         }
     }
-    let violations = rules::evaluate_received(policy, git, &refs, updates)?;
+    let judgement = rules::judge_received(policy, git, &refs, updates)?;
     Ok(Judged {
-        violations,
+        violations: judgement.violations,
         policy: policy.origin.to_string(),
         subject: subject.to_owned(),
         notes: Vec::new(),
+        warnings: judgement
+            .notes
+            .into_iter()
+            .chain(super::renamed::unprotected_default(git, policy))
+            .collect(),
     })
 }

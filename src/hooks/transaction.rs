@@ -191,12 +191,14 @@ fn judge_now(git: &Git, policy: &Policy, lines: &[Line]) -> Result<Judged, HookE
             new: *new,
         })
         .collect();
-    let violations = rules::evaluate(policy, git, &before, &updates)?;
+    let judgement = rules::judge(policy, git, &before, &updates)?;
     Ok(Judged {
-        violations,
+        violations: judgement.violations,
         policy: policy.origin.to_string(),
         subject: "the push".to_owned(),
         notes: Vec::new(),
+        // `pre-receive` has shown this push's warnings already.
+        warnings: Vec::new(),
     })
 }
 

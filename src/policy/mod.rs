@@ -5,8 +5,8 @@ mod parse;
 pub mod presets;
 
 pub use model::{
-    Above, Accepts, BranchClass, Calendar, Captures, Changelog, DatePart, Level, Matcher, Origin,
-    PathGlob, Policy, TagClass, VersionFile, VersionRules,
+    Above, Accepts, BranchClass, Calendar, Captures, Changelog, DatePart, Landing, Level, Matcher,
+    Origin, PathGlob, Policy, TagClass, VersionFile, VersionRules,
 };
 pub use parse::{PolicyError, REGEX_SIZE_LIMIT, load, parse, path_glob};
 

@@ -68,9 +68,33 @@ pub struct BranchClass {
     pub first_parent: bool,
     /// No merge commits may enter.
     pub linear: bool,
+    /// How pull requests land on it (a linear branch: rebase, unless it says squash).
+    pub lands: Landing,
     /// `(cherry picked from commit X)` must name a commit of an allowed source.
     pub cherry_pick: bool,
     pub version: Option<VersionRules>,
+}
+
+/// How a forge lands a pull request on a branch, and so what CI judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Landing {
+    /// A merge commit of the head into the base.
+    Merge,
+    /// The head's commits replayed onto the base, one by one.
+    Rebase,
+    /// One new commit on the base with the head's changes.
+    Squash,
+}
+
+impl Landing {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Landing::Merge => "merge",
+            Landing::Rebase => "rebase",
+            Landing::Squash => "squash",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

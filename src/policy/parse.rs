@@ -8,8 +8,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::model::{
-    Above, Accepts, BranchClass, Calendar, Changelog, DatePart, Level, Matcher, Origin, PathGlob,
-    Policy, TagClass, VersionFile, VersionRules,
+    Above, Accepts, BranchClass, Calendar, Changelog, DatePart, Landing, Level, Matcher, Origin,
+    PathGlob, Policy, TagClass, VersionFile, VersionRules,
 };
 use crate::version::{Format, Kind, PreLetter, REGEX_GROUPS};
 
@@ -92,6 +92,7 @@ struct RawBranch {
     linear: bool,
     #[serde(default)]
     cherry_pick: bool,
+    lands: Option<Spanned<Landing>>,
 }
 
 #[derive(Deserialize)]
@@ -257,6 +258,28 @@ impl Cx<'_> {
         })
     }
 
+    /// How pull requests land on a branch: as written, else by rebase on a linear branch and
+    /// by a merge commit elsewhere. A linear branch cannot take a merge commit.
+    fn landing(&self, branch: &RawBranch, name: &str) -> Result<Landing, PolicyError> {
+        let default = if branch.linear {
+            Landing::Rebase
+        } else {
+            Landing::Merge
+        };
+        let Some(lands) = &branch.lands else {
+            return Ok(default);
+        };
+        if branch.linear && *lands.get_ref() == Landing::Merge {
+            return self.error_hint(
+                lands.span(),
+                format!("branches.{name}.lands"),
+                format!("`{name}` keeps a linear history, so its pull requests cannot land as merge commits"),
+                Some("set `lands = \"rebase\"` or `lands = \"squash\"`, or remove `linear = true`".into()),
+            );
+        }
+        Ok(*lands.get_ref())
+    }
+
     fn regex(&self, pattern: &Spanned<String>, key: String) -> Result<Regex, PolicyError> {
         RegexBuilder::new(pattern.get_ref())
             .size_limit(REGEX_SIZE_LIMIT)
@@ -341,12 +364,14 @@ impl Cx<'_> {
                     ahead_of_tags: v.ahead_of_tags,
                 }),
             };
+            let lands = self.landing(branch, name)?;
             branches.push(BranchClass {
                 name: name.clone(),
                 matcher,
                 accepts,
                 first_parent: branch.first_parent,
                 linear: branch.linear,
+                lands,
                 cherry_pick: branch.cherry_pick,
                 version,
             });

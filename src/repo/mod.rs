@@ -9,7 +9,9 @@ mod ancestry;
 mod built;
 mod dates;
 mod files;
+mod fresh;
 mod graph;
+mod head;
 mod objects;
 mod pending;
 mod remembered;
@@ -26,7 +28,8 @@ use graph::CommitGraph;
 use remembered::Remembered;
 
 use crate::rules::{CommitInfo, Id, Peeled, RefState, RepoView, Stamp, ViewError};
-pub use pending::{index_files, merge_files};
+pub use fresh::Fresh;
+pub use pending::{commit_files, index_files, merge_files};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
@@ -51,6 +54,12 @@ pub enum RepoError {
         what: String,
         #[source]
         source: git2::Error,
+    },
+    #[error("cannot {what}")]
+    View {
+        what: String,
+        #[source]
+        source: ViewError,
     },
 }
 

@@ -27,7 +27,7 @@ use crate::policy::Policy;
 pub use audit::{audit, audit_updates};
 pub use context::EvalError;
 pub use message::{Message, cut_short};
-pub use stale::evaluate_received;
+pub use stale::{evaluate_received, judge_received};
 pub use view::{
     CommitInfo, FileReader, Id, Peeled, Pending, PendingFiles, RepoView, Stamp, ViewError,
     WithPending, under,
@@ -201,6 +201,24 @@ pub fn evaluate(
     before: &RefState,
     updates: &[Update],
 ) -> Result<Vec<Violation>, EvalError> {
+    Ok(judge(policy, view, before, updates)?.violations)
+}
+
+/// A verdict with what it could not judge.
+#[derive(Debug, Default)]
+pub struct Judgement {
+    pub violations: Vec<Violation>,
+    /// Rules skipped and why, for people (a version already unreadable on a tip left as is).
+    pub notes: Vec<String>,
+}
+
+/// [`evaluate`], keeping the notes on what was skipped.
+pub fn judge(
+    policy: &Policy,
+    view: &dyn RepoView,
+    before: &RefState,
+    updates: &[Update],
+) -> Result<Judgement, EvalError> {
     let mut cx = context::Eval::new(policy, view, before, updates);
     for update in updates {
         if let Some(branch) = update.refname.strip_prefix("refs/heads/") {
@@ -225,7 +243,8 @@ pub fn evaluate(
         }
     }
     versions::check_relations(&mut cx)?;
-    Ok(cx.into_violations())
+    let (violations, notes) = cx.into_parts();
+    Ok(Judgement { violations, notes })
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 
 use super::context::{EvalError, short};
 use super::view::{Id, RepoView};
-use super::{RefState, RuleId, Update, Violation, evaluate};
+use super::{Judgement, RefState, RuleId, Update, Violation, judge};
 use crate::policy::Policy;
 
 /// Judges `updates` as a server received them, against `refs`: the repository's own refs,
@@ -23,24 +23,40 @@ pub fn evaluate_received(
     refs: &RefState,
     updates: &[Update],
 ) -> Result<Vec<Violation>, EvalError> {
+    Ok(judge_received(policy, view, refs, updates)?.violations)
+}
+
+/// [`evaluate_received`], keeping the notes on what was skipped.
+pub fn judge_received(
+    policy: &Policy,
+    view: &dyn RepoView,
+    refs: &RefState,
+    updates: &[Update],
+) -> Result<Judgement, EvalError> {
     let current = |u: &Update| refs.get(&u.refname).copied();
     let (honest, stale): (Vec<Update>, Vec<Update>) =
         updates.iter().cloned().partition(|u| u.old == current(u));
-    let mut violations = evaluate(policy, view, refs, &honest)?;
+    let mut judgement = judge(policy, view, refs, &honest)?;
     for update in stale {
         let actual = current(&update);
-        violations.push(violation(&update, actual));
+        judgement.violations.push(violation(&update, actual));
         let real = Update {
             old: actual,
             ..update
         };
-        for found in evaluate(policy, view, refs, &[real])? {
-            if !violations.contains(&found) {
-                violations.push(found);
+        let alone = judge(policy, view, refs, &[real])?;
+        for found in alone.violations {
+            if !judgement.violations.contains(&found) {
+                judgement.violations.push(found);
+            }
+        }
+        for note in alone.notes {
+            if !judgement.notes.contains(&note) {
+                judgement.notes.push(note);
             }
         }
     }
-    Ok(violations)
+    Ok(judgement)
 }
 
 /// `ref/stale` for an update that claims `refname` is at `update.old` while it is at `actual`.

@@ -191,7 +191,22 @@ fn tag_version(
     version: &Version,
     commit: Id,
 ) -> Result<(), EvalError> {
-    let Some(at) = cx.version_at(commit)? else {
+    let at = match cx.version_at(commit) {
+        Ok(at) => at,
+        // A tag's commit whose version file does not parse (an old tag from before the file
+        // held the version) names no version: a finding, not the end of the audit.
+        Err(EvalError::Version { path, source, .. }) => {
+            return cx.report(
+                RuleId::TagVersion,
+                &update.refname,
+                &[commit],
+                format!("`{tag}` names {version}, but the tagged commit's `{path}` {source}"),
+                None,
+            );
+        }
+        Err(err) => return Err(err),
+    };
+    let Some(at) = at else {
         return cx.report(
             RuleId::TagVersion,
             &update.refname,

@@ -1594,7 +1594,6 @@ fn stamp_date_is_the_local_day() {
     assert_eq!(day(new_york).as_deref(), Some("2009-12-31"));
 }
 
-mod refs;
 /// Any offset git writes names a day, up to `±9959`, the day git shows (jiff's offsets stop at
 /// ±26 hours).
 #[test]
@@ -1616,3 +1615,78 @@ fn stamp_date_beyond_a_day_of_offset_is_the_day_git_shows() {
         Some("2023-12-27")
     );
 }
+
+/// A version that does not parse at a tip the push leaves alone skips the relation rule with a
+/// note naming the ref and the file; the same version brought by the push is an error.
+#[test]
+fn unreadable_version_on_the_server_blocked_an_unrelated_push() {
+    let mut s = Scenario::pytokio();
+    let base = s.version(&[], "0.12", "0.12.0.dev1");
+    let broken = s.files(&[base], "broken", &[(VERSION_FILE, "__version__ = x\n")]);
+    let master = s.version(&[base], "0.13", "0.13.0.dev1");
+    s.set("rc", broken);
+    s.set("master", master);
+    let feature = s.commit(&[master], "a feature");
+    let update = s.update("master", Some(feature));
+    let judged = super::judge(&s.policy, &s.repo, &s.refs, &[update]).expect("judged");
+    assert_eq!(ids(&judged.violations), ACCEPTED);
+    assert_eq!(judged.notes.len(), 1, "{:?}", judged.notes);
+    assert!(
+        judged.notes[0].contains("`rc`") && judged.notes[0].contains("`tokio/__init__.py`"),
+        "{:?}",
+        judged.notes
+    );
+    let broken_too = s.files(
+        &[master],
+        "break master",
+        &[(VERSION_FILE, "__version__ = x\n")],
+    );
+    let update = s.update("master", Some(broken_too));
+    assert!(matches!(
+        super::judge(&s.policy, &s.repo, &s.refs, &[update]),
+        Err(EvalError::Version { .. })
+    ));
+}
+
+/// A branch that accepts no other branch is told it receives no merges (never "only from no
+/// branch"), and the hint's single commit, cherry-picked, is accepted.
+#[test]
+fn branch_accepting_nothing_received_merges_only_from_no_branch() {
+    let mut s = Scenario::custom("[branches.stable]\naccepts = []\n");
+    let root = s.commit(&[], "Initial import");
+    let topic = s.commit(&[root], "Topic work");
+    s.set("stable", root);
+    s.set("topic", topic);
+    let merge = s.commit(&[root, topic], "Merge branch 'topic'");
+    let violations = s.check(&[("stable", merge)]);
+    assert_eq!(ids(&violations), ["flow/source"]);
+    let said = format!("{} {:?}", violations[0].message, violations[0].hint);
+    assert!(
+        said.contains("`stable` receives no merges") && !said.contains("no branch"),
+        "{said}"
+    );
+    assert!(said.contains("git cherry-pick -x <sha>"), "{said}");
+    let picked = s.commit(
+        &[root],
+        &format!("Topic work\n\n(cherry picked from commit {topic})"),
+    );
+    assert_eq!(s.rules(&[("stable", picked)]), ACCEPTED);
+}
+
+/// A version branch pushed before `rc`, its only source, exists may hold master's commits
+/// (they reach it through `rc`); `rc` pushed before master may hold master's merges; master
+/// created after them shares their history.
+#[test]
+fn protected_branches_pushed_one_at_a_time_were_refused() {
+    let mut s = Scenario::pytokio();
+    let root = s.version(&[], "Initial import", "0.1.0.dev1");
+    let topic = s.commit(&[root], "A feature");
+    let merged = s.commit(&[root, topic], "Merge branch 'feature'");
+    let beta = s.version(&[merged], "0.1 beta", "0.1.0b1");
+    let bumped = s.version(&[merged], "bump", "0.2.0.dev1");
+    s.accept(&[("0.1", beta)]);
+    s.accept(&[("rc", merged)]);
+    s.accept(&[("master", bumped)]);
+}
+
+mod refs;

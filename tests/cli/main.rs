@@ -3,6 +3,7 @@
 
 mod attacks;
 mod audit;
+mod broken_state;
 mod check;
 mod ci;
 mod damaged_graph;
@@ -10,6 +11,7 @@ mod dates;
 mod errors;
 mod explain;
 mod fixtures;
+mod fresh;
 mod generator;
 mod graph;
 mod graphless;
@@ -20,7 +22,9 @@ mod index;
 mod init;
 mod inputs;
 mod install;
+mod landing;
 mod load;
+mod one_at_a_time;
 mod output;
 mod precommit;
 mod presets;
@@ -30,6 +34,7 @@ mod race;
 mod rawpush;
 mod refnames;
 mod reftable;
+mod renamed;
 mod replay;
 mod server;
 /// The benchmark's history generator, shared with `bench/gen-history.rs`.
