@@ -134,6 +134,17 @@ fn recreating_a_deleted_tag_is_not_a_duplicate() {
     assert_eq!(s.rules(&[("tags/v1.2.3rc1", fixed)]), ["tag/duplicate"]);
 }
 
+/// A release of the same version whose object cannot be read still counts, and is no error.
+#[test]
+fn unreadable_release_of_the_same_version_is_a_duplicate_not_an_error() {
+    let (mut t, again) = beta_with_a_second_b1();
+    t.set("tags/v0.12.0-beta1", Id([9; 20]));
+    assert_eq!(
+        t.rules(&[("tags/v0.12.0.b1", again)]),
+        ["tag/duplicate", "tag/duplicate"]
+    );
+}
+
 /// Other versions and tags that are not releases are not duplicates.
 #[test]
 fn other_versions_and_plain_tags_are_not_duplicates() {
