@@ -7,8 +7,10 @@ use serde::Serialize;
 
 use crate::rules::Violation;
 
+mod error;
 mod history;
 mod printable;
+pub use error::{ErrorKind, ErrorReport};
 pub use history::{HistoryVerdict, date, write_history};
 use printable::json_safe;
 pub use printable::{printable, printable_lines};

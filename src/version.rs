@@ -19,7 +19,9 @@ mod pytests;
 pub const MAX_VERSION_FILE: usize = 1 << 20;
 
 /// The kinds a branch or tag class may allow, as the policy names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// Has a `.devN` segment (`0.13.0.dev1`, also `1.0b1.dev2`).
@@ -62,11 +64,14 @@ impl fmt::Display for Kind {
 }
 
 /// A pre-release letter as the policy names it (`a`, `b`, `rc`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PreLetter {
+    /// Alpha (`1.0a1`, also written `1.0-alpha1`).
     A,
+    /// Beta (`0.12.0b1`, also written `0.12.0-beta1`).
     B,
+    /// Release candidate (`1.2.0rc1`, also written `1.2.0-rc1` or `1.2.0c1`).
     Rc,
 }
 

@@ -1,10 +1,13 @@
 //! One module per subcommand; each turns its input into an update set for the one evaluator.
 
 pub mod check;
+pub mod completions;
 pub mod explain;
 pub mod hook;
 pub mod init;
 pub mod install;
+pub mod man;
+pub mod schema;
 pub mod shim;
 
 use std::fmt;
@@ -15,6 +18,7 @@ use anyhow::Context;
 use crate::hooks::HookError;
 use crate::policy::{self, Policy};
 use crate::repo::{Git, RepoError};
+use crate::report::ErrorKind;
 use crate::rules::{EvalError, ViewError};
 
 /// How a command ended when it did not fail.
@@ -83,6 +87,20 @@ pub fn hint_of(err: &anyhow::Error) -> Option<String> {
             _ => None,
         }
     })
+}
+
+/// What kind of error this is, for the JSON error object.
+pub fn kind_of(err: &anyhow::Error) -> ErrorKind {
+    let chain = || err.chain();
+    if chain().any(|cause| cause.downcast_ref::<policy::PolicyError>().is_some()) {
+        ErrorKind::Policy
+    } else if chain()
+        .any(|cause| cause.downcast_ref::<RepoError>().is_some() || view_error(cause).is_some())
+    {
+        ErrorKind::Repository
+    } else {
+        ErrorKind::Other
+    }
 }
 
 /// A view error, also behind the `transparent` wrappers that hide it from `chain()`.

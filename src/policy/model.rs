@@ -76,7 +76,7 @@ pub struct BranchClass {
 }
 
 /// How a forge lands a pull request on a branch, and so what CI judges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Landing {
     /// A merge commit of the head into the base.
@@ -162,11 +162,17 @@ pub struct Above {
     pub by: Level,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+/// How far a branch's version stays above another's (`above.by`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// At least one major version above (`1.0` above `0.12`).
     Major,
+    /// At least one minor version above (`0.13` above `0.12`).
     Minor,
+    /// At least one micro version above (`0.12.1` above `0.12.0`).
     Micro,
     /// Any greater version.
     Version,

@@ -22,6 +22,7 @@ mod index;
 mod init;
 mod inputs;
 mod install;
+mod json_errors;
 mod landing;
 mod load;
 mod one_at_a_time;
@@ -36,7 +37,9 @@ mod refnames;
 mod reftable;
 mod renamed;
 mod replay;
+mod schema;
 mod server;
+mod setup;
 /// The benchmark's history generator, shared with `bench/gen-history.rs`.
 #[path = "../../bench/history.rs"]
 mod synthetic;
