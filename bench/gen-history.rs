@@ -31,6 +31,9 @@ struct Args {
     /// How to leave the commit-graph.
     #[arg(long, value_enum, default_value = "single")]
     graph: Graph,
+    /// Topic branches based on an early commit, merged into master by one more push.
+    #[arg(long, default_value_t = 2000)]
+    topics: u64,
     /// Date commits as real teams' are (many in one second, some before their parents)
     /// rather than one minute apart.
     #[arg(long)]
@@ -63,6 +66,7 @@ fn main() -> anyhow::Result<()> {
             Graph::Single => history::GraphKind::Single,
             Graph::Chain => history::GraphKind::Chain,
         },
+        topics: args.topics,
         dates: if args.skewed_dates {
             history::Dates::Skewed
         } else {

@@ -7,8 +7,10 @@ use serde::Serialize;
 
 use crate::rules::Violation;
 
+mod error;
 mod history;
 mod printable;
+pub use error::{ErrorKind, ErrorReport};
 pub use history::{HistoryVerdict, date, write_history};
 use printable::json_safe;
 pub use printable::{printable, printable_lines};
@@ -32,6 +34,9 @@ pub struct Verdict<'a> {
     pub subject: String,
     /// Notes about the entry point that apply to any violation (stale tracking refs, ...).
     pub notes: Vec<String>,
+    /// What people should know whatever the verdict: a rule skipped, a stale branch, a policy
+    /// that protects nothing here.
+    pub warnings: Vec<String>,
 }
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
@@ -39,6 +44,7 @@ const RULE: Style = AnsiColor::Red.on_default();
 const DIM: Style = AnsiColor::BrightBlack.on_default();
 const HINT: Style = AnsiColor::Cyan.on_default().bold();
 const OK: Style = AnsiColor::Green.on_default().bold();
+const WARNING: Style = AnsiColor::Yellow.on_default().bold();
 
 /// Writing a verdict failed. It keeps what the verdict was: a reader that went away
 /// (`git policy check | head`) must not change the exit code, and a hook must still reject.
@@ -75,6 +81,7 @@ fn text(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
     for v in verdict.violations {
         write_violation(v, &v.refname, out)?;
     }
+    write_warnings(&verdict.warnings, out)?;
     if verdict.violations.is_empty() {
         writeln!(
             out,
@@ -90,8 +97,24 @@ fn text(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
             printable(&verdict.subject),
             printable(&verdict.policy)
         )?;
-        for note in &verdict.notes {
-            writeln!(out, "{HINT}note{HINT:#}: {}", printable(note))?;
+    }
+    // Hooks print a verdict only when it has violations; `check` prints its notes either way.
+    for note in &verdict.notes {
+        writeln!(out, "{HINT}note{HINT:#}: {}", printable(note))?;
+    }
+    Ok(())
+}
+
+/// Each warning on its own line, the fix after `hint:` on the next.
+fn write_warnings(warnings: &[String], out: &mut dyn Write) -> io::Result<()> {
+    for warning in warnings {
+        let (what, fix) = match warning.split_once("\nhint: ") {
+            Some((what, fix)) => (what, Some(fix)),
+            None => (warning.as_str(), None),
+        };
+        writeln!(out, "{WARNING}warning{WARNING:#}: {}", printable(what))?;
+        if let Some(fix) = fix {
+            writeln!(out, "  {HINT}hint{HINT:#}: {}", printable(fix))?;
         }
     }
     Ok(())
@@ -125,6 +148,8 @@ struct JsonVerdict<'a> {
     ok: bool,
     policy: &'a str,
     violations: &'a [Violation],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    warnings: &'a [String],
 }
 
 fn json(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
@@ -132,6 +157,7 @@ fn json(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
         ok: verdict.violations.is_empty(),
         policy: &verdict.policy,
         violations: verdict.violations,
+        warnings: &verdict.warnings,
     };
     write_json_doc(&doc, out)
 }
@@ -149,6 +175,10 @@ fn github(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
         verdict.violations.iter().map(|v| (v, v.refname.clone())),
         out,
     )?;
+    for warning in &verdict.warnings {
+        let lines: Vec<String> = warning.lines().map(|l| printable(l).to_string()).collect();
+        writeln!(out, "::warning::{}", escape_data(&lines.join("\n")))?;
+    }
     text(verdict, out)?;
     append_step_summary(&markdown_summary(verdict))
 }

@@ -3,15 +3,16 @@
 
 mod ci;
 mod history;
+mod landing;
 
 use anyhow::Context;
 
 use super::{Outcome, UserError, load_policy, open_repo};
 use crate::cli::CheckArgs;
 use crate::policy::Policy;
-use crate::repo::{Git, merge_files};
+use crate::repo::Git;
 use crate::report::{self, Format, Verdict};
-use crate::rules::{self, Id, Pending, RepoView, Update, WithPending};
+use crate::rules::{self, Id, Judgement, RefState, Update};
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let git = open_repo()?;
@@ -29,25 +30,39 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     if args.history {
         return history::run(&git, &policy, args.since.as_deref(), format);
     }
-    let (violations, subject) = if !args.refs.is_empty() {
+    let mut notes = Vec::new();
+    let (judgement, subject) = if !args.refs.is_empty() {
         let updates = explicit_updates(args)?;
+        // `--old` is the question's premise (the clone's own ref has usually moved on to
+        // `--new` already), not a pusher's claim: pinned, as `pre-push` does.
         let mut before = git.local_state()?;
         rules::pin_old_values(&mut before, &updates);
-        let violations = rules::evaluate(&policy, &git, &before, &updates)?;
-        (violations, plural(updates.len(), "update"))
+        let judgement = rules::judge(&policy, &git, &before, &updates)?;
+        (judgement, plural(updates.len(), "update"))
     } else if let (Some(base), Some(head)) = (&args.base, &args.head) {
-        judge_merge(&git, &policy, base, head)?
+        judge_merge(&git, &policy, base, head, &mut notes)?
     } else {
         match crate::ci::detect(&env).context("cannot tell what this CI job asks to judge")? {
-            Some(job) => ci::judge(&git, &policy, &job)?,
-            None => audit(&git, &policy)?,
+            Some(job) => ci::judge(&git, &policy, &job, &mut notes)?,
+            None => audited(audit(&git, &policy)?),
         }
     };
+    let Judgement {
+        violations,
+        notes: mut warnings,
+    } = judgement;
+    if args.refs.is_empty() {
+        // What the branches were judged against: say where a local one has diverged.
+        let protected = |b: &str| policy.class_of(b).is_some();
+        warnings.extend(git.freshest_state(&protected)?.warnings);
+    }
+    warnings.extend(crate::hooks::renamed::unprotected_default(&git, &policy));
     let verdict = Verdict {
         violations: &violations,
         policy: policy.origin.to_string(),
         subject,
-        notes: Vec::new(),
+        notes,
+        warnings,
     };
     report::write(format, &verdict, &mut anstream::stdout().lock())?;
     Ok(if violations.is_empty() {
@@ -55,6 +70,12 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Violations
     })
+}
+
+/// The clone's branches with each protected one at the newer of the local branch and its
+/// remote-tracking ref (see [`Git::freshest_state`]).
+pub fn fresh_state(git: &Git, policy: &Policy) -> anyhow::Result<RefState> {
+    Ok(git.freshest_state(&|b| policy.class_of(b).is_some())?.state)
 }
 
 /// A shallow clone cuts ancestry short, so every flow verdict would be a guess.
@@ -99,38 +120,56 @@ fn explicit_updates(args: &CheckArgs) -> anyhow::Result<Vec<Update>> {
     Ok(updates)
 }
 
-/// Judges the merge a pull request would make: `base` updated to a merge of `head` into it.
+/// An audit's verdict, which has nothing skipped to say.
+fn audited((violations, subject): (Vec<rules::Violation>, String)) -> (Judgement, String) {
+    let judgement = Judgement {
+        violations,
+        notes: Vec::new(),
+    };
+    (judgement, subject)
+}
+
+/// Judges a pull request of `head` into `base` as it will land: `base` updated to a merge of
+/// `head`, or to `head`'s changes rebased or squashed onto it (see [`landing`]).
 pub fn judge_merge(
     git: &Git,
     policy: &Policy,
     base: &str,
     head: &str,
-) -> anyhow::Result<(Vec<rules::Violation>, String)> {
-    let mut before = git.merged_state()?;
+    notes: &mut Vec<String>,
+) -> anyhow::Result<(Judgement, String)> {
+    let before = fresh_state(git, policy)?;
     let branch = branch_name(base, git.upstream_remote().as_deref());
-    let refname = format!("refs/heads/{branch}");
-    let base_tip = match before.get(&refname) {
-        Some(&tip) => tip,
+    let base_tip = match before.get(&format!("refs/heads/{branch}")) {
+        Some(&tip) => {
+            notes.extend(ambiguity(&before, base));
+            tip
+        }
         None => git.resolve(base).map_err(|e| not_here(e, base))?,
     };
-    before.insert(refname.clone(), base_tip);
-    let head_tip = git.resolve(head).map_err(|e| not_here(e, head))?;
-    let view = WithPending {
-        inner: git,
-        pending: Pending {
-            parents: vec![base_tip, head_tip],
-            message: format!("Merge {head} into {branch}"),
-            files: merge_files(git, base_tip, head_tip),
-        },
+    let head_tip = match before.get(&format!("refs/heads/{head}")) {
+        Some(&tip) => {
+            notes.extend(ambiguity(&before, head));
+            tip
+        }
+        None => git.resolve(head).map_err(|e| not_here(e, head))?,
     };
-    let update = Update {
-        refname,
-        old: Some(base_tip),
-        new: Some(Id::PENDING),
+    let request = landing::Request {
+        branch: &branch,
+        base: base_tip,
+        head: head_tip,
+        label: head,
+        merged: None,
     };
-    let violations = rules::evaluate(policy, &view as &dyn RepoView, &before, &[update])
-        .with_context(|| format!("cannot judge merging `{head}` into `{branch}`"))?;
-    Ok((violations, format!("merging `{head}` into `{branch}`")))
+    landing::judge(git, policy, &request)
+}
+
+/// git's own lookup takes a tag before a branch of the same name; `check` takes the branch
+/// (what a pull request merges) and says so when `name` is both.
+fn ambiguity(state: &RefState, name: &str) -> Option<String> {
+    state.contains_key(&format!("refs/tags/{name}")).then(|| {
+        format!("`{name}` names both a branch and a tag: judged the branch; to judge the tag, pass `refs/tags/{name}`")
+    })
 }
 
 /// A revision CI or the user named that this clone lacks: usually not fetched.
@@ -153,7 +192,7 @@ fn branch_name(base: &str, remote: Option<&str>) -> String {
 
 /// Every protected branch and release tag as it is, and what the branches already hold.
 pub fn audit(git: &Git, policy: &Policy) -> anyhow::Result<(Vec<rules::Violation>, String)> {
-    let state = git.merged_state()?;
+    let state = fresh_state(git, policy)?;
     let updates = rules::audit_updates(policy, &state);
     let branches = updates
         .iter()

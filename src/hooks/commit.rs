@@ -12,14 +12,24 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
     let Some(branch) = git.head_branch() else {
         return Ok(None);
     };
-    // The common case, a commit on a topic branch, costs one policy lookup and nothing else.
+    // The common case, a commit on a topic branch, costs one policy lookup and, only while a
+    // branch the policy names is missing, a look at the default branch.
     if policy.class_of(&branch).is_none() {
-        return Ok(None);
+        let warning = super::renamed::unprotected_default(git, policy)
+            .filter(|_| git.default_branch().as_deref() == Some(branch.as_str()));
+        return Ok(warning.map(|warning| Judged {
+            violations: Vec::new(),
+            policy: policy.origin.to_string(),
+            subject: format!("the commit on `{branch}`"),
+            notes: Vec::new(),
+            warnings: vec![warning],
+        }));
     }
     if git.is_shallow() {
         return Err(HookError::Shallow);
     }
-    let mut before = git.merged_state()?;
+    let fresh = git.freshest_state(&|b| policy.class_of(b).is_some())?;
+    let mut before = fresh.state;
     let refname = format!("refs/heads/{branch}");
     let head = git.head_commit();
     match head {
@@ -45,7 +55,7 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
         old: head,
         new: Some(Id::PENDING),
     };
-    let violations = rules::evaluate(policy, &view as &dyn RepoView, &before, &[update])?;
+    let judgement = rules::judge(policy, &view as &dyn RepoView, &before, &[update])?;
     let mut notes = Vec::new();
     if !merging.is_empty() {
         notes.push("to abandon the merge: `git merge --abort`".to_owned());
@@ -55,9 +65,10 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
             .to_owned(),
     );
     Ok(Some(Judged {
-        violations,
+        violations: judgement.violations,
         policy: policy.origin.to_string(),
         subject: format!("the commit on `{branch}`"),
         notes,
+        warnings: fresh.warnings.into_iter().chain(judgement.notes).collect(),
     }))
 }

@@ -224,3 +224,24 @@ impl PendingFiles for MergeFiles<'_> {
         Ok(paths)
     }
 }
+
+/// Reads files as an existing commit has them: a pull request's merge that CI made, whose tree
+/// is what a rebase or squash of the request would leave on the base.
+pub fn commit_files(git: &Git, commit: Id) -> FileReader<'_> {
+    Box::new(CommitFiles { git, commit })
+}
+
+struct CommitFiles<'a> {
+    git: &'a Git,
+    commit: Id,
+}
+
+impl PendingFiles for CommitFiles<'_> {
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
+        self.git.blob_at(self.commit, path)
+    }
+
+    fn list(&self, dir: &str) -> Result<Vec<String>, ViewError> {
+        self.git.files_at(self.commit, dir)
+    }
+}

@@ -113,7 +113,7 @@ pub fn held(
             None,
         )?;
     }
-    Ok(cx.into_violations())
+    Ok(cx.into_parts().0)
 }
 
 #[cfg(test)]

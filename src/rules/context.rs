@@ -64,6 +64,8 @@ pub struct Eval<'a> {
     versions: HashMap<Id, Option<Rc<VersionAt>>>,
     release_tags: Option<Rc<Vec<ReleaseTag>>>,
     violations: Vec<Violation>,
+    /// What was not judged, and why (a version already unreadable where the push left it).
+    notes: Vec<String>,
 }
 
 impl<'a> Eval<'a> {
@@ -93,11 +95,13 @@ impl<'a> Eval<'a> {
             versions: HashMap::new(),
             release_tags: None,
             violations: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
-    pub fn into_violations(self) -> Vec<Violation> {
-        self.violations
+    /// The violations and the notes on what was skipped.
+    pub fn into_parts(self) -> (Vec<Violation>, Vec<String>) {
+        (self.violations, self.notes)
     }
 
     pub fn report(
@@ -192,6 +196,39 @@ impl<'a> Eval<'a> {
         Ok(at)
     }
 
+    /// The version at `commit`, the tip or old value of `refname`, for a rule that compares
+    /// with it. When the update set does not bring `commit`, an unreadable version there is
+    /// already in the repository and not the push's fault: the rule is skipped (`None`) with a
+    /// note naming the ref and the file. What the update set brings still fails closed.
+    pub fn version_kept(
+        &mut self,
+        refname: &str,
+        commit: Id,
+    ) -> Result<Option<Rc<VersionAt>>, EvalError> {
+        match self.version_at(commit) {
+            Err(EvalError::Version {
+                path,
+                commit: at,
+                source,
+            }) if !self.brings(commit) => {
+                let name = short(refname);
+                let note = format!(
+                    "`{name}` is at {at}, where `{path}` {source}: the version rules that compare with it were skipped\nhint: push a commit to `{name}` that sets a readable version in `{path}`"
+                );
+                if !self.notes.contains(&note) {
+                    self.notes.push(note);
+                }
+                Ok(None)
+            }
+            other => other,
+        }
+    }
+
+    /// Whether the update set brings `commit`: it is the new value of one of the updates.
+    fn brings(&self, commit: Id) -> bool {
+        self.updates.iter().any(|u| u.new == Some(commit))
+    }
+
     /// The version in one version file at a commit, with its line; `None` when it is absent.
     fn read_version(
         &self,
@@ -204,7 +241,7 @@ impl<'a> Eval<'a> {
         };
         let format = &self.policy.version_files[file].format;
         let (version, at) =
-            version::extract(format, &bytes).map_err(|source| EvalError::Version {
+            version::extract_file(format, path, &bytes).map_err(|source| EvalError::Version {
                 path: path.to_owned(),
                 commit: commit.short(),
                 source,

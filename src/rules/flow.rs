@@ -8,11 +8,12 @@ use pep440_rs::Version;
 use super::context::{Eval, EvalError, short};
 use super::view::Id;
 use super::{Message, RuleId, Update, cut_short};
+use crate::policy::Accepts;
 use crate::version;
 
 pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Result<(), EvalError> {
     let branch = short(&update.refname).to_owned();
-    let accepts = cx.policy.branches[class].accepts.clone();
+    let accepts = effective_accepts(cx, class);
     // Source tips are taken after the update set (an atomic freeze moves master and rc together).
     let mut sources: Vec<(String, usize, Id)> = cx
         .protected_after()
@@ -40,7 +41,7 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Resul
         }
     }
 
-    foreign(cx, update, class, &branch, &roots)?;
+    foreign(cx, update, class, &branch, &roots, &hide)?;
     if !accepts.unprotected {
         source(cx, update, &branch, &sources, new, &set)?;
     }
@@ -51,33 +52,36 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Resul
 }
 
 /// flow/foreign: if any commit of N is in anc(P), one of N's roots is; so only roots are tested.
+/// No root is in anc(hide) (N's definition), so the roots in anc(P) are those reachable from P
+/// and not from `hide`: one walk over the commits of the P that `hide` lacks answers for all.
 fn foreign(
     cx: &mut Eval<'_>,
     update: &Update,
     class: usize,
     branch: &str,
     roots: &[Id],
+    hide: &[Id],
 ) -> Result<(), EvalError> {
-    let accepts = &cx.policy.branches[class].accepts;
-    let others: Vec<(String, usize, Id)> = cx
+    let accepts = &effective_accepts(cx, class);
+    let mut others: Vec<(String, usize, Id)> = cx
         .protected_before()
         .iter()
         .filter(|(name, c, _)| name != branch && !accepts.classes.contains(c))
+        .filter(|(_, c, _)| !(update.old.is_none() && feeds(cx, class, *c)))
         .cloned()
         .collect();
+    others.extend(moved_alongside(cx, update, class, branch));
+    let tips: Vec<Id> = others.iter().map(|(_, _, tip)| *tip).collect();
+    let reached = cx.view.reachable_among(roots, &tips, hide)?;
     let mut offending: Vec<Id> = Vec::new();
     let mut from: Vec<(String, usize)> = Vec::new();
-    for (name, class, tip) in &others {
-        let mut hit = false;
-        for &root in roots {
-            if cx.view.is_ancestor(root, *tip)? {
-                hit = true;
-                if !offending.contains(&root) {
-                    offending.push(root);
-                }
+    for ((name, class, _), reached) in others.iter().zip(&reached) {
+        for &root in reached {
+            if !offending.contains(&root) {
+                offending.push(root);
             }
         }
-        if hit {
+        if !reached.is_empty() && !from.iter().any(|(known, _)| known == name) {
             from.push((name.clone(), *class));
         }
     }
@@ -105,6 +109,81 @@ fn foreign(
             offending[0].short()
         )),
     )
+}
+
+/// The protected branches the same update set moves or creates that the branch does not accept
+/// and that do not accept it, at their tips after the set: a commit entering both would enter
+/// two branches that do not accept each other, in one push (flow/foreign, SPEC.md). A branch
+/// created by the set shares history with the branches it feeds, as with those already there.
+fn moved_alongside(
+    cx: &Eval<'_>,
+    update: &Update,
+    class: usize,
+    branch: &str,
+) -> Vec<(String, usize, Id)> {
+    let accepts = &cx.policy.branches[class].accepts;
+    cx.protected_after()
+        .iter()
+        .filter(|(name, c, tip)| {
+            // A tip that differs from before is one the set moves or creates.
+            name != branch
+                && !accepts.classes.contains(c)
+                && !cx.policy.branches[*c].accepts.classes.contains(&class)
+                && cx.before.get(&format!("refs/heads/{name}")) != Some(tip)
+                && !(update.old.is_none() && feeds(cx, class, *c))
+        })
+        .cloned()
+        .collect()
+}
+
+/// What a branch accepts, widened where an allowed source does not exist yet (a new server,
+/// protected branches pushed one at a time): the commits that could have reached the branch
+/// through that source, its own sources', are allowed too.
+fn effective_accepts(cx: &Eval<'_>, class: usize) -> Accepts {
+    let mut accepts = cx.policy.branches[class].accepts.clone();
+    let present: HashSet<usize> = cx.protected_after().iter().map(|(_, c, _)| *c).collect();
+    let mut missing: Vec<usize> = accepts
+        .classes
+        .iter()
+        .copied()
+        .filter(|c| !present.contains(c))
+        .collect();
+    let mut seen: HashSet<usize> = HashSet::new();
+    while let Some(source) = missing.pop() {
+        if !seen.insert(source) {
+            continue;
+        }
+        let theirs = &cx.policy.branches[source].accepts;
+        accepts.unprotected |= theirs.unprotected;
+        for &further in &theirs.classes {
+            if further != class && !accepts.classes.contains(&further) {
+                accepts.classes.push(further);
+                if !present.contains(&further) {
+                    missing.push(further);
+                }
+            }
+        }
+    }
+    accepts
+}
+
+/// Whether commits flow from class `from` into class `into`, directly or through other
+/// classes. A branch created after a branch it feeds shares history with it by nature (`rc`
+/// was cut from master before master reached this server): that is not a back-merge.
+fn feeds(cx: &Eval<'_>, from: usize, into: usize) -> bool {
+    let mut stack = vec![into];
+    let mut seen: HashSet<usize> = HashSet::new();
+    while let Some(class) = stack.pop() {
+        if !seen.insert(class) {
+            continue;
+        }
+        let sources = &cx.policy.branches[class].accepts.classes;
+        if sources.contains(&from) {
+            return true;
+        }
+        stack.extend(sources.iter().copied());
+    }
+    false
 }
 
 /// flow/source: every merge on the branch's own first-parent line merges only allowed sources.
@@ -144,30 +223,49 @@ fn source(
         return Ok(());
     }
     let names: Vec<String> = sources.iter().map(|(n, _)| format!("`{n}`")).collect();
-    let only = |list: &dyn Fn(&[String]) -> String| {
-        if names.is_empty() {
-            "no branch".to_owned()
-        } else {
-            list(&names)
-        }
-    };
+    let these = if merges.len() == 1 { "this" } else { "these" };
+    let (message, hint) = source_words(branch, &names, these, &brought);
     cx.report(
         RuleId::FlowSource,
         &update.refname,
         &merges,
-        Message::with_lists(|list| {
-            format!(
-                "`{branch}` receives merges only from {}, but {} merges {}",
-                only(list),
-                if merges.len() == 1 { "this" } else { "these" },
-                list(&brought)
-            )
-        }),
-        Some(format!(
-            "undo a local merge with `git reset --hard ORIG_HEAD`; land the change on {} first, or take single commits with `git cherry-pick -x <sha>`",
-            only(&cut_short)
-        )),
+        message,
+        Some(hint),
     )
+}
+
+/// The flow/source message and hint: which sources the branch takes merges from (when it takes
+/// none, it says so), and what `brought` the merges brought instead.
+fn source_words(
+    branch: &str,
+    names: &[String],
+    these: &str,
+    brought: &[String],
+) -> (Message, String) {
+    if names.is_empty() {
+        let message = Message::with_lists(|list| {
+            format!(
+                "`{branch}` receives no merges, but {these} merges {}",
+                list(brought)
+            )
+        });
+        let hint = format!(
+            "undo a local merge with `git reset --hard ORIG_HEAD`; commit on `{branch}` itself, or take single commits with `git cherry-pick -x <sha>`"
+        );
+        return (message, hint);
+    }
+    let message = Message::with_lists(|list| {
+        format!(
+            "`{branch}` receives merges only from {}, but {these} merges {}",
+            list(names),
+            list(brought)
+        )
+    });
+    let hint = format!(
+        "undo a local merge with `git reset --hard ORIG_HEAD`; land the change on {} first, or take single commits with `git cherry-pick -x <sha>`",
+        cut_short(names)
+    );
+    (message, hint)
 }
 
 /// flow/cherry-pick: `(cherry picked from commit X)` must name a commit of an allowed source.

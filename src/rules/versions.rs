@@ -198,7 +198,7 @@ fn monotonic(
     let Some(old) = update.old.filter(|&o| o != new) else {
         return Ok(());
     };
-    let Some(before) = cx.version_at(old)? else {
+    let Some(before) = cx.version_kept(&update.refname, old)? else {
         return Ok(());
     };
     if at.version < before.version {
@@ -310,7 +310,9 @@ pub fn check_relations(cx: &mut Eval<'_>) -> Result<(), EvalError> {
             if !mine && !theirs {
                 continue;
             }
-            let (Some(a), Some(b)) = (cx.version_at(*tip)?, cx.version_at(*other_tip)?) else {
+            let a = cx.version_kept(&format!("refs/heads/{name}"), *tip)?;
+            let b = cx.version_kept(&format!("refs/heads/{other}"), *other_tip)?;
+            let (Some(a), Some(b)) = (a, b) else {
                 continue;
             };
             if is_above(&a.version, &b.version, above.by) {

@@ -61,7 +61,7 @@ fn generated(shape: &Shape) -> (TestRepo, Summary) {
         "{graph:?}: {} tags",
         summary.tags
     );
-    assert_eq!(summary.pushes.len(), 8, "{graph:?}");
+    assert_eq!(summary.pushes.len(), 9, "{graph:?}");
     let has_chain = dir
         .join("objects/info/commit-graphs/commit-graph-chain")
         .is_file();
@@ -145,6 +145,7 @@ fn generated_history_and_pushes_pass_the_policy() {
             branches: 41,
             seed: 7,
             graph,
+            topics: 60,
             dates: Dates::Minutes,
             back_merge_at: None,
         };
@@ -187,6 +188,7 @@ fn skewed_dates_replay_clean_and_a_planted_back_merge_is_the_one_finding() {
                 branches: 5,
                 seed,
                 graph: GraphKind::Single,
+                topics: 0,
                 dates: Dates::Skewed,
                 back_merge_at: plant,
             };

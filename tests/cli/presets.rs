@@ -4,6 +4,7 @@
 //! accepted; steps the document forbids are refused by the named rule. Each step is preceded
 //! by the one sentence of the seed it pins (`seed: "..."`).
 
+use crate::ci::github::github_pull_request_to;
 use crate::harness::{Run, TestRepo, accepted, refused, serve};
 
 /// A release process under way: the central repository, and a developer's clone of it.
@@ -54,6 +55,18 @@ impl Process {
         (run.code == 0).then(|| run.stdout.trim().to_owned())
     }
 
+    /// Pull request `n` of `head` into `base`, checked by CI as GitHub Actions runs it (on
+    /// GitHub's merge, read as the base lands pull requests): it must pass.
+    fn pull_request(&self, n: u32, base: &str, head: &str) {
+        accepted(&github_pull_request_to(
+            &self.central,
+            &self.dev,
+            n,
+            base,
+            head,
+        ));
+    }
+
     /// Throws away local work on a branch that the server refused.
     fn back_to_origin(&self, branch: &str) {
         self.dev.checkout(branch);
@@ -85,6 +98,7 @@ fn pytokio_procedure_replayed() {
     // seed: "All features should land in master once they are complete and pass tests"
     dev.git(&["checkout", "-q", "-b", "feature"]);
     dev.change("feature.txt", "a feature\n", "Add a feature");
+    p.pull_request(1, "master", "feature");
     dev.checkout("master");
     merge(dev, "feature", "Merge branch 'feature'");
     accepted(&p.push(&["master"]));
@@ -140,6 +154,7 @@ fn pytokio_procedure_replayed() {
     dev.git(&["checkout", "-q", "-b", "fix", "master"]);
     dev.change("bug.txt", "fixed\n", "Fix a bug");
     let fix = dev.rev("HEAD");
+    p.pull_request(2, "master", "fix");
     dev.checkout("master");
     merge(dev, "fix", "Merge branch 'fix'");
     accepted(&p.push(&["master"]));
@@ -237,6 +252,8 @@ fn github_rc_procedure_replayed() {
     // seed: "git checkout -b release/v1.2.3 / git add . / git commit -m "chore: prepare release v1.2.3" / git push origin release/v1.2.3"
     dev.commit("chore: prepare release v1.2.3");
     accepted(&p.push(&["release/v1.2.3"]));
+    // seed: "Create and merge PR to main": CI judges it as GitHub will land it, rebased
+    p.pull_request(12, "main", "release/v1.2.3");
 
     // seed: "Require linear history"
     dev.checkout("main");
@@ -284,6 +301,7 @@ fn github_rc_procedure_replayed() {
         "FIXED = True\n",
         "fix: what QA found in rc1",
     );
+    p.pull_request(13, "main", "fix/rc1");
     dev.checkout("main");
     dev.git(&["merge", "-q", "--ff-only", "fix/rc1"]);
     accepted(&p.push(&["main"]));
@@ -391,6 +409,7 @@ fn pypiserver_procedure_replayed() {
     dev.git(&["reset", "-q", "--hard", "HEAD~1"]);
 
     // seed: "Once everything is looking good, approve and merge the rc PR. It will create the new commit with the updated CHANGES.rst on the default branch."
+    p.pull_request(600, "main", "chore/auto-release-candidate-2024-04-24");
     dev.checkout("main");
     merge(
         dev,
@@ -651,9 +670,11 @@ fn twisted_procedure_replayed() {
     merge(dev, "4301-fix-conch", "Merge 4301-fix-conch");
     refused(&p.push(&[branch]), "flow/source");
     p.back_to_origin(branch);
+    p.pull_request(4301, "trunk", "4301-fix-conch");
     dev.checkout("trunk");
     merge(dev, "4301-fix-conch", "Merge 4301-fix-conch");
     accepted(&p.push(&["trunk"]));
+    p.pull_request(4302, branch, "trunk");
     dev.checkout(branch);
     merge(dev, "trunk", "Merge trunk into releases/release-4290");
     accepted(&p.push(&[branch]));
@@ -698,6 +719,7 @@ fn twisted_procedure_replayed() {
     dev.git(&["tag", "-d", "twisted-23.0.0"]);
 
     // seed: "When the ticket is reviewed, merge the branch into trunk"
+    p.pull_request(4290, "trunk", branch);
     dev.checkout("trunk");
     merge(dev, branch, "Merge releases/release-4290: Release 23.0.0");
     accepted(&p.push(&["trunk"]));
@@ -726,6 +748,7 @@ fn twisted_procedure_replayed() {
     dev.checkout(branch);
     dev.git(&["tag", "-f", "-a", "-m", "Twisted 23.0.0", "twisted-23.0.0"]);
     accepted(&p.push(&["twisted-23.0.0"]));
+    p.pull_request(4291, "trunk", branch);
     dev.checkout("trunk");
     merge(dev, branch, "Merge releases/release-4290: the fix");
     accepted(&p.push(&["trunk"]));

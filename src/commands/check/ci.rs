@@ -3,14 +3,19 @@
 
 use anyhow::Context;
 
-use super::{audit, judge_merge, not_here};
+use super::{audit, audited, judge_merge, landing, not_here};
 use crate::ci::Job;
 use crate::commands::UserError;
 use crate::policy::Policy;
 use crate::repo::Git;
-use crate::rules::{self, Id, Peeled, RepoView, Update, Violation};
+use crate::rules::{self, Id, Judgement, Peeled, RepoView, Update};
 
-pub fn judge(git: &Git, policy: &Policy, job: &Job) -> anyhow::Result<(Vec<Violation>, String)> {
+pub fn judge(
+    git: &Git,
+    policy: &Policy,
+    job: &Job,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<(Judgement, String)> {
     match job {
         Job::Request {
             system,
@@ -25,18 +30,22 @@ pub fn judge(git: &Git, policy: &Policy, job: &Job) -> anyhow::Result<(Vec<Viola
                 system.request(),
                 system.name()
             );
-            if let Some((old, merge)) = checked_out_merge(git, merge.as_deref(), head.as_deref())? {
-                let update = Update {
-                    refname: format!("refs/heads/{base}"),
-                    old: Some(old),
-                    new: Some(merge),
+            if let Some((old, merged_head, merge)) =
+                checked_out_merge(git, merge.as_deref(), head.as_deref())?
+            {
+                let request = landing::Request {
+                    branch: base,
+                    base: old,
+                    head: merged_head,
+                    label: shown,
+                    merged: Some(merge),
                 };
-                let violations = judge_updates(git, policy, &[update])?;
-                return Ok((violations, subject));
+                let (judgement, _) = landing::judge(git, policy, &request)?;
+                return Ok((judgement, subject));
             }
-            let (violations, _) =
-                judge_merge(git, policy, base, head.as_deref().unwrap_or("HEAD"))?;
-            Ok((violations, subject))
+            let (judgement, _) =
+                judge_merge(git, policy, base, head.as_deref().unwrap_or("HEAD"), notes)?;
+            Ok((judgement, subject))
         }
         Job::Push {
             system,
@@ -54,39 +63,39 @@ pub fn judge(git: &Git, policy: &Policy, job: &Job) -> anyhow::Result<(Vec<Viola
                 old: *before,
                 new: after.map(|a| tag_object(git, refname, a)).transpose()?,
             };
-            let violations = judge_updates(git, policy, &[update])?;
+            let judgement = judge_updates(git, policy, &[update])?;
             let name = refname
                 .strip_prefix("refs/heads/")
                 .or_else(|| refname.strip_prefix("refs/tags/"))
                 .unwrap_or(refname);
             Ok((
-                violations,
+                judgement,
                 format!("the push of `{name}` ({})", system.name()),
             ))
         }
         Job::Audit { system } => {
-            let (violations, subject) = audit(git, policy)?;
-            Ok((violations, format!("{subject} ({})", system.name())))
+            let (judgement, subject) = audited(audit(git, policy)?);
+            Ok((judgement, format!("{subject} ({})", system.name())))
         }
     }
 }
 
 /// Judges updates against the branches as this clone has them (remote-tracking ones standing
 /// in), with each updated ref at its old value.
-fn judge_updates(git: &Git, policy: &Policy, updates: &[Update]) -> anyhow::Result<Vec<Violation>> {
-    let mut before = git.merged_state()?;
+fn judge_updates(git: &Git, policy: &Policy, updates: &[Update]) -> anyhow::Result<Judgement> {
+    let mut before = super::fresh_state(git, policy)?;
     rules::pin_old_values(&mut before, updates);
-    Ok(rules::evaluate(policy, git, &before, updates)?)
+    Ok(rules::judge(policy, git, &before, updates)?)
 }
 
-/// The synthetic merge CI made, as (its first parent, itself), when this clone has it and it
-/// is one: two parents, the second the request's head. Otherwise the request is judged as a
-/// merge to be made.
+/// The synthetic merge CI made, as (its first parent, its second, itself), when this clone has
+/// it and it is one: two parents, the second the request's head. Otherwise the request is
+/// judged as a merge to be made.
 fn checked_out_merge(
     git: &Git,
     merge: Option<&str>,
     head: Option<&str>,
-) -> anyhow::Result<Option<(Id, Id)>> {
+) -> anyhow::Result<Option<(Id, Id, Id)>> {
     let Some(merge) = merge else {
         return Ok(None);
     };
@@ -104,7 +113,7 @@ fn checked_out_merge(
             return Ok(None);
         }
     }
-    Ok(Some((base, merge)))
+    Ok(Some((base, merged, merge)))
 }
 
 /// A pushed tag is judged as the object its ref names (an annotated tag), when CI named the

@@ -265,3 +265,67 @@ fn github_pull_request_head_checkout_judges_the_merge_to_be_made() {
     rejected(&run, "flow/source");
     assert!(run.stdout.contains("(new commit)"), "{}", run.stdout);
 }
+
+/// Pull request `n` of `head` (a branch or commit in `dev`) into `base` on `central`, checked
+/// in GitHub Actions as GitHub runs it: the head pushed as `refs/pull/n/head`, GitHub's merge
+/// of it into `central`'s base as `refs/pull/n/merge`, a workspace checked out as
+/// `actions/checkout` does, and the workflow's steps run for the `pull_request` event.
+pub fn github_pull_request_to(
+    central: &TestRepo,
+    dev: &TestRepo,
+    n: u32,
+    base: &str,
+    head: &str,
+) -> Run {
+    dev.git(&["fetch", "-q", "origin"]);
+    let head_sha = dev.rev(head);
+    let base_sha = dev.rev(&format!("origin/{base}"));
+    let tree = dev.git(&["merge-tree", "--write-tree", &base_sha, &head_sha]);
+    let message = format!("Merge {head_sha} into {base_sha}");
+    let merge = dev.git(&[
+        "commit-tree",
+        &tree,
+        "-p",
+        &base_sha,
+        "-p",
+        &head_sha,
+        "-m",
+        &message,
+    ]);
+    dev.git(&[
+        "push",
+        "-q",
+        "origin",
+        &format!("{head_sha}:refs/pull/{n}/head"),
+        &format!("{merge}:refs/pull/{n}/merge"),
+    ]);
+    let ws = dev.sandbox.repo(&format!("gh-pr-{n}-{base}"));
+    ws.git(&["remote", "add", "origin", &url(central)]);
+    let merge_ref = format!("refs/remotes/pull/{n}/merge");
+    ws.git(&[
+        "fetch",
+        "-q",
+        "--prune",
+        "origin",
+        "+refs/heads/*:refs/remotes/origin/*",
+        "+refs/tags/*:refs/tags/*",
+        &format!("+refs/pull/{n}/merge:{merge_ref}"),
+    ]);
+    ws.git(&["checkout", "-q", "--force", "--detach", &merge_ref]);
+    let payload = format!(
+        r#"{{"action": "opened", "number": {n}, "pull_request": {{"number": {n}, "head": {{"ref": "{head}", "sha": "{head_sha}"}}, "base": {{"ref": "{base}", "sha": "{base_sha}"}}, "merge_commit_sha": "{merge}"}}}}"#
+    );
+    let github_ref = format!("refs/pull/{n}/merge");
+    let (run, _) = run_github(
+        &ws,
+        "pull_request",
+        &payload,
+        &[
+            ("GITHUB_REF", &github_ref),
+            ("GITHUB_SHA", &merge),
+            ("GITHUB_BASE_REF", base),
+            ("GITHUB_HEAD_REF", head),
+        ],
+    );
+    run
+}

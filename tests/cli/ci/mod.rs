@@ -3,7 +3,7 @@
 //! central repository, a real `refs/pull/N/merge` merge commit, a real event file, and the
 //! commands of the ready-to-copy CI files in `docs/ci/` run as written.
 
-mod github;
+pub mod github;
 mod gitlab;
 
 use std::path::Path;

@@ -116,13 +116,55 @@ fn protected(policy: &Policy, state: &RefState) -> Vec<(String, usize, Id)> {
         .collect()
 }
 
+/// The classes a class accepts, and whether it accepts unprotected branches, where every
+/// accepted class with no branch in `after` stands for what it accepts itself (a branch whose
+/// source is not on the server yet may hold what came through that source).
+pub fn accepted(policy: &Policy, after: &RefState, class: usize) -> (HashSet<usize>, bool) {
+    let present: HashSet<usize> = protected(policy, after).iter().map(|p| p.1).collect();
+    let mut classes = HashSet::new();
+    let mut unprotected = false;
+    let mut visited = HashSet::from([class]);
+    let mut todo = vec![class];
+    while let Some(c) = todo.pop() {
+        let accepts = &policy.branches[c].accepts;
+        // The class itself, or a source standing in because it is absent.
+        unprotected |= accepts.unprotected;
+        for &source in &accepts.classes {
+            // A class of many branches may accept itself; only a stand-in cannot add it.
+            if c == class || source != class {
+                classes.insert(source);
+            }
+            if !present.contains(&source) && visited.insert(source) {
+                todo.push(source);
+            }
+        }
+    }
+    (classes, unprotected)
+}
+
+/// Whether commits flow from class `from` into class `into` through `accepts`, at any depth.
+fn flows_into(policy: &Policy, from: usize, into: usize) -> bool {
+    let mut visited = HashSet::new();
+    let mut todo = vec![into];
+    while let Some(c) = todo.pop() {
+        if visited.insert(c) {
+            let sources = &policy.branches[c].accepts.classes;
+            if sources.contains(&from) {
+                return true;
+            }
+            todo.extend(sources);
+        }
+    }
+    false
+}
+
 /// The tips of the branches `branch` accepts, after the update set.
 pub fn source_tips(policy: &Policy, after: &RefState, branch: &str) -> Vec<Id> {
     let (class, _) = policy.branch_class(branch).expect("a protected branch");
-    let accepts = &policy.branches[class].accepts;
+    let (classes, _) = accepted(policy, after, class);
     protected(policy, after)
         .into_iter()
-        .filter(|(name, c, _)| accepts.classes.contains(c) && name != branch)
+        .filter(|(name, c, _)| classes.contains(c) && name != branch)
         .map(|(_, _, tip)| tip)
         .collect()
 }
@@ -158,6 +200,7 @@ pub fn judge(
                         graph,
                         before,
                         after: &after,
+                        updates,
                     };
                     cx.check(update, branch, class, new, &mut findings);
                 }
@@ -215,6 +258,7 @@ struct Flow<'a> {
     graph: &'a Graph,
     before: &'a RefState,
     after: &'a RefState,
+    updates: &'a [Update],
 }
 
 impl Flow<'_> {
@@ -227,18 +271,39 @@ impl Flow<'_> {
         new: Id,
         findings: &mut Vec<Finding>,
     ) {
-        let graph = self.graph;
-        let accepts = &self.policy.branches[class].accepts;
+        let (graph, updates) = (self.graph, self.updates);
+        let (classes, unprotected) = accepted(self.policy, self.after, class);
         let sources = source_tips(self.policy, self.after, branch);
         let n = entering(graph, update.old, new, &sources);
         let refname = &update.refname;
 
-        // flow/foreign: N meets the history of a protected branch T does not accept (its tip
-        // before the update set). Reported: the commits of that meeting none of whose parents
-        // is in it, i.e. where the foreign history enters.
+        // flow/foreign: N meets the history of a protected branch P T does not accept: its tip
+        // before the update set, and its tip after it where the set moves or creates P and T is
+        // not one of P's sources. Reported: the commits of that meeting none of whose parents
+        // is in it, i.e. where the foreign history enters. A branch created after one it feeds
+        // shares history with it by nature.
         let mut foreign = HashSet::new();
         for (name, c, tip) in protected(self.policy, self.before) {
-            if name != branch && !accepts.classes.contains(&c) {
+            let downstream = update.old.is_none() && flows_into(self.policy, class, c);
+            if name != branch && !classes.contains(&c) && !downstream {
+                foreign.extend(graph.ancestors(tip));
+            }
+        }
+        let accepts = &self.policy.branches[class].accepts;
+        for (name, c, tip) in protected(self.policy, self.after) {
+            let refname = format!("refs/heads/{name}");
+            let moved = updates
+                .iter()
+                .any(|u| u.refname == refname && u.new.is_some())
+                && self.before.get(&refname) != Some(&tip);
+            let takes_from_t = self.policy.branches[c].accepts.classes.contains(&class);
+            let downstream = update.old.is_none() && flows_into(self.policy, class, c);
+            if moved
+                && name != branch
+                && !accepts.classes.contains(&c)
+                && !takes_from_t
+                && !downstream
+            {
                 foreign.extend(graph.ancestors(tip));
             }
         }
@@ -251,7 +316,7 @@ impl Flow<'_> {
             findings.push(Finding::new(RuleId::FlowForeign, refname, entry));
         }
 
-        if accepts.unprotected {
+        if unprotected {
             return;
         }
         // flow/source: every parent of every merge in N is outside N (so in anc(old) or a
@@ -298,7 +363,8 @@ impl Flow<'_> {
     }
 }
 
-/// tag/delete, tag/immutable, tag/branch, and tag/version for a tag that names no commit.
+/// tag/delete, tag/immutable, tag/duplicate, tag/branch, and tag/version for a tag that names
+/// no commit.
 /// Every commit of a generated case carries the version the tags name, so tag/version holds
 /// otherwise.
 fn tag_rules(
@@ -324,11 +390,23 @@ fn tag_rules(
         findings.push(Finding::new(RuleId::TagVersion, refname, []));
         return;
     };
+    // Immutable means the ref's own object: another tag object of the same commit is a move.
     if let Some(old) = update.old
         && class.immutable
-        && graph.peel(old) != Some(commit)
+        && old != new
     {
         findings.push(Finding::new(RuleId::TagImmutable, refname, [commit]));
+    }
+    // One version, one tag: every other release tag after the update set with the same
+    // PEP 440 version, whatever it points at.
+    let version = release_version(policy, tag);
+    for name in after.keys() {
+        let Some(other) = name.strip_prefix("refs/tags/") else {
+            continue;
+        };
+        if other != tag && version.is_some() && release_version(policy, other) == version {
+            findings.push(Finding::new(RuleId::TagDuplicate, refname, [commit]));
+        }
     }
     if !class.on.is_empty() {
         let on_branch = protected(policy, after)
@@ -339,4 +417,10 @@ fn tag_rules(
             findings.push(Finding::new(RuleId::TagBranch, refname, [commit]));
         }
     }
+}
+
+/// The PEP 440 version a release tag's name gives, if it is one.
+fn release_version(policy: &Policy, tag: &str) -> Option<pep440_rs::Version> {
+    let text = policy.tags.iter().find_map(|c| c.version_text(tag))?;
+    text.parse().ok()
 }
