@@ -34,6 +34,14 @@ version=$(git-policy --version) || fail "git-policy --version"
 [ "$version" = "git-policy $(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)" ] \
     || fail "the wheel's version is $version"
 pass "$version from the wheel"
+# git turns `git policy --help` into `man git-policy`, which finds the wheel's page through PATH.
+if command -v man >/dev/null; then
+    MANPAGER=cat PAGER=cat git policy --help 2>&1 | grep -q "SYNOPSIS" \
+        || fail "git policy --help from the wheel: $(MANPAGER=cat git policy --help 2>&1 | head -n 2)"
+    pass "git policy --help shows the wheel's manual page"
+else
+    fail "\`man\` is missing: install man-db (.ci/run does)"
+fi
 
 # A sandboxed git identity, as the tests use.
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL="$work/gitconfig" PRE_COMMIT_HOME="$work/pre-commit-cache"
