@@ -4,6 +4,7 @@
 mod ci;
 mod history;
 mod landing;
+mod revision;
 
 use anyhow::Context;
 
@@ -12,7 +13,7 @@ use crate::cli::CheckArgs;
 use crate::policy::Policy;
 use crate::repo::Git;
 use crate::report::{self, Format, Verdict};
-use crate::rules::{self, Id, Judgement, RefState, Update};
+use crate::rules::{self, Judgement, RefState, Update};
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let git = open_repo()?;
@@ -31,7 +32,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         return history::run(&git, &policy, args.since.as_deref(), format);
     }
     let (judgement, subject) = if !args.refs.is_empty() {
-        let updates = explicit_updates(args)?;
+        let updates = explicit_updates(&git, args)?;
         let mut before = git.local_state()?;
         rules::pin_old_values(&mut before, &updates);
         let judgement = rules::judge(&policy, &git, &before, &updates)?;
@@ -86,21 +87,13 @@ pub fn refuse_shallow(git: &Git) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn explicit_updates(args: &CheckArgs) -> anyhow::Result<Vec<Update>> {
+fn explicit_updates(git: &Git, args: &CheckArgs) -> anyhow::Result<Vec<Update>> {
     if args.refs.len() != args.old.len() || args.refs.len() != args.new.len() {
         return Err(UserError::hinted(
             "each `--ref` needs one `--old` and one `--new`",
             "e.g. `git policy check --ref refs/heads/rc --old <oid> --new <oid>`",
         ));
     }
-    let parse = |text: &str| -> anyhow::Result<Option<Id>> {
-        if text == "-" {
-            return Ok(None);
-        }
-        Id::parse_hex(text).map_err(|msg| {
-            UserError::hinted(msg, "pass a full 40-digit object id, or `-` for none")
-        })
-    };
     let mut updates = Vec::new();
     for ((refname, old), new) in args.refs.iter().zip(&args.old).zip(&args.new) {
         let refname = if refname.starts_with("refs/") {
@@ -109,9 +102,9 @@ fn explicit_updates(args: &CheckArgs) -> anyhow::Result<Vec<Update>> {
             format!("refs/heads/{refname}")
         };
         updates.push(Update {
+            old: revision::value(git, &refname, old)?,
+            new: revision::value(git, &refname, new)?,
             refname,
-            old: parse(old)?,
-            new: parse(new)?,
         });
     }
     Ok(updates)
@@ -138,9 +131,9 @@ pub fn judge_merge(
     let branch = branch_name(base, git.upstream_remote().as_deref());
     let base_tip = match before.get(&format!("refs/heads/{branch}")) {
         Some(&tip) => tip,
-        None => git.resolve(base).map_err(|e| not_here(e, base))?,
+        None => revision::commit(git, base)?,
     };
-    let head_tip = git.resolve(head).map_err(|e| not_here(e, head))?;
+    let head_tip = revision::commit(git, head)?;
     let request = landing::Request {
         branch: &branch,
         base: base_tip,

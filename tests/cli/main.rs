@@ -26,6 +26,7 @@ mod precommit;
 mod presets;
 mod properties;
 mod renamed;
+mod revisions;
 mod server;
 /// The benchmark's history generator, shared with `bench/gen-history.rs`.
 #[path = "../../bench/history.rs"]
