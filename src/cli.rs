@@ -154,6 +154,14 @@ pub struct InstallArgs {
     /// current repository's `.git-policy.toml`, else the embedded default)
     #[arg(long, value_name = "FILE", requires = "server")]
     pub policy: Option<PathBuf>,
+    /// With --server: install this embedded preset as the administrator's policy
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "server",
+        conflicts_with = "policy"
+    )]
+    pub preset: Option<String>,
     /// With --server: which server hook judges pushes
     #[arg(long, value_enum, default_value = "pre-receive", requires = "server")]
     pub hook: ServerHook,

@@ -18,6 +18,7 @@ mod index;
 mod init;
 mod inputs;
 mod install;
+mod install_sh;
 mod landing;
 mod load;
 mod one_at_a_time;
