@@ -20,12 +20,12 @@ impl Git {
 
     /// Whether branch `name` exists here, locally or as the upstream remote's tracking ref.
     pub fn has_branch(&self, name: &str) -> bool {
-        let tracking = self
-            .upstream_remote()
-            .map(|remote| format!("refs/remotes/{remote}/{name}"));
-        std::iter::once(format!("refs/heads/{name}"))
-            .chain(tracking)
-            .any(|refname| self.repo.find_reference(&refname).is_ok())
+        let exists = |refname: &str| self.repo.find_reference(refname).is_ok();
+        // The local branch first: it needs no look at the configuration.
+        exists(&format!("refs/heads/{name}"))
+            || self
+                .upstream_remote()
+                .is_some_and(|remote| exists(&format!("refs/remotes/{remote}/{name}")))
     }
 
     /// Short names of the local branches and the remote-tracking ones (`origin/rc`).
