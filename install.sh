@@ -57,12 +57,15 @@ fi
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/release-build.sh
 . "$here/scripts/release-build.sh"
-say "building and installing git-policy (release mode, linked $release_linking)"
-if ! cargo install --quiet --locked --force ${release_args[@]+"${release_args[@]}"} --path "$here"; then
+say "building and installing git-policy (release mode, linked $release_linking); this takes a few minutes"
+# On a terminal cargo shows its progress; in a log it would add a line per crate.
+quiet=(--quiet)
+[ -t 2 ] && quiet=()
+if ! cargo install ${quiet[@]+"${quiet[@]}"} --locked --force ${release_args[@]+"${release_args[@]}"} --path "$here"; then
     [ "$release_linking" = static ] || die "cargo could not build git-policy" "the error is above"
     say "the static build failed; building a dynamically linked binary instead"
     release_dynamic
-    cargo install --quiet --locked --force --path "$here"
+    cargo install ${quiet[@]+"${quiet[@]}"} --locked --force --path "$here"
 fi
 bin_dir="${CARGO_INSTALL_ROOT:-${CARGO_HOME:-$HOME/.cargo}}/bin"
 bin="$bin_dir/git-policy"
@@ -72,6 +75,30 @@ case ":$PATH:" in
     *":$bin_dir:"*) ;;
     *) say "note: $bin_dir is not on PATH; add it so that \`git policy\` works: export PATH=\"$bin_dir:\$PATH\"" ;;
 esac
+
+# `git policy --help` is `git help policy`, which runs `man git-policy`; man looks in
+# ../share/man beside each bin/ directory on PATH (~/.cargo/share/man for ~/.cargo/bin).
+man_dir="$(dirname "$bin_dir")/share/man"
+"$bin" man --dir "$man_dir" >/dev/null
+say "installed the manual pages into $man_dir/man1 (\`git policy --help\`)"
+if command -v man >/dev/null && ! PATH="$bin_dir:$PATH" man -w git-policy >/dev/null 2>&1; then
+    say "note: man does not look in $man_dir; add it to MANPATH"
+fi
+# Completions where bash-completion loads them from, for `git-policy` and, through git's own
+# completion, `git policy`; fish's where fish looks; zsh has no directory of its own.
+bash_dir="${BASH_COMPLETION_USER_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/bash-completion}/completions"
+mkdir -p "$bash_dir"
+"$bin" completions bash > "$bash_dir/git-policy"
+say "installed bash completions into $bash_dir/git-policy"
+if command -v fish >/dev/null; then
+    fish_dir="${XDG_CONFIG_HOME:-$HOME/.config}/fish/completions"
+    mkdir -p "$fish_dir"
+    "$bin" completions fish > "$fish_dir/git-policy.fish"
+    say "installed fish completions into $fish_dir/git-policy.fish"
+fi
+if command -v zsh >/dev/null; then
+    say "zsh completions: \`git policy completions zsh > DIR/_git-policy\`, for a DIR on your fpath"
+fi
 
 if [ -n "$server" ]; then
     "$bin" install --server "$server" ${server_args[@]+"${server_args[@]}"}

@@ -31,6 +31,16 @@ struct Args {
     /// How to leave the commit-graph.
     #[arg(long, value_enum, default_value = "single")]
     graph: Graph,
+    /// Topic branches based on an early commit, merged into master by one more push.
+    #[arg(long, default_value_t = 2000)]
+    topics: u64,
+    /// Date commits as real teams' are (many in one second, some before their parents)
+    /// rather than one minute apart.
+    #[arg(long)]
+    skewed_dates: bool,
+    /// Plant one back-merge (rc's hotfix merged into master) after this many commits.
+    #[arg(long)]
+    back_merge_at: Option<u64>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -56,6 +66,13 @@ fn main() -> anyhow::Result<()> {
             Graph::Single => history::GraphKind::Single,
             Graph::Chain => history::GraphKind::Chain,
         },
+        topics: args.topics,
+        dates: if args.skewed_dates {
+            history::Dates::Skewed
+        } else {
+            history::Dates::Minutes
+        },
+        back_merge_at: args.back_merge_at,
     };
     let start = Instant::now();
     let summary = history::generate(&args.out, &shape, &|| Command::new("git"))?;

@@ -14,6 +14,12 @@
 //! repository's objects as an alternate. They are in neither the repository nor its
 //! commit-graph. They are legal, so judging one runs every rule to the end.
 //!
+//! One more push merges `topics` topic branches into `master` (`master-<topics>`: a merge per
+//! topic): one commit each, all based on an early commit of `master` (5% into the history),
+//! pushed before and already in the repository and its commit-graph (no ref keeps them: refs
+//! would change what every other push reads). Each is a root of what the push brings, with an
+//! old commit as parent: the push whose cost grew with roots × branches × history.
+//!
 //! Shared by the generator (`cargo run --release --example gen-history`) and the test suite's
 //! smoke test, which is why it takes a way to make `git` commands instead of spawning its own.
 
@@ -36,6 +42,24 @@ pub struct Shape {
     pub branches: u32,
     pub seed: u64,
     pub graph: GraphKind,
+    /// Topic branches based on an early commit, merged into `master` by one push.
+    pub topics: u64,
+    pub dates: Dates,
+    /// Plants one back-merge (a hotfix on `rc` merged into `master`, "Merge branch 'rc'") once
+    /// the history has this many commits; every other state stays legal.
+    pub back_merge_at: Option<u64>,
+}
+
+/// How commits are dated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dates {
+    /// One minute per commit.
+    Minutes,
+    /// As real teams' are: half of the commits in the same second as the one before, some a
+    /// minute later, and one in eight an hour before (older than its parent, or than the
+    /// commit it follows on another branch). Drawn from a generator of their own, so the
+    /// history has the same shape as with [`Dates::Minutes`].
+    Skewed,
 }
 
 /// How the commit-graph is left.
@@ -77,28 +101,32 @@ pub fn generate(dir: &Path, shape: &Shape, git: &dyn Fn() -> Command) -> io::Res
         .args(["init", "-q", "--bare", "-b", "master"])
         .arg(dir))?;
     let mut history = None;
-    fast_import(dir, None, git, &mut |out| {
+    // The ids of the topic commits, as `get-mark` prints them.
+    let topics = fast_import(dir, None, git, &mut |out| {
         let mut stream = Stream::new(out, shape.seed);
+        stream.dates = shape.dates;
+        stream.back_merge_at = shape.back_merge_at;
         let (commits, targets) = stream.history(shape)?;
         let versions = stream.versions.iter().map(|v| short(&v.tip)).collect();
         history = Some((commits, targets, versions, stream.tags, stream.clock));
         Ok(())
     })?;
+    let topics: Vec<String> = topics.lines().map(str::to_owned).collect();
     let (commits, targets, version_branches, tags, clock) =
         history.ok_or_else(|| io::Error::other("no history was written"))?;
-    write_graph(dir, shape.graph, git)?;
+    write_graph(dir, shape.graph, git, &topics)?;
     // As `git gc` leaves a server: refs in `packed-refs`, annotated tags with their peeled ids.
     run(git().arg("--git-dir").arg(dir).args(["pack-refs", "--all"]))?;
     let mut pushes = Vec::new();
-    for target in targets {
+    for target in &targets {
         for n in PUSH_SIZES {
-            let branch = short(&target);
+            let branch = short(target);
             let quarantine = dir.join("quarantine").join(format!("{branch}-{n}"));
             std::fs::create_dir_all(quarantine.join("pack"))?;
             let new = fast_import(dir, Some(&quarantine), git, &mut |out| {
                 let mut stream = Stream::new(out, shape.seed ^ n);
                 stream.clock = clock;
-                stream.push(&target, n)
+                stream.push(target, n)
             })?;
             pushes.push(Push {
                 branch,
@@ -107,6 +135,22 @@ pub fn generate(dir: &Path, shape: &Shape, git: &dyn Fn() -> Command) -> io::Res
                 quarantine,
             });
         }
+    }
+    if let Some(master) = targets.first().filter(|_| !topics.is_empty()) {
+        let n = topics.len() as u64;
+        let quarantine = dir.join("quarantine").join(format!("master-{n}"));
+        std::fs::create_dir_all(quarantine.join("pack"))?;
+        let new = fast_import(dir, Some(&quarantine), git, &mut |out| {
+            let mut stream = Stream::new(out, shape.seed ^ n);
+            stream.clock = clock;
+            stream.merge_topics(master, &topics)
+        })?;
+        pushes.push(Push {
+            branch: short(master),
+            commits: n,
+            new: new.trim().to_owned(),
+            quarantine,
+        });
     }
     Ok(Summary {
         commits,
@@ -155,14 +199,24 @@ fn fast_import(
     String::from_utf8(output.stdout).map_err(io::Error::other)
 }
 
-/// Writes the commit-graph of the branches and tags only: pushed commits are never in it.
-fn write_graph(dir: &Path, kind: GraphKind, git: &dyn Fn() -> Command) -> io::Result<()> {
-    let tips = output(git().arg("--git-dir").arg(dir).args([
+/// Writes the commit-graph of the branches, tags and `topics` only: pushed commits are never
+/// in it.
+fn write_graph(
+    dir: &Path,
+    kind: GraphKind,
+    git: &dyn Fn() -> Command,
+    topics: &[String],
+) -> io::Result<()> {
+    let mut tips = output(git().arg("--git-dir").arg(dir).args([
         "for-each-ref",
         "--format=%(objectname)",
         "refs/heads",
         "refs/tags",
     ]))?;
+    for topic in topics {
+        tips.push_str(topic);
+        tips.push('\n');
+    }
     let layers: Vec<String> = match kind {
         GraphKind::None => return Ok(()),
         GraphKind::Single => vec![tips],
@@ -287,6 +341,10 @@ struct Stream<W> {
     versions: Vec<VersionBranch>,
     /// `rc` has commits the newest version branch has not merged yet.
     rc_ahead: bool,
+    dates: Dates,
+    /// Draws skewed dates, apart from the history's own draws.
+    skew: fastrand::Rng,
+    back_merge_at: Option<u64>,
 }
 
 /// The first commit's time: 2017-07-14. One minute passes per commit.
@@ -309,6 +367,9 @@ impl<W: Write> Stream<W> {
             rc: None,
             versions: Vec::new(),
             rc_ahead: false,
+            dates: Dates::Minutes,
+            skew: fastrand::Rng::with_seed(seed ^ 0xda7e),
+            back_merge_at: None,
         }
     }
 
@@ -325,11 +386,16 @@ impl<W: Write> Stream<W> {
         )?;
         // Freezes split the history evenly, with half a cycle of development after the last.
         let cycle = shape.commits as f64 / (f64::from(branches) + 0.5);
+        let mut early = shape.topics > 0;
         for minor in 1..=branches + 1 {
             let end = (f64::from(minor) * cycle).min(shape.commits as f64) as u64;
             let start = self.commits;
             let mut released = [false, false];
             while self.commits < end {
+                if early && self.commits >= shape.commits / 20 {
+                    writeln!(self.out, "reset refs/heads/early\nfrom refs/heads/master\n")?;
+                    early = false;
+                }
                 let progress = (self.commits - start) as f64 / (end - start).max(1) as f64;
                 for (i, at) in [(0, 0.3), (1, 0.6)] {
                     if !released[i] && progress >= at {
@@ -344,6 +410,9 @@ impl<W: Write> Stream<W> {
             }
         }
         self.delete("refs/heads/topic")?;
+        if shape.topics > 0 {
+            self.topics(shape.topics)?;
+        }
         // master, rc, the newest version branch and the oldest (which most release tags are
         // above, the worst case of version/ahead-of-tags).
         let mut targets = vec![self.master.clone()];
@@ -359,6 +428,10 @@ impl<W: Write> Stream<W> {
 
     /// One event of ordinary development, mostly a feature merged into `master`.
     fn step(&mut self) -> io::Result<()> {
+        if self.back_merge_at.is_some_and(|at| self.commits >= at) && self.rc.is_some() {
+            self.back_merge_at = None;
+            return self.back_merge();
+        }
         let roll = self.rng.u32(0..1000);
         match roll {
             0..=4 if self.rc.is_some() => self.hotfix_rc(),
@@ -430,6 +503,23 @@ impl<W: Write> Stream<W> {
         let refname = self.versions[index].tip.refname.clone();
         let message = format!("Hotfix on {}", short(&self.versions[index].tip));
         self.versions[index].tip.mark = self.commit(&refname, None, &[], &message, &[change])?;
+        Ok(())
+    }
+
+    /// The planted mistake: a hotfix on `rc`, merged into `master` (keeping master's version).
+    fn back_merge(&mut self) -> io::Result<()> {
+        self.hotfix_rc()?;
+        let Some(rc) = self.rc.clone() else {
+            return Ok(());
+        };
+        let version = self.master.version;
+        self.master.mark = self.commit(
+            "refs/heads/master",
+            None,
+            &[rc.mark],
+            "Merge branch 'rc'",
+            &[version_file(version)],
+        )?;
         Ok(())
     }
 
@@ -573,6 +663,33 @@ impl<W: Write> Stream<W> {
         Ok(())
     }
 
+    /// `count` topic branches of one commit each, based on `refs/heads/early` (which is then
+    /// deleted, as are the topics' refs); prints each commit's id.
+    fn topics(&mut self, count: u64) -> io::Result<()> {
+        for i in 0..count {
+            let refname = format!("refs/heads/topic-{i}");
+            let message = format!("topic {i}: the change");
+            let mark = self.commit(&refname, Some("refs/heads/early"), &[], &message, &[])?;
+            writeln!(self.out, "get-mark :{mark}")?;
+            self.delete(&refname)?;
+        }
+        self.delete("refs/heads/early")
+    }
+
+    /// A stream merging each of `topics` (commit ids) into `target` (`master`), one merge per
+    /// topic carrying its change, that leaves no ref behind and prints the new tip.
+    fn merge_topics(&mut self, target: &Tip, topics: &[String]) -> io::Result<()> {
+        let refname = "refs/heads/push";
+        writeln!(self.out, "reset {refname}\nfrom {}\n", target.refname)?;
+        for (i, topic) in topics.iter().enumerate() {
+            let change = self.change();
+            let message = format!("Merge branch 'topic-{i}'");
+            self.commit_merging(refname, topic, &message, &[change])?;
+        }
+        writeln!(self.out, "get-mark :{}", self.marks)?;
+        self.delete(refname)
+    }
+
     /// A stream of `n` new commits on `target` (features for `master`, hotfixes elsewhere) that
     /// leaves no ref behind and prints the new tip.
     fn push(&mut self, target: &Tip, n: u64) -> io::Result<()> {
@@ -633,18 +750,29 @@ impl<W: Write> Stream<W> {
     ) -> io::Result<u64> {
         self.marks += 1;
         self.commits += 1;
-        self.clock += 60;
+        let date = match self.dates {
+            Dates::Minutes => {
+                self.clock += 60;
+                self.clock
+            }
+            Dates::Skewed => match self.skew.u32(0..16) {
+                0..=7 => self.clock,
+                8..=13 => {
+                    self.clock += 60;
+                    self.clock
+                }
+                _ => self.clock - 3600,
+            },
+        };
         let out = &mut self.out;
         writeln!(out, "commit {refname}\nmark :{}", self.marks)?;
         writeln!(
             out,
-            "author Bench Author <author@example.invalid> {} +0000",
-            self.clock
+            "author Bench Author <author@example.invalid> {date} +0000"
         )?;
         writeln!(
             out,
-            "committer Bench Committer <committer@example.invalid> {} +0000",
-            self.clock
+            "committer Bench Committer <committer@example.invalid> {date} +0000"
         )?;
         writeln!(out, "data {}\n{message}", message.len() + 1)?;
         if let Some(from) = from {
@@ -653,6 +781,38 @@ impl<W: Write> Stream<W> {
         for merge in merges {
             writeln!(out, "merge :{merge}")?;
         }
+        for (path, content) in files {
+            writeln!(
+                out,
+                "M 100644 inline {path}\ndata {}\n{content}",
+                content.len()
+            )?;
+        }
+        writeln!(out)?;
+        Ok(self.marks)
+    }
+
+    /// A merge of the commit `id` into `refname`, at its current tip.
+    fn commit_merging(
+        &mut self,
+        refname: &str,
+        id: &str,
+        message: &str,
+        files: &[(String, String)],
+    ) -> io::Result<u64> {
+        self.marks += 1;
+        self.commits += 1;
+        self.clock += 60;
+        let out = &mut self.out;
+        writeln!(out, "commit {refname}\nmark :{}", self.marks)?;
+        for role in [
+            "author Bench Author <author",
+            "committer Bench Committer <committer",
+        ] {
+            writeln!(out, "{role}@example.invalid> {} +0000", self.clock)?;
+        }
+        writeln!(out, "data {}\n{message}", message.len() + 1)?;
+        writeln!(out, "merge {id}")?;
         for (path, content) in files {
             writeln!(
                 out,

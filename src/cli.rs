@@ -29,19 +29,49 @@ impl Cli {
     /// Parses the command line. An installed hook's `#!` line runs `git-policy shim ...` on
     /// every commit, so that subcommand is parsed on its own: building the whole interface
     /// first cost as much as judging a commit's branch flow.
-    pub fn from_env() -> Cli {
-        Cli::from_args(std::env::args_os().collect())
+    pub fn try_from_args(args: Vec<OsString>) -> Result<Cli, clap::Error> {
+        if args.get(1).is_some_and(|arg| arg == "shim") {
+            let shim = ShimCli::try_parse_from(&args[1..])?;
+            return Ok(Cli {
+                command: Command::Shim(shim.args),
+            });
+        }
+        Cli::try_parse_from(args)
     }
 
-    fn from_args(args: Vec<OsString>) -> Cli {
-        if args.get(1).is_some_and(|arg| arg == "shim") {
-            let shim = ShimCli::parse_from(&args[1..]);
-            return Cli {
-                command: Command::Shim(shim.args),
-            };
-        }
-        Cli::parse_from(args)
+    /// Whether output is JSON (`check --format json`), errors included.
+    pub fn json_output(&self) -> bool {
+        matches!(
+            &self.command,
+            Command::Check(CheckArgs {
+                format: Some(Format::Json),
+                ..
+            })
+        )
     }
+}
+
+/// The command a refused command line was for, as its help names it (`git policy check`), or
+/// `git policy` when its first word is no subcommand.
+pub fn command_of(args: &[OsString]) -> String {
+    let cli = <Cli as clap::CommandFactory>::command();
+    match args.get(1).and_then(|arg| cli.find_subcommand(arg)) {
+        Some(sub) => format!("git policy {}", sub.get_name()),
+        None => "git policy".into(),
+    }
+}
+
+/// Whether a command line asks for JSON (`--format json` or `--format=json`, before any `--`),
+/// read without clap: a command line clap refuses still gets its error as JSON.
+pub fn wants_json(args: &[OsString]) -> bool {
+    let mut args = args.iter().skip(1).take_while(|arg| *arg != "--");
+    while let Some(arg) = args.next() {
+        if arg == "--format=json" || (arg == "--format" && args.next().is_some_and(|v| v == "json"))
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// `git-policy shim`, parsed without the rest of the interface.
@@ -70,6 +100,12 @@ pub enum Command {
     Uninstall(UninstallArgs),
     /// Write `.git-policy.toml` from a preset, pointed at this repository's version file
     Init(InitArgs),
+    /// Write the manual pages `git policy --help` shows
+    Man(ManArgs),
+    /// Print a shell's completion script (bash's also completes `git policy ...`)
+    Completions(CompletionsArgs),
+    /// Print the JSON Schema of the policy file, for editors
+    Schema,
 }
 
 #[derive(Debug, Args)]
@@ -129,7 +165,8 @@ pub enum ExplainFormat {
 
 #[derive(Debug, Args)]
 pub struct HookArgs {
-    /// The hook git is running: pre-commit, pre-merge-commit, pre-push, update, pre-receive
+    /// The hook git is running: pre-commit, pre-merge-commit, pre-push, update, pre-receive,
+    /// reference-transaction
     pub name: String,
     /// The arguments git passed to the hook
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -195,12 +232,51 @@ pub struct InitArgs {
     pub force: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write every page into DIR/man1 (e.g. `~/.cargo/share/man`, which `man` finds for
+    /// `~/.cargo/bin`) instead of printing `git-policy.1`
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print the script for
+    pub shell: clap_complete::Shell,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Cli {
-        Cli::from_args(args.iter().map(OsString::from).collect())
+        Cli::try_from_args(args.iter().map(OsString::from).collect()).expect("parses")
+    }
+
+    fn args(args: &[&str]) -> Vec<OsString> {
+        args.iter().map(OsString::from).collect()
+    }
+
+    /// `--format json` is found in either spelling, also on a command line clap refuses; not
+    /// after `--`, nor a `json` that is not `--format`'s value.
+    #[test]
+    fn json_is_wanted_only_where_format_says_so() {
+        for yes in [
+            &["git-policy", "check", "--format", "json"][..],
+            &["git-policy", "check", "--format=json", "--bogus"],
+            &["git-policy", "chek", "--format", "json"],
+        ] {
+            assert!(wants_json(&args(yes)), "{yes:?}");
+        }
+        for no in [
+            &["git-policy", "check"][..],
+            &["git-policy", "check", "--format", "text", "json"],
+            &["git-policy", "check", "--", "--format", "json"],
+            &["git-policy", "check", "--format"],
+        ] {
+            assert!(!wants_json(&args(no)), "{no:?}");
+        }
     }
 
     /// The shim's own parser hands git's hook arguments over untouched, dashes and all, as

@@ -1,13 +1,14 @@
 //! The `git-policy` binary: parse the command line, run the command, map the outcome to an
 //! exit code (0 ok, 1 policy violation, 2 usage or configuration error).
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
-use git_policy::cli::{Cli, Command};
+use git_policy::cli::{self, Cli, Command};
 use git_policy::commands::{self, Outcome};
-use git_policy::report::{WriteError, printable_lines};
+use git_policy::report::{ErrorReport, WriteError};
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const HINT: Style = AnsiColor::Cyan.on_default().bold();
@@ -22,7 +23,18 @@ fn main() -> ExitCode {
             "{ERROR}error{ERROR:#}: internal error in git-policy: {info}\n{HINT}hint{HINT:#}: this is a bug; the operation was refused"
         );
     }));
-    let cli = Cli::from_env();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let json = cli::wants_json(&args).then(|| cli::command_of(&args));
+    let cli = match Cli::try_from_args(args) {
+        Ok(cli) => cli,
+        // Help and the version are not errors; with `--format json` a refused command line is.
+        Err(err) if json.is_some() && err.use_stderr() => {
+            let report = ErrorReport::usage(&err, json.as_deref().unwrap_or("git policy"));
+            let _ = report.write_json(&mut anstream::stdout().lock());
+            return ExitCode::from(2);
+        }
+        Err(err) => err.exit(),
+    };
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Explain(args) => commands::explain::run(args),
@@ -31,13 +43,21 @@ fn main() -> ExitCode {
         Command::Install(args) => commands::install::run_install(args),
         Command::Uninstall(args) => commands::install::run_uninstall(args),
         Command::Init(args) => commands::init::run(args),
+        Command::Man(args) => commands::man::run(args),
+        Command::Completions(args) => commands::completions::run(args),
+        Command::Schema => commands::schema::run(),
     };
     match result.or_else(reader_gone) {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Violations) => ExitCode::from(1),
         Ok(Outcome::Refused(code)) => ExitCode::from(code),
         Err(err) => {
-            print_error(&err);
+            let report = ErrorReport::new(commands::kind_of(&err), &err, commands::hint_of(&err));
+            let _ = if cli.json_output() {
+                report.write_json(&mut anstream::stdout().lock())
+            } else {
+                report.write_text(&mut anstream::stderr().lock())
+            };
             ExitCode::from(2)
         }
     }
@@ -64,27 +84,4 @@ fn reader_gone(err: anyhow::Error) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Ok
     })
-}
-
-/// The error, its causes and the hint; they may quote the repository (a version file's text,
-/// a path), so control characters are shown, not sent.
-fn print_error(err: &anyhow::Error) {
-    let mut out = anstream::stderr().lock();
-    let mut chain = err.chain();
-    if let Some(top) = chain.next() {
-        let top = top.to_string();
-        let _ = writeln!(out, "{ERROR}error{ERROR:#}: {}", printable_lines(&top));
-    }
-    let mut last = err.to_string();
-    for cause in chain {
-        let text = cause.to_string();
-        // Wrappers that repeat their source's message add nothing.
-        if text != last {
-            let _ = writeln!(out, "  caused by: {}", printable_lines(&text));
-        }
-        last = text;
-    }
-    if let Some(hint) = commands::hint_of(err) {
-        let _ = writeln!(out, "{HINT}hint{HINT:#}: {}", printable_lines(&hint));
-    }
 }

@@ -7,8 +7,10 @@ use serde::Serialize;
 
 use crate::rules::Violation;
 
+mod error;
 mod history;
 mod printable;
+pub use error::{ErrorKind, ErrorReport};
 pub use history::{HistoryVerdict, date, write_history};
 use printable::json_safe;
 pub use printable::{printable, printable_lines};
@@ -95,9 +97,10 @@ fn text(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
             printable(&verdict.subject),
             printable(&verdict.policy)
         )?;
-        for note in &verdict.notes {
-            writeln!(out, "{HINT}note{HINT:#}: {}", printable(note))?;
-        }
+    }
+    // Hooks print a verdict only when it has violations; `check` prints its notes either way.
+    for note in &verdict.notes {
+        writeln!(out, "{HINT}note{HINT:#}: {}", printable(note))?;
     }
     Ok(())
 }

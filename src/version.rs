@@ -10,11 +10,18 @@ use pep440_rs::{PrereleaseKind, Version};
 use regex_lite::Regex;
 use serde::Deserialize;
 
+mod pylex;
+mod pyread;
+#[cfg(test)]
+mod pytests;
+
 /// Version files larger than this are refused rather than read: a version file is a few lines.
 pub const MAX_VERSION_FILE: usize = 1 << 20;
 
 /// The kinds a branch or tag class may allow, as the policy names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// Has a `.devN` segment (`0.13.0.dev1`, also `1.0b1.dev2`).
@@ -57,11 +64,14 @@ impl fmt::Display for Kind {
 }
 
 /// A pre-release letter as the policy names it (`a`, `b`, `rc`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PreLetter {
+    /// Alpha (`1.0a1`, also written `1.0-alpha1`).
     A,
+    /// Beta (`0.12.0b1`, also written `0.12.0-beta1`).
     B,
+    /// Release candidate (`1.2.0rc1`, also written `1.2.0-rc1` or `1.2.0c1`).
     Rc,
 }
 
@@ -138,8 +148,34 @@ pub enum ExtractError {
     NotUtf8,
     #[error("has no {0}")]
     NotFound(&'static str),
-    #[error("line {line}: a second version assignment (the first is on line {first})")]
-    Ambiguous { line: usize, first: usize },
+    #[error(
+        "line {line}: `{name}` is bound a second time (the first binding is on line {first}), so its value is not certain"
+    )]
+    Ambiguous {
+        line: usize,
+        first: usize,
+        name: String,
+    },
+    #[error(
+        "line {line}: a second match of the policy's version regex (the first is on line {first})"
+    )]
+    SecondMatch { line: usize, first: usize },
+    #[error("line {line}: {what}")]
+    NotPlain { line: usize, what: String },
+    #[error(
+        "line {line}: {name} can bind names where a plain reading cannot see it, so the version is not certain"
+    )]
+    Dynamic { line: usize, name: String },
+    #[error("line {line}: cannot be read as Python: {message}")]
+    Python { line: usize, message: String },
+    #[error(
+        "declares the source encoding `{0}`, which git-policy does not read (UTF-8 and Latin-1 are read)"
+    )]
+    Encoding(String),
+    #[error(
+        "declares the source encoding `{0}` after a UTF-8 byte-order mark, which Python refuses"
+    )]
+    EncodingAfterBom(String),
     #[error("line {line}: {message}")]
     Toml { line: usize, message: String },
     #[error("line {line}: `{text}` is not a PEP 440 version: {reason}")]
@@ -155,6 +191,10 @@ impl ExtractError {
     pub fn line(&self) -> Option<usize> {
         match self {
             ExtractError::Ambiguous { line, .. }
+            | ExtractError::SecondMatch { line, .. }
+            | ExtractError::NotPlain { line, .. }
+            | ExtractError::Dynamic { line, .. }
+            | ExtractError::Python { line, .. }
             | ExtractError::Toml { line, .. }
             | ExtractError::Unparsable { line, .. } => Some(*line),
             _ => None,
@@ -164,24 +204,46 @@ impl ExtractError {
 
 /// Finds the version in a file's bytes and parses it.
 pub fn extract(format: &Format, bytes: &[u8]) -> Result<(Version, Found), ExtractError> {
+    extract_file(format, "", bytes)
+}
+
+/// Finds the version in the file at `path` (in the repository) and parses it. A `.py` file read
+/// by a regex is read as Python: matches in comments and strings do not count, and the match
+/// must be the whole value of the one plain assignment of its names.
+pub fn extract_file(
+    format: &Format,
+    path: &str,
+    bytes: &[u8],
+) -> Result<(Version, Found), ExtractError> {
     if bytes.len() > MAX_VERSION_FILE {
         return Err(ExtractError::TooLarge);
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| ExtractError::NotUtf8)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let found = match format {
-        Format::Python => find_python(text)?,
-        Format::Pyproject => find_toml(text, &[&["project", "version"]], "`project.version`")?,
-        Format::Cargo => find_toml(
-            text,
-            &[
-                &["package", "version"],
-                &["workspace", "package", "version"],
-            ],
-            "`package.version`",
-        )?,
-        Format::Plain => find_plain(text)?,
-        Format::Regex(regex) => find_regex(regex, text)?,
+        Format::Python => pyread::version(&pylex::decode(bytes)?)?,
+        Format::Regex(regex) if path.ends_with(".py") => {
+            let text = pylex::decode(bytes)?;
+            let (caps, line) = pyread::regex_match(regex, &text)?;
+            found_in(&caps, line)
+        }
+        _ => {
+            let text = std::str::from_utf8(bytes).map_err(|_| ExtractError::NotUtf8)?;
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            match format {
+                Format::Pyproject => {
+                    find_toml(text, &[&["project", "version"]], "`project.version`")?
+                }
+                Format::Cargo => find_toml(
+                    text,
+                    &[
+                        &["package", "version"],
+                        &["workspace", "package", "version"],
+                    ],
+                    "`package.version`",
+                )?,
+                Format::Regex(regex) => find_regex(regex, text)?,
+                Format::Plain | Format::Python => find_plain(text)?,
+            }
+        }
     };
     let version = parse(&found.text).map_err(|err| ExtractError::Unparsable {
         line: found.line,
@@ -193,30 +255,6 @@ pub fn extract(format: &Format, bytes: &[u8]) -> Result<(Version, Found), Extrac
 
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
-fn find_python(text: &str) -> Result<Found, ExtractError> {
-    // The regex engine scans every byte; only lines naming `__version__` can match, and a
-    // module's docstring and imports are most of its bytes.
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| line.contains("__version__"))
-        .filter_map(|(index, line)| {
-            let caps = python_regex().captures(line)?;
-            let value = caps.name("dq").or_else(|| caps.name("sq"));
-            Some((index + 1, value.map(|m| m.as_str())))
-        })
-        .try_fold(None::<Found>, |first, (line, value)| match first {
-            Some(first) => Err(ExtractError::Ambiguous {
-                line,
-                first: first.line,
-            }),
-            None => Ok(Some(Found {
-                text: value.unwrap_or_default().to_owned(),
-                line,
-            })),
-        })?
-        .ok_or(ExtractError::NotFound("`__version__ = \"...\"` assignment"))
 }
 
 fn find_toml(text: &str, paths: &[&[&str]], what: &'static str) -> Result<Found, ExtractError> {
@@ -267,11 +305,16 @@ fn find_regex(regex: &Regex, text: &str) -> Result<Found, ExtractError> {
         "match for the policy's version regex",
     ))?;
     let line = line_of(text, caps.get(0).map_or(0, |m| m.start()));
+    Ok(found_in(&caps, line))
+}
+
+/// The version a regex's match names: its `version` group, or the parts assembled.
+fn found_in(caps: &regex_lite::Captures<'_>, line: usize) -> Found {
     if let Some(version) = caps.name("version") {
-        return Ok(Found {
+        return Found {
             text: version.as_str().to_owned(),
             line,
-        });
+        };
     }
     let part = |name: &str| caps.name(name).map(|m| m.as_str().trim().to_owned());
     let mut text: String = ["major", "minor", "micro"]
@@ -291,20 +334,7 @@ fn find_regex(regex: &Regex, text: &str) -> Result<Found, ExtractError> {
             text.push_str(&number);
         }
     }
-    Ok(Found { text, line })
-}
-
-/// The `__version__` assignment, compiled once; a failure would be a bug caught by the tests here.
-/// Spaces are `[ \t]` because an assignment does not span lines.
-fn python_regex() -> &'static Regex {
-    use std::sync::OnceLock;
-    static PYTHON: OnceLock<Regex> = OnceLock::new();
-    PYTHON.get_or_init(|| {
-        Regex::new(
-            r#"(?m)^(?:[A-Za-z_][A-Za-z0-9_]*[ \t]*=[ \t]*)*__version__[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*(?:[A-Za-z_][A-Za-z0-9_]*[ \t]*=[ \t]*)*(?:"(?P<dq>[^"\n]*)"|'(?P<sq>[^'\n]*)')"#,
-        )
-        .expect("the built-in version regex compiles")
-    })
+    Found { text, line }
 }
 
 /// Names the groups a version regex may use, for the policy parser's check.
@@ -363,7 +393,7 @@ mod tests {
         let computed = b"version = __version__ = get_version()\n";
         assert!(matches!(
             extract(&Format::Python, computed),
-            Err(ExtractError::NotFound(_))
+            Err(ExtractError::NotPlain { line: 1, .. })
         ));
     }
 
@@ -373,7 +403,11 @@ mod tests {
         let src = b"__version__ = '1.0'\n__version__ = '2.0'\n";
         assert_eq!(
             extract(&Format::Python, src).unwrap_err(),
-            ExtractError::Ambiguous { line: 2, first: 1 }
+            ExtractError::Ambiguous {
+                line: 2,
+                first: 1,
+                name: "__version__".to_owned()
+            }
         );
     }
 

@@ -31,17 +31,20 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     if args.history {
         return history::run(&git, &policy, args.since.as_deref(), format);
     }
+    let mut notes = Vec::new();
     let (judgement, subject) = if !args.refs.is_empty() {
         let updates = explicit_updates(&git, args)?;
+        // `--old` is the question's premise (the clone's own ref has usually moved on to
+        // `--new` already), not a pusher's claim: pinned, as `pre-push` does.
         let mut before = git.local_state()?;
         rules::pin_old_values(&mut before, &updates);
         let judgement = rules::judge(&policy, &git, &before, &updates)?;
         (judgement, plural(updates.len(), "update"))
     } else if let (Some(base), Some(head)) = (&args.base, &args.head) {
-        judge_merge(&git, &policy, base, head)?
+        judge_merge(&git, &policy, base, head, &mut notes)?
     } else {
         match crate::ci::detect(&env).context("cannot tell what this CI job asks to judge")? {
-            Some(job) => ci::judge(&git, &policy, &job)?,
+            Some(job) => ci::judge(&git, &policy, &job, &mut notes)?,
             None => audited(audit(&git, &policy)?),
         }
     };
@@ -59,7 +62,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         violations: &violations,
         policy: policy.origin.to_string(),
         subject,
-        notes: Vec::new(),
+        notes,
         warnings,
     };
     report::write(format, &verdict, &mut anstream::stdout().lock())?;
@@ -126,14 +129,24 @@ pub fn judge_merge(
     policy: &Policy,
     base: &str,
     head: &str,
+    notes: &mut Vec<String>,
 ) -> anyhow::Result<(Judgement, String)> {
     let before = fresh_state(git, policy)?;
     let branch = branch_name(base, git.upstream_remote().as_deref());
     let base_tip = match before.get(&format!("refs/heads/{branch}")) {
-        Some(&tip) => tip,
+        Some(&tip) => {
+            notes.extend(ambiguity(&before, base));
+            tip
+        }
         None => revision::commit(git, base)?,
     };
-    let head_tip = revision::commit(git, head)?;
+    let head_tip = match before.get(&format!("refs/heads/{head}")) {
+        Some(&tip) => {
+            notes.extend(ambiguity(&before, head));
+            tip
+        }
+        None => revision::commit(git, head)?,
+    };
     let request = landing::Request {
         branch: &branch,
         base: base_tip,
@@ -142,6 +155,14 @@ pub fn judge_merge(
         merged: None,
     };
     landing::judge(git, policy, &request)
+}
+
+/// git's own lookup takes a tag before a branch of the same name; `check` takes the branch
+/// (what a pull request merges) and says so when `name` is both.
+fn ambiguity(state: &RefState, name: &str) -> Option<String> {
+    state.contains_key(&format!("refs/tags/{name}")).then(|| {
+        format!("`{name}` names both a branch and a tag: judged the branch; to judge the tag, pass `refs/tags/{name}`")
+    })
 }
 
 /// A revision CI or the user named that this clone lacks: usually not fetched.
@@ -162,16 +183,16 @@ fn branch_name(base: &str, remote: Option<&str>) -> String {
     }
 }
 
-/// Every protected branch and release tag as it is, each judged as an update to itself.
+/// Every protected branch and release tag as it is, and what the branches already hold.
 pub fn audit(git: &Git, policy: &Policy) -> anyhow::Result<(Vec<rules::Violation>, String)> {
     let state = fresh_state(git, policy)?;
-    let updates = audit_updates(policy, &state);
+    let updates = rules::audit_updates(policy, &state);
     let branches = updates
         .iter()
         .filter(|u| u.refname.starts_with("refs/heads/"))
         .count();
     let tags = updates.len() - branches;
-    let violations = rules::evaluate(policy, git, &state, &updates)?;
+    let violations = rules::audit(policy, git, &state)?;
     Ok((
         violations,
         format!(
@@ -180,18 +201,6 @@ pub fn audit(git: &Git, policy: &Policy) -> anyhow::Result<(Vec<rules::Violation
             plural(tags, "release tag")
         ),
     ))
-}
-
-pub fn audit_updates(policy: &Policy, state: &RefState) -> Vec<Update> {
-    state
-        .iter()
-        .filter(|(name, _)| policy.judges(name))
-        .map(|(name, &tip)| Update {
-            refname: name.clone(),
-            old: Some(tip),
-            new: Some(tip),
-        })
-        .collect()
 }
 
 pub fn plural(n: usize, word: &str) -> String {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::check::{audit_updates, refuse_shallow};
+use super::check::refuse_shallow;
 use super::{Outcome, load_policy, open_repo};
 use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::explain::{self, Branch, Facts};
@@ -45,8 +45,8 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
 /// Each protected branch's version and last tag, and what the audit says of it now.
 fn gather<'p>(git: &Git, policy: &'p Policy) -> anyhow::Result<Facts<'p>> {
     let state = git.merged_state()?;
-    let updates = audit_updates(policy, &state);
-    let violations = rules::evaluate(policy, git, &state, &updates)?;
+    let updates = rules::audit_updates(policy, &state);
+    let violations = rules::audit(policy, git, &state)?;
     let mut branches = Vec::new();
     let mut tags = 0;
     for update in &updates {

@@ -1,11 +1,12 @@
 //! `git-policy hook <name>`: what the `sh` shims and hook managers run. Reports go to standard
 //! error, where git shows them (prefixed `remote:` when the hook runs on the server).
 
-use std::io::Read;
+use std::io::{Read, Write};
 
 use super::{Outcome, UserError, load_policy, open_repo};
 use crate::cli::HookArgs;
 use crate::hooks::stdin::StdinError;
+use crate::hooks::transaction::{self, Lock, LockError, Owner, Step, TransactionError};
 use crate::hooks::{self, HookError, Judged};
 use crate::policy;
 use crate::repo::Git;
@@ -18,29 +19,105 @@ pub fn run(args: &HookArgs) -> anyhow::Result<Outcome> {
 /// Judges what hook `name` was given: git's arguments and, for the hooks that read it, the
 /// standard input (`input` when the caller has read it already, else read here).
 pub fn run_hook(name: &str, args: &[String], input: Option<Vec<u8>>) -> anyhow::Result<Outcome> {
+    if name == transaction::HOOK {
+        return reference_transaction(args, input);
+    }
     let server = hooks::SERVER_HOOKS.contains(&name);
     let result = judge(name, args, input, server);
     match result {
         Ok(None) => Ok(Outcome::Ok),
-        Ok(Some(judged)) => {
-            let verdict = Verdict {
-                violations: &judged.violations,
-                policy: judged.policy,
-                subject: judged.subject,
-                notes: judged.notes,
-                warnings: judged.warnings,
-            };
-            if !verdict.violations.is_empty() || !verdict.warnings.is_empty() {
-                report::write_text(&verdict, &mut anstream::stderr().lock())?;
-            }
-            Ok(if verdict.violations.is_empty() { Outcome::Ok } else { Outcome::Violations })
-        }
+        Ok(Some(judged)) => report_judged(judged),
         // A server fails closed: whatever went wrong, the push is rejected and says why.
-        Err(err) if server => Err(err.context("git-policy rejects the push: the policy could not be applied")),
+        Err(err) if server => {
+            Err(err.context("git-policy rejects the push: the policy could not be applied"))
+        }
+        // A cause that names its own fix (a reftable repository, say) keeps its hint.
+        Err(err) if super::hint_of(&err).is_some() => {
+            Err(err.context(format!("git-policy's `{name}` hook failed")))
+        }
         Err(err) => Err(err.context(UserError {
             message: format!("git-policy's `{name}` hook failed"),
             hint: Some("fix the cause above; in an emergency `--no-verify` skips client hooks (the server still judges the push)".into()),
         })),
+    }
+}
+
+/// Writes a verdict's violations where git shows them; the outcome is the verdict.
+fn report_judged(judged: Judged) -> anyhow::Result<Outcome> {
+    let verdict = Verdict {
+        violations: &judged.violations,
+        policy: judged.policy,
+        subject: judged.subject,
+        notes: judged.notes,
+        warnings: judged.warnings,
+    };
+    if !verdict.violations.is_empty() || !verdict.warnings.is_empty() {
+        report::write_text(&verdict, &mut anstream::stderr().lock())?;
+    }
+    Ok(if verdict.violations.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Violations
+    })
+}
+
+/// `reference-transaction <state>`: a push's updates judged again as they land, one push at a
+/// time (see [`transaction`]). Only a push's `prepared` state can refuse; `committed` and
+/// `aborted` release the lock, and git ignores how they end.
+fn reference_transaction(args: &[String], input: Option<Vec<u8>>) -> anyhow::Result<Outcome> {
+    let Some(step) = args.first().and_then(|state| Step::of(state)) else {
+        return Ok(Outcome::Ok);
+    };
+    let bytes = match input {
+        Some(bytes) => bytes,
+        None => read_input()?,
+    };
+    let owner = transaction::owner();
+    let token = transaction::token(&String::from_utf8_lossy(&bytes));
+    if step == Step::Release {
+        let released =
+            open_repo().and_then(|git| Ok(Lock::new(&git.common_dir()).release(&owner, token)?));
+        if let Err(err) = released {
+            let _ = writeln!(anstream::stderr(), "warning: git-policy: {err:#}");
+        }
+        return Ok(Outcome::Ok);
+    }
+    if !transaction::is_push(owner.pid) {
+        return Ok(Outcome::Ok);
+    }
+    match judge_transaction(bytes, &owner, token) {
+        Err(err) => match err.downcast::<LockError>() {
+            Ok(lock) => Err(anyhow::Error::new(UserError {
+                message: format!("git-policy rejects the push: {lock}"),
+                hint: lock.hint(),
+            })),
+            Err(err) => {
+                Err(err.context("git-policy rejects the push: the policy could not be applied"))
+            }
+        },
+        verdict => verdict,
+    }
+}
+
+/// `prepared` of a push: its updates of refs the policy judges, judged with the lock held.
+fn judge_transaction(bytes: Vec<u8>, owner: &Owner, token: u64) -> anyhow::Result<Outcome> {
+    let lines = transaction::parse(&decode_input(bytes)?).map_err(HookError::from)?;
+    if lines.is_empty() {
+        return Ok(Outcome::Ok);
+    }
+    let git = open_repo()?;
+    let policy = server_policy(&git)?;
+    if !lines
+        .iter()
+        .any(|(refname, _)| transaction::judged(&policy, refname))
+    {
+        return Ok(Outcome::Ok);
+    }
+    let lock = Lock::new(&git.common_dir());
+    match transaction::judge_prepared(&git, &policy, &lines, &lock, owner, token) {
+        Ok(judged) => report_judged(judged),
+        Err(TransactionError::Lock(err)) => Err(err.into()),
+        Err(TransactionError::Hook(err)) => Err(err.into()),
     }
 }
 

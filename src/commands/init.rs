@@ -71,12 +71,17 @@ pub fn run(args: &InitArgs) -> anyhow::Result<Outcome> {
         .context("the policy `git policy init` made does not load (a bug)")?;
     std::fs::write(&target, rendered)
         .with_context(|| format!("cannot write `{}`", target.display()))?;
+    // The preset's `#:schema` line names this file, so editors complete and document its keys.
+    let schema = root.join(policy::SCHEMA_FILE_NAME);
+    std::fs::write(&schema, format!("{:#}\n", policy::schema().as_value()))
+        .with_context(|| format!("cannot write `{}`", schema.display()))?;
     // `writeln!`, not `println!`: a closed standard output is an error `main` handles, not a panic.
     let mut out = anstream::stdout().lock();
     writeln!(
         out,
-        "wrote `{}` from the `{name}` preset",
-        policy::FILE_NAME
+        "wrote `{}` from the `{name}` preset, and its schema for editors, `{}`",
+        policy::FILE_NAME,
+        policy::SCHEMA_FILE_NAME
     )?;
     // The notes name a file found in the work tree and the branch checked out.
     writeln!(out, "{}", printable(&found.note(&preset)))?;

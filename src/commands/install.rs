@@ -8,8 +8,8 @@ use anyhow::Context;
 use super::{Outcome, UserError, open_repo, open_repo_at};
 use crate::cli::{InstallArgs, ServerHook, UninstallArgs};
 use crate::hooks::install::{self, Action, InstallError};
-use crate::hooks::shim;
 use crate::hooks::{CLIENT_HOOKS, SERVER_HOOKS};
+use crate::hooks::{shim, transaction};
 use crate::policy::{self, Origin};
 use crate::repo::Git;
 
@@ -105,7 +105,10 @@ fn install_server(
         ServerHook::Update => ("update", "pre-receive"),
     };
     install::write_atomically(&admin, &text).map_err(with_hint)?;
-    let mut actions = install::install(&dir, &[wanted], bin, kind).map_err(with_hint)?;
+    // `reference-transaction` judges each push again as it lands, one at a time (git 2.28+;
+    // an older git never runs it).
+    let hooks = [wanted, transaction::HOOK];
+    let mut actions = install::install(&dir, &hooks, bin, kind).map_err(with_hint)?;
     // Only one of our server hooks judges pushes; switching removes the other.
     actions.extend(
         install::uninstall(&dir, &[other])

@@ -1,10 +1,13 @@
 //! One module per subcommand; each turns its input into an update set for the one evaluator.
 
 pub mod check;
+pub mod completions;
 pub mod explain;
 pub mod hook;
 pub mod init;
 pub mod install;
+pub mod man;
+pub mod schema;
 pub mod shim;
 
 use std::fmt;
@@ -15,6 +18,7 @@ use anyhow::Context;
 use crate::hooks::HookError;
 use crate::policy::{self, Policy};
 use crate::repo::{Git, RepoError};
+use crate::report::ErrorKind;
 use crate::rules::{EvalError, ViewError};
 
 /// How a command ended when it did not fail.
@@ -76,9 +80,27 @@ pub fn hint_of(err: &anyhow::Error) -> Option<String> {
             ViewError::Conflict { path } => Some(format!(
                 "resolve the conflict in `{path}` on the branch being merged, then check again"
             )),
+            ViewError::DamagedGraph { .. } => Some(
+                "rewrite it in the repository that has it (on a server, its administrator does): `git commit-graph write --reachable`, then try again"
+                    .into(),
+            ),
             _ => None,
         }
     })
+}
+
+/// What kind of error this is, for the JSON error object.
+pub fn kind_of(err: &anyhow::Error) -> ErrorKind {
+    let chain = || err.chain();
+    if chain().any(|cause| cause.downcast_ref::<policy::PolicyError>().is_some()) {
+        ErrorKind::Policy
+    } else if chain()
+        .any(|cause| cause.downcast_ref::<RepoError>().is_some() || view_error(cause).is_some())
+    {
+        ErrorKind::Repository
+    } else {
+        ErrorKind::Other
+    }
 }
 
 /// A view error, also behind the `transparent` wrappers that hide it from `chain()`.
@@ -126,6 +148,11 @@ fn explain_open(err: RepoError, message: String, hint: &str) -> anyhow::Error {
         RepoError::ObjectFormat(_) => (
             "git-policy cannot judge a SHA-256 repository".to_owned(),
             "git-policy reads SHA-1 repositories only (libgit2 cannot read SHA-256 yet); create repositories with `git init --object-format=sha1`",
+        ),
+        RepoError::Reftable(_) => (
+            "git-policy cannot judge a repository whose refs are in the reftable format yet"
+                .to_owned(),
+            "convert its refs with `git refs migrate --ref-format=files` (git 2.46 or later; git 2.48 or later where there are reflogs), then run git-policy again",
         ),
         _ => (message, hint),
     };

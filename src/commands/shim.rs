@@ -3,7 +3,7 @@
 
 use super::{Outcome, UserError, hook};
 use crate::cli::ShimArgs;
-use crate::hooks::{self, shim};
+use crate::hooks::{self, shim, transaction};
 
 pub fn run(args: &ShimArgs) -> anyhow::Result<Outcome> {
     let name = args
@@ -26,7 +26,11 @@ pub fn run(args: &ShimArgs) -> anyhow::Result<Outcome> {
     } else {
         None
     };
-    if let Some(code) = shim::run_legacy(&args.script, name, &args.args, input.as_deref())? {
+    let refused = shim::run_legacy(&args.script, name, &args.args, input.as_deref())?;
+    // git ignores how `reference-transaction` ends but in `prepared`; after it, git-policy
+    // must still run to release its lock.
+    let counts = name != transaction::HOOK || args.args.first().is_some_and(|s| s == "prepared");
+    if let Some(code) = refused.filter(|_| counts) {
         return Ok(Outcome::Refused(code));
     }
     hook::run_hook(name, &args.args, input)

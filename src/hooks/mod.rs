@@ -9,6 +9,7 @@ mod receive;
 pub mod renamed;
 pub mod shim;
 pub mod stdin;
+pub mod transaction;
 
 pub use commit::judge_commit;
 pub use push::judge_push;
@@ -19,12 +20,13 @@ use crate::rules::Violation;
 /// The hooks installed in a developer's clone.
 pub const CLIENT_HOOKS: &[&str] = &["pre-commit", "pre-merge-commit", "pre-push"];
 
-/// The hooks a central repository may judge pushes with.
-pub const SERVER_HOOKS: &[&str] = &["pre-receive", "update"];
+/// The hooks a central repository may judge pushes with, and the one that judges them again
+/// as they land (`reference-transaction`, installed beside either).
+pub const SERVER_HOOKS: &[&str] = &["pre-receive", "update", transaction::HOOK];
 
 /// Whether git gives hook `name` its input on standard input (the ref lines).
 pub fn reads_stdin(name: &str) -> bool {
-    matches!(name, "pre-push" | "pre-receive")
+    matches!(name, "pre-push" | "pre-receive" | transaction::HOOK)
 }
 
 /// A hook's verdict with what the report needs to say about it.

@@ -22,6 +22,9 @@ pub fn judge_push(
     if git.is_shallow() && updates.iter().any(|u| policy.judges(&u.refname)) {
         return Err(HookError::Shallow);
     }
+    // `<remote oid>` is not the pusher's claim: git read it from the remote's advertisement on
+    // this very connection, fresher than the tracking refs. Pinning it is right here, and the
+    // server checks it again against its own refs (`ref/stale`) when the push arrives.
     let mut before = git.remote_state(remote)?;
     rules::pin_old_values(&mut before, &updates);
     let judgement = rules::judge(policy, git, &before, &updates)?;

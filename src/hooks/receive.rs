@@ -13,7 +13,8 @@ pub fn judge_pre_receive(git: &Git, policy: &Policy, input: &str) -> Result<Judg
     judge(git, policy, &updates, "the push")
 }
 
-/// `update <ref> <old> <new>`: one ref, against the refs as they are.
+/// `update <ref> <old> <new>`: one ref, against the refs as they are (earlier refs of a push
+/// that is not atomic have landed by then).
 pub fn judge_update(git: &Git, policy: &Policy, args: &[String]) -> Result<Judged, HookError> {
     let [refname, old, new] = args else {
         return Err(HookError::Args {
@@ -37,9 +38,18 @@ fn judge(
     if git.is_shallow() {
         return Err(HookError::Shallow);
     }
-    let mut before = git.local_state()?;
-    rules::pin_old_values(&mut before, updates);
-    let judgement = rules::judge(policy, git, &before, updates)?;
+    // The state before is the repository's own refs, never the `<old>` values the pusher
+    // sent: those are claims, checked by `ref/stale`. A ref the state does not hold (outside
+    // branches and tags) is read by name so its claim is checked too.
+    let mut refs = git.local_state()?;
+    for update in updates {
+        if !refs.contains_key(&update.refname) {
+            if let Some(id) = git.ref_target(&update.refname)? {
+                refs.insert(update.refname.clone(), id);
+            }
+        }
+    }
+    let judgement = rules::judge_received(policy, git, &refs, updates)?;
     Ok(Judged {
         violations: judgement.violations,
         policy: policy.origin.to_string(),

@@ -32,6 +32,7 @@ pub fn template(hook: &str) -> Option<&'static str> {
         "pre-push" => include_str!("../../hooks/pre-push"),
         "pre-receive" => include_str!("../../hooks/pre-receive"),
         "update" => include_str!("../../hooks/update"),
+        "reference-transaction" => include_str!("../../hooks/reference-transaction"),
         _ => return None,
     })
 }

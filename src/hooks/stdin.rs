@@ -27,7 +27,8 @@ pub fn parse_pre_push(input: &str) -> Result<Vec<Update>, StdinError> {
     )
 }
 
-/// `pre-receive`: `<old oid> <new oid> <ref>` per line.
+/// `pre-receive`: `<old oid> <new oid> <ref>` per line. `<old>` is the pusher's claim, which the
+/// server checks against its refs (`ref/stale`), never the state it judges against.
 pub fn parse_pre_receive(input: &str) -> Result<Vec<Update>, StdinError> {
     parse(input, "<old oid> <new oid> <ref>", |fields| match fields {
         [old, new, refname] => Some(Update {

@@ -35,6 +35,9 @@ pub struct Policy {
     pub branches: Vec<BranchClass>,
     /// Release tag classes, in file order.
     pub tags: Vec<TagClass>,
+    /// `refs/replace/*` may be pushed (`[refs] allow-replace = true`): replace refs make git
+    /// show other objects in place of a release's, so they are refused by default.
+    pub allow_replace: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -73,7 +76,7 @@ pub struct BranchClass {
 }
 
 /// How a forge lands a pull request on a branch, and so what CI judges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Landing {
     /// A merge commit of the head into the base.
@@ -159,11 +162,17 @@ pub struct Above {
     pub by: Level,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+/// How far a branch's version stays above another's (`above.by`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// At least one major version above (`1.0` above `0.12`).
     Major,
+    /// At least one minor version above (`0.13` above `0.12`).
     Minor,
+    /// At least one micro version above (`0.12.1` above `0.12.0`).
     Micro,
     /// Any greater version.
     Version,
@@ -302,14 +311,52 @@ impl Policy {
             .position(|class| class.matcher.is_match(branch))
     }
 
+    /// The canonical spelling of a branch name that class `class` matches, when the name is
+    /// not it: every named capture made of digits written without leading zeros (`00.12` is
+    /// `0.12`), where that spelling still matches the class. `None`: the name is canonical
+    /// (a fixed-width pattern such as `[0-9]{2}` has one spelling and keeps its zeros).
+    pub fn canonical_name(&self, class: usize, branch: &str) -> Option<String> {
+        let Matcher::Pattern(regex) = &self.branches.get(class)?.matcher else {
+            return None;
+        };
+        let caps = regex.captures(branch)?;
+        let mut spans: Vec<(usize, usize)> = regex
+            .capture_names()
+            .flatten()
+            .filter_map(|name| caps.name(name))
+            .filter(|m| !m.as_str().is_empty() && m.as_str().bytes().all(|b| b.is_ascii_digit()))
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        // Outer groups first; a group inside one already rewritten is skipped.
+        spans.sort_by_key(|&(start, end)| (start, std::cmp::Reverse(end)));
+        let mut canonical = String::with_capacity(branch.len());
+        let mut at = 0;
+        for (start, end) in spans {
+            if start < at {
+                continue;
+            }
+            canonical.push_str(&branch[at..start]);
+            let digits = branch[start..end].trim_start_matches('0');
+            canonical.push_str(if digits.is_empty() { "0" } else { digits });
+            at = end;
+        }
+        canonical.push_str(&branch[at..]);
+        (canonical != branch && self.class_of(&canonical) == Some(class)).then_some(canonical)
+    }
+
+    /// Whether a short name is a release tag's name under some tag class (`v0.12.0b1`).
+    pub fn is_release_tag_name(&self, tag: &str) -> bool {
+        self.tags
+            .iter()
+            .any(|class| class.version_text(tag).is_some())
+    }
+
     /// Whether the evaluator judges a ref (full name): a protected branch or a release tag.
     pub fn judges(&self, refname: &str) -> bool {
         if let Some(branch) = refname.strip_prefix("refs/heads/") {
             self.class_of(branch).is_some()
         } else if let Some(tag) = refname.strip_prefix("refs/tags/") {
-            self.tags
-                .iter()
-                .any(|class| class.version_text(tag).is_some())
+            self.is_release_tag_name(tag)
         } else {
             false
         }

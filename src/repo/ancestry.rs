@@ -8,6 +8,12 @@
 //!   stops at every commit whose generation is not above `a`'s;
 //! - a source holds every ancestor of every commit in it, so a commit outside it is never an
 //!   ancestor of one inside: new commits are settled without walking history.
+//!
+//! A generation read from git's file decides where a walk stops, so a damaged one (a bit flip)
+//! would change answers: every commit whose generation decides anything (one a walk takes,
+//! stops at or leaves unexplored, and the commits asked about) is checked against its parents'
+//! first, and a contradiction ends the run with [`ViewError::DamagedGraph`] (see
+//! [`Ancestry::check`]).
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
@@ -24,6 +30,10 @@ pub(super) trait Source {
     fn generation(&self, pos: u32) -> Result<u32, ViewError>;
     /// Parents in order, by position.
     fn parents(&self, pos: u32, into: &mut Vec<u32>) -> Result<(), ViewError>;
+    /// Whether its generations need no checking: computed here rather than read from a file.
+    fn trusted(&self) -> bool {
+        false
+    }
 }
 
 /// A commit, by graph position when the graph has it.
@@ -74,6 +84,28 @@ pub(super) fn walk(
     hide: &[Id],
 ) -> Result<Vec<Id>, ViewError> {
     Ancestry { git, graph }.walk(tips, hide)
+}
+
+pub(super) fn reachable_among(
+    git: &Git,
+    graph: &dyn Source,
+    candidates: &[Id],
+    tips: &[Id],
+    hide: &[Id],
+) -> Result<Vec<Vec<Id>>, ViewError> {
+    Ancestry { git, graph }.reachable_among(candidates, tips, hide)
+}
+
+/// The generation of the commit at `pos`, checked against its parents'.
+pub(super) fn checked_generation(
+    git: &Git,
+    graph: &dyn Source,
+    pos: u32,
+) -> Result<u32, ViewError> {
+    let a = Ancestry { git, graph };
+    let node = Node::Graph(pos);
+    a.check_node(node)?;
+    a.generation(node)
 }
 
 impl Ancestry<'_> {
@@ -161,6 +193,38 @@ impl Ancestry<'_> {
         Ok(self.loose(id)?.generation.unwrap_or(GENERATION_MAX))
     }
 
+    /// Checks a generation read from the commit-graph against the parents': git computes it
+    /// as one more than the highest parent's (1 for a root), capped at [`GENERATION_MAX`]. A
+    /// walk's answer depends on the generations of the commits it takes, stops at and leaves
+    /// unexplored, and of the commits asked about; with each of those checked, no single
+    /// damaged generation can change an answer unnoticed (two that agree with each other, down
+    /// a line of commits, can: `git commit-graph verify` reads the whole file). Commits outside
+    /// the graph have generations computed here, which need no check.
+    fn check(&self, node: Node, generation: u32, parents: &[u32]) -> Result<(), ViewError> {
+        if matches!(node, Node::Loose(_)) || self.graph.trusted() {
+            return Ok(());
+        }
+        let highest = parents.iter().copied().max().unwrap_or(0);
+        let expected = highest.saturating_add(1).min(GENERATION_MAX);
+        if generation == expected {
+            return Ok(());
+        }
+        Err(self.git.distrust(self.id(node)?, generation, expected))
+    }
+
+    /// [`check`](Self::check), reading the commit's parents.
+    fn check_node(&self, node: Node) -> Result<(), ViewError> {
+        if matches!(node, Node::Loose(_)) || self.graph.trusted() {
+            return Ok(());
+        }
+        let parents = self.generations(&self.parents(node)?)?;
+        self.check(node, self.generation(node)?, &parents)
+    }
+
+    fn generations(&self, nodes: &[Node]) -> Result<Vec<u32>, ViewError> {
+        nodes.iter().map(|&n| self.generation(n)).collect()
+    }
+
     /// Depth first from each descendant, first parents first (a `true` usually lies down the
     /// first-parent line), never below the ancestor's generation. Descendants are tried
     /// nearest generation first, and a commit a failed search went through is not searched
@@ -177,6 +241,10 @@ impl Ancestry<'_> {
                 }
             }
             if !above {
+                // Remembered levels were checked when learned; the descendants' are read now.
+                for &descendant in descendants {
+                    self.check_node(self.node(descendant))?;
+                }
                 return Ok(false);
             }
         }
@@ -193,10 +261,18 @@ impl Ancestry<'_> {
         if starts.is_empty() {
             return Ok(false);
         }
+        self.check_node(target)?;
         let floor = match self.generation(target)? {
             g if g >= GENERATION_MAX => 0,
             g => g,
         };
+        // A commit not searched because of its generation is checked: a lowered one would
+        // hide the ancestor below it.
+        for &(generation, start) in &starts {
+            if generation <= floor {
+                self.check_node(start)?;
+            }
+        }
         starts.retain(|&(generation, _)| generation > floor);
         starts.sort();
         let mut seen = self.git.seen.borrow_mut();
@@ -217,8 +293,12 @@ impl Ancestry<'_> {
                     if parent == target {
                         return Ok(true);
                     }
-                    if fresh(parent) && self.generation(parent)? > floor {
-                        stack.push(parent);
+                    if fresh(parent) {
+                        if self.generation(parent)? > floor {
+                            stack.push(parent);
+                        } else {
+                            self.check_node(parent)?;
+                        }
                     }
                 }
             }
@@ -233,45 +313,168 @@ impl Ancestry<'_> {
     /// could reach it came earlier. The walk ends when nothing wanted is left, which for a
     /// push is as soon as the pushed commits are taken and their parents are hidden.
     fn walk(&self, tips: &[Id], hide: &[Id]) -> Result<Vec<Id>, ViewError> {
-        let mut frontier = Frontier::default();
+        let mut frontier = Frontier::new(0);
         for &id in hide {
-            frontier.add(self, self.node(id), true)?;
+            self.start(&mut frontier, id, true, &[])?;
         }
         for &id in tips {
-            frontier.add(self, self.node(id), false)?;
+            self.start(&mut frontier, id, false, &[])?;
         }
         let mut out = Vec::new();
-        while let Some((node, hidden)) = frontier.take() {
-            if !hidden {
-                out.push(self.id(node)?);
+        let mut none: [u64; 0] = [];
+        while let Some(taken) = frontier.take(&mut none) {
+            if !taken.hidden {
+                out.push(self.id(taken.node)?);
             }
-            for parent in self.parents(node)? {
-                frontier.add(self, parent, hidden)?;
+            self.expand(&mut frontier, &taken, &[])?;
+        }
+        frontier.check_left(self)?;
+        Ok(out)
+    }
+
+    /// For each of `tips`, those of `candidates` reachable from it and not from `hide`: one
+    /// walk, as [`walk`](Self::walk) goes, with each commit coloured by the tips that reach it.
+    /// Besides ending when nothing wanted is left, it ends below the lowest candidate in the
+    /// graph (nothing lower reaches one), or as soon as it enters the graph when every
+    /// candidate is outside it. A push's roots based on old commits then cost a walk through
+    /// the commits of the tips that `hide` lacks, once, not one through history per root.
+    fn reachable_among(
+        &self,
+        candidates: &[Id],
+        tips: &[Id],
+        hide: &[Id],
+    ) -> Result<Vec<Vec<Id>>, ViewError> {
+        let mut reached = vec![Vec::new(); tips.len()];
+        if candidates.is_empty() || tips.is_empty() {
+            return Ok(reached);
+        }
+        // Each candidate, with the tips that reach it once it is taken.
+        let mut colours: HashMap<Node, Vec<u64>> = HashMap::new();
+        let mut lowest: Option<u32> = None;
+        for &candidate in candidates {
+            let node = self.node(candidate);
+            if let Node::Graph(_) = node {
+                // The walk stops below it: its generation decides.
+                self.check_node(node)?;
+                let generation = self.generation(node)?;
+                lowest = Some(lowest.map_or(generation, |l| l.min(generation)));
+            }
+            colours.insert(node, Vec::new());
+        }
+        let words = tips.len().div_ceil(64);
+        let mut frontier = Frontier::new(words);
+        for &id in hide {
+            self.start(&mut frontier, id, true, &[])?;
+        }
+        for (i, &id) in tips.iter().enumerate() {
+            let mut colour = vec![0u64; words];
+            colour[i / 64] |= 1 << (i % 64);
+            self.start(&mut frontier, id, false, &colour)?;
+        }
+        let mut colour = vec![0u64; words];
+        let zero = vec![0u64; words];
+        while let Some((loose, generation)) = frontier.next() {
+            if !loose && lowest.is_none_or(|l| generation < l) {
+                break;
+            }
+            let Some(taken) = frontier.take(&mut colour) else {
+                break;
+            };
+            if !taken.hidden
+                && let Some(found) = colours.get_mut(&taken.node)
+            {
+                found.clone_from(&colour);
+            }
+            let passed = if taken.hidden { &zero } else { &colour };
+            self.expand(&mut frontier, &taken, passed)?;
+        }
+        frontier.check_left(self)?;
+        for &candidate in candidates {
+            let Some(colour) = colours.get(&self.node(candidate)) else {
+                continue;
+            };
+            for (i, list) in reached.iter_mut().enumerate() {
+                if colour.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0) {
+                    list.push(candidate);
+                }
             }
         }
-        Ok(out)
+        Ok(reached)
+    }
+
+    /// Puts a commit the walk starts from on the frontier.
+    fn start(
+        &self,
+        frontier: &mut Frontier,
+        id: Id,
+        hidden: bool,
+        colour: &[u64],
+    ) -> Result<(), ViewError> {
+        let node = self.node(id);
+        frontier.add(node, self.generation(node)?, hidden, colour);
+        Ok(())
+    }
+
+    /// Checks a taken commit and puts its parents on the frontier, hidden if it is, coloured
+    /// with `colour`.
+    fn expand(
+        &self,
+        frontier: &mut Frontier,
+        taken: &Taken,
+        colour: &[u64],
+    ) -> Result<(), ViewError> {
+        let parents = self.parents(taken.node)?;
+        let generations = self.generations(&parents)?;
+        self.check(taken.node, taken.generation, &generations)?;
+        for (&parent, &generation) in parents.iter().zip(&generations) {
+            frontier.add(parent, generation, taken.hidden, colour);
+        }
+        Ok(())
     }
 }
 
-/// The commits a walk has reached and not yet taken, and whether each is hidden.
-#[derive(Default)]
+/// The commits a walk has reached and not yet taken, whether each is hidden, and (for
+/// [`Ancestry::reachable_among`]) which tips reach each, as bits in `words` words.
 struct Frontier {
     /// Outside the graph first, then by generation, highest first.
     queue: BinaryHeap<(bool, u32, Node)>,
     marks: HashMap<Node, Mark>,
     /// Queued commits not hidden: the walk is over when there are none.
     wanted: usize,
+    words: usize,
+    /// The colour of the commit whose mark has slot `s` is `colours[s * words..][..words]`.
+    colours: Vec<u64>,
 }
 
 #[derive(Clone, Copy)]
 struct Mark {
     hidden: bool,
     queued: bool,
+    slot: usize,
+}
+
+/// A commit taken from the frontier.
+struct Taken {
+    node: Node,
+    generation: u32,
+    hidden: bool,
 }
 
 impl Frontier {
-    /// Reaches `node`; reaching it from a hidden commit hides it.
-    fn add(&mut self, a: &Ancestry<'_>, node: Node, hidden: bool) -> Result<(), ViewError> {
+    fn new(words: usize) -> Frontier {
+        Frontier {
+            queue: BinaryHeap::new(),
+            marks: HashMap::new(),
+            wanted: 0,
+            words,
+            colours: Vec::new(),
+        }
+    }
+
+    /// Reaches `node`; reaching it from a hidden commit hides it, and from a coloured one adds
+    /// the colour.
+    fn add(&mut self, node: Node, generation: u32, hidden: bool, colour: &[u64]) {
+        let words = self.words;
         match self.marks.get_mut(&node) {
             Some(mark) => {
                 if hidden && !mark.hidden {
@@ -280,33 +483,71 @@ impl Frontier {
                         self.wanted -= 1;
                     }
                 }
+                let own = &mut self.colours[mark.slot * words..][..words];
+                for (word, add) in own.iter_mut().zip(colour) {
+                    *word |= add;
+                }
             }
             None => {
                 let loose = matches!(node, Node::Loose(_));
-                self.queue.push((loose, a.generation(node)?, node));
+                self.queue.push((loose, generation, node));
+                let slot = self.marks.len();
+                self.colours
+                    .extend((0..words).map(|i| colour.get(i).copied().unwrap_or(0)));
                 let queued = true;
-                self.marks.insert(node, Mark { hidden, queued });
+                self.marks.insert(
+                    node,
+                    Mark {
+                        hidden,
+                        queued,
+                        slot,
+                    },
+                );
                 if !hidden {
                     self.wanted += 1;
                 }
             }
         }
-        Ok(())
     }
 
-    /// The next commit and whether it is hidden, while anything wanted is left.
-    fn take(&mut self) -> Option<(Node, bool)> {
+    /// Whether the next commit is outside the graph, and its generation, while anything
+    /// wanted is left.
+    fn next(&self) -> Option<(bool, u32)> {
         if self.wanted == 0 {
             return None;
         }
-        let (_, _, node) = self.queue.pop()?;
+        self.queue
+            .peek()
+            .map(|&(loose, generation, _)| (loose, generation))
+    }
+
+    /// The next commit, with its colour copied into `colour`, while anything wanted is left.
+    fn take(&mut self, colour: &mut [u64]) -> Option<Taken> {
+        if self.wanted == 0 {
+            return None;
+        }
+        let (_, generation, node) = self.queue.pop()?;
         // Every queued commit is marked when it is queued.
         let mark = self.marks.get_mut(&node)?;
         mark.queued = false;
         if !mark.hidden {
             self.wanted -= 1;
         }
-        Some((node, mark.hidden))
+        colour.copy_from_slice(&self.colours[mark.slot * self.words..][..self.words]);
+        Some(Taken {
+            node,
+            generation,
+            hidden: mark.hidden,
+        })
+    }
+
+    /// Checks the commits left on the frontier when a walk ends: their generations decided
+    /// that it could.
+    fn check_left(self, a: &Ancestry<'_>) -> Result<(), ViewError> {
+        for (_, _, node) in self.queue {
+            a.check_node(node)?;
+        }
+        Ok(())
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod ancestry;
 mod built;
+mod dates;
 mod files;
 mod fresh;
 mod graph;
@@ -15,7 +16,7 @@ mod objects;
 mod pending;
 mod remembered;
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -38,6 +39,10 @@ pub enum RepoError {
         "this repository's object format is not SHA-1, and git-policy reads only SHA-1 repositories"
     )]
     ObjectFormat(#[source] git2::Error),
+    #[error(
+        "this repository stores its refs in the reftable format, which git-policy cannot read yet"
+    )]
+    Reftable(#[source] git2::Error),
     #[error("cannot resolve `{rev}` to a commit")]
     Resolve {
         rev: String,
@@ -85,9 +90,14 @@ pub fn to_id(oid: Oid) -> Id {
 
 /// libgit2 opens SHA-1 repositories only; a SHA-256 one (`git init --object-format=sha256`) is
 /// found but refused with "unknown object format", which must not read as "not a repository".
+///
+/// The same goes for reftable (`git init --ref-format=reftable`, git 2.45+): libgit2 refuses the
+/// `extensions.refstorage` it declares.
 fn open_error(source: git2::Error) -> RepoError {
     if source.message().contains("object format") {
         RepoError::ObjectFormat(source)
+    } else if source.message().contains("refstorage") {
+        RepoError::Reftable(source)
     } else {
         RepoError::NotARepository(source)
     }
@@ -134,6 +144,9 @@ pub struct Git {
     seen: RefCell<ancestry::PositionSet>,
     /// Generations of tagged commits from earlier runs, read on first use, written on drop.
     remembered: OnceCell<RefCell<Remembered>>,
+    /// The contradiction found in the commit-graph, once one is: from then on no ancestry
+    /// question is answered and nothing is remembered (see `ancestry::Ancestry::check`).
+    damaged: Cell<Option<(Id, u32, u32)>>,
 }
 
 impl Git {
@@ -160,13 +173,44 @@ impl Git {
             peeled: RefCell::new(HashMap::new()),
             seen: RefCell::default(),
             remembered: OnceCell::new(),
+            damaged: Cell::new(None),
         }
+    }
+
+    /// Records that the commit-graph gives `commit` a generation its parents contradict, and
+    /// forgets the generations remembered from it. The run then refuses rather than answer
+    /// from the file (fail closed); rewriting it (`git commit-graph write --reachable`) gives a
+    /// file the next run trusts, and remembers afresh.
+    fn distrust(&self, commit: Id, found: u32, expected: u32) -> ViewError {
+        if self.damaged.get().is_none() {
+            self.damaged.set(Some((commit, found, expected)));
+            remembered::forget(&self.common_dir());
+        }
+        self.damage().unwrap_or(ViewError::DamagedGraph {
+            commit,
+            found,
+            expected,
+        })
+    }
+
+    /// The contradiction found in the commit-graph, as an error, if one was.
+    fn damage(&self) -> Option<ViewError> {
+        self.damaged
+            .get()
+            .map(|(commit, found, expected)| ViewError::DamagedGraph {
+                commit,
+                found,
+                expected,
+            })
     }
 
     /// What ancestry questions are answered from: git's commit-graph when it is usable, else
     /// the graph built in memory, once, from the commits the refs reach. Building it costs a
     /// read of every commit object, the price of having no commit-graph, paid once.
     fn ancestry(&self) -> Result<&dyn Source, ViewError> {
+        if let Some(damage) = self.damage() {
+            return Err(damage);
+        }
         if let Some(graph) = self.graph() {
             return Ok(graph);
         }
@@ -179,6 +223,9 @@ impl Git {
 
     /// The source ancestry is answered from if it is ready, without building one.
     fn ready(&self) -> Option<&dyn Source> {
+        if self.damaged.get().is_some() {
+            return None;
+        }
         match self.graph() {
             Some(graph) => Some(graph),
             None => self.built.get().map(|built| built as &dyn Source),
@@ -213,6 +260,9 @@ impl Git {
     /// The generation an earlier run read from the commit-graph for `id`, when the
     /// commit-graph answers ancestry here (see `remembered.rs`).
     fn remembered_generation(&self, id: Id) -> Option<u32> {
+        if self.damaged.get().is_some() {
+            return None;
+        }
         self.graph()?;
         self.remembered().borrow().get(id)
     }
@@ -221,6 +271,9 @@ impl Git {
     /// hook, which ends without dropping. Failing to is not worth an error: the next run gives
     /// the same answers, reading the commit-graph again.
     pub fn save_remembered(&self) {
+        if self.damaged.get().is_some() {
+            return;
+        }
         if let Some(remembered) = self.remembered.get() {
             let _ = remembered.borrow_mut().save();
         }
@@ -244,7 +297,9 @@ impl Git {
             let Some(pos) = graph.lookup(id) else {
                 return false;
             };
-            if let Ok(generation) = graph.generation(pos) {
+            // Checked before it is kept: later runs use it without reading the graph. A
+            // contradiction is recorded, and the next ancestry question refuses.
+            if let Ok(generation) = ancestry::checked_generation(self, graph, pos) {
                 self.remembered().borrow_mut().learn(id, generation);
             }
             return true;
@@ -382,6 +437,26 @@ impl Git {
         Ok(state)
     }
 
+    /// The object a ref names now (a symbolic ref resolved), or `None` when there is no such
+    /// ref (or the name cannot be one).
+    pub fn ref_target(&self, name: &str) -> Result<Option<Id>, RepoError> {
+        match self.repo.find_reference(name) {
+            Ok(reference) => Ok(reference
+                .target()
+                .or_else(|| reference.resolve().ok().and_then(|r| r.target()))
+                .map(to_id)),
+            Err(e)
+                if matches!(
+                    e.code(),
+                    git2::ErrorCode::NotFound | git2::ErrorCode::InvalidSpec
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(git_err(format!("read `{name}`"))(e)),
+        }
+    }
+
     /// A remote's branches (from its tracking refs) with local tags: what a push is judged on.
     pub fn remote_state(&self, remote: &str) -> Result<RefState, RepoError> {
         self.clone_state(remote, false)
@@ -462,6 +537,18 @@ impl RepoView for Git {
         ancestry::is_ancestor_of_any(self, self.ancestry()?, ancestor, descendants)
     }
 
+    fn reachable_among(
+        &self,
+        candidates: &[Id],
+        tips: &[Id],
+        hide: &[Id],
+    ) -> Result<Vec<Vec<Id>>, ViewError> {
+        if candidates.is_empty() || tips.is_empty() {
+            return Ok(vec![Vec::new(); tips.len()]);
+        }
+        ancestry::reachable_among(self, self.ancestry()?, candidates, tips, hide)
+    }
+
     fn walk(&self, tips: &[Id], hide: &[Id]) -> Result<Vec<Id>, ViewError> {
         // A commit made on top of a branch asks for what its parent brings that the branch
         // has not: nothing, known without a graph (which, without a commit-graph, would cost
@@ -496,17 +583,27 @@ impl RepoView for Git {
             .repo
             .find_object(to_oid(id), None)
             .map_err(|_| ViewError::Missing(id))?;
-        let stamp = |time: git2::Time| Stamp {
+        // libgit2 reads an offset beyond ±14 hours as UTC: the raw header has the real one.
+        let stamp = |time: git2::Time, raw: &dyn Fn() -> Option<i32>| Stamp {
             seconds: time.seconds(),
-            offset_minutes: time.offset_minutes(),
+            offset_minutes: match time.offset_minutes() {
+                0 => raw().unwrap_or(0),
+                offset => offset,
+            },
         };
         if let Some(tagger) = object.as_tag().and_then(|tag| tag.tagger()) {
-            return Ok(stamp(tagger.when()));
+            let raw = || {
+                let odb = self.repo.odb().ok()?;
+                let tag = odb.read(object.id()).ok()?;
+                dates::header_offset(tag.data(), "tagger")
+            };
+            return Ok(stamp(tagger.when(), &raw));
         }
         let commit = object
             .peel_to_commit()
             .map_err(|_| ViewError::Undated(id))?;
-        Ok(stamp(commit.committer().when()))
+        let raw = || dates::header_offset(commit.raw_header_bytes(), "committer");
+        Ok(stamp(commit.committer().when(), &raw))
     }
 
     fn peel(&self, id: Id) -> Result<Peeled, ViewError> {

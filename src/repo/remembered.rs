@@ -25,7 +25,9 @@ use std::path::{Path, PathBuf};
 use super::ancestry::GENERATION_MAX;
 use crate::rules::Id;
 
-const MAGIC: &[u8; 8] = b"gpgen02\n";
+/// `03`: levels are checked against their parents' before they are kept; a file of an
+/// earlier format, which kept them unchecked, is not read.
+const MAGIC: &[u8; 8] = b"gpgen03\n";
 /// Which commit-graph the levels were read from (see `CommitGraph::stamp`).
 pub type Stamp = [u8; 24];
 /// An id and a generation, big-endian.
@@ -44,11 +46,23 @@ pub struct Remembered {
     learned: BTreeMap<Id, u32>,
 }
 
+/// Where the file of the repository whose git directory is `common_dir` is.
+fn path_in(common_dir: &Path) -> PathBuf {
+    common_dir.join("git-policy").join("generations")
+}
+
+/// Deletes the file of the repository whose git directory is `common_dir`: its levels came
+/// from a commit-graph found damaged. Failing to is left as it is (the stamp of the rewritten
+/// graph will not match it).
+pub fn forget(common_dir: &Path) {
+    let _ = fs::remove_file(path_in(common_dir));
+}
+
 impl Remembered {
     /// The file of the repository whose git directory is `common_dir`, for the commit-graph
     /// `stamp`; none, a damaged one or one from another commit-graph reads as empty.
     pub fn load(common_dir: &Path, stamp: Stamp) -> Remembered {
-        let path = common_dir.join("git-policy").join("generations");
+        let path = path_in(common_dir);
         let known = fs::read(&path)
             .ok()
             .and_then(|bytes| decode(&bytes, &stamp))

@@ -1,4 +1,5 @@
-//! Writing a history audit: every past violation with its commit and date, steps that could
+//! Writing a history audit: every past violation with its commit and date (one per span of
+//! consecutive steps it lasted over, every step kept in JSON), steps whose version rules could
 //! not be judged, and a count by rule.
 
 use std::collections::BTreeMap;
@@ -11,7 +12,7 @@ use super::{
     write_annotations, write_json_doc, write_violation,
 };
 use crate::rules::Violation;
-use crate::rules::history::{Finding, Unjudged};
+use crate::rules::history::{Finding, Step, Unjudged};
 
 pub struct HistoryVerdict<'a> {
     pub findings: &'a [Finding],
@@ -22,16 +23,25 @@ pub struct HistoryVerdict<'a> {
 }
 
 impl HistoryVerdict<'_> {
+    /// What each finding says, where: every violation of a single step, the first of a span.
     fn violations(&self) -> impl Iterator<Item = (&Finding, &Violation)> {
-        self.findings
-            .iter()
-            .flat_map(|f| f.violations.iter().map(move |v| (f, v)))
+        self.findings.iter().flat_map(|f| {
+            let shown = if f.steps.len() == 1 {
+                f.steps[0].1.len()
+            } else {
+                1
+            };
+            f.steps[0].1.iter().take(shown).map(move |v| (f, v))
+        })
     }
 
-    fn by_rule(&self) -> BTreeMap<&'static str, usize> {
+    /// Per rule: findings, and the steps they span.
+    fn by_rule(&self) -> BTreeMap<&'static str, (usize, usize)> {
         let mut counts = BTreeMap::new();
-        for (_, v) in self.violations() {
-            *counts.entry(v.rule.as_str()).or_insert(0) += 1;
+        for f in self.findings {
+            let entry = counts.entry(f.rule.as_str()).or_insert((0, 0));
+            entry.0 += 1;
+            entry.1 += f.steps.len();
         }
         counts
     }
@@ -55,9 +65,23 @@ pub fn write_history(
     .map_err(WriteError::of(!verdict.findings.is_empty()))
 }
 
-/// `refs/heads/master at 3f2a1bc (2023-11-14 22:13 UTC)`.
+/// `refs/heads/master at 3f2a1bc (2023-11-14 22:13 UTC)`, or for a span of steps
+/// `refs/heads/master from 3f2a1bc (2023-11-14 22:13 UTC) to 9e0d4c2 (2024-02-01 09:30 UTC), 65 steps`.
 pub(super) fn location(f: &Finding) -> String {
-    format!("{} at {} ({})", f.refname, f.commit.short(), date(f.time))
+    span(&f.refname, f.first(), f.last(), f.steps.len())
+}
+
+fn span(refname: &str, first: Step, last: Step, steps: usize) -> String {
+    let at = |s: Step| format!("{} ({})", s.commit.short(), date(s.time));
+    if steps == 1 {
+        format!("{refname} at {}", at(first))
+    } else {
+        format!(
+            "{refname} from {} to {}, {steps} steps",
+            at(first),
+            at(last)
+        )
+    }
 }
 
 /// A commit date in UTC, to the minute.
@@ -77,21 +101,23 @@ fn write_text(verdict: &HistoryVerdict<'_>, out: &mut dyn Write) -> io::Result<(
         write_violation(v, &location(finding), out)?;
     }
     for u in verdict.unjudged {
+        let why = if u.steps.len() == 1 {
+            &u.steps[0].1
+        } else {
+            &u.why
+        };
         writeln!(
             out,
-            "{HINT}warning{HINT:#}: cannot judge {} at {} ({}): {}",
-            printable(&u.refname),
-            u.commit.short(),
-            date(u.time),
-            printable(&u.error)
+            "{HINT}warning{HINT:#}: version rules not judged on {}: {}; flow rules were",
+            printable(&span(&u.refname, u.first(), u.last(), u.steps.len())),
+            printable(why)
         )?;
     }
     if !verdict.unjudged.is_empty() {
         writeln!(out)?;
     }
     let counts = verdict.by_rule();
-    let total: usize = counts.values().sum();
-    if total == 0 {
+    if counts.is_empty() {
         writeln!(
             out,
             "{OK}ok{OK:#}: {}",
@@ -100,9 +126,14 @@ fn write_text(verdict: &HistoryVerdict<'_>, out: &mut dyn Write) -> io::Result<(
         return Ok(());
     }
     writeln!(out, "violations by rule:")?;
-    for (rule, n) in &counts {
-        writeln!(out, "  {DIM}{rule:<24}{DIM:#} {n}")?;
+    for (rule, (n, steps)) in &counts {
+        if n == steps {
+            writeln!(out, "  {DIM}{rule:<24}{DIM:#} {n}")?;
+        } else {
+            writeln!(out, "  {DIM}{rule:<24}{DIM:#} {n} (over {steps} steps)")?;
+        }
     }
+    let total: usize = counts.values().map(|(n, _)| n).sum();
     let noun = if total == 1 {
         "violation"
     } else {
@@ -120,8 +151,10 @@ fn write_text(verdict: &HistoryVerdict<'_>, out: &mut dyn Write) -> io::Result<(
 struct JsonHistory<'a> {
     ok: bool,
     policy: &'a str,
+    /// One per finding: a span of consecutive steps, as its first step's violation.
     violations: Vec<JsonPast<'a>>,
     unjudged: Vec<JsonUnjudged<'a>>,
+    /// Findings per rule.
     by_rule: BTreeMap<&'static str, usize>,
 }
 
@@ -129,15 +162,39 @@ struct JsonHistory<'a> {
 struct JsonPast<'a> {
     #[serde(flatten)]
     violation: &'a Violation,
-    /// The commit the ref moved to in the step that broke the rule, and its date.
+    /// The commit the ref moved to in the first step that broke the rule, and its date.
     at: String,
     date: String,
+    /// The last step it held at, and how many steps it held over.
+    last: String,
+    last_date: String,
+    count: usize,
+    /// Every step, with every violation of the rule there.
+    steps: Vec<JsonStep<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonStep<'a> {
+    at: String,
+    date: String,
+    violations: &'a [Violation],
 }
 
 #[derive(Serialize)]
 struct JsonUnjudged<'a> {
     #[serde(rename = "ref")]
     refname: &'a str,
+    at: String,
+    date: String,
+    last: String,
+    last_date: String,
+    count: usize,
+    why: &'a str,
+    steps: Vec<JsonUnjudgedStep<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonUnjudgedStep<'a> {
     at: String,
     date: String,
     error: &'a str,
@@ -148,11 +205,24 @@ fn write_json(verdict: &HistoryVerdict<'_>, out: &mut dyn Write) -> io::Result<(
         ok: verdict.findings.is_empty(),
         policy: &verdict.policy,
         violations: verdict
-            .violations()
-            .map(|(f, v)| JsonPast {
-                violation: v,
-                at: f.commit.to_string(),
-                date: rfc3339(f.time),
+            .findings
+            .iter()
+            .map(|f| JsonPast {
+                violation: f.violation(),
+                at: f.first().commit.to_string(),
+                date: rfc3339(f.first().time),
+                last: f.last().commit.to_string(),
+                last_date: rfc3339(f.last().time),
+                count: f.steps.len(),
+                steps: f
+                    .steps
+                    .iter()
+                    .map(|(step, vs)| JsonStep {
+                        at: step.commit.to_string(),
+                        date: rfc3339(step.time),
+                        violations: vs,
+                    })
+                    .collect(),
             })
             .collect(),
         unjudged: verdict
@@ -160,12 +230,28 @@ fn write_json(verdict: &HistoryVerdict<'_>, out: &mut dyn Write) -> io::Result<(
             .iter()
             .map(|u| JsonUnjudged {
                 refname: &u.refname,
-                at: u.commit.to_string(),
-                date: rfc3339(u.time),
-                error: &u.error,
+                at: u.first().commit.to_string(),
+                date: rfc3339(u.first().time),
+                last: u.last().commit.to_string(),
+                last_date: rfc3339(u.last().time),
+                count: u.steps.len(),
+                why: &u.why,
+                steps: u
+                    .steps
+                    .iter()
+                    .map(|(step, error)| JsonUnjudgedStep {
+                        at: step.commit.to_string(),
+                        date: rfc3339(step.time),
+                        error,
+                    })
+                    .collect(),
             })
             .collect(),
-        by_rule: verdict.by_rule(),
+        by_rule: verdict
+            .by_rule()
+            .into_iter()
+            .map(|(rule, (n, _))| (rule, n))
+            .collect(),
     };
     write_json_doc(&doc, out)
 }
@@ -185,16 +271,19 @@ fn markdown(verdict: &HistoryVerdict<'_>) -> String {
         printable(&verdict.subject),
         printable(&verdict.policy)
     ));
-    for (rule, n) in &counts {
+    for (rule, (n, _)) in &counts {
         md.push_str(&format!("| `{rule}` | {n} |\n"));
     }
-    md.push_str("\n| when | ref | commit | rule | why |\n| --- | --- | --- | --- | --- |\n");
+    md.push_str(
+        "\n| when | ref | commit | steps | rule | why |\n| --- | --- | --- | --- | --- | --- |\n",
+    );
     for (f, v) in verdict.violations() {
         md.push_str(&format!(
-            "| {} | `{}` | `{}` | `{}` | {} |\n",
-            date(f.time),
+            "| {} | `{}` | `{}` | {} | `{}` | {} |\n",
+            date(f.first().time),
             printable(&f.refname),
-            f.commit.short(),
+            f.first().commit.short(),
+            f.steps.len(),
             v.rule,
             table_cell(v.shown_message())
         ));

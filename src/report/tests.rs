@@ -3,7 +3,7 @@
 
 use super::history::location;
 use super::{code_cell, write_annotations};
-use crate::rules::history::Finding;
+use crate::rules::history::{Finding, Step};
 use crate::rules::{CommitRef, Id, RuleId, Violation};
 
 fn violation(message: &str) -> Violation {
@@ -44,13 +44,19 @@ fn github_annotation_escapes_its_body() {
 /// A history annotation's title says where and when; its `:` and `,` are escaped.
 #[test]
 fn github_history_title_names_commit_and_date() {
+    let v = violation("back-merge, again");
     let finding = Finding {
         refname: "refs/heads/master".into(),
-        commit: Id([0xab; 20]),
-        time: 1_700_000_000,
-        violations: vec![violation("back-merge, again")],
+        rule: v.rule,
+        steps: vec![(
+            Step {
+                commit: Id([0xab; 20]),
+                time: 1_700_000_000,
+            },
+            vec![v],
+        )],
     };
-    let located = [(&finding.violations[0], location(&finding))];
+    let located = [(finding.violation(), location(&finding))];
     let text = output(|out| write_annotations(located.into_iter(), out).expect("written"));
     let first = text.lines().next().unwrap_or_default();
     assert!(

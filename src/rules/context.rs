@@ -241,7 +241,7 @@ impl<'a> Eval<'a> {
         };
         let format = &self.policy.version_files[file].format;
         let (version, at) =
-            version::extract(format, &bytes).map_err(|source| EvalError::Version {
+            version::extract_file(format, path, &bytes).map_err(|source| EvalError::Version {
                 path: path.to_owned(),
                 commit: commit.short(),
                 source,

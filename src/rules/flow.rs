@@ -41,7 +41,7 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Resul
         }
     }
 
-    foreign(cx, update, class, &branch, &roots)?;
+    foreign(cx, update, class, &branch, &roots, &hide)?;
     if !accepts.unprotected {
         source(cx, update, &branch, &sources, new, &set)?;
     }
@@ -52,34 +52,36 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Resul
 }
 
 /// flow/foreign: if any commit of N is in anc(P), one of N's roots is; so only roots are tested.
+/// No root is in anc(hide) (N's definition), so the roots in anc(P) are those reachable from P
+/// and not from `hide`: one walk over the commits of the P that `hide` lacks answers for all.
 fn foreign(
     cx: &mut Eval<'_>,
     update: &Update,
     class: usize,
     branch: &str,
     roots: &[Id],
+    hide: &[Id],
 ) -> Result<(), EvalError> {
     let accepts = &effective_accepts(cx, class);
-    let others: Vec<(String, usize, Id)> = cx
+    let mut others: Vec<(String, usize, Id)> = cx
         .protected_before()
         .iter()
         .filter(|(name, c, _)| name != branch && !accepts.classes.contains(c))
         .filter(|(_, c, _)| !(update.old.is_none() && feeds(cx, class, *c)))
         .cloned()
         .collect();
+    others.extend(moved_alongside(cx, update, class, branch));
+    let tips: Vec<Id> = others.iter().map(|(_, _, tip)| *tip).collect();
+    let reached = cx.view.reachable_among(roots, &tips, hide)?;
     let mut offending: Vec<Id> = Vec::new();
     let mut from: Vec<(String, usize)> = Vec::new();
-    for (name, class, tip) in &others {
-        let mut hit = false;
-        for &root in roots {
-            if cx.view.is_ancestor(root, *tip)? {
-                hit = true;
-                if !offending.contains(&root) {
-                    offending.push(root);
-                }
+    for ((name, class, _), reached) in others.iter().zip(&reached) {
+        for &root in reached {
+            if !offending.contains(&root) {
+                offending.push(root);
             }
         }
-        if hit {
+        if !reached.is_empty() && !from.iter().any(|(known, _)| known == name) {
             from.push((name.clone(), *class));
         }
     }
@@ -107,6 +109,31 @@ fn foreign(
             offending[0].short()
         )),
     )
+}
+
+/// The protected branches the same update set moves or creates that the branch does not accept
+/// and that do not accept it, at their tips after the set: a commit entering both would enter
+/// two branches that do not accept each other, in one push (flow/foreign, SPEC.md). A branch
+/// created by the set shares history with the branches it feeds, as with those already there.
+fn moved_alongside(
+    cx: &Eval<'_>,
+    update: &Update,
+    class: usize,
+    branch: &str,
+) -> Vec<(String, usize, Id)> {
+    let accepts = &cx.policy.branches[class].accepts;
+    cx.protected_after()
+        .iter()
+        .filter(|(name, c, tip)| {
+            // A tip that differs from before is one the set moves or creates.
+            name != branch
+                && !accepts.classes.contains(c)
+                && !cx.policy.branches[*c].accepts.classes.contains(&class)
+                && cx.before.get(&format!("refs/heads/{name}")) != Some(tip)
+                && !(update.old.is_none() && feeds(cx, class, *c))
+        })
+        .cloned()
+        .collect()
 }
 
 /// What a branch accepts, widened where an allowed source does not exist yet (a new server,
@@ -302,7 +329,7 @@ pub fn picked_from(message: &str) -> Vec<Id> {
         .collect()
 }
 
-fn allowed_sources(cx: &Eval<'_>, class: usize) -> String {
+pub(super) fn allowed_sources(cx: &Eval<'_>, class: usize) -> String {
     let accepts = &cx.policy.branches[class].accepts;
     let mut names: Vec<String> = accepts
         .classes

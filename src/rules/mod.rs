@@ -3,6 +3,7 @@
 //! Every entry point (hooks, server, CI, audit) reduces its input to an update set and calls
 //! [`evaluate`]. The rules do no I/O of their own: they ask a [`RepoView`].
 
+mod audit;
 mod branch;
 mod context;
 pub mod describe;
@@ -10,7 +11,9 @@ mod flow;
 pub mod history;
 pub mod memory;
 mod message;
+mod refs;
 mod releases;
+mod stale;
 mod tags;
 mod versions;
 mod view;
@@ -21,8 +24,10 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::policy::Policy;
+pub use audit::{audit, audit_updates};
 pub use context::EvalError;
 pub use message::{Message, cut_short};
+pub use stale::{evaluate_received, judge_received};
 pub use view::{
     CommitInfo, FileReader, Id, Peeled, Pending, PendingFiles, RepoView, Stamp, ViewError,
     WithPending, under,
@@ -64,6 +69,11 @@ pub enum RuleId {
     TagPreRelease,
     TagCalendar,
     ChangelogEntry,
+    RefStale,
+    TagDuplicate,
+    BranchName,
+    RefReplace,
+    RefShadow,
 }
 
 impl RuleId {
@@ -89,6 +99,11 @@ impl RuleId {
         RuleId::TagPreRelease,
         RuleId::TagCalendar,
         RuleId::ChangelogEntry,
+        RuleId::RefStale,
+        RuleId::TagDuplicate,
+        RuleId::BranchName,
+        RuleId::RefReplace,
+        RuleId::RefShadow,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -114,6 +129,11 @@ impl RuleId {
             RuleId::TagPreRelease => "tag/pre-release",
             RuleId::TagCalendar => "tag/calendar",
             RuleId::ChangelogEntry => "changelog/entry",
+            RuleId::RefStale => "ref/stale",
+            RuleId::TagDuplicate => "tag/duplicate",
+            RuleId::BranchName => "branch/name",
+            RuleId::RefReplace => "ref/replace",
+            RuleId::RefShadow => "ref/shadow",
         }
     }
 }
@@ -160,7 +180,11 @@ impl Violation {
 }
 
 /// Sets each updated ref to its update's old value: what the other side has now, whatever a
-/// (possibly stale) tracking ref or an already-moved local ref says.
+/// (possibly stale) tracking ref or an already-moved local ref says. Only where the old values
+/// come from a side that is not the pusher: `pre-push` (the `<remote oid>` git read from the
+/// remote's own advertisement on this connection), a CI event, a history replay, or the
+/// premise of a `check --ref/--old/--new` question. Never on a server, whose `<old>` values
+/// are the pusher's claims: see [`evaluate_received`].
 pub fn pin_old_values(state: &mut RefState, updates: &[Update]) {
     for update in updates {
         match update.old {
@@ -199,14 +223,23 @@ pub fn judge(
     for update in updates {
         if let Some(branch) = update.refname.strip_prefix("refs/heads/") {
             if let Some((class, captures)) = policy.branch_class(branch) {
+                if !refs::canonical_branch(&mut cx, update, class, branch)? {
+                    continue;
+                }
                 branch::check(&mut cx, update, class)?;
                 if let Some(new) = update.new {
                     flow::check(&mut cx, update, class, new)?;
                     versions::check_branch(&mut cx, update, class, &captures, new)?;
                 }
+            } else {
+                refs::branch_like_a_tag(&mut cx, update, branch)?;
             }
         } else if update.refname.starts_with("refs/tags/") {
-            tags::check(&mut cx, update)?;
+            if !refs::shadows(&mut cx, update)? {
+                tags::check(&mut cx, update)?;
+            }
+        } else {
+            refs::other(&mut cx, update)?;
         }
     }
     versions::check_relations(&mut cx)?;

@@ -60,16 +60,24 @@ pub fn check(cx: &mut Eval<'_>, update: &Update) -> Result<(), EvalError> {
     };
     if let Some(old) = update.old
         && class.immutable
-        && cx.peel_commit(old)? != Some(commit)
+        && old != new
     {
+        // The ref's own object: another tag object of the same commit replaces a signature or
+        // a message, and annotated to lightweight (or back) is a move too.
+        let same = cx.peel_commit(old)? == Some(commit);
         cx.report(
             RuleId::TagImmutable,
             &update.refname,
             &[commit],
-            format!("`{tag}` already names {} and release tags never move", old.short()),
+            format!(
+                "`{tag}` already names {}{} and release tags never move",
+                old.short(),
+                if same { ", another object for the same commit," } else { "" }
+            ),
             Some("keep the tag where it is (`git fetch --tags --force` to restore yours) and release a new version instead".into()),
         )?;
     }
+    duplicate(cx, update, &tag, &version, commit)?;
     if let Some(problem) =
         versions::kind_problem(&version, class.kinds.as_deref(), class.pre.as_deref())
     {
@@ -100,6 +108,53 @@ pub fn check(cx: &mut Eval<'_>, update: &Update) -> Result<(), EvalError> {
     }
     if let Some(calendar) = &class.calendar {
         releases::calendar(cx, update, (&class, calendar), &tag, &version, new)?;
+    }
+    Ok(())
+}
+
+/// tag/duplicate: one version is released by one tag on one commit, whatever the spelling.
+/// Another tag of the same version is refused on another commit (two releases of one
+/// version) and on the same commit too (a second tag object, message or signature for a
+/// release that has one). Recreating a deleted tag is not a duplicate: it is gone.
+fn duplicate(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    tag: &str,
+    version: &Version,
+    commit: Id,
+) -> Result<(), EvalError> {
+    let tags = cx.release_tags();
+    for other in tags.iter() {
+        if other.refname == update.refname || other.version != *version {
+            continue;
+        }
+        let name = short(&other.refname);
+        let at = cx.peel_commit(other.target)?;
+        let (message, hint) = if at == Some(commit) {
+            (
+                format!(
+                    "`{tag}` releases {version}, which `{name}` already releases on this commit: one version has one tag"
+                ),
+                format!("keep `{name}` and drop this one: `git tag -d {tag}`"),
+            )
+        } else {
+            let there = at.map_or_else(|| other.target.short(), |c| c.short());
+            (
+                format!(
+                    "`{tag}` releases {version}, which `{name}` already releases on {there}: one version is released once"
+                ),
+                format!(
+                    "keep `{name}` and release a new version instead; drop this tag: `git tag -d {tag}`"
+                ),
+            )
+        };
+        cx.report(
+            RuleId::TagDuplicate,
+            &update.refname,
+            &[commit],
+            message,
+            Some(hint),
+        )?;
     }
     Ok(())
 }

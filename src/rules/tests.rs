@@ -492,6 +492,52 @@ fn version_branch_merged_into_another_is_foreign() {
     );
 }
 
+/// Case 7 of issue 15: `0.13` created at V (a child of the master/rc merge base) and `master`
+/// moved to a merge of V are each accepted alone and refused after the other; in one push the
+/// branch created alongside counts too, so both updates are flow/foreign, naming V.
+#[test]
+fn branch_created_in_the_same_push_counts_for_the_others() {
+    let mut t = Tokio::cycle();
+    let (merged, dev013) = (t.merged, t.dev013);
+    let v = t.version(&[merged], "Release 0.13.0b1", "0.13.0b1");
+    let merge = t.version(&[dev013, v], "Merge branch '0.13'", "0.13.0.dev2");
+    let start = t.refs.clone();
+    assert_eq!(t.rules(&[("0.13", v)]), ACCEPTED);
+    assert_eq!(t.rules(&[("master", merge)]), ACCEPTED);
+    t.set("0.13", v);
+    assert_eq!(t.rules(&[("master", merge)]), ["flow/foreign"]);
+    t.rewind(&start);
+    t.set("master", merge);
+    assert_eq!(t.rules(&[("0.13", v)]), ["flow/foreign"]);
+    t.rewind(&start);
+    for push in [
+        [("master", merge), ("0.13", v)],
+        [("0.13", v), ("master", merge)],
+    ] {
+        let violations = t.check(&push);
+        assert_eq!(ids(&violations), ["flow/foreign", "flow/foreign"]);
+        for violation in &violations {
+            assert_eq!(violation.commits.len(), 1, "{violation:?}");
+            assert_eq!(violation.commits[0].id, v.to_string());
+        }
+        let master = violations.iter().find(|x| x.refname == "refs/heads/master");
+        let message = &master.expect("master is refused").message;
+        assert!(message.contains("`0.13`"), "{message}");
+    }
+}
+
+/// A branch created in the same push from its own source is no conflict: rc's new fix and
+/// `0.13` cut from it in one push are accepted (0.13 accepts rc).
+#[test]
+fn branch_cut_from_its_source_in_the_same_push_is_accepted() {
+    let mut t = Tokio::cycle();
+    let hotfix = t.hotfix;
+    let fix = t.commit(&[hotfix], "Fix the docs build");
+    let cut = t.version(&[fix], "Release 0.13.0b1", "0.13.0b1");
+    assert_eq!(t.rules(&[("rc", fix), ("0.13", cut)]), ACCEPTED);
+    assert_eq!(t.rules(&[("0.13", cut), ("rc", fix)]), ACCEPTED);
+}
+
 /// flow/foreign names exactly the roots of N in other protected histories, here of an octopus.
 #[test]
 fn foreign_reports_exactly_the_offending_roots_of_an_octopus() {
@@ -1027,13 +1073,14 @@ fn moved_tag_is_immutable() {
     assert_eq!(violations[0].refname, "refs/tags/v0.12.0b1");
 }
 
-/// Replacing a lightweight tag by an annotated tag of the same commit does not move it.
+/// Replacing a lightweight tag by an annotated tag of the same commit moves it: immutable means
+/// the ref's own object.
 #[test]
-fn annotating_a_tag_in_place_is_not_a_move() {
+fn annotating_a_tag_in_place_is_a_move() {
     let mut t = Tokio::cycle();
     let b1 = t.b1;
     let annotated = t.repo.annotated_tag(b1);
-    assert_eq!(t.rules(&[("tags/v0.12.0b1", annotated)]), ACCEPTED);
+    assert_eq!(t.rules(&[("tags/v0.12.0b1", annotated)]), ["tag/immutable"]);
 }
 
 /// An annotated tag is peeled: the version compared is the tagged commit's.
@@ -1547,6 +1594,28 @@ fn stamp_date_is_the_local_day() {
     assert_eq!(day(new_york).as_deref(), Some("2009-12-31"));
 }
 
+/// Any offset git writes names a day, up to `±9959`, the day git shows (jiff's offsets stop at
+/// ±26 hours).
+#[test]
+fn stamp_date_beyond_a_day_of_offset_is_the_day_git_shows() {
+    let eve = Stamp {
+        seconds: 1_704_060_000, // 2023-12-31 22:00 UTC
+        offset_minutes: 99 * 60 + 59,
+    };
+    let west = Stamp {
+        offset_minutes: -(99 * 60 + 59),
+        ..eve
+    };
+    assert_eq!(
+        eve.date().map(|d| d.to_string()).as_deref(),
+        Some("2024-01-05")
+    );
+    assert_eq!(
+        west.date().map(|d| d.to_string()).as_deref(),
+        Some("2023-12-27")
+    );
+}
+
 /// A version that does not parse at a tip the push leaves alone skips the relation rule with a
 /// note naming the ref and the file; the same version brought by the push is an error.
 #[test]
@@ -1619,3 +1688,5 @@ fn protected_branches_pushed_one_at_a_time_were_refused() {
     s.accept(&[("rc", merged)]);
     s.accept(&[("master", bumped)]);
 }
+
+mod refs;

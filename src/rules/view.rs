@@ -70,11 +70,14 @@ pub struct Stamp {
 
 impl Stamp {
     /// The calendar date where it was made (a tag made late on 31 December in New York is a
-    /// release of that year), or `None` for a date outside what a calendar can name.
+    /// release of that year), or `None` for a date outside what a calendar can name. Any
+    /// offset git writes counts, up to `±9959` (99 hours 59 minutes), as git shows it.
     pub fn date(&self) -> Option<jiff::civil::Date> {
-        let at = jiff::Timestamp::from_second(self.seconds).ok()?;
-        let offset = jiff::tz::Offset::from_seconds(self.offset_minutes.checked_mul(60)?).ok()?;
-        Some(offset.to_datetime(at).date())
+        let local = self
+            .seconds
+            .checked_add(i64::from(self.offset_minutes).checked_mul(60)?)?;
+        let at = jiff::Timestamp::from_second(local).ok()?;
+        Some(jiff::tz::Offset::UTC.to_datetime(at).date())
     }
 }
 
@@ -104,6 +107,16 @@ pub enum ViewError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// git's commit-graph gives a commit a generation its parents contradict: its answers
+    /// cannot be trusted (a damaged file; `git commit-graph verify` reports it).
+    #[error(
+        "the commit-graph is damaged: it gives commit {commit} generation {found}, where its parents make it {expected}"
+    )]
+    DamagedGraph {
+        commit: Id,
+        found: u32,
+        expected: u32,
+    },
 }
 
 /// A read-only view of a repository. Every rule asks only these questions, so the rules run the
@@ -124,6 +137,17 @@ pub trait RepoView {
     }
     /// The commits reachable from `tips` and not from `hide`, children before parents.
     fn walk(&self, tips: &[Id], hide: &[Id]) -> Result<Vec<Id>, ViewError>;
+    /// For each of `tips`, those of `candidates` reachable from it and not from `hide`, in the
+    /// order given. A repository answers it in one walk over the commits of the tips that
+    /// `hide` lacks, where one `is_ancestor` per candidate and tip walks history each time.
+    fn reachable_among(
+        &self,
+        candidates: &[Id],
+        tips: &[Id],
+        hide: &[Id],
+    ) -> Result<Vec<Vec<Id>>, ViewError> {
+        reachable_by_walks(self, candidates, tips, hide)
+    }
     fn commit(&self, id: Id) -> Result<CommitInfo, ViewError>;
     /// A file's bytes at a commit; `None` when the path is not a file there.
     fn read_file(&self, commit: Id, path: &str) -> Result<Option<Vec<u8>>, ViewError>;
@@ -135,6 +159,27 @@ pub trait RepoView {
     /// When an object was made: an annotated tag's tagger date, else (a commit, or a tag
     /// without a tagger) the committer date of the commit it names.
     fn date(&self, id: Id) -> Result<Stamp, ViewError>;
+}
+
+/// [`RepoView::reachable_among`] by its definition: one walk per tip.
+pub fn reachable_by_walks<V: RepoView + ?Sized>(
+    view: &V,
+    candidates: &[Id],
+    tips: &[Id],
+    hide: &[Id],
+) -> Result<Vec<Vec<Id>>, ViewError> {
+    let mut reached = Vec::with_capacity(tips.len());
+    for &tip in tips {
+        let walked: std::collections::HashSet<Id> = view.walk(&[tip], hide)?.into_iter().collect();
+        reached.push(
+            candidates
+                .iter()
+                .copied()
+                .filter(|c| walked.contains(c))
+                .collect(),
+        );
+    }
+    Ok(reached)
 }
 
 /// The files of the commit being made.
@@ -231,6 +276,33 @@ impl<V: RepoView + ?Sized> RepoView for WithPending<'_, V> {
         }
         commits.extend(self.inner.walk(&expand(tips), &expand(hide))?);
         Ok(commits)
+    }
+
+    /// The commit being made is reachable from nothing that exists: unless it is a tip, hiding
+    /// it hides its parents, and the question is the inner view's.
+    fn reachable_among(
+        &self,
+        candidates: &[Id],
+        tips: &[Id],
+        hide: &[Id],
+    ) -> Result<Vec<Vec<Id>>, ViewError> {
+        if tips.contains(&Id::PENDING) {
+            return reachable_by_walks(self, candidates, tips, hide);
+        }
+        let mut existing = Vec::with_capacity(hide.len());
+        for &id in hide {
+            if id == Id::PENDING {
+                existing.extend(&self.pending.parents);
+            } else {
+                existing.push(id);
+            }
+        }
+        let candidates: Vec<Id> = candidates
+            .iter()
+            .copied()
+            .filter(|&c| c != Id::PENDING)
+            .collect();
+        self.inner.reachable_among(&candidates, tips, &existing)
     }
 
     fn commit(&self, id: Id) -> Result<CommitInfo, ViewError> {

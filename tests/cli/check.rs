@@ -367,6 +367,28 @@ fn pull_request_verdict_equals_the_merge_update() {
     );
 }
 
+/// `--head feat` with a branch and a tag `feat` judges the branch (git's lookup would take the
+/// tag) and says so in a note; `refs/tags/feat` judges the tag.
+#[test]
+fn head_naming_a_branch_and_a_tag_is_the_branch_with_a_note() {
+    let repo = pytokio_repo();
+    repo.hotfix_on_rc();
+    repo.topic("feat", "master");
+    repo.checkout("master");
+    repo.git(&["tag", "feat", "rc"]);
+    let run = repo.policy(&["check", "--base", "master", "--head", "feat"]);
+    accepted(&run);
+    assert!(
+        run.stdout
+            .contains("note: `feat` names both a branch and a tag: judged the branch"),
+        "{}",
+        run.all()
+    );
+    let tag = repo.policy(&["check", "--base", "master", "--head", "refs/tags/feat"]);
+    rejected(&tag, "flow/foreign");
+    assert!(!tag.stdout.contains("note:"), "{}", tag.all());
+}
+
 /// A pull request from master into rc passes once master is on the next minor; from a feature
 /// branch into rc it fails.
 #[test]

@@ -22,7 +22,7 @@ fn unknown_key_suggests_the_right_one() {
         &run,
         &[
             "unknown key `branches.rc.acepts`",
-            ":22:",
+            ":23:",
             "did you mean `accepts`?",
         ],
     );
@@ -36,7 +36,7 @@ fn bad_regex_names_line_and_key() {
         r"pattern = '^(?P<major>[0-9]+)\.(?P<minor>[0-9]+)$'",
         "pattern = '^(?P<major>\\d+'",
     );
-    failed(&run, &["invalid regex", "branches.version.pattern", ":27:"]);
+    failed(&run, &["invalid regex", "branches.version.pattern", ":28:"]);
 }
 
 /// A Unicode class in a pattern is refused with its line and key, and the hint spells the
@@ -52,7 +52,7 @@ fn unicode_class_in_a_pattern_gets_the_ascii_hint() {
         &[
             "Unicode character classes are not supported",
             "branches.version.pattern",
-            ":27:",
+            ":28:",
             "hint: policy patterns match ASCII: `\\d` is `[0-9]`",
         ],
     );
@@ -115,7 +115,7 @@ fn branch_accepting_itself_is_an_error() {
         &[
             "`rc` accepts itself",
             "branches.rc.accepts",
-            ":22:",
+            ":23:",
             "hint: remove `\"rc\"`",
         ],
     );
@@ -147,7 +147,7 @@ fn above_cycle_is_an_error() {
         &[
             "`master` above `rc` above `master` is a cycle",
             "branches.master.version.above.branch",
-            ":18:",
+            ":19:",
         ],
     );
 }
@@ -161,7 +161,7 @@ fn version_regex_without_its_group_is_an_error() {
     );
     failed(
         &run,
-        &["a version regex needs a named group `version`", ":11:"],
+        &["a version regex needs a named group `version`", ":12:"],
     );
 }
 

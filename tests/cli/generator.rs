@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crate::harness::{Run, Sandbox, TestRepo, bin};
-use crate::synthetic::{GraphKind, Push, Shape, Summary, generate};
+use crate::synthetic::{Dates, GraphKind, Push, Shape, Summary, generate};
 
 /// Runs `program` on the generated repository as a server hook runs: the pushed objects in
 /// their quarantine, the repository's own objects as an alternate.
@@ -61,7 +61,7 @@ fn generated(shape: &Shape) -> (TestRepo, Summary) {
         "{graph:?}: {} tags",
         summary.tags
     );
-    assert_eq!(summary.pushes.len(), 8, "{graph:?}");
+    assert_eq!(summary.pushes.len(), 9, "{graph:?}");
     let has_chain = dir
         .join("objects/info/commit-graphs/commit-graph-chain")
         .is_file();
@@ -145,6 +145,9 @@ fn generated_history_and_pushes_pass_the_policy() {
             branches: 41,
             seed: 7,
             graph,
+            topics: 60,
+            dates: Dates::Minutes,
+            back_merge_at: None,
         };
         let (repo, summary) = generated(&shape);
         let hows: &[&str] = match graph {
@@ -167,5 +170,74 @@ fn generated_history_and_pushes_pass_the_policy() {
         }
         let run = judged(&repo, push, "update", &bad);
         assert_eq!(run.rules(), ["flow/foreign"], "{graph:?}: {}", run.all());
+    }
+}
+
+/// The property the replay promises: histories the generator writes (every state legal), dated
+/// as real teams' are (half the commits in the same second as the one before, one in eight an
+/// hour older than the commit before it), replay with no finding; the same histories with one
+/// planted back-merge give exactly that finding, at the merge. The audit agrees on both.
+#[test]
+fn skewed_dates_replay_clean_and_a_planted_back_merge_is_the_one_finding() {
+    for seed in [3, 11, 29] {
+        for plant in [None, Some(450)] {
+            let sandbox = Sandbox::new();
+            let dir = sandbox.path().join("history.git");
+            let shape = Shape {
+                commits: 900,
+                branches: 5,
+                seed,
+                graph: GraphKind::Single,
+                topics: 0,
+                dates: Dates::Skewed,
+                back_merge_at: plant,
+            };
+            generate(&dir, &shape, &|| sandbox.command("git", sandbox.path())).expect("generate");
+            std::fs::write(
+                dir.join("git-policy.toml"),
+                include_str!("../../policy/pytokio.toml"),
+            )
+            .expect("administrator's policy");
+            let repo = TestRepo { sandbox, path: dir };
+            let what = format!("seed {seed}, back-merge {plant:?}");
+            let replay = repo.policy(&["check", "--history", "--format", "json"]);
+            let audit = repo.policy(&["check"]);
+            let Some(_) = plant else {
+                assert_eq!(replay.code, 0, "{what}: {}", replay.all());
+                assert_eq!(audit.code, 0, "{what}: {}", audit.all());
+                continue;
+            };
+            let back = repo.git(&["rev-list", "master", "--grep=^Merge branch 'rc'$"]);
+            assert_eq!(back.lines().count(), 1, "{what}: one planted merge");
+            let doc: serde_json::Value = serde_json::from_str(&replay.stdout)
+                .unwrap_or_else(|e| panic!("{what}: not JSON ({e}): {}", replay.all()));
+            let found: Vec<(&str, &str, &str)> = doc["violations"]
+                .as_array()
+                .expect("violations")
+                .iter()
+                .map(|v| {
+                    let field = |k: &str| v[k].as_str().unwrap_or_default();
+                    (field("rule"), field("ref"), field("at"))
+                })
+                .collect();
+            assert_eq!(
+                found,
+                [("flow/foreign", "refs/heads/master", back.as_str())],
+                "{what}: {}",
+                replay.stdout
+            );
+            assert_eq!(audit.rules(), ["flow/foreign"], "{what}: {}", audit.all());
+            let hotfix = repo.rev(&format!("{back}^2"));
+            assert!(
+                audit
+                    .stdout
+                    .contains("in `master`, which accepts only topic branches")
+                    && audit
+                        .stdout
+                        .contains(&format!("   {} Hotfix on rc", &hotfix[..7])),
+                "{what}: {}",
+                audit.stdout
+            );
+        }
     }
 }

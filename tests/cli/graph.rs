@@ -190,6 +190,35 @@ fn check_against_definition(git: &Git, parents: &[Vec<usize>], ids: &[String], w
             }
         }
     }
+    for _ in 0..100 {
+        let pick = |rng: &mut fastrand::Rng, range: std::ops::Range<usize>| -> Vec<usize> {
+            (0..rng.usize(range)).map(|_| rng.usize(0..n)).collect()
+        };
+        let (candidates, tips, hide) = (
+            pick(&mut rng, 1..10),
+            pick(&mut rng, 1..4),
+            pick(&mut rng, 0..3),
+        );
+        let ids_of = |list: &[usize]| list.iter().map(|&i| id(&ids[i])).collect::<Vec<_>>();
+        let got = git
+            .reachable_among(&ids_of(&candidates), &ids_of(&tips), &ids_of(&hide))
+            .expect("reachable_among");
+        let expected: Vec<Vec<Id>> = tips
+            .iter()
+            .map(|&t| {
+                let reached: Vec<usize> = candidates
+                    .iter()
+                    .copied()
+                    .filter(|&c| truth[t][c] && !hide.iter().any(|&h| truth[h][c]))
+                    .collect();
+                ids_of(&reached)
+            })
+            .collect();
+        assert_eq!(
+            got, expected,
+            "{what}: {candidates:?} reachable from {tips:?} hiding {hide:?}"
+        );
+    }
 }
 
 /// Random histories give the same answers whatever the state of the commit-graph: none, one

@@ -224,7 +224,8 @@ fn history_text_names_commit_date_and_counts_by_rule() {
     insta::assert_snapshot!(summary.join("\n"));
 }
 
-/// A history that follows the policy passes, and says how much it replayed.
+/// A history that follows the policy passes, and says how much it replayed (`rc`, with no
+/// commit of its own, is one step: its creation where it was cut).
 #[test]
 fn clean_history_passes() {
     let sandbox = Sandbox::new();
@@ -233,7 +234,7 @@ fn clean_history_passes() {
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(
         run.stdout.starts_with(
-            "ok: no policy violations in 3 steps of 1 protected branch and 0 release tags"
+            "ok: no policy violations in 4 steps of 2 protected branches and 0 release tags"
         ),
         "{}",
         run.stdout

@@ -69,7 +69,7 @@ fn two_version_assignments_are_an_error() {
         &run,
         &[
             "`tokio/__init__.py`",
-            "line 2: a second version assignment (the first is on line 1)",
+            "line 2: `__version__` is bound a second time (the first binding is on line 1)",
         ],
     );
 }

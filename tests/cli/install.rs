@@ -352,3 +352,34 @@ fn make_executable(path: &Path) {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
 }
+
+/// Regression: with a foreign `pre-push` chained, the `sh` shim ran git-policy from a pipe and
+/// then again on an empty input, whose "nothing to judge" was the hook's answer: every push
+/// passed the client check.
+#[test]
+fn sh_shim_after_a_foreign_pre_push_ignored_the_refusal() {
+    let sandbox = Sandbox::new();
+    let work = pytokio(&sandbox);
+    let central = sandbox.path().join("central.git");
+    work.git(&["clone", "-q", "--bare", ".", &central.display().to_string()]);
+    let dev = sandbox.clone_of(
+        &TestRepo {
+            sandbox: sandbox.clone(),
+            path: central,
+        },
+        "dev",
+    );
+    let hooks = dev.path.join(".git/hooks");
+    std::fs::write(
+        hooks.join("pre-push"),
+        "#!/bin/sh\ncat >/dev/null\nexit 0\n",
+    )
+    .expect("hook");
+    make_executable(&hooks.join("pre-push"));
+    ok(dev.policy(&["install", "--shim", "sh"]));
+    dev.write("tokio/__init__.py", "__version__ = \"0.13.0b1\"\n");
+    dev.git(&["commit", "-q", "--no-verify", "-a", "-m", "beta on master"]);
+    let run = dev.git_run(&["push", "origin", "master"]);
+    assert_ne!(run.code, 0, "{}", run.all());
+    assert!(run.stderr.contains("error[version/kind]"), "{}", run.all());
+}

@@ -1,9 +1,13 @@
 //! End-to-end tests: real repositories made with the `git` CLI, the real binary run as git
 //! runs it, pushes to real bare repositories with the hooks installed.
 
+mod attacks;
+mod audit;
 mod broken_state;
 mod check;
 mod ci;
+mod damaged_graph;
+mod dates;
 mod errors;
 mod explain;
 mod fixtures;
@@ -19,6 +23,7 @@ mod init;
 mod inputs;
 mod install;
 mod install_sh;
+mod json_errors;
 mod landing;
 mod load;
 mod one_at_a_time;
@@ -26,12 +31,22 @@ mod output;
 mod precommit;
 mod presets;
 mod properties;
+mod pyversion;
+mod race;
+mod rawpush;
+mod refnames;
+mod reftable;
 mod renamed;
+mod replay;
 mod revisions;
+mod schema;
 mod server;
+mod setup;
 /// The benchmark's history generator, shared with `bench/gen-history.rs`.
 #[path = "../../bench/history.rs"]
 mod synthetic;
+mod transports;
+mod wheel;
 
 /// The pytokio preset with one piece of text replaced, for policies that differ in one place.
 pub fn preset_with(from: &str, to: &str) -> String {

@@ -135,6 +135,8 @@ fn terminal_escapes_in_repository_text_are_shown_not_sent() {
     assert!(coloured.stdout.contains("\u{1b}["), "colour is on");
     shows_escaped(&coloured.stdout, SHOWN);
     shows_escaped(&coloured.stdout, r"`fix\u{9b}2J`");
+    // As git runs it, the hook sees rc still at its old value (it checks `<old>` against it).
+    repo.git(&["update-ref", "refs/heads/rc", &old]);
     let hook = repo.policy_coloured(&["hook", "update", "refs/heads/rc", &old, &new]);
     assert_eq!(hook.code, 1, "{}", hook.all());
     shows_escaped(&hook.stderr, SHOWN);

@@ -234,3 +234,42 @@ fn shims_work_under_hostile_paths() {
     let pushed = dev.git_run(&["push", "origin", "master"]);
     assert_eq!(pushed.code, 0, "{}", pushed.all());
 }
+
+/// Regression: the `sh` shims started git-policy from a pipe when a foreign hook was chained,
+/// then ran it again on an empty input, whose "nothing to judge" was the hook's answer: with a
+/// foreign `pre-receive`, every push landed, a feature freeze pushed the wrong way included.
+#[test]
+fn sh_shim_after_a_foreign_pre_receive_ignored_the_refusal() {
+    let sandbox = Sandbox::new();
+    let work = pytokio(&sandbox);
+    let central = TestRepo {
+        sandbox: sandbox.clone(),
+        path: sandbox.path().join("central.git"),
+    };
+    let central_arg = central.path.display().to_string();
+    work.git(&["clone", "-q", "--bare", ".", &central_arg]);
+    let foreign = central.path.join("hooks/pre-receive");
+    std::fs::write(&foreign, "#!/bin/sh\ncat >/dev/null\nexit 0\n").expect("foreign hook");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&foreign, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let installed = work.policy(&["install", "--server", &central_arg, "--shim", "sh"]);
+    assert_eq!(installed.code, 0, "{}", installed.all());
+    // The pre-receive shim alone must refuse: the transaction hook would catch this push too.
+    std::fs::remove_file(central.path.join("hooks/reference-transaction")).expect("remove");
+    let refs = central.git(&["for-each-ref"]);
+    work.git(&["remote", "add", "central", &central_arg]);
+    work.checkout("rc");
+    work.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Merge master into rc",
+        "master",
+    ]);
+    let run = work.git_run(&["push", "central", "rc"]);
+    refused(&run, "version/relation");
+    assert_eq!(central.git(&["for-each-ref"]), refs, "no ref moved");
+}

@@ -10,7 +10,12 @@ use crate::policy::Policy;
 use crate::repo::Git;
 use crate::rules::{self, Id, Judgement, Peeled, RepoView, Update};
 
-pub fn judge(git: &Git, policy: &Policy, job: &Job) -> anyhow::Result<(Judgement, String)> {
+pub fn judge(
+    git: &Git,
+    policy: &Policy,
+    job: &Job,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<(Judgement, String)> {
     match job {
         Job::Request {
             system,
@@ -38,7 +43,8 @@ pub fn judge(git: &Git, policy: &Policy, job: &Job) -> anyhow::Result<(Judgement
                 let (judgement, _) = landing::judge(git, policy, &request)?;
                 return Ok((judgement, subject));
             }
-            let (judgement, _) = judge_merge(git, policy, base, head.as_deref().unwrap_or("HEAD"))?;
+            let (judgement, _) =
+                judge_merge(git, policy, base, head.as_deref().unwrap_or("HEAD"), notes)?;
             Ok((judgement, subject))
         }
         Job::Push {

@@ -205,3 +205,30 @@ fn tag_template_matches_like_its_regex() {
             .unwrap_or_else(|failure| panic!("{failure}"));
     }
 }
+
+/// `[refs] allow-replace` is read; replace refs are refused when it is absent, and a misspelt
+/// key under `[refs]` names the right one.
+#[test]
+fn refs_table_allows_replace_refs() {
+    let base = "[branches.main]\naccepts = \"any\"\n";
+    let absent = parse(base, Origin::Preset("test")).expect("parses");
+    assert!(!absent.allow_replace);
+    let text = format!("{base}\n[refs]\nallow-replace = true\n");
+    let allowed = parse(&text, Origin::Preset("test")).expect("parses");
+    assert!(allowed.allow_replace);
+    let (line, _, message, hint) = invalid(&format!("{base}\n[refs]\nallow-replaces = true\n"));
+    assert_eq!(line, 5);
+    assert!(message.contains("allow-replaces"), "{message}");
+    assert_eq!(hint.as_deref(), Some("did you mean `allow-replace`?"));
+}
+
+/// Every preset leaves replace refs refused.
+#[test]
+fn presets_refuse_replace_refs() {
+    for name in crate::policy::presets::names() {
+        let policy = crate::policy::presets::load(name)
+            .expect("the preset exists")
+            .expect("the preset parses");
+        assert!(!policy.allow_replace, "{name}");
+    }
+}

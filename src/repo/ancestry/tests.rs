@@ -311,3 +311,105 @@ fn position_set_is_empty_after_reset_at_any_size() {
         "a smaller reset still forgets every word"
     );
 }
+
+/// A random history of `n` commits: each commit's parents, by index of earlier commits (a new
+/// root now and then, merges of two and three).
+fn random_shape(rng: &mut fastrand::Rng, n: usize) -> Vec<Vec<usize>> {
+    let mut shape = vec![Vec::new()];
+    for i in 1..n {
+        let mut parents = vec![i - 1 - rng.usize(0..i.min(5))];
+        match rng.u32(0..100) {
+            0..=2 => parents.clear(),
+            3..=27 => parents.push(rng.usize(0..i)),
+            28..=30 => parents.extend([rng.usize(0..i), rng.usize(0..i)]),
+            _ => {}
+        }
+        let mut seen = HashSet::new();
+        parents.retain(|p| seen.insert(*p));
+        shape.push(parents);
+    }
+    shape
+}
+
+/// Writes `shape` into a new bare repository, with git's commit-graph of the first `in_graph`
+/// commits when asked (the rest after it, as pushed commits are), refs on a few commits.
+fn random_repository(dir: &Path, shape: &[Vec<usize>], in_graph: Option<usize>) -> Vec<Id> {
+    let repo = Repository::init_bare(dir).expect("init");
+    let tree = repo
+        .treebuilder(None)
+        .and_then(|b| b.write())
+        .expect("tree");
+    let tree = repo.find_tree(tree).expect("tree");
+    let sig =
+        Signature::new("C", "c@example.invalid", &Time::new(1_600_000_000, 0)).expect("signature");
+    let mut ids: Vec<Oid> = Vec::new();
+    let split = in_graph.unwrap_or(shape.len());
+    for (i, parents) in shape.iter().enumerate() {
+        if i == split {
+            for (k, &id) in ids.iter().enumerate().step_by(7) {
+                repo.reference(&format!("refs/heads/b{k}"), id, true, "test")
+                    .expect("ref");
+            }
+            if in_graph.is_some() {
+                git(
+                    dir,
+                    &["commit-graph", "write", "--reachable", "--no-progress"],
+                );
+            }
+        }
+        let parents: Vec<_> = parents
+            .iter()
+            .map(|&p| repo.find_commit(ids[p]).expect("parent"))
+            .collect();
+        let parents: Vec<_> = parents.iter().collect();
+        let id = repo
+            .commit(None, &sig, &sig, &format!("c{i}"), &tree, &parents)
+            .expect("commit");
+        ids.push(id);
+    }
+    ids.into_iter().map(to_id).collect()
+}
+
+/// `reachable_among` answers for every tip what one `is_ancestor` per candidate (and per hidden
+/// commit) answers, on random histories from either source, with candidates, tips and hidden
+/// commits inside the graph and outside it.
+#[test]
+fn reachable_among_agrees_with_is_ancestor_per_candidate() {
+    for seed in 1..=3u64 {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let shape = random_shape(&mut rng, 150);
+        for in_graph in [Some(110), None] {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let ids = random_repository(dir.path(), &shape, in_graph);
+            let git = Git::open(dir.path()).expect("open");
+            let pick = |rng: &mut fastrand::Rng, range: std::ops::Range<usize>| {
+                (0..rng.usize(range))
+                    .map(|_| ids[rng.usize(0..ids.len())])
+                    .collect::<Vec<_>>()
+            };
+            for _ in 0..60 {
+                let candidates = pick(&mut rng, 1..12);
+                let tips = pick(&mut rng, 1..5);
+                let hide = pick(&mut rng, 0..4);
+                let got = git
+                    .reachable_among(&candidates, &tips, &hide)
+                    .expect("reachable_among");
+                let mut expected = Vec::new();
+                for &tip in &tips {
+                    let mut list = Vec::new();
+                    for &c in &candidates {
+                        let hidden = git.is_ancestor_of_any(c, &hide).expect("hidden");
+                        if !hidden && git.is_ancestor(c, tip).expect("is_ancestor") {
+                            list.push(c);
+                        }
+                    }
+                    expected.push(list);
+                }
+                assert_eq!(
+                    got, expected,
+                    "seed {seed}, graph of {in_graph:?}: {candidates:?} from {tips:?} hiding {hide:?}"
+                );
+            }
+        }
+    }
+}

@@ -14,7 +14,12 @@ use crate::rules::view::{Id, RepoView, ViewError};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {
     pub refname: String,
+    pub class: usize,
     pub commits: Vec<Id>,
+    /// Where the branch stood before its first own commit: the commit of a more upstream
+    /// chain it was cut from (its tip, for a branch with no commits of its own). `None` for a
+    /// branch whose chain starts at a root commit.
+    pub base: Option<Id>,
 }
 
 /// The segments of the protected branches (short name, class, tip), most upstream first.
@@ -32,7 +37,7 @@ pub fn segments(
     order.sort_by(|a, b| (rank[a.1], a.1, &a.0).cmp(&(rank[b.1], b.1, &b.0)));
     let mut owner: HashMap<Id, usize> = HashMap::new();
     let mut segments = Vec::new();
-    for (i, (name, _, tip)) in order.into_iter().enumerate() {
+    for (i, (name, class, tip)) in order.into_iter().enumerate() {
         let mut commits = Vec::new();
         let mut cursor = Some(*tip);
         while let Some(commit) = cursor {
@@ -46,7 +51,9 @@ pub fn segments(
         commits.reverse();
         segments.push(Segment {
             refname: format!("refs/heads/{name}"),
+            class: *class,
             commits,
+            base: cursor,
         });
     }
     Ok(segments)

@@ -2,41 +2,23 @@
 //! by [`evaluate`] against the other branches as they were at the time.
 //!
 //! A step is one commit of a branch's own segment (see [`chains`]) judged as the update from
-//! the branch's previous own commit (none for the first: the branch's creation). The other
-//! branches stood at the newest commit of their own segment committed at or before the step,
-//! or did not exist yet; a release tag counts from its commit's date. This reconstructs what a
-//! server would have been asked, from history alone.
+//! the branch's previous own commit (none for the first: the branch's creation); a branch with
+//! no commit of its own is judged once, created where it was cut. Where the other branches
+//! stood is reconstructed from ancestry first and dates second (see [`timeline`]). This
+//! reconstructs what a server would have been asked, from history alone. A condition that
+//! lasts over consecutive steps of a branch is one finding (see [`spans`]).
 
 mod chains;
-
-use std::collections::HashMap;
+mod spans;
+mod timeline;
 
 use super::context::EvalError;
 use super::view::{Id, Peeled, RepoView};
-use super::{RefState, Update, Violation, evaluate};
+use super::{RefState, Update, evaluate};
 use crate::policy::Policy;
 pub use chains::{merges_itself, ranks, segments};
-
-/// One past step that broke the policy.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    pub refname: String,
-    /// The commit the ref moved to (the tagged commit, for a tag).
-    pub commit: Id,
-    /// When the step happened (a commit's committer date, a tag's tagger date), in seconds
-    /// since the epoch.
-    pub time: i64,
-    pub violations: Vec<Violation>,
-}
-
-/// A step that could not be judged (a version file that does not parse there, say).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unjudged {
-    pub refname: String,
-    pub commit: Id,
-    pub time: i64,
-    pub error: String,
-}
+pub use spans::{Finding, Step, Unjudged};
+use timeline::Timeline;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct History {
@@ -45,19 +27,24 @@ pub struct History {
     pub branches: usize,
     pub tags: usize,
     pub findings: Vec<Finding>,
+    /// Spans of steps whose version rules could not be judged (their flow rules were).
     pub unjudged: Vec<Unjudged>,
 }
 
-/// A ref moving at a point in time.
-struct Event {
-    time: i64,
+/// A release tag as the replay places it.
+struct Tag {
     refname: String,
-    old: Option<Id>,
-    new: Id,
-    /// The commit judged: `new`, or the commit a tag names.
+    id: Id,
     commit: Id,
-    /// For a branch step: the segment and the position in it.
-    at: Option<(usize, usize)>,
+    /// When it was made: a tagger's date, never before its commit's (corrected) date.
+    time: i64,
+}
+
+/// The policy twice: as given (with foxtrots always reported), and without its version rules,
+/// for steps where a version cannot be read.
+struct Policies {
+    full: Policy,
+    flow_only: Policy,
 }
 
 /// Replays the history of the protected branches and release tags in `refs`. With `since`,
@@ -71,129 +58,263 @@ pub fn replay(
     refs: &RefState,
     since: Option<Id>,
 ) -> Result<History, EvalError> {
-    let mut policy = policy.clone();
-    for class in &mut policy.branches {
+    let mut full = policy.clone();
+    for class in &mut full.branches {
         class.first_parent = true;
     }
+    let mut flow_only = full.clone();
+    for class in &mut flow_only.branches {
+        class.version = None;
+    }
+    let policies = Policies { full, flow_only };
     let mut branches = Vec::new();
-    let mut tags = Vec::new();
+    let mut tagged = Vec::new();
     for (name, &id) in refs {
         if let Some(short) = name.strip_prefix("refs/heads/") {
-            if let Some(class) = policy.class_of(short) {
+            if let Some(class) = policies.full.class_of(short) {
                 branches.push((short.to_owned(), class, id));
             }
         } else if name.starts_with("refs/tags/")
-            && policy.judges(name)
+            && policies.full.judges(name)
             && let Peeled::Commit(commit) = view.peel(id)?
         {
-            tags.push((name.clone(), id, commit));
+            tagged.push((name.clone(), id, commit));
         }
     }
-    let segments = segments(&policy, view, &branches)?;
-
-    let mut events = Vec::new();
-    for (s, segment) in segments.iter().enumerate() {
-        for (k, &commit) in segment.commits.iter().enumerate() {
-            events.push(Event {
-                time: view.commit(commit)?.time,
-                refname: segment.refname.clone(),
-                old: k.checked_sub(1).map(|p| segment.commits[p]),
-                new: commit,
-                commit,
-                at: Some((s, k)),
-            });
-        }
-    }
-    for (refname, id, commit) in &tags {
+    let segments = segments(&policies.full, view, &branches)?;
+    let timeline = Timeline::new(&segments, view)?;
+    let mut tags = Vec::new();
+    for (refname, id, commit) in tagged {
+        let committed = match timeline.owned_time(commit) {
+            Some(time) => time,
+            None => view.commit(commit)?.time,
+        };
         // An annotated tag counts from when it was made; never before its commit.
-        let time = view.date(*id)?.seconds.max(view.commit(*commit)?.time);
-        events.push(Event {
+        let time = view.date(id)?.seconds.max(committed);
+        tags.push(Tag {
+            refname,
+            id,
+            commit,
             time,
-            refname: refname.clone(),
-            old: None,
-            new: *id,
-            commit: *commit,
-            at: None,
         });
     }
-    // Stable: a branch's steps keep their order within one second, and tags follow branches.
-    events.sort_by_key(|e| e.time);
-
-    let since = match since {
-        Some(id) => Some((id, view.commit(id)?.time)),
-        None => None,
+    let replayer = Replayer {
+        policies: &policies,
+        view,
+        timeline: &timeline,
+        tags: &tags,
+        since: match since {
+            Some(id) => Some((id, view.commit(id)?.time)),
+            None => None,
+        },
     };
     let mut history = History {
-        branches: segments.iter().filter(|s| !s.commits.is_empty()).count(),
+        branches: segments.len(),
         tags: tags.len(),
         ..History::default()
     };
-    let mut position: HashMap<usize, usize> = HashMap::new();
-    let mut state = RefState::new();
-    let mut start = 0;
-    while start < events.len() {
-        let time = events[start].time;
-        let end = start + events[start..].partition_point(|e| e.time == time);
-        // Everything committed in this second is part of the state every step here sees.
-        for event in &events[start..end] {
-            match event.at {
-                Some((s, k)) => {
-                    let newest = position.entry(s).or_insert(k);
-                    *newest = (*newest).max(k);
-                    state.insert(event.refname.clone(), segments[s].commits[*newest]);
-                }
-                None => {
-                    state.insert(event.refname.clone(), event.new);
-                }
+    let mut found = spans::Spans::default();
+    for (s, segment) in segments.iter().enumerate() {
+        if segment.commits.is_empty() {
+            if let Some(base) = segment.base {
+                replayer.created_at_base(s, base, &mut history, &mut found)?;
             }
+            continue;
         }
-        for event in &events[start..end] {
-            if let Some((since, since_time)) = since
-                && (event.time < since_time || view.is_ancestor(event.commit, since)?)
-            {
-                continue;
-            }
-            history.steps += 1;
-            judge(&policy, view, &state, event, &mut history)?;
+        for k in 0..segment.commits.len() {
+            replayer.step(s, k, &mut history, &mut found)?;
         }
-        start = end;
     }
+    for tag in &tags {
+        replayer.tag(tag, &mut history, &mut found)?;
+    }
+    (history.findings, history.unjudged) = found.finish();
     Ok(history)
 }
 
-fn judge(
-    policy: &Policy,
-    view: &dyn RepoView,
-    state: &RefState,
-    event: &Event,
-    history: &mut History,
-) -> Result<(), EvalError> {
-    let update = Update {
-        refname: event.refname.clone(),
-        old: event.old,
-        new: Some(event.new),
-    };
-    let mut before = state.clone();
-    super::pin_old_values(&mut before, std::slice::from_ref(&update));
-    match evaluate(policy, view, &before, &[update]) {
-        Ok(violations) if violations.is_empty() => {}
-        Ok(violations) => history.findings.push(Finding {
-            refname: event.refname.clone(),
-            commit: event.commit,
-            time: event.time,
-            violations,
-        }),
-        // A version file that does not parse at an old commit is that step's problem, not
-        // the end of the replay.
-        Err(err @ EvalError::Version { .. }) => history.unjudged.push(Unjudged {
-            refname: event.refname.clone(),
-            commit: event.commit,
-            time: event.time,
-            error: err.to_string(),
-        }),
-        Err(err) => return Err(err),
+struct Replayer<'a> {
+    policies: &'a Policies,
+    view: &'a dyn RepoView,
+    timeline: &'a Timeline<'a>,
+    tags: &'a [Tag],
+    since: Option<(Id, i64)>,
+}
+
+impl Replayer<'_> {
+    fn skipped(&self, commit: Id, time: i64) -> Result<bool, EvalError> {
+        Ok(match self.since {
+            Some((since, since_time)) => {
+                time < since_time || self.view.is_ancestor(commit, since)?
+            }
+            None => false,
+        })
     }
-    Ok(())
+
+    /// Whether segment `s`'s branch takes from segment `x`'s.
+    fn takes_from(&self, s: usize, x: usize) -> bool {
+        let policy = &self.policies.full;
+        let class = self.timeline.segments[s].class;
+        policy.branches[class]
+            .accepts
+            .classes
+            .contains(&self.timeline.segments[x].class)
+    }
+
+    /// The other branches and the tags when segment `s` (none: a tag) moved to a commit made
+    /// at `at` (`None`: an existing commit) containing `contained`, dated `now`, with the
+    /// branch's next commit dated `next`.
+    fn state(
+        &self,
+        s: Option<usize>,
+        at: Option<(usize, usize)>,
+        contained: &[u32],
+        now: i64,
+        next: i64,
+    ) -> RefState {
+        let mut state = RefState::new();
+        for (x, segment) in self.timeline.segments.iter().enumerate() {
+            if Some(x) == s {
+                continue;
+            }
+            let takes = s.is_none_or(|s| self.takes_from(s, x));
+            let until = if takes { next } else { now };
+            let position = self.timeline.position(x, until, !takes, at, contained);
+            if let Some(commit) = self.timeline.commit_at(x, position) {
+                state.insert(segment.refname.clone(), commit);
+            }
+        }
+        for tag in self.tags {
+            let made_after = at.is_some_and(|step| {
+                self.timeline
+                    .owner(tag.commit)
+                    .is_some_and(|owned| self.timeline.contains(owned, step))
+            });
+            if tag.time <= now && !made_after {
+                state.insert(tag.refname.clone(), tag.id);
+            }
+        }
+        state
+    }
+
+    /// Own step `k` of segment `s`.
+    fn step(
+        &self,
+        s: usize,
+        k: usize,
+        history: &mut History,
+        found: &mut spans::Spans,
+    ) -> Result<(), EvalError> {
+        let segment = &self.timeline.segments[s];
+        let commit = segment.commits[k];
+        let now = self.timeline.time(s, k);
+        if self.skipped(commit, now)? {
+            return Ok(());
+        }
+        let next = if k + 1 < segment.commits.len() {
+            self.timeline.time(s, k + 1)
+        } else {
+            i64::MAX
+        };
+        let contained = self.timeline.contained_in_step(s, k);
+        let before = self.state(Some(s), Some((s, k)), contained, now, next);
+        let update = Update {
+            refname: segment.refname.clone(),
+            old: k.checked_sub(1).map(|p| segment.commits[p]),
+            new: Some(commit),
+        };
+        let step = Step { commit, time: now };
+        self.judge(before, update, step, Some(k), history, found)
+    }
+
+    /// A branch with no commit of its own: created where it was cut, once that existed.
+    fn created_at_base(
+        &self,
+        s: usize,
+        base: Id,
+        history: &mut History,
+        found: &mut spans::Spans,
+    ) -> Result<(), EvalError> {
+        let segment = &self.timeline.segments[s];
+        let now = match self.timeline.owned_time(base) {
+            Some(time) => time,
+            None => self.view.commit(base)?.time,
+        };
+        if self.skipped(base, now)? {
+            return Ok(());
+        }
+        let contained = self.timeline.contained_in(base);
+        let before = self.state(Some(s), None, &contained, now, i64::MAX);
+        let update = Update {
+            refname: segment.refname.clone(),
+            old: None,
+            new: Some(base),
+        };
+        let step = Step {
+            commit: base,
+            time: now,
+        };
+        self.judge(before, update, step, Some(0), history, found)
+    }
+
+    fn tag(
+        &self,
+        tag: &Tag,
+        history: &mut History,
+        found: &mut spans::Spans,
+    ) -> Result<(), EvalError> {
+        if self.skipped(tag.commit, tag.time)? {
+            return Ok(());
+        }
+        let contained = self.timeline.contained_in(tag.commit);
+        let before = self.state(None, None, &contained, tag.time, tag.time);
+        let update = Update {
+            refname: tag.refname.clone(),
+            old: None,
+            new: Some(tag.id),
+        };
+        let step = Step {
+            commit: tag.commit,
+            time: tag.time,
+        };
+        self.judge(before, update, step, None, history, found)
+    }
+
+    /// Judges one step; `ordinal` places a branch's step among the branch's own (a tag: none).
+    fn judge(
+        &self,
+        mut before: RefState,
+        update: Update,
+        step: Step,
+        ordinal: Option<usize>,
+        history: &mut History,
+        found: &mut spans::Spans,
+    ) -> Result<(), EvalError> {
+        history.steps += 1;
+        super::pin_old_values(&mut before, std::slice::from_ref(&update));
+        let refname = update.refname.clone();
+        let updates = [update];
+        let violations = match evaluate(&self.policies.full, self.view, &before, &updates) {
+            Ok(violations) => violations,
+            // A version file that does not parse at an old commit leaves that step's version
+            // rules unjudged, not its flow (a tag's rules are all about its version).
+            Err(EvalError::Version {
+                path,
+                commit,
+                source,
+            }) => {
+                let why = format!("`{path}` does not parse: {source}");
+                let error = format!("`{path}` at {commit}: {source}");
+                found.unjudged(&refname, ordinal, step, why, error);
+                if ordinal.is_none() {
+                    return Ok(());
+                }
+                evaluate(&self.policies.flow_only, self.view, &before, &updates)?
+            }
+            Err(err) => return Err(err),
+        };
+        found.record(&refname, ordinal, step, violations);
+        Ok(())
+    }
 }
 
 #[cfg(test)]

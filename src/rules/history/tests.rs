@@ -18,6 +18,8 @@ fn pytokio() -> Policy {
 struct Past {
     repo: MemoryRepo,
     refs: RefState,
+    /// Every commit, in the order made.
+    made: Vec<Id>,
 }
 
 impl Past {
@@ -25,11 +27,14 @@ impl Past {
         Past {
             repo: MemoryRepo::new(),
             refs: RefState::new(),
+            made: Vec::new(),
         }
     }
 
     fn commit(&mut self, parents: &[Id], message: &str) -> Id {
-        MemoryRepo::commit(&mut self.repo, parents, message, &[])
+        let id = MemoryRepo::commit(&mut self.repo, parents, message, &[]);
+        self.made.push(id);
+        id
     }
 
     fn version(&mut self, parents: &[Id], version: &str) -> Id {
@@ -39,7 +44,16 @@ impl Past {
     /// A commit (a merge, usually) that sets the version as its merge resolved it.
     fn merge(&mut self, parents: &[Id], message: &str, version: &str) -> Id {
         let text = format!("__version__ = \"{version}\"\n");
-        MemoryRepo::commit(&mut self.repo, parents, message, &[(VERSION_FILE, &text)])
+        let id = MemoryRepo::commit(&mut self.repo, parents, message, &[(VERSION_FILE, &text)]);
+        self.made.push(id);
+        id
+    }
+
+    /// Dates the `n`-th commit made by `date(n)`.
+    fn redate(&mut self, date: impl Fn(i64) -> i64) {
+        for (n, &id) in self.made.iter().enumerate() {
+            self.repo.set_date(id, date(n as i64));
+        }
     }
 
     fn branch(&mut self, name: &str, tip: Id) {
@@ -59,9 +73,9 @@ impl Past {
         let history = self.replay(since);
         assert!(history.unjudged.is_empty(), "{:?}", history.unjudged);
         let mut found = Vec::new();
-        for finding in history.findings {
-            for v in finding.violations {
-                found.push((finding.refname.clone(), finding.commit, v.rule.as_str()));
+        for finding in &history.findings {
+            for (step, v) in finding.violations() {
+                found.push((finding.refname.clone(), step.commit, v.rule.as_str()));
             }
         }
         found
@@ -253,12 +267,13 @@ fn an_unparsable_version_is_one_unjudged_step() {
     let unjudged: Vec<(Id, bool)> = history
         .unjudged
         .iter()
-        .map(|u| (u.commit, u.error.contains(VERSION_FILE)))
+        .flat_map(|u| &u.steps)
+        .map(|(step, error)| (step.commit, error.contains(VERSION_FILE)))
         .collect();
     // The step onto the broken file reads it; the step off it repairs it and is judged on
     // what it brings (the old version it cannot compare with is skipped).
     assert_eq!(unjudged, [(broken, true)]);
-    let found: Vec<Id> = history.findings.iter().map(|f| f.commit).collect();
+    let found: Vec<Id> = history.findings.iter().map(|f| f.first().commit).collect();
     assert_eq!(found, [bad]);
 }
 
@@ -293,4 +308,108 @@ fn a_tag_counts_from_when_it_was_made() {
 #[test]
 fn ranks_follow_accepts() {
     assert_eq!(ranks(&pytokio()), [0, 1, 2]);
+}
+
+/// Every commit in one second, or each dated before its parent: the clean history still has
+/// no finding (ancestry orders the steps, not the dates).
+#[test]
+fn equal_and_backward_dates_do_not_make_findings() {
+    let dated: [fn(i64) -> i64; 2] = [|_| 1_000, |n| 1_000_000 - n * 3600];
+    for date in dated {
+        let (mut p, _) = clean();
+        p.redate(date);
+        assert_eq!(p.found(None), []);
+    }
+}
+
+/// rc's freeze merge dated before master's bump (made first, pushed after the bump) is not a
+/// version/relation finding: the push happened before rc's next commit, and master may have
+/// been bumped by then.
+#[test]
+fn a_freeze_merge_dated_before_the_bump_is_not_a_relation_finding() {
+    let mut p = Past::new();
+    let m0 = p.version(&[], "0.12.0.dev1");
+    let m1 = p.commit(&[m0], "work");
+    let r1 = p.merge(&[m0, m1], "Merge branch 'master' into rc", "0.12.0.dev1");
+    let m2 = p.version(&[m1], "0.13.0.dev1");
+    p.branch("master", m2);
+    p.branch("rc", r1);
+    p.repo.set_date(r1, 5);
+    p.repo.set_date(m2, 10);
+    assert_eq!(p.found(None), []);
+}
+
+/// A back-merge dated in the same second as everything else is still found, at its merge.
+#[test]
+fn a_back_merge_in_the_same_second_is_found() {
+    let (mut p, [_, _, m3, _, r2, _]) = clean();
+    let fix = p.commit(&[r2], "hotfix on rc");
+    let back = p.merge(&[m3, fix], "Merge branch 'rc'", "0.14.0.dev1");
+    p.branch("rc", fix);
+    p.branch("master", back);
+    p.redate(|_| 1_000);
+    assert_eq!(
+        p.found(None),
+        [("refs/heads/master".to_owned(), back, "flow/foreign")]
+    );
+}
+
+/// A version file that does not parse does not hide a back-merge made while it was broken:
+/// the step's flow is judged, its version rules are said to be unjudged.
+#[test]
+fn an_unreadable_version_hid_a_back_merge() {
+    let mut p = Past::new();
+    let m0 = p.version(&[], "0.12.0.dev1");
+    let r1 = p.commit(&[m0], "hotfix on rc");
+    let broken = p.version(&[m0], "zero point thirteen");
+    let back = p.merge(&[broken, r1], "Merge branch 'rc'", "zero point thirteen");
+    p.branch("master", back);
+    p.branch("rc", r1);
+    let history = p.replay(None);
+    let found: Vec<(Id, &str)> = history
+        .findings
+        .iter()
+        .map(|f| (f.first().commit, f.rule.as_str()))
+        .collect();
+    assert_eq!(found, [(back, "flow/foreign")]);
+    // Both of master's broken steps in one span, said once.
+    let spans: Vec<Vec<Id>> = history
+        .unjudged
+        .iter()
+        .filter(|u| u.refname == "refs/heads/master")
+        .map(|u| u.steps.iter().map(|(s, _)| s.commit).collect())
+        .collect();
+    assert_eq!(spans, [vec![broken, back]]);
+}
+
+/// A condition that holds over consecutive steps is one finding with every step; when it
+/// stops and comes back, that is a second one.
+#[test]
+fn a_lasting_condition_is_one_finding_per_span() {
+    let mut p = Past::new();
+    let m0 = p.commit(&[], "no version file yet");
+    let m1 = p.commit(&[m0], "still none");
+    let m2 = p.commit(&[m1], "still none");
+    let m3 = p.version(&[m2], "0.12.0.dev1");
+    let m4 = p.version(&[m3], "0.12.0");
+    let m5 = p.version(&[m4], "0.13.0.dev1");
+    let m6 = p.version(&[m5], "0.13.0");
+    p.branch("master", m6);
+    let history = p.replay(None);
+    let spans: Vec<(&str, Vec<Id>)> = history
+        .findings
+        .iter()
+        .map(|f| {
+            let steps = f.steps.iter().map(|(s, _)| s.commit).collect();
+            (f.rule.as_str(), steps)
+        })
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            ("version/kind", vec![m0, m1, m2]),
+            ("version/kind", vec![m4]),
+            ("version/kind", vec![m6]),
+        ]
+    );
 }

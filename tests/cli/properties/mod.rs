@@ -7,6 +7,7 @@
 
 mod git;
 mod oracle;
+mod stale;
 
 use std::collections::BTreeMap;
 
@@ -25,8 +26,9 @@ use oracle::{Finding, Graph};
 const BRANCHES: [&str; 5] = ["master", "rc", "0.1", "0.2", "topic"];
 
 /// Tags a case may set: release tags (`v{version}`, compared by release so every commit's
-/// `1.0.0` matches) and one that is not a release tag.
-const TAGS: [&str; 4] = ["v1.0.0rc1", "v1.0.0rc2", "v1.0.0", "nightly"];
+/// `1.0.0` matches), two of them spellings of one version (tag/duplicate), and one that is
+/// not a release tag.
+const TAGS: [&str; 4] = ["v1.0.0rc1", "v1.0.0-rc1", "v1.0.0", "nightly"];
 
 const REFS: usize = BRANCHES.len() + TAGS.len();
 
@@ -439,7 +441,7 @@ const PENDING_CASES: u32 = 256;
 const GIT_CASES: u32 = 96;
 
 /// Every rule the oracle knows.
-const ORACLE_RULES: [&str; 11] = [
+const ORACLE_RULES: [&str; 12] = [
     "flow/foreign",
     "flow/source",
     "flow/cherry-pick",
@@ -451,6 +453,7 @@ const ORACLE_RULES: [&str; 11] = [
     "tag/immutable",
     "tag/branch",
     "tag/version",
+    "tag/duplicate",
 ];
 
 /// The oracle's verdict on a case, in memory.

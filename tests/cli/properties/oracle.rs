@@ -200,6 +200,7 @@ pub fn judge(
                         graph,
                         before,
                         after: &after,
+                        updates,
                     };
                     cx.check(update, branch, class, new, &mut findings);
                 }
@@ -257,6 +258,7 @@ struct Flow<'a> {
     graph: &'a Graph,
     before: &'a RefState,
     after: &'a RefState,
+    updates: &'a [Update],
 }
 
 impl Flow<'_> {
@@ -269,20 +271,39 @@ impl Flow<'_> {
         new: Id,
         findings: &mut Vec<Finding>,
     ) {
-        let graph = self.graph;
+        let (graph, updates) = (self.graph, self.updates);
         let (classes, unprotected) = accepted(self.policy, self.after, class);
         let sources = source_tips(self.policy, self.after, branch);
         let n = entering(graph, update.old, new, &sources);
         let refname = &update.refname;
 
-        // flow/foreign: N meets the history of a protected branch T does not accept (its tip
-        // before the update set). Reported: the commits of that meeting none of whose parents
-        // is in it, i.e. where the foreign history enters. A branch created after one it
-        // feeds shares history with it by nature.
+        // flow/foreign: N meets the history of a protected branch P T does not accept: its tip
+        // before the update set, and its tip after it where the set moves or creates P and T is
+        // not one of P's sources. Reported: the commits of that meeting none of whose parents
+        // is in it, i.e. where the foreign history enters. A branch created after one it feeds
+        // shares history with it by nature.
         let mut foreign = HashSet::new();
         for (name, c, tip) in protected(self.policy, self.before) {
             let downstream = update.old.is_none() && flows_into(self.policy, class, c);
             if name != branch && !classes.contains(&c) && !downstream {
+                foreign.extend(graph.ancestors(tip));
+            }
+        }
+        let accepts = &self.policy.branches[class].accepts;
+        for (name, c, tip) in protected(self.policy, self.after) {
+            let refname = format!("refs/heads/{name}");
+            let moved = updates
+                .iter()
+                .any(|u| u.refname == refname && u.new.is_some())
+                && self.before.get(&refname) != Some(&tip);
+            let takes_from_t = self.policy.branches[c].accepts.classes.contains(&class);
+            let downstream = update.old.is_none() && flows_into(self.policy, class, c);
+            if moved
+                && name != branch
+                && !accepts.classes.contains(&c)
+                && !takes_from_t
+                && !downstream
+            {
                 foreign.extend(graph.ancestors(tip));
             }
         }
@@ -342,7 +363,8 @@ impl Flow<'_> {
     }
 }
 
-/// tag/delete, tag/immutable, tag/branch, and tag/version for a tag that names no commit.
+/// tag/delete, tag/immutable, tag/duplicate, tag/branch, and tag/version for a tag that names
+/// no commit.
 /// Every commit of a generated case carries the version the tags name, so tag/version holds
 /// otherwise.
 fn tag_rules(
@@ -368,11 +390,23 @@ fn tag_rules(
         findings.push(Finding::new(RuleId::TagVersion, refname, []));
         return;
     };
+    // Immutable means the ref's own object: another tag object of the same commit is a move.
     if let Some(old) = update.old
         && class.immutable
-        && graph.peel(old) != Some(commit)
+        && old != new
     {
         findings.push(Finding::new(RuleId::TagImmutable, refname, [commit]));
+    }
+    // One version, one tag: every other release tag after the update set with the same
+    // PEP 440 version, whatever it points at.
+    let version = release_version(policy, tag);
+    for name in after.keys() {
+        let Some(other) = name.strip_prefix("refs/tags/") else {
+            continue;
+        };
+        if other != tag && version.is_some() && release_version(policy, other) == version {
+            findings.push(Finding::new(RuleId::TagDuplicate, refname, [commit]));
+        }
     }
     if !class.on.is_empty() {
         let on_branch = protected(policy, after)
@@ -383,4 +417,10 @@ fn tag_rules(
             findings.push(Finding::new(RuleId::TagBranch, refname, [commit]));
         }
     }
+}
+
+/// The PEP 440 version a release tag's name gives, if it is one.
+fn release_version(policy: &Policy, tag: &str) -> Option<pep440_rs::Version> {
+    let text = policy.tags.iter().find_map(|c| c.version_text(tag))?;
+    text.parse().ok()
 }

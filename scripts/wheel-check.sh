@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Builds the Python wheel with maturin, installs it with pip into a fresh virtual environment
+# and runs it as its users do, with no other git-policy on PATH:
+#   - `git-policy --version`, and `git policy check` on a new repository;
+#   - the pre-commit framework with `language: python`, reading the hook repository
+#     (`pre-commit/`) from a local path, with the wheel the only git-policy pip can install:
+#     a clean commit is accepted, a violation refused.
+# Needs python3 with venv, and maturin and pre-commit from PyPI (installed when missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+here=$(pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+pass() { passed=$((passed + 1)); printf 'wheel-check: ok: %s\n' "$*"; }
+fail() { printf 'wheel-check: FAILED: %s\n' "$*" >&2; printf '%s passed, 1 failed\n' "$passed"; exit 1; }
+
+for tool in maturin pre-commit; do
+    command -v "$tool" >/dev/null || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check "$tool"
+done
+
+maturin build --quiet --release --locked --out "$work/wheels" >"$work/maturin.log" 2>&1 \
+    || { cat "$work/maturin.log" >&2; fail "maturin could not build the wheel"; }
+wheel=$(ls "$work"/wheels/git_policy-*.whl)
+pass "built $(basename "$wheel")"
+
+python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install --quiet --disable-pip-version-check --no-index "$wheel"
+# Only the wheel's binary: no ~/.cargo/bin, no install.sh build.
+PATH="$work/venv/bin:$(dirname "$(command -v python3)"):$(dirname "$(command -v pre-commit)"):/usr/bin:/bin"
+export PATH
+[ "$(command -v git-policy)" = "$work/venv/bin/git-policy" ] || fail "git-policy is not the wheel's: $(command -v git-policy)"
+version=$(git-policy --version) || fail "git-policy --version"
+[ "$version" = "git-policy $(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)" ] \
+    || fail "the wheel's version is $version"
+pass "$version from the wheel"
+
+# A sandboxed git identity, as the tests use.
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL="$work/gitconfig" PRE_COMMIT_HOME="$work/pre-commit-cache"
+git config --global user.name "Wheel Check"
+git config --global user.email "wheel@example.invalid"
+git config --global init.defaultBranch master
+
+repo="$work/project"
+mkdir -p "$repo/tokio"
+cd "$repo"
+git init -q
+printf '__version__ = "0.13.0.dev1"\n' >tokio/__init__.py
+git add -A && git commit -q -m "start"
+git policy check >"$work/check.log" 2>&1 || { cat "$work/check.log" >&2; fail "git policy check on a new repository"; }
+pass "git policy check: $(head -n 1 "$work/check.log")"
+
+# The hook repository, as a project publishes pre-commit/ (see its pyproject.toml).
+hooks="$work/hooks"
+mkdir -p "$hooks"
+cp "$here/pre-commit/pyproject.toml" "$here/pre-commit/.pre-commit-hooks.yaml" "$hooks/"
+git -C "$hooks" init -q && git -C "$hooks" add -A && git -C "$hooks" commit -q -m "hooks"
+# pip may install only the wheel built here, and setuptools for the hook repository's build.
+python3 -m pip download --quiet --disable-pip-version-check --dest "$work/wheels" setuptools
+export PIP_NO_INDEX=1 PIP_FIND_LINKS="$work/wheels"
+cat >.pre-commit-config.yaml <<YAML
+repos:
+  - repo: $hooks
+    rev: $(git -C "$hooks" rev-parse HEAD)
+    hooks:
+      - id: git-policy
+YAML
+git add .pre-commit-config.yaml && git commit -q --no-verify -m "add pre-commit"
+pre-commit install --hook-type pre-commit --hook-type pre-merge-commit >/dev/null
+echo "a change" >feature.txt
+git add feature.txt
+git commit -q -m "a clean change" >"$work/clean.log" 2>&1 || { cat "$work/clean.log" >&2; fail "a clean commit through pre-commit"; }
+pass "pre-commit (language: python) accepts a clean commit"
+printf '__version__ = "0.13.0"\n' >tokio/__init__.py
+git add -A
+if git commit -q -m "drop the .devN on master" >"$work/refused.log" 2>&1; then
+    fail "a commit dropping master's .devN was accepted"
+fi
+grep -q "version/kind" "$work/refused.log" || { cat "$work/refused.log" >&2; fail "the refusal does not name version/kind"; }
+pass "pre-commit (language: python) refuses master without .devN (version/kind)"
+printf '%s passed, 0 failed\n' "$passed"

@@ -1,0 +1,3 @@
+__version__ = "0.12.0b2"
+if True:
+    __version__ = "9.9.9"

@@ -1,0 +1,2 @@
+__version__ = "0.12.0b2"
+__version__ += ".post1"

@@ -1,0 +1,1 @@
+"""Old Mac line ends."""__version__ = "1.2.3"

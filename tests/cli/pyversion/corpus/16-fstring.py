@@ -1,0 +1,2 @@
+_major = "1"
+__version__ = f"{_major}.0"

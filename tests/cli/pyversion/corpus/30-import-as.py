@@ -1,0 +1,2 @@
+__version__ = "1.0"
+from string import digits as __version__

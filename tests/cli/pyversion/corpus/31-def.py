@@ -1,0 +1,5 @@
+__version__ = "1.0"
+
+
+def __version__():
+    return "9.9.9"

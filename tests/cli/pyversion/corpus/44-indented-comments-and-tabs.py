@@ -1,0 +1,6 @@
+# top
+    # an indented comment
+
+__version__ = "3.0"
+	# a tab comment
+

@@ -1,0 +1,3 @@
+"""Sections."""
+
+__version__ = "3.0"

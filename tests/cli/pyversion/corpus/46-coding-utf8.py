@@ -1,0 +1,2 @@
+# coding=utf-8
+__version__ = "1.0"  # café

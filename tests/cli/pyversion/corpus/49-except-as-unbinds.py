@@ -1,0 +1,5 @@
+__version__ = "1.0"
+try:
+    raise ValueError
+except ValueError as __version__:
+    pass

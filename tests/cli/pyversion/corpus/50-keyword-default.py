@@ -1,0 +1,2 @@
+__version__ = "1.0"
+f = lambda __version__="9": __version__

@@ -1,0 +1,2 @@
+__version__: str
+__version__ = "1.0"

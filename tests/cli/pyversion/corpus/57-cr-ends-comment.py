@@ -1,0 +1,2 @@
+__version__ = "1.0"
+# a comment__version__ = "9.9.9"

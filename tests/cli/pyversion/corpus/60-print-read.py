@@ -1,0 +1,2 @@
+__version__ = "6.1"
+print(__version__, file=None) if False else None

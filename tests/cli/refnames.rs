@@ -1,0 +1,136 @@
+//! The hints of branch/name, tag/duplicate and ref/shadow, followed literally with real `git
+//! push` and `git commit`: each names what fixes the situation, and the retry is accepted.
+
+use crate::harness::{Run, accepted, refused};
+use crate::hooks::setup;
+
+/// The first command a violation's `hint:` line quotes, as arguments to `git`.
+#[track_caller]
+fn hinted(run: &Run, rule: &str) -> Vec<String> {
+    let all = run.all();
+    let after = all
+        .split_once(&format!("error[{rule}]"))
+        .unwrap_or_else(|| panic!("no {rule}:\n{all}"))
+        .1;
+    let line = after
+        .lines()
+        .find(|l| l.contains("hint:"))
+        .unwrap_or_else(|| panic!("no hint:\n{all}"));
+    let command = line
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .find_map(|quoted| quoted.strip_prefix("git "))
+        .unwrap_or_else(|| panic!("no command in {line}"));
+    command.split_whitespace().map(str::to_owned).collect()
+}
+
+fn run_hint(repo: &crate::harness::TestRepo, args: &[String]) -> Run {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    repo.git_run(&args)
+}
+
+/// A commit on a branch `00.12` is refused by pre-commit; the hint renames the branch to `0.12`
+/// and the commit goes in. Pushed as `00.12` anyway, the server refuses it; the hint pushes the
+/// commit to `0.12`, which lands.
+#[test]
+fn malformed_version_branch_hints_are_followed() {
+    let s = setup("pre-receive");
+    s.dev.git(&["checkout", "-q", "-b", "00.12", "origin/rc"]);
+    s.dev.write(
+        "tokio/__init__.py",
+        "\"\"\"pytokio\"\"\"\n__version__ = \"0.12.0b1\"\n",
+    );
+    s.dev.git(&["add", "-A"]);
+    let commit = s.dev.git_run(&["commit", "-q", "-m", "Release 0.12.0b1"]);
+    refused(&commit, "branch/name");
+    let rename = hinted(&commit, "branch/name");
+    assert_eq!(rename, ["branch", "-m", "00.12", "0.12"]);
+    accepted(&run_hint(&s.dev, &rename));
+    accepted(&s.dev.git_run(&["commit", "-q", "-m", "Release 0.12.0b1"]));
+
+    s.dev.git(&["branch", "-q", "00.12", "0.12"]);
+    let push = s.dev.git_run(&["push", "--no-verify", "origin", "00.12"]);
+    refused(&push, "branch/name");
+    assert_eq!(
+        s.central
+            .git_run(&["rev-parse", "--verify", "-q", "refs/heads/00.12"])
+            .code,
+        1
+    );
+    accepted(&run_hint(&s.dev, &hinted(&push, "branch/name")));
+    assert_eq!(s.central.rev("refs/heads/0.12"), s.dev.rev("0.12"));
+}
+
+/// A second spelling of a released version is refused by the server; the hint deletes it and
+/// the next push of the tags is accepted.
+#[test]
+fn duplicate_tag_hint_is_followed() {
+    let s = setup("pre-receive");
+    s.dev.git(&["checkout", "-q", "-b", "0.12", "origin/rc"]);
+    s.dev.set_version("0.12.0b1");
+    s.dev.git(&["tag", "v0.12.0b1"]);
+    accepted(
+        &s.dev
+            .git_run(&["push", "-q", "origin", "0.12", "v0.12.0b1"]),
+    );
+    s.dev.git(&["tag", "v0.12.0-beta1"]);
+    let push = s
+        .dev
+        .git_run(&["push", "--no-verify", "origin", "v0.12.0-beta1"]);
+    refused(&push, "tag/duplicate");
+    accepted(&run_hint(&s.dev, &hinted(&push, "tag/duplicate")));
+    accepted(&s.dev.git_run(&["push", "-q", "origin", "--tags"]));
+    let tags = s.central.git(&["tag", "--list"]);
+    assert_eq!(tags, "v0.12.0b1");
+}
+
+/// A tag `rc` is refused by the server; the hint deletes it and the next push of the tags is
+/// accepted. A branch named like a release tag is refused; the hint renames it and it lands.
+#[test]
+fn shadow_hints_are_followed() {
+    let s = setup("pre-receive");
+    s.dev.git(&["tag", "rc", "master"]);
+    let push = s
+        .dev
+        .git_run(&["push", "--no-verify", "origin", "refs/tags/rc"]);
+    refused(&push, "ref/shadow");
+    accepted(&run_hint(&s.dev, &hinted(&push, "ref/shadow")));
+    accepted(&s.dev.git_run(&["push", "-q", "origin", "--tags"]));
+    assert_eq!(s.central.git(&["tag", "--list"]), "");
+
+    s.dev.git(&["checkout", "-q", "-b", "v0.12.0b1", "master"]);
+    s.dev.change("notes.txt", "x\n", "work that is no release");
+    let push = s
+        .dev
+        .git_run(&["push", "--no-verify", "origin", "v0.12.0b1"]);
+    refused(&push, "ref/shadow");
+    let rename = hinted(&push, "ref/shadow");
+    accepted(&run_hint(&s.dev, &rename));
+    let renamed = rename.last().expect("the new name").clone();
+    accepted(&s.dev.git_run(&["push", "-q", "origin", &renamed]));
+    assert_eq!(
+        s.central.rev(&format!("refs/heads/{renamed}")),
+        s.dev.rev("HEAD")
+    );
+}
+
+/// A replace ref pushed is refused by the server; the hint deletes it, and the same push then
+/// has nothing to send and succeeds.
+#[test]
+fn replace_ref_hint_is_followed() {
+    let s = setup("pre-receive");
+    let rc = s.dev.rev("rc");
+    s.dev.git(&["checkout", "-q", "--detach", "rc"]);
+    let evil = s.dev.change("tokio/evil.py", "x\n", "an attacker's commit");
+    s.dev.checkout("master");
+    s.dev.git(&["replace", &rc, &evil]);
+    let refspec = "refs/replace/*:refs/replace/*";
+    let push = s.dev.git_run(&["push", "--no-verify", "origin", refspec]);
+    refused(&push, "ref/replace");
+    let delete = hinted(&push, "ref/replace");
+    assert_eq!(delete, ["replace", "-d", rc.as_str()]);
+    accepted(&run_hint(&s.dev, &delete));
+    accepted(&s.dev.git_run(&["push", "origin", refspec]));
+    assert_eq!(s.central.git(&["for-each-ref", "refs/replace/"]), "");
+}
