@@ -39,7 +39,7 @@ if [ -z "$server" ] && [ ${#server_args[@]} -gt 0 ]; then
     die "${server_args[0]} goes with --server" "$usage"
 fi
 
-command -v cargo >/dev/null || die "cargo is not installed" "install Rust from your package manager or with rustup, then run ./install.sh again"
+command -v cargo >/dev/null || die "cargo is not installed" "install Rust from your package manager or with rustup, then run ./install.sh again; or, with no Rust at all, install the wheel: \`pipx install git-policy\` (or \`pip install git-policy\`), then \`git policy install\` in your clone"
 command -v git >/dev/null || die "git is not installed" "install git, then run ./install.sh again"
 
 # Refuse a wrong path before a build of several minutes, not after.
@@ -58,6 +58,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/release-build.sh
 . "$here/scripts/release-build.sh"
 say "building and installing git-policy (release mode, linked $release_linking); this takes a few minutes"
+say "(without a Rust toolchain, \`pipx install git-policy\` installs the same binary from its wheel)"
 # On a terminal cargo shows its progress; in a log it would add a line per crate.
 quiet=(--quiet)
 [ -t 2 ] && quiet=()
