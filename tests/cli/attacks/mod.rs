@@ -6,6 +6,7 @@
 
 mod releases;
 mod shadows;
+mod squat;
 mod stale;
 
 use crate::harness::{Daemon, Sandbox, TestRepo, daemon, pytokio, serve};
