@@ -7,6 +7,9 @@
 //! - a ref that git would find under a protected branch's or a release tag's short name before
 //!   the branch or the tag itself (`refs/tags/master`, `refs/master`, a branch `v0.12.0b1`):
 //!   refused, because `git rev-parse`, `git checkout` and CI checkouts would name its commit;
+//! - a new branch or tag under a protected branch's or a release tag's name (`0.13/x`,
+//!   `v0.13.0/x`): git cannot hold a ref beside one under its name, so the branch or the
+//!   release could not be created ("cannot lock ref"): refused;
 //! - anything else (`refs/notes/*`, a forge's `refs/pull/*` or `refs/merge-requests/*`, ...)
 //!   changes no name a branch or a tag answers to, and is not judged.
 //!
@@ -58,6 +61,19 @@ pub fn shadows(cx: &mut Eval<'_>, update: &Update) -> Result<bool, EvalError> {
     let (Some(new), Some(tag)) = (update.new, update.refname.strip_prefix("refs/tags/")) else {
         return Ok(false);
     };
+    if let Some(taken) = squatted(cx, update, tag, |name| release_name(cx, name)) {
+        let commits = commit_of(cx, new)?;
+        cx.report(
+            RuleId::RefShadow,
+            &update.refname,
+            &commits,
+            squat_message("tag", tag, "release tag", taken),
+            Some(format!(
+                "delete the tag (`git tag -d {tag}`) and tag under a name no release takes"
+            )),
+        )?;
+        return Ok(true);
+    }
     let message = if cx.policy.class_of(tag).is_some() {
         format!(
             "`{tag}` is a protected branch's name: as a tag it would shadow the branch (`git rev-parse {tag}` and `git checkout {tag}` would name the tag)"
@@ -96,6 +112,17 @@ pub fn branch_like_a_tag(
     let Some(new) = update.new else {
         return Ok(());
     };
+    if let Some(taken) = squatted(cx, update, branch, |name| {
+        cx.policy.class_of(name).is_some()
+    }) {
+        return cx.report(
+            RuleId::RefShadow,
+            &update.refname,
+            &[new],
+            squat_message("branch", branch, "protected branch", taken),
+            Some(format!("name the branch otherwise, e.g. `git branch -m {branch} topic/{branch}`, and push that")),
+        );
+    }
     if cx.before.contains_key(&update.refname) || !release_name(cx, branch) {
         return Ok(());
     }
@@ -105,6 +132,29 @@ pub fn branch_like_a_tag(
         &[new],
         format!("`{branch}` is a release tag's name: as a branch it would be taken for the release by tools that look for branches first"),
         Some(format!("name the branch otherwise, e.g. `git branch -m {branch} topic/{branch}`, and push that")),
+    )
+}
+
+/// The name a new ref `name` (a branch's or a tag's short name) would take from the project:
+/// the first of its leading directories that `taken` says is a protected branch's or a release
+/// tag's name. An existing ref is left alone: it squats nothing new.
+fn squatted<'n>(
+    cx: &Eval<'_>,
+    update: &Update,
+    name: &'n str,
+    taken: impl Fn(&str) -> bool,
+) -> Option<&'n str> {
+    if cx.before.contains_key(&update.refname) {
+        return None;
+    }
+    name.match_indices('/')
+        .map(|(at, _)| &name[..at])
+        .find(|prefix| taken(prefix))
+}
+
+fn squat_message(kind: &str, name: &str, what: &str, taken: &str) -> String {
+    format!(
+        "`{name}` is under `{taken}`, a {what}'s name: git cannot hold a {kind} `{taken}` beside it, so `{taken}` could not be created (\"cannot lock ref\")"
     )
 }
 

@@ -359,6 +359,38 @@ fn branch_named_like_a_release_tag_is_ref_shadow() {
     assert_eq!(t.rules(&[("v0.12.0b1", b2)]), ACCEPTED);
 }
 
+/// A new branch under a protected branch's name (`0.13/x`, `rc/x`) or a new tag under a
+/// release tag's (`v0.13.0/x`) is ref/shadow: git could not create the branch or the tag
+/// beside it. Other directories (`topic/0.13`, a tag `0.13/x`) and existing refs are free.
+#[test]
+fn refs_under_a_protected_or_release_name_are_ref_shadow() {
+    let mut t = Tokio::cycle();
+    let b2 = t.b2;
+    for name in [
+        "0.13/x",
+        "0.99/a/b",
+        "master/x",
+        "tags/v0.13.0/x",
+        "tags/v9.9/a/b",
+    ] {
+        assert_eq!(t.rules(&[(name, b2)]), ["ref/shadow"], "{name}");
+    }
+    for name in [
+        "topic/0.13",
+        "tags/0.13/x",
+        "tags/v2-migration/x",
+        "v0.13.0/x",
+    ] {
+        assert_eq!(t.rules(&[(name, b2)]), ACCEPTED, "{name}");
+    }
+    t.set("0.13/x", b2);
+    assert_eq!(
+        t.rules(&[("0.13/x", t.b1)]),
+        ACCEPTED,
+        "an existing ref moves"
+    );
+}
+
 // ---- tag/immutable: the ref's own object ----
 
 /// Swapping a release tag's object on the same commit is a move: annotated to lightweight,
