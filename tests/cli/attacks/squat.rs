@@ -5,7 +5,10 @@
 
 use super::releases::next_beta_lands;
 use super::{Target, each};
-use crate::harness::ZERO;
+use std::path::Path;
+
+use super::HOOKS;
+use crate::harness::{Sandbox, ZERO, accepted, refused};
 use crate::rawpush::Transport;
 
 /// A topic branch `0.13/x` and a tag `v0.12.0b2/x` landed and then blocked the version branch
@@ -33,4 +36,40 @@ fn squatted_name_blocked_a_version_branch_and_a_release_tag() {
         );
         next_beta_lands(t, transport);
     });
+}
+
+/// Under the twisted preset (release branches `releases/release-<ticket>`), a topic branch
+/// `releases` landed and git then refused every release branch ("cannot lock ref"). ref/shadow
+/// refuses it, through `pre-receive` and `update`; the branch the hint names lands, and so does
+/// the release branch.
+#[test]
+fn branch_named_releases_blocked_every_twisted_release_branch() {
+    for hook in HOOKS {
+        let sandbox = Sandbox::new();
+        let work = sandbox.repo("work");
+        work.write(
+            "src/twisted/_version.py",
+            "from incremental import Version\n__version__ = Version(\"Twisted\", 24, 10, 0, dev=0)\n",
+        );
+        work.commit("Initial");
+        work.git(&["branch", "-m", "trunk"]);
+        let central = sandbox.bare("central.git");
+        let central = central.path.display().to_string();
+        work.git(&["push", "-q", &central, "trunk"]);
+        let policy = Path::new(env!("CARGO_MANIFEST_DIR")).join("policy/twisted.toml");
+        let installed = work.policy(&[
+            "install",
+            "--server",
+            &central,
+            "--hook",
+            hook,
+            "--policy",
+            &policy.display().to_string(),
+        ]);
+        accepted(&installed);
+        let push = |to: &str| work.git_run(&["push", &central, &format!("trunk:refs/heads/{to}")]);
+        refused(&push("releases"), "ref/shadow");
+        accepted(&push("topic/releases"));
+        accepted(&push("releases/release-4290"));
+    }
 }
