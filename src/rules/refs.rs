@@ -17,7 +17,7 @@
 
 use super::context::{Eval, EvalError};
 use super::view::Id;
-use super::{RuleId, Update, versions};
+use super::{RuleId, Update, squat, versions};
 use crate::version;
 
 /// branch/name: a protected branch's name is the canonical spelling of its captures (`0.12`,
@@ -61,17 +61,7 @@ pub fn shadows(cx: &mut Eval<'_>, update: &Update) -> Result<bool, EvalError> {
     let (Some(new), Some(tag)) = (update.new, update.refname.strip_prefix("refs/tags/")) else {
         return Ok(false);
     };
-    if let Some(taken) = squatted(cx, update, tag, |name| release_name(cx, name)) {
-        let commits = commit_of(cx, new)?;
-        cx.report(
-            RuleId::RefShadow,
-            &update.refname,
-            &commits,
-            squat_message("tag", tag, "release tag", taken),
-            Some(format!(
-                "delete the tag (`git tag -d {tag}`) and tag under a name no release takes"
-            )),
-        )?;
+    if squat::tag(cx, update, tag, new)? {
         return Ok(true);
     }
     let message = if cx.policy.class_of(tag).is_some() {
@@ -112,16 +102,8 @@ pub fn branch_like_a_tag(
     let Some(new) = update.new else {
         return Ok(());
     };
-    if let Some(taken) = squatted(cx, update, branch, |name| {
-        cx.policy.class_of(name).is_some()
-    }) {
-        return cx.report(
-            RuleId::RefShadow,
-            &update.refname,
-            &[new],
-            squat_message("branch", branch, "protected branch", taken),
-            Some(format!("name the branch otherwise, e.g. `git branch -m {branch} topic/{branch}`, and push that")),
-        );
+    if squat::branch(cx, update, branch, new)? {
+        return Ok(());
     }
     if cx.before.contains_key(&update.refname) || !release_name(cx, branch) {
         return Ok(());
@@ -132,29 +114,6 @@ pub fn branch_like_a_tag(
         &[new],
         format!("`{branch}` is a release tag's name: as a branch it would be taken for the release by tools that look for branches first"),
         Some(format!("name the branch otherwise, e.g. `git branch -m {branch} topic/{branch}`, and push that")),
-    )
-}
-
-/// The name a new ref `name` (a branch's or a tag's short name) would take from the project:
-/// the first of its leading directories that `taken` says is a protected branch's or a release
-/// tag's name. An existing ref is left alone: it squats nothing new.
-fn squatted<'n>(
-    cx: &Eval<'_>,
-    update: &Update,
-    name: &'n str,
-    taken: impl Fn(&str) -> bool,
-) -> Option<&'n str> {
-    if cx.before.contains_key(&update.refname) {
-        return None;
-    }
-    name.match_indices('/')
-        .map(|(at, _)| &name[..at])
-        .find(|prefix| taken(prefix))
-}
-
-fn squat_message(kind: &str, name: &str, what: &str, taken: &str) -> String {
-    format!(
-        "`{name}` is under `{taken}`, a {what}'s name: git cannot hold a {kind} `{taken}` beside it, so `{taken}` could not be created (\"cannot lock ref\")"
     )
 }
 
@@ -208,7 +167,7 @@ fn shadowed<'r>(cx: &Eval<'_>, refname: &'r str) -> Option<&'r str> {
 
 /// Whether `name` would be a valid release tag: a tag class reads a PEP 440 version from it of
 /// a kind the class allows (`v0.12.0b1`, not `v2-migration`). Such names are the releases'.
-fn release_name(cx: &Eval<'_>, name: &str) -> bool {
+pub(super) fn release_name(cx: &Eval<'_>, name: &str) -> bool {
     cx.policy.tags.iter().any(|class| {
         class
             .version_text(name)
@@ -220,6 +179,6 @@ fn release_name(cx: &Eval<'_>, name: &str) -> bool {
 }
 
 /// The commit an object names, when it is one (for the violation's commit list).
-fn commit_of(cx: &Eval<'_>, id: Id) -> Result<Vec<Id>, EvalError> {
+pub(super) fn commit_of(cx: &Eval<'_>, id: Id) -> Result<Vec<Id>, EvalError> {
     Ok(cx.peel_commit(id).unwrap_or(None).into_iter().collect())
 }

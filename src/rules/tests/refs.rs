@@ -391,6 +391,25 @@ fn refs_under_a_protected_or_release_name_are_ref_shadow() {
     );
 }
 
+/// A new branch or tag named like a directory of protected names (`releases` where release
+/// branches are `releases/release-<n>`, `release` where release tags are `release/<version>`)
+/// is ref/shadow: git could not create them beside it. A sibling (`releases-old`) is free.
+#[test]
+fn refs_named_like_a_directory_of_protected_names_are_ref_shadow() {
+    let mut s = Scenario::custom(
+        "[version]\nfiles = [\"src/__init__.py\"]\n[branches.trunk]\naccepts = \"any\"\n[branches.release]\npattern = '^releases/release-(?P<ticket>[0-9]+)$'\naccepts = [\"trunk\"]\n[tags.release]\npattern = \"release/{version}\"\n",
+    );
+    let root = s.commit(&[], "Initial");
+    s.set("trunk", root);
+    for name in ["releases", "tags/release"] {
+        assert_eq!(s.rules(&[(name, root)]), ["ref/shadow"], "{name}");
+    }
+    for name in ["releases-old", "tags/releases", "release"] {
+        assert_eq!(s.rules(&[(name, root)]), ACCEPTED, "{name}");
+    }
+    assert_eq!(s.rules(&[("releases/release-7/x", root)]), ["ref/shadow"]);
+}
+
 // ---- tag/immutable: the ref's own object ----
 
 /// Swapping a release tag's object on the same commit is a move: annotated to lightweight,
