@@ -4,11 +4,9 @@
 //! refuses a new ref under a protected branch's or a release tag's name; the release lands.
 
 use super::releases::next_beta_lands;
+use super::{HOOKS, twisted};
 use super::{Target, each};
-use std::path::Path;
-
-use super::HOOKS;
-use crate::harness::{Sandbox, ZERO, accepted, refused};
+use crate::harness::{ZERO, accepted, refused};
 use crate::rawpush::Transport;
 
 /// A topic branch `0.13/x` and a tag `v0.12.0b2/x` landed and then blocked the version branch
@@ -45,28 +43,7 @@ fn squatted_name_blocked_a_version_branch_and_a_release_tag() {
 #[test]
 fn branch_named_releases_blocked_every_twisted_release_branch() {
     for hook in HOOKS {
-        let sandbox = Sandbox::new();
-        let work = sandbox.repo("work");
-        work.write(
-            "src/twisted/_version.py",
-            "from incremental import Version\n__version__ = Version(\"Twisted\", 24, 10, 0, dev=0)\n",
-        );
-        work.commit("Initial");
-        work.git(&["branch", "-m", "trunk"]);
-        let central = sandbox.bare("central.git");
-        let central = central.path.display().to_string();
-        work.git(&["push", "-q", &central, "trunk"]);
-        let policy = Path::new(env!("CARGO_MANIFEST_DIR")).join("policy/twisted.toml");
-        let installed = work.policy(&[
-            "install",
-            "--server",
-            &central,
-            "--hook",
-            hook,
-            "--policy",
-            &policy.display().to_string(),
-        ]);
-        accepted(&installed);
+        let (_sandbox, work, central) = twisted(hook);
         let push = |to: &str| work.git_run(&["push", &central, &format!("trunk:refs/heads/{to}")]);
         refused(&push("releases"), "ref/shadow");
         accepted(&push("topic/releases"));
