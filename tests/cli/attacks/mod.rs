@@ -9,6 +9,7 @@ mod releases;
 mod shadows;
 mod squat;
 mod stale;
+mod symrefs;
 
 use std::path::Path;
 
