@@ -45,3 +45,38 @@ fn symlinked_version_file_escaped_the_glob() {
         accepted(&push());
     }
 }
+
+/// A `_version.py` symbolic link already on trunk (pushed before the glob listed links, or put
+/// there by the administrator) made every push to trunk fail, the repair included. The repair
+/// lands: the version rules that compare with trunk's unreadable tip are skipped, with a note.
+#[test]
+fn symlinked_version_file_on_the_tip_blocked_its_repair() {
+    for hook in HOOKS {
+        let (_sandbox, work, central) = twisted(hook);
+        std::fs::create_dir_all(work.path.join("src/twisted/web")).expect("dir");
+        std::os::unix::fs::symlink(
+            "../_version.py",
+            work.path.join("src/twisted/web/_version.py"),
+        )
+        .expect("symlink");
+        let linked = work.commit("web: its version linked");
+        accepted(&work.git_run(&["push", &central, "trunk:refs/heads/topic/web"]));
+        work.git(&[
+            "--git-dir",
+            &central,
+            "update-ref",
+            "refs/heads/trunk",
+            &linked,
+        ]);
+
+        work.git(&["rm", "-q", "src/twisted/web/_version.py"]);
+        work.write(
+            "src/twisted/web/_version.py",
+            "from incremental import Version\n__version__ = Version(\"Twisted\", 24, 10, 0, dev=0)\n",
+        );
+        work.commit("web: its own version file");
+        let run = work.git_run(&["push", &central, "trunk"]);
+        accepted(&run);
+        assert!(run.stderr.contains("is a symbolic link"), "{}", run.all());
+    }
+}
