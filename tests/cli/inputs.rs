@@ -89,7 +89,7 @@ fn version_file_symlink_is_an_error() {
     let new = repo.commit("make the version file a link");
     failed(
         &repo.judge("refs/heads/master", &old, &new),
-        &["`tokio/__init__.py` is a symbolic link"],
+        &["`tokio/__init__.py`", "is a symbolic link"],
     );
 }
 
