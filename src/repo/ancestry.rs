@@ -388,7 +388,12 @@ impl Ancestry<'_> {
             let passed = if taken.hidden { &zero } else { &colour };
             self.expand(&mut frontier, &taken, passed)?;
         }
-        frontier.check_left(self)?;
+        // With every candidate outside the graph, the walk ends where the graph begins and no
+        // generation read from it decided anything (those of commits outside it are one more
+        // than their parents' whatever the parents' are).
+        if lowest.is_some() {
+            frontier.check_left(self)?;
+        }
         for &candidate in candidates {
             let Some(colour) = colours.get(&self.node(candidate)) else {
                 continue;
