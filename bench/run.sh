@@ -6,6 +6,7 @@
 #   BENCH_SIZES=" " bench/run.sh   no pushes: only pre-commit and the audit (about five minutes)
 #   BENCH_SIZES=100000 BENCH_PUSHES_ONLY=1 BENCH_PUSH_ROUNDS=1 bench/run.sh
 #                           the pushes of one history only, without valgrind (a few minutes)
+#   BENCH_PUSHES='^master ' ...    only the pushes whose line in `pushes` matches (grep -E)
 #
 # Needs git, cargo, hyperfine and jq (Debian: `apt-get install hyperfine jq`) and, for 1M
 # commits, about 1 GB in $BENCH_DIR (default target/bench). Generated repositories are cached
@@ -150,7 +151,7 @@ time_pushes() { # size graph round
                 -n pre-receive "sh -c 'exec $bin hook pre-receive < $input'" \
                 -n floor "git merge-base --is-ancestor $old $new" >&2
         )
-    done <"$repo/pushes"
+    done < <(grep -E "${BENCH_PUSHES:-.}" "$repo/pushes")
 }
 
 # The hand-written script on every push of one history, and the peak memory of our hooks.
@@ -173,7 +174,7 @@ script_and_memory() { # size graph with-script
             rss "$name-update" "$bin" hook update "refs/heads/$branch" "$old" "$new"
             rss "$name-pre-receive" sh -c "\"\$0\" hook pre-receive < $input" "$bin"
         )
-    done <"$repo/pushes"
+    done < <(grep -E "${BENCH_PUSHES:-.}" "$repo/pushes")
 }
 
 # The histories: one commit-graph file at each size, and the million commits again with the
