@@ -332,9 +332,10 @@ impl Ancestry<'_> {
             if !taken.hidden {
                 out.push(self.id(taken.node)?);
             }
-            self.expand(&mut frontier, &taken, &[], &mut buffers)?;
+            self.expand(&mut frontier, &taken, &[], &mut buffers, None)?;
         }
         frontier.check_left(self)?;
+        *self.git.hidden.borrow_mut() = Hidden::of(hide, frontier, |id| self.node(id));
         Ok(out)
     }
 
@@ -369,13 +370,25 @@ impl Ancestry<'_> {
         }
         let words = tips.len().div_ceil(64);
         let mut frontier = Frontier::new(words);
-        for &id in hide {
-            self.start(&mut frontier, id, true, &[])?;
+        // The last walk's hidden commits, when it hid the same and they reach below every
+        // candidate: then no hidden commit needs walking again.
+        let cache = self.git.hidden.borrow();
+        let known = cache
+            .as_ref()
+            .filter(|h| h.hide == hide && lowest.is_some_and(|l| l > h.above));
+        if known.is_none() {
+            for &id in hide {
+                self.start(&mut frontier, id, true, &[])?;
+            }
         }
         for (i, &id) in tips.iter().enumerate() {
             let mut colour = vec![0u64; words];
             colour[i / 64] |= 1 << (i % 64);
-            self.start(&mut frontier, id, false, &colour)?;
+            let node = self.node(id);
+            let mut positions = Vec::new();
+            let generation = self.read(node, &mut positions)?;
+            let hidden = known.is_some_and(|h| h.hides(node, generation));
+            frontier.add(node, generation, &positions, hidden, &colour);
         }
         let mut colour = vec![0u64; words];
         let zero = vec![0u64; words];
@@ -392,8 +405,13 @@ impl Ancestry<'_> {
             {
                 found.clone_from(&colour);
             }
+            if taken.hidden && known.is_some() {
+                // Every ancestor of a hidden commit is hidden, and known to be.
+                self.check_node(taken.node)?;
+                continue;
+            }
             let passed = if taken.hidden { &zero } else { &colour };
-            self.expand(&mut frontier, &taken, passed, &mut buffers)?;
+            self.expand(&mut frontier, &taken, passed, &mut buffers, known)?;
         }
         // With every candidate outside the graph, the walk ends where the graph begins and no
         // generation read from it decided anything (those of commits outside it are one more
@@ -438,6 +456,7 @@ impl Ancestry<'_> {
         taken: &Taken,
         colour: &[u64],
         buffers: &mut Buffers,
+        known: Option<&Hidden>,
     ) -> Result<(), ViewError> {
         let Buffers {
             parents,
@@ -456,7 +475,8 @@ impl Ancestry<'_> {
                 None => {
                     positions.clear();
                     let generation = self.read(parent, positions)?;
-                    frontier.add(parent, generation, positions, taken.hidden, colour);
+                    let hidden = taken.hidden || known.is_some_and(|h| h.hides(parent, generation));
+                    frontier.add(parent, generation, positions, hidden, colour);
                     generation
                 }
             };
@@ -475,6 +495,45 @@ impl Ancestry<'_> {
             Node::Graph(pos) => self.graph.entry(pos, into),
             Node::Loose(_) => self.generation(node),
         }
+    }
+}
+
+/// The commits the last [`Ancestry::walk`] hid: every ancestor of `hide` in the graph whose
+/// generation is above `above`, the highest left on its frontier when it ended.
+/// `flow/foreign` asks which roots the other branches reach, hiding what the walk that found
+/// the roots hid: the roots' old bases then cost one walk through history, not two.
+pub(super) struct Hidden {
+    hide: Vec<Id>,
+    above: u32,
+    frontier: Frontier,
+}
+
+impl Hidden {
+    /// What a finished walk hid, when it hid only commits of the graph and ended in it.
+    fn of(hide: &[Id], frontier: Frontier, node: impl Fn(Id) -> Node) -> Option<Hidden> {
+        if hide.iter().any(|&id| matches!(node(id), Node::Loose(_))) {
+            return None;
+        }
+        // An ancestor of `hide` not taken has one on the frontier at or above its generation
+        // (the first not taken on its way from `hide`): every one above the frontier's highest
+        // was taken, and marked.
+        let above = match frontier.top() {
+            None => 0,
+            Some((false, generation)) => generation,
+            Some((true, _)) => return None,
+        };
+        Some(Hidden {
+            hide: hide.to_vec(),
+            above,
+            frontier,
+        })
+    }
+
+    /// Whether a commit of the graph above `above` is an ancestor of `hide`.
+    fn hides(&self, node: Node, generation: u32) -> bool {
+        matches!(node, Node::Graph(_))
+            && generation > self.above
+            && self.frontier.hidden(node) == Some(true)
     }
 }
 

@@ -70,6 +70,18 @@ impl Frontier {
         }
     }
 
+    /// Whether the walk hid `node`, if it reached it.
+    pub fn hidden(&self, node: Node) -> Option<bool> {
+        self.slot(node).map(|s| self.marks[s as usize].hidden)
+    }
+
+    /// Whether the next commit is outside the graph, and its generation, wanted or not.
+    pub fn top(&self) -> Option<(bool, u32)> {
+        let &(_, slot) = self.queue.peek()?;
+        let mark = &self.marks[slot as usize];
+        Some((matches!(mark.node, Node::Loose(_)), mark.generation))
+    }
+
     /// The parents of the graph commit in `slot`, as read when it was reached.
     pub fn parents(&self, slot: u32, into: &mut Vec<Node>) {
         let (from, to) = self.marks[slot as usize].parents;
@@ -173,8 +185,8 @@ impl Frontier {
 
     /// Checks the commits left on the frontier when a walk ends: their generations decided
     /// that it could.
-    pub fn check_left(self, a: &Ancestry<'_>) -> Result<(), ViewError> {
-        for (_, slot) in self.queue {
+    pub fn check_left(&self, a: &Ancestry<'_>) -> Result<(), ViewError> {
+        for &(_, slot) in self.queue.iter() {
             a.check_node(self.marks[slot as usize].node)?;
         }
         Ok(())
