@@ -147,6 +147,8 @@ pub struct Git {
     /// The contradiction found in the commit-graph, once one is: from then on no ancestry
     /// question is answered and nothing is remembered (see `ancestry::Ancestry::check`).
     damaged: Cell<Option<(Id, u32, u32)>>,
+    /// What the last walk hid, for the next question hiding the same.
+    hidden: RefCell<Option<ancestry::Hidden>>,
 }
 
 impl Git {
@@ -174,6 +176,7 @@ impl Git {
             seen: RefCell::default(),
             remembered: OnceCell::new(),
             damaged: Cell::new(None),
+            hidden: RefCell::new(None),
         }
     }
 
