@@ -200,6 +200,10 @@ pub struct InstallArgs {
     /// policy out; `enforce` refuses it (sets `mode` in the administrator's policy)
     #[arg(long, value_enum, requires = "server")]
     pub mode: Option<ModeArg>,
+    /// Where husky runs the hooks (`core.hooksPath=.husky/_`): add git-policy's lines to its
+    /// hook files in `.husky/` instead of installing shims
+    #[arg(long, conflicts_with = "server")]
+    pub via_manager: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
