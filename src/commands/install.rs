@@ -8,8 +8,8 @@ use anyhow::Context;
 use super::{Outcome, UserError, open_repo, open_repo_at};
 use crate::cli::{InstallArgs, ServerHook, UninstallArgs};
 use crate::hooks::install::{self, Action, InstallError};
-use crate::hooks::{CLIENT_HOOKS, SERVER_HOOKS};
 use crate::hooks::managers::{self, Manager};
+use crate::hooks::{CLIENT_HOOKS, SERVER_HOOKS};
 use crate::hooks::{advisory, shim, transaction};
 use crate::policy::{self, Mode, Origin};
 use crate::repo::Git;
@@ -58,7 +58,7 @@ fn install_client(bin: &Path, kind: shim::Kind, via_manager: bool) -> anyhow::Re
     }
     let dir = hooks_dir(&git)?;
     if let Some(husky) = managers::husky_dir(&dir) {
-        return install_husky(&husky, via_manager);
+        return install_husky(&husky, via_manager, bin, kind);
     }
     let found = beside_managers(&dir)?;
     if via_manager {
@@ -124,7 +124,12 @@ fn beside_managers(dir: &Path) -> anyhow::Result<Vec<Manager>> {
 
 /// husky runs the hooks from `.husky/_`, which it rewrites on every install: git-policy goes
 /// into the project's own hook files in `.husky/`, on request.
-fn install_husky(husky: &Path, via_manager: bool) -> anyhow::Result<Outcome> {
+fn install_husky(
+    husky: &Path,
+    via_manager: bool,
+    bin: &Path,
+    kind: shim::Kind,
+) -> anyhow::Result<Outcome> {
     let files = CLIENT_HOOKS
         .iter()
         .map(|hook| format!("`.husky/{hook}`"))
@@ -141,6 +146,11 @@ fn install_husky(husky: &Path, via_manager: bool) -> anyhow::Result<Outcome> {
             ),
         ));
     }
+    // git-policy's own hooks too, where git runs them once husky no longer sets the path.
+    let git = open_repo()?;
+    let own = git.common_dir().join("hooks");
+    let actions = install::install(&own, CLIENT_HOOKS, bin, kind).map_err(with_hint)?;
+    print_actions(&own, &actions)?;
     let changed = managers::husky_add(husky, CLIENT_HOOKS)
         .with_context(|| format!("cannot edit husky's hook files in `{}`", husky.display()))?;
     for hook in CLIENT_HOOKS {
@@ -152,7 +162,8 @@ fn install_husky(husky: &Path, via_manager: bool) -> anyhow::Result<Outcome> {
         }
     }
     say(format_args!(
-        "note: husky runs these files in every clone once they are committed; `git policy uninstall` removes the lines"
+        "note: husky runs these files in every clone once they are committed, and git runs the hooks in `{}` if husky stops setting `core.hooksPath`; `git policy uninstall` removes both",
+        own.display()
     ))?;
     Ok(Outcome::Ok)
 }
@@ -283,9 +294,11 @@ pub fn run_uninstall(args: &UninstallArgs) -> anyhow::Result<Outcome> {
             ))?;
         }
         actions.retain(|a| !matches!(a, Action::LeftForeign(_)));
-        if !actions.is_empty() {
-            print_actions(&dir, &actions)?;
-        }
+        print_actions(&dir, &actions)?;
+        // The hooks `--via-manager` installed where git runs them without husky.
+        let own = git.common_dir().join("hooks");
+        let actions = install::uninstall(&own, hooks).map_err(with_hint)?;
+        print_actions(&own, &actions)?;
         return Ok(Outcome::Ok);
     }
     if actions.is_empty() {

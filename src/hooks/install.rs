@@ -19,9 +19,7 @@ pub enum InstallError {
         "`{hook}` is someone else's hook and `{legacy}` is taken too, so there is nowhere to keep it"
     )]
     LegacyTaken { hook: String, legacy: String },
-    #[error(
-        "`{hook}` is {manager}'s, and the hook it runs first, `{legacy}`, is someone else's"
-    )]
+    #[error("`{hook}` is {manager}'s, and the hook it runs first, `{legacy}`, is someone else's")]
     ManagerSlotTaken {
         hook: String,
         manager: &'static str,
@@ -75,9 +73,14 @@ pub enum Action {
     /// A foreign hook was found where ours was expected, and left alone.
     LeftForeign(String),
     /// Our shim was put where a hook manager runs it before its own hooks.
-    Beside { file: String, manager: &'static str },
+    Beside {
+        file: String,
+        manager: &'static str,
+    },
     /// A shim of ours, moved by another manager where nothing runs it, was removed.
-    Stranded { file: String },
+    Stranded {
+        file: String,
+    },
 }
 
 impl fmt::Display for Action {
@@ -96,7 +99,10 @@ impl fmt::Display for Action {
             Action::Restored(h) => write!(f, "removed `{h}` and restored the hook it had replaced"),
             Action::LeftForeign(h) => write!(f, "left `{h}` alone: it is not git-policy's"),
             Action::Beside { file, manager } => {
-                write!(f, "installed `{file}`, which {manager} runs before its own hooks")
+                write!(
+                    f,
+                    "installed `{file}`, which {manager} runs before its own hooks"
+                )
             }
             Action::Stranded { file } => write!(
                 f,

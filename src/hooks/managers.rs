@@ -104,7 +104,10 @@ pub fn husky_add(husky: &Path, hooks: &[&str]) -> io::Result<Vec<String>> {
             continue;
         }
         let line = husky_line(hook);
-        let new = match text.strip_prefix("#!").and_then(|rest| rest.split_once('\n')) {
+        let new = match text
+            .strip_prefix("#!")
+            .and_then(|rest| rest.split_once('\n'))
+        {
             Some((shebang, rest)) => format!("#!{shebang}\n{line}{rest}"),
             None => format!("{line}{text}"),
         };
@@ -169,7 +172,10 @@ mod tests {
                 .is_empty()
         );
         let text = fs::read_to_string(dir.path().join("pre-commit")).expect("read");
-        assert_eq!(text, format!("#!/bin/sh\n{}npm test\n", husky_line("pre-commit")));
+        assert_eq!(
+            text,
+            format!("#!/bin/sh\n{}npm test\n", husky_line("pre-commit"))
+        );
         husky_remove(dir.path(), &["pre-commit", "pre-push"]).expect("remove");
         let text = fs::read_to_string(dir.path().join("pre-commit")).expect("read");
         assert_eq!(text, "#!/bin/sh\nnpm test\n");
