@@ -204,6 +204,22 @@ pub struct InstallArgs {
     /// hook files in `.husky/` instead of installing shims
     #[arg(long, conflicts_with = "server")]
     pub via_manager: bool,
+    /// With --server: where the hosting layer runs the repository's hooks (`auto`: told by
+    /// the repository: GitLab's `custom_hooks/`, Gitea's `hooks/pre-receive.d/`, else plain)
+    #[arg(long, value_enum, default_value = "auto", requires = "server")]
+    pub layout: LayoutArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LayoutArg {
+    /// Told by the repository
+    Auto,
+    /// git's own `hooks/`
+    Plain,
+    /// GitLab (Gitaly): `custom_hooks/<hook>.d/`
+    Gitlab,
+    /// Gitea and Forgejo: `hooks/<hook>.d/`
+    Gitea,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

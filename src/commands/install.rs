@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::{Outcome, UserError, open_repo, open_repo_at};
-use crate::cli::{InstallArgs, ServerHook, UninstallArgs};
+use crate::cli::{InstallArgs, LayoutArg, ServerHook, UninstallArgs};
 use crate::hooks::install::{self, Action, InstallError};
+use crate::hooks::layout::Layout;
 use crate::hooks::managers::{self, Manager};
 use crate::hooks::{CLIENT_HOOKS, SERVER_HOOKS};
 use crate::hooks::{advisory, shim, transaction};
@@ -186,19 +187,42 @@ fn install_server(
         ServerHook::PreReceive => ("pre-receive", "update"),
         ServerHook::Update => ("update", "pre-receive"),
     };
+    let git_dir = git.common_dir();
+    let layout = match args.layout {
+        LayoutArg::Auto => Layout::detect(&git_dir),
+        LayoutArg::Plain => Layout::Plain,
+        LayoutArg::Gitlab => Layout::GitLab,
+        LayoutArg::Gitea => Layout::Gitea,
+    };
     install::write_atomically(&admin, &text).map_err(with_hint)?;
     // `reference-transaction` judges each push again as it lands, one at a time (git 2.28+;
     // an older git never runs it).
-    let hooks = [wanted, transaction::HOOK];
-    let mut actions = install::install(&dir, &hooks, bin, kind).map_err(with_hint)?;
+    for hook in [wanted, transaction::HOOK] {
+        let Some(at) = layout.dir_of(&git_dir, &dir, hook) else {
+            say(format_args!(
+                "note: {} runs no `{hook}` hook of a repository's own, so two concurrent pushes that break the policy only together can both land",
+                layout.name()
+            ))?;
+            continue;
+        };
+        let actions = install::install(&at, &[hook], bin, kind).map_err(with_hint)?;
+        print_actions(&at, &actions)?;
+    }
     // Only one of our server hooks judges pushes; switching removes the other.
-    actions.extend(
-        install::uninstall(&dir, &[other])
+    for at in Layout::all_dirs_of(&git_dir, &dir, other) {
+        let actions: Vec<Action> = install::uninstall(&at, &[other])
             .map_err(with_hint)?
             .into_iter()
-            .filter(|a| !matches!(a, Action::LeftForeign(_))),
-    );
-    print_actions(&dir, &actions)?;
+            .filter(|a| !matches!(a, Action::LeftForeign(_)))
+            .collect();
+        print_actions(&at, &actions)?;
+    }
+    if layout != Layout::Plain {
+        say(format_args!(
+            "note: installed for {}: its own hooks run first, then git-policy's",
+            layout.name()
+        ))?;
+    }
     say(format_args!(
         "installed the administrator's policy `{}`",
         admin.display()
@@ -283,28 +307,47 @@ pub fn run_uninstall(args: &UninstallArgs) -> anyhow::Result<Outcome> {
         None => (open_repo()?, CLIENT_HOOKS),
     };
     let dir = hooks_dir(&git)?;
-    let mut actions = install::uninstall(&dir, hooks).map_err(with_hint)?;
     if let Some(husky) = managers::husky_dir(&dir).filter(|_| args.server.is_none()) {
-        let changed = managers::husky_remove(&husky, CLIENT_HOOKS)
-            .with_context(|| format!("cannot edit husky's hook files in `{}`", husky.display()))?;
-        for hook in changed {
-            say(format_args!(
-                "removed git-policy from `{}`",
-                husky.join(hook).display()
-            ))?;
-        }
-        actions.retain(|a| !matches!(a, Action::LeftForeign(_)));
-        print_actions(&dir, &actions)?;
-        // The hooks `--via-manager` installed where git runs them without husky.
-        let own = git.common_dir().join("hooks");
-        let actions = install::uninstall(&own, hooks).map_err(with_hint)?;
-        print_actions(&own, &actions)?;
-        return Ok(Outcome::Ok);
+        return uninstall_husky(&git, &dir, &husky);
     }
-    if actions.is_empty() {
+    let mut found = false;
+    for &hook in hooks {
+        let dirs = match args.server {
+            Some(_) => Layout::all_dirs_of(&git.common_dir(), &dir, hook),
+            None => vec![dir.clone()],
+        };
+        for at in dirs {
+            let actions = install::uninstall(&at, &[hook]).map_err(with_hint)?;
+            found |= !actions.is_empty();
+            print_actions(&at, &actions)?;
+        }
+    }
+    if !found {
         say(format_args!("no git-policy hooks in `{}`", dir.display()))?;
     }
-    print_actions(&dir, &actions)?;
+    Ok(Outcome::Ok)
+}
+
+/// Uninstalling where husky runs the hooks: git-policy's lines in husky's files, and the hooks
+/// `--via-manager` installed where git runs them without husky.
+fn uninstall_husky(git: &Git, dir: &Path, husky: &Path) -> anyhow::Result<Outcome> {
+    let changed = managers::husky_remove(husky, CLIENT_HOOKS)
+        .with_context(|| format!("cannot edit husky's hook files in `{}`", husky.display()))?;
+    for hook in &changed {
+        say(format_args!(
+            "removed git-policy from `{}`",
+            husky.join(hook).display()
+        ))?;
+    }
+    let mut actions = install::uninstall(dir, CLIENT_HOOKS).map_err(with_hint)?;
+    actions.retain(|a| !matches!(a, Action::LeftForeign(_)));
+    print_actions(dir, &actions)?;
+    let own = git.common_dir().join("hooks");
+    let own_actions = install::uninstall(&own, CLIENT_HOOKS).map_err(with_hint)?;
+    print_actions(&own, &own_actions)?;
+    if changed.is_empty() && actions.is_empty() && own_actions.is_empty() {
+        say(format_args!("no git-policy hooks in `{}`", dir.display()))?;
+    }
     Ok(Outcome::Ok)
 }
 

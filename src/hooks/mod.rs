@@ -5,6 +5,7 @@ pub mod advisory;
 mod commit;
 pub mod framework;
 pub mod install;
+pub mod layout;
 pub mod managers;
 mod push;
 mod receive;

@@ -125,7 +125,14 @@ enum RawFile {
 /// A protected branch, or with `pattern` a class of branches.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[schemars(rename = "Branch")]
+#[schemars(
+    rename = "Branch",
+    // A linear branch cannot take a merge commit, as `Cx::landing` checks.
+    extend(
+        "if" = { "properties": { "linear": { "const": true } }, "required": ["linear"] },
+        "then" = { "properties": { "lands": { "not": { "const": "merge" } } } }
+    )
+)]
 struct RawBranch {
     /// A regex (Rust syntax, ASCII classes) matching the branch names of this class, with named
     /// groups for `version.matches`, e.g. `'^(?P<major>[0-9]+)\.(?P<minor>[0-9]+)$'`. Without

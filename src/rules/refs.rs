@@ -31,10 +31,20 @@ pub fn canonical_branch(
     };
     if let Some(new) = update.new {
         let class_name = &cx.policy.branches[class].name;
-        let hint = if new == Id::PENDING {
-            format!("name the branch `{canonical}`: `git branch -m {branch} {canonical}`")
-        } else {
-            format!("push to `{canonical}` instead: `git push origin {new}:refs/heads/{canonical}`")
+        let exists = cx.before.contains_key(&format!("refs/heads/{canonical}"));
+        let hint = match (new == Id::PENDING, exists) {
+            (true, false) => {
+                format!("name the branch `{canonical}`: `git branch -m {branch} {canonical}`")
+            }
+            (true, true) => {
+                format!("`{canonical}` exists: commit there (`git switch {canonical}`)")
+            }
+            (false, false) => format!(
+                "push to `{canonical}` instead: `git push origin {new}:refs/heads/{canonical}`"
+            ),
+            (false, true) => format!(
+                "`{canonical}` exists: build on it and push there, with these commits checked out: `git fetch origin && git rebase origin/{canonical} && git push origin HEAD:refs/heads/{canonical}`"
+            ),
         };
         cx.report(
             RuleId::BranchName,
@@ -135,7 +145,7 @@ pub fn other(cx: &mut Eval<'_>, update: &Update) -> Result<(), EvalError> {
         RuleId::RefShadow,
         refname,
         &commits,
-        format!("`{refname}` would shadow `{name}`: git looks for `{name}` there before it looks at branches and tags"),
+        format!("`{refname}` would shadow `{name}`: git looks a short name up under `refs/` and `refs/remotes/` too, so `git rev-parse {name}` could name this ref"),
         Some(format!("push it under a name of its own, not `{refname}`")),
     )
 }

@@ -26,7 +26,7 @@ fn gitlab_script() -> Vec<String> {
     };
     let mut commands: Vec<String> = lines("before_script")
         .into_iter()
-        .filter(|c| !c.starts_with("cargo install"))
+        .filter(|c| !c.contains("pip install"))
         .collect();
     commands.extend(lines("script"));
     assert!(
