@@ -67,7 +67,7 @@ fn install_client(bin: &Path, kind: shim::Kind, via_manager: bool) -> anyhow::Re
             Some(manager) => format!(
                 "add git-policy to {}'s `{}` with the entry printed above",
                 manager.name(),
-                manager.snippet().0
+                manager.snippet().file
             ),
             None => "install git-policy's own hooks: `git policy install`".to_owned(),
         };
@@ -100,24 +100,25 @@ fn install_client(bin: &Path, kind: shim::Kind, via_manager: bool) -> anyhow::Re
 /// hooks itself; returns them.
 fn beside_managers(dir: &Path) -> anyhow::Result<Vec<Manager>> {
     let mut found = Vec::new();
+    // A manager's script is in the hook's place, or kept aside where git-policy's shim runs it.
     for hook in CLIENT_HOOKS {
-        let manager = std::fs::read(dir.join(hook))
-            .ok()
-            .and_then(|content| Manager::of_script(&content));
-        if let Some(manager) = manager.filter(|m| !found.contains(m)) {
-            found.push(manager);
+        for file in [hook.to_string(), shim::legacy_name(hook)] {
+            let manager = std::fs::read(dir.join(file))
+                .ok()
+                .and_then(|content| Manager::of_script(&content));
+            if let Some(manager) = manager.filter(|m| !found.contains(m)) {
+                found.push(manager);
+            }
         }
     }
     for manager in &found {
-        let (file, entry) = manager.snippet();
-        let place = match manager {
-            Manager::Lefthook => format!("in `{file}`"),
-            _ => format!("under `repos:` in `{file}`"),
-        };
+        let snippet = manager.snippet();
         say(format_args!(
-            "note: {} runs hooks here; git-policy's hooks run beside it. To have it run them itself instead, add this {place}, then `git policy uninstall`:\n{}",
+            "note: {} runs hooks here; git-policy's hooks run beside it. To have it run them itself instead, add this {}, run `{}`, then `git policy uninstall`:\n{}\n",
             manager.name(),
-            entry.trim_end()
+            snippet.place,
+            snippet.install,
+            snippet.entry.trim_end()
         ))?;
     }
     Ok(found)

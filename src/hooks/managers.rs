@@ -1,5 +1,6 @@
 //! Other hook managers (the pre-commit framework, prek, lefthook, husky): recognising their hook
 //! files and the names they move a hook they replace to, and adding git-policy their way.
+//! husky is known by its hook directory (`core.hooksPath=.husky/_`), not by a script.
 
 use std::fs;
 use std::io;
@@ -11,7 +12,6 @@ pub enum Manager {
     PreCommit,
     Prek,
     Lefthook,
-    Husky,
 }
 
 /// The names other tools (and git-policy) give a hook they replace, beside the new one: the
@@ -27,7 +27,6 @@ impl Manager {
             Manager::PreCommit => "the pre-commit framework",
             Manager::Prek => "prek",
             Manager::Lefthook => "lefthook",
-            Manager::Husky => "husky",
         }
     }
 
@@ -41,8 +40,6 @@ impl Manager {
             Some(Manager::Prek)
         } else if text.contains("call_lefthook run") {
             Some(Manager::Lefthook)
-        } else if text.contains(r#". "$(dirname "$0")/h""#) {
-            Some(Manager::Husky)
         } else {
             None
         }
@@ -54,17 +51,38 @@ impl Manager {
         matches!(self, Manager::PreCommit | Manager::Prek)
     }
 
-    /// The file a project adds git-policy to with this manager, and the exact text to add.
-    pub fn snippet(self) -> (&'static str, &'static str) {
+    /// The file a project adds git-policy to with this manager, where in it, the command that
+    /// then installs the manager's hooks, and the exact text to add.
+    pub fn snippet(self) -> Snippet {
         match self {
-            Manager::PreCommit | Manager::Prek => (
-                ".pre-commit-config.yaml",
-                include_str!("managers/pre-commit-config.yaml"),
-            ),
-            Manager::Lefthook => ("lefthook.yml", include_str!("managers/lefthook.yml")),
-            Manager::Husky => (".husky/pre-commit", "git-policy hook pre-commit \"$@\"\n"),
+            Manager::PreCommit | Manager::Prek => Snippet {
+                file: ".pre-commit-config.yaml",
+                place: "under `repos:` in `.pre-commit-config.yaml`",
+                install: match self {
+                    Manager::Prek => "prek install -t pre-commit -t pre-merge-commit -t pre-push",
+                    _ => "pre-commit install -t pre-commit -t pre-merge-commit -t pre-push",
+                },
+                entry: include_str!("managers/pre-commit-config.yaml"),
+            },
+            Manager::Lefthook => Snippet {
+                file: "lefthook.yml",
+                place: "to `lefthook-local.yml` (this clone; lefthook merges it into `lefthook.yml`), or merge it into `lefthook.yml` (every clone)",
+                install: "lefthook install",
+                entry: include_str!("managers/lefthook.yml"),
+            },
         }
     }
+}
+
+/// How to have a manager run git-policy's hooks itself.
+pub struct Snippet {
+    /// The manager's configuration file.
+    pub file: &'static str,
+    /// Where the entry goes, as a sentence's end.
+    pub place: &'static str,
+    /// The command that installs the manager's hooks for every stage the entry uses.
+    pub install: &'static str,
+    pub entry: &'static str,
 }
 
 /// The hook a hook file stands for, and whether it is there under a name another tool moved

@@ -49,3 +49,10 @@ fn git_policy_hook_moved_to_old_by_lefthook_is_recovered() {
         );
     });
 }
+
+/// The entry `git policy install` prints beside lefthook, added as the note says, has lefthook
+/// run git-policy's hooks without git-policy's own.
+#[test]
+fn printed_entry_runs_git_policy_through_lefthook() {
+    super::follow_printed_entry(&lefthook(), "lefthook-local.yml");
+}

@@ -11,6 +11,8 @@ use std::process::Command;
 
 use crate::harness::{Run, Sandbox, TestRepo, accepted, bin, pytokio, refused};
 
+use std::fs;
+
 /// Where a tool installed with `python3 -m pip install` or `npm install -g` is, asked outside
 /// the sandbox (pyenv shims need the real `HOME`). A missing tool fails the test, naming how
 /// to install it: `.ci/run` installs every one.
@@ -221,3 +223,56 @@ pub fn scenario(tool: &Tool, order: Order, after_manager: fn(&Developer)) {
 
 /// Nothing to fix after the manager installs second.
 pub fn nothing(_: &Developer) {}
+
+/// Follows the note `git policy install` prints beside a manager literally: the entry it
+/// prints added to `file` (appended), the command it names run, `git policy uninstall`; then
+/// the manager runs git-policy's hooks itself: commits and pushes judged, git-policy's own
+/// hook files gone.
+pub fn follow_printed_entry(tool: &Tool, file: &str) {
+    let sandbox = Sandbox::new();
+    let dev = set_up(&sandbox, tool, Order::ManagerFirst);
+    let origin = sandbox.bare("origin.git");
+    dev.git(&["remote", "add", "origin", &origin.path.to_string_lossy()]);
+    accepted(&dev.git(&["push", "-q", "--no-verify", "origin", "master", "rc"]));
+    let install = dev.policy(&["install"]);
+    accepted(&install);
+    let mut lines = install
+        .stdout
+        .lines()
+        .skip_while(|l| !l.contains("To have it run them itself instead"));
+    let note = lines
+        .next()
+        .unwrap_or_else(|| panic!("no note:\n{}", install.stdout));
+    let entry: String = lines
+        .take_while(|l| !l.is_empty())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let command = note
+        .split_once(", run `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(command, _)| command)
+        .unwrap_or_else(|| panic!("no command in the note: {note}"));
+    let path = dev.repo.path.join(file);
+    let mut text = fs::read_to_string(&path).unwrap_or_default();
+    text.push_str(&entry);
+    fs::write(&path, text).expect("write the entry");
+    let mut words = command.split_whitespace();
+    assert_eq!(
+        words.next(),
+        tool.exe.file_name().and_then(|n| n.to_str()),
+        "{command}"
+    );
+    accepted(&dev.tool(&words.collect::<Vec<_>>()));
+    accepted(&dev.policy(&["uninstall"]));
+    assert_eq!(dev.our_files(), Vec::<String>::new());
+    // The framework reads a configuration only once it is staged.
+    dev.git(&["add", "-A"]);
+    dev.both_run(1);
+    accepted(&dev.git(&["push", "-q", "origin", "master"]));
+    // A final version committed on master past the hooks is refused at the push.
+    dev.repo.set_version("0.13.0");
+    refused(
+        &dev.git(&["push", "-q", "origin", "master"]),
+        "version/kind",
+    );
+}

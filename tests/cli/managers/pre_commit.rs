@@ -54,33 +54,10 @@ fn hook_moved_to_legacy_by_the_framework_was_not_recognised() {
 }
 
 /// The entry `git policy install` prints beside the framework, added to the configuration
-/// as printed, has the framework run git-policy's hooks without git-policy's own.
+/// as the note says, has the framework run git-policy's hooks without git-policy's own.
 #[test]
 fn printed_entry_runs_git_policy_through_the_framework() {
-    let sandbox = crate::harness::Sandbox::new();
-    let dev = super::set_up(&sandbox, &framework(), Order::ManagerFirst);
-    let install = dev.policy(&["install"]);
-    let entry = printed_entry(&install.stdout);
-    assert!(entry.contains("repo: local"), "{}", install.stdout);
-    accepted(&dev.policy(&["uninstall"]));
-    assert_eq!(dev.our_files(), Vec::<String>::new());
-    let config = dev.repo.path.join(".pre-commit-config.yaml");
-    let mut text = std::fs::read_to_string(&config).expect("config");
-    text.push_str(&entry);
-    std::fs::write(&config, text).expect("config");
-    dev.git(&["add", ".pre-commit-config.yaml"]);
-    dev.both_run(1);
-}
-
-/// The indented lines after the note naming `.pre-commit-config.yaml`.
-pub fn printed_entry(stdout: &str) -> String {
-    stdout
-        .lines()
-        .skip_while(|l| !l.starts_with("note:") || !l.contains(".pre-commit-config.yaml"))
-        .skip(1)
-        .take_while(|l| l.starts_with(' '))
-        .map(|l| format!("{l}\n"))
-        .collect()
+    super::follow_printed_entry(&framework(), ".pre-commit-config.yaml");
 }
 
 /// A violation refused through the framework is refused with git-policy's rule.

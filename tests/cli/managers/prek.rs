@@ -42,3 +42,10 @@ fn git_policy_then_prek() {
         );
     });
 }
+
+/// The entry `git policy install` prints beside prek, added as the note says, has prek
+/// run git-policy's hooks without git-policy's own.
+#[test]
+fn printed_entry_runs_git_policy_through_prek() {
+    super::follow_printed_entry(&prek(), ".pre-commit-config.yaml");
+}
