@@ -49,11 +49,7 @@ fn plain_install_under_husky_is_refused_with_the_way_in() {
     let tool = husky();
     configure(&repo, super::MARKER);
     repo.commit("configure husky");
-    let dev = Developer {
-        path: super::path_with(&[&tool.exe]),
-        exe: tool.exe.clone(),
-        repo,
-    };
+    let dev = super::developer(repo, &tool);
     accepted(&dev.tool(&[]));
     let plain = dev.policy(&["install"]);
     failed(&plain, &["husky runs this repository's hooks"]);

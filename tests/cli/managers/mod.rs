@@ -156,6 +156,15 @@ impl Developer {
     }
 }
 
+/// The developer of `repo`, with `tool` on `PATH`.
+pub fn developer(repo: TestRepo, tool: &Tool) -> Developer {
+    Developer {
+        path: path_with(&[&tool.exe]),
+        exe: tool.exe.clone(),
+        repo,
+    }
+}
+
 /// Which tool installs first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Order {
@@ -169,11 +178,7 @@ pub fn set_up(sandbox: &Sandbox, tool: &Tool, order: Order) -> Developer {
     let repo = pytokio(sandbox);
     (tool.configure)(&repo, MARKER);
     repo.commit("configure the hook manager");
-    let dev = Developer {
-        path: path_with(&[&tool.exe]),
-        exe: tool.exe.clone(),
-        repo,
-    };
+    let dev = developer(repo, tool);
     let install_tool = || {
         let run = dev.tool(tool.install);
         accepted(&run);
@@ -231,11 +236,16 @@ pub fn nothing(_: &Developer) {}
 pub fn follow_printed_entry(tool: &Tool, file: &str) {
     let sandbox = Sandbox::new();
     let dev = set_up(&sandbox, tool, Order::ManagerFirst);
-    let origin = sandbox.bare("origin.git");
-    dev.git(&["remote", "add", "origin", &origin.path.to_string_lossy()]);
-    accepted(&dev.git(&["push", "-q", "--no-verify", "origin", "master", "rc"]));
     let install = dev.policy(&["install"]);
     accepted(&install);
+    follow_note(&dev, tool, &install, file);
+}
+
+/// Follows the note in `install`'s output (see [`follow_printed_entry`]).
+pub fn follow_note(dev: &Developer, tool: &Tool, install: &Run, file: &str) {
+    let origin = dev.repo.sandbox.bare("origin.git");
+    dev.git(&["remote", "add", "origin", &origin.path.to_string_lossy()]);
+    accepted(&dev.git(&["push", "-q", "--no-verify", "origin", "master", "rc"]));
     let mut lines = install
         .stdout
         .lines()

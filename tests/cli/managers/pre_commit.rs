@@ -2,7 +2,7 @@
 //! `pre-commit.legacy`, which it runs first ("migration mode"), in either install order.
 
 use super::{Developer, Order, Tool, nothing, scenario, tool};
-use crate::harness::{Run, accepted, refused};
+use crate::harness::{Run, Sandbox, accepted, failed, pytokio, refused};
 
 pub fn framework_config(repo: &crate::harness::TestRepo, marker: &str) {
     repo.write(
@@ -60,10 +60,76 @@ fn printed_entry_runs_git_policy_through_the_framework() {
     super::follow_printed_entry(&framework(), ".pre-commit-config.yaml");
 }
 
-/// A violation refused through the framework is refused with git-policy's rule.
+/// A hook of the project's own that the framework keeps as `pre-commit.legacy` leaves
+/// git-policy no slot: `git policy install` refuses, changing nothing, and its hint (the entry
+/// printed above), followed literally, has the framework run both.
 #[test]
-fn violation_through_the_framework_names_the_rule() {
-    let sandbox = crate::harness::Sandbox::new();
-    let dev = super::set_up(&sandbox, &framework(), Order::ManagerFirst);
-    refused(&dev.commit_violation(), "version/kind");
+fn legacy_slot_taken_by_a_project_hook_points_to_the_entry() {
+    let sandbox = Sandbox::new();
+    let framework = framework();
+    let repo = pytokio(&sandbox);
+    framework_config(&repo, super::MARKER);
+    repo.commit("configure the framework");
+    repo.write(".git/hooks/pre-commit", "#!/bin/sh\nexit 0\n");
+    make_executable(&repo.path.join(".git/hooks/pre-commit"));
+    let dev = super::developer(repo, &framework);
+    accepted(&dev.tool(&["install"]));
+    let install = dev.policy(&["install"]);
+    failed(
+        &install,
+        &["and the hook it runs first, `pre-commit.legacy`, is someone else's"],
+    );
+    assert!(
+        install
+            .stderr
+            .contains("hint: add git-policy to the pre-commit framework's configuration instead, with the entry printed above"),
+        "{}",
+        install.stderr
+    );
+    assert_eq!(dev.our_files(), Vec::<String>::new());
+    super::follow_note(&dev, &framework, &install, ".pre-commit-config.yaml");
+}
+
+/// The `sh` shim the framework moved to `pre-commit.legacy` ran its own name as the hook it
+/// replaced, again and again; now it knows it was moved and judges once.
+#[test]
+fn sh_shim_moved_to_legacy_ran_itself_as_its_legacy() {
+    let sandbox = Sandbox::new();
+    let framework = framework();
+    let repo = pytokio(&sandbox);
+    framework_config(&repo, super::MARKER);
+    repo.commit("configure the framework");
+    let dev = super::developer(repo, &framework);
+    accepted(&dev.policy(&["install", "--shim", "sh"]));
+    accepted(&dev.tool(&["install"]));
+    dev.both_run(1);
+}
+
+/// `pre-commit install -t pre-push` moves git-policy's `pre-push` to `pre-push.legacy`: the
+/// framework runs it there with the push's ref lines, and a bad push is refused by its rule.
+#[test]
+fn pre_push_moved_to_legacy_by_the_framework_still_judges_pushes() {
+    let sandbox = Sandbox::new();
+    let framework = framework();
+    let repo = pytokio(&sandbox);
+    framework_config(&repo, super::MARKER);
+    repo.commit("configure the framework");
+    let origin = sandbox.bare("origin.git");
+    repo.git(&["remote", "add", "origin", &origin.path.to_string_lossy()]);
+    repo.git(&["push", "-q", "origin", "master", "rc"]);
+    let dev = super::developer(repo, &framework);
+    accepted(&dev.policy(&["install"]));
+    accepted(&dev.tool(&["install", "-t", "pre-commit", "-t", "pre-push"]));
+    assert!(dev.repo.path.join(".git/hooks/pre-push.legacy").exists());
+    accepted(&dev.git(&["push", "-q", "origin", "master"]));
+    dev.repo.set_version("0.13.0");
+    refused(
+        &dev.git(&["push", "-q", "origin", "master"]),
+        "version/kind",
+    );
+}
+
+fn make_executable(path: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }
