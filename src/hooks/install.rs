@@ -5,7 +5,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::managers::{self, Manager};
+use super::managers::Manager;
 use super::shim;
 use crate::repo::Git;
 
@@ -207,6 +207,7 @@ pub fn install(
     }
     let mut actions = Vec::new();
     for step in plan {
+        let (Step::Beside { hook, .. } | Step::Here { hook, .. }) = step;
         match step {
             Step::Beside {
                 hook,
@@ -264,7 +265,7 @@ pub fn install(
         }
         // A shim of ours another manager moved where nothing runs it (lefthook's `.old`) is
         // replaced by the one just installed.
-        actions.extend(remove_stranded(dir, step_hook(&actions))?);
+        actions.extend(remove_stranded(dir, hook)?);
     }
     Ok(actions)
 }
@@ -290,26 +291,8 @@ enum Step<'a> {
     },
 }
 
-/// The hook the last action is about.
-fn step_hook(actions: &[Action]) -> String {
-    let name = match actions.last() {
-        Some(
-            Action::Installed(h)
-            | Action::Updated(h)
-            | Action::Unchanged(h)
-            | Action::Removed(h)
-            | Action::Restored(h)
-            | Action::LeftForeign(h),
-        ) => h.as_str(),
-        Some(Action::Chained { hook, .. }) => hook.as_str(),
-        Some(Action::Beside { file, .. }) => file.as_str(),
-        Some(Action::Stranded { .. }) | None => "",
-    };
-    managers::hook_of_file(name).0.to_owned()
-}
-
 /// Removes shims of ours for `hook` under a name nothing runs: lefthook's `<hook>.old`.
-fn remove_stranded(dir: &Path, hook: String) -> Result<Option<Action>, InstallError> {
+fn remove_stranded(dir: &Path, hook: &str) -> Result<Option<Action>, InstallError> {
     let old = dir.join(format!("{hook}.old"));
     match read_hook(&old)? {
         Some(content) if shim::is_ours(&content) => {

@@ -94,12 +94,19 @@ pub fn hook_of_file(file_name: &str) -> (&str, bool) {
         .map_or((file_name, false), |hook| (hook, true))
 }
 
-/// husky's hook directory when `dir` (where git runs hooks from) is the one husky sets
-/// (`core.hooksPath=.husky/_`): its parent `.husky/`, where a project's own hook files live.
+/// husky's folder of the project's hook files when `dir` (where git runs hooks from) is one
+/// husky set: `.husky/_` (husky 9, whose stubs run `.husky/<hook>`), or `.husky` itself
+/// (husky 5 to 8, whose hook files git runs directly and which source `_/husky.sh`).
 pub fn husky_dir(dir: &Path) -> Option<PathBuf> {
+    let name = dir.file_name()?;
     let parent = dir.parent()?;
-    let ours = dir.file_name()? == "_" && parent.file_name()? == ".husky";
-    (ours || dir.join("h").is_file() && dir.join("husky.sh").exists()).then(|| parent.to_owned())
+    if name == "_" && parent.file_name()? == ".husky" {
+        Some(parent.to_owned())
+    } else if name == ".husky" && dir.join("_").join("husky.sh").is_file() {
+        Some(dir.to_owned())
+    } else {
+        None
+    }
 }
 
 /// The line that runs git-policy's `hook` from a husky hook file.
@@ -127,9 +134,14 @@ pub fn husky_add(husky: &Path, hooks: &[&str]) -> io::Result<Vec<String>> {
             .and_then(|rest| rest.split_once('\n'))
         {
             Some((shebang, rest)) => format!("#!{shebang}\n{line}{rest}"),
+            // A new file: husky 9 runs it with `sh`, older versions as a program.
+            None if text.is_empty() => format!("#!/usr/bin/env sh\n{line}"),
             None => format!("{line}{text}"),
         };
         fs::write(&path, new)?;
+        if text.is_empty() {
+            make_executable(&path)?;
+        }
         changed.push(hook.to_owned());
     }
     Ok(changed)
@@ -153,7 +165,10 @@ pub fn husky_remove(husky: &Path, hooks: &[&str]) -> io::Result<Vec<String>> {
             .split_inclusive('\n')
             .filter(|l| !l.trim_end().ends_with(HUSKY_MARK))
             .collect();
-        if kept.trim().is_empty() {
+        let only_shebang = kept
+            .lines()
+            .all(|l| l.trim().is_empty() || l.starts_with("#!"));
+        if only_shebang {
             fs::remove_file(&path)?;
         } else {
             fs::write(&path, kept)?;
@@ -161,6 +176,17 @@ pub fn husky_remove(husky: &Path, hooks: &[&str]) -> io::Result<Vec<String>> {
         changed.push(hook.to_owned());
     }
     Ok(changed)
+}
+
+fn make_executable(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o755))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -173,6 +199,20 @@ mod tests {
         assert_eq!(hook_of_file("pre-commit.legacy"), ("pre-commit", true));
         assert_eq!(hook_of_file("pre-push.old"), ("pre-push", true));
         assert_eq!(hook_of_file("pre-push"), ("pre-push", false));
+    }
+
+    /// husky 9's `.husky/_` and husky 8's `.husky` (with `_/husky.sh`) are husky's; a folder
+    /// merely named `_` or `.husky` is not.
+    #[test]
+    fn husky_layouts_are_known() {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let husky = dir.path().join(".husky");
+        assert_eq!(husky_dir(&husky.join("_")), Some(husky.clone()));
+        assert_eq!(husky_dir(&husky), None);
+        assert_eq!(husky_dir(&dir.path().join("hooks/_")), None);
+        fs::create_dir_all(husky.join("_")).expect("mkdir");
+        fs::write(husky.join("_/husky.sh"), "").expect("write");
+        assert_eq!(husky_dir(&husky), Some(husky.clone()));
     }
 
     /// Adding twice adds one line, after the `#!` line; removing leaves the project's lines.
