@@ -6,6 +6,7 @@ mod commit;
 pub mod framework;
 pub mod install;
 pub mod layout;
+pub mod managers;
 mod push;
 mod receive;
 pub mod renamed;

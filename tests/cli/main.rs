@@ -27,6 +27,7 @@ mod install_sh;
 mod json_errors;
 mod landing;
 mod load;
+mod managers;
 mod one_at_a_time;
 mod output;
 mod precommit;
