@@ -26,6 +26,7 @@ mod install;
 mod json_errors;
 mod landing;
 mod load;
+mod local_update;
 mod one_at_a_time;
 mod output;
 mod precommit;
