@@ -114,7 +114,7 @@ fn reference_transaction(args: &[String], input: Option<Vec<u8>>) -> anyhow::Res
         if step == Step::Release {
             return Ok(Outcome::Ok);
         }
-        return local_transaction(bytes, transaction::command_of(owner.pid).as_deref());
+        return local_transaction(bytes, transaction::command_of(owner.pid));
     }
     let token = transaction::token(&String::from_utf8_lossy(&bytes));
     if step == Step::Release {
@@ -142,7 +142,10 @@ fn reference_transaction(args: &[String], input: Option<Vec<u8>>) -> anyhow::Res
 /// `prepared` of a transaction in a clone: the moves of protected branches no commit hook saw
 /// (see [`local_update`]). Remote-tracking refs, tags and deletions are decided from the input
 /// alone; a repository with an administrator's policy is a server, whose own commands pass.
-fn local_transaction(bytes: Vec<u8>, command: Option<&str>) -> anyhow::Result<Outcome> {
+fn local_transaction(
+    bytes: Vec<u8>,
+    command: Option<transaction::GitCommand>,
+) -> anyhow::Result<Outcome> {
     let lines = transaction::parse(&decode_input(bytes)?).map_err(HookError::from)?;
     if !local_update::may_move_a_branch(&lines) {
         return Ok(Outcome::Ok);
@@ -151,7 +154,7 @@ fn local_transaction(bytes: Vec<u8>, command: Option<&str>) -> anyhow::Result<Ou
     if is_server(&git) {
         return Ok(Outcome::Ok);
     }
-    judge_local(&git, &lines, command)
+    judge_local(&git, &lines, command.as_ref())
 }
 
 /// Whether a repository is a central one: bare, or given an administrator's policy.
@@ -162,7 +165,7 @@ fn is_server(git: &Git) -> bool {
 fn judge_local(
     git: &Git,
     lines: &[transaction::Line],
-    command: Option<&str>,
+    command: Option<&transaction::GitCommand>,
 ) -> anyhow::Result<Outcome> {
     let policy = load_policy(git, None)?;
     match local_update::judge_local_update(git, &policy, lines, command) {
@@ -188,7 +191,11 @@ fn judge_transaction(bytes: Vec<u8>, owner: &Owner, token: u64) -> anyhow::Resul
     let git = open_repo()?;
     // A push into a clone (`git push . rc:master`) is the clone's own move of its branches.
     if !is_server(&git) {
-        return judge_local(&git, &lines, Some("receive-pack"));
+        let command = transaction::GitCommand {
+            name: "receive-pack".to_owned(),
+            no_verify: false,
+        };
+        return judge_local(&git, &lines, Some(&command));
     }
     let policy = server_policy(&git)?;
     // In warn mode nothing is refused, so nothing needs judging again: `pre-receive` has shown

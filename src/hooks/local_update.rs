@@ -2,7 +2,7 @@
 //! hook seeing it (`git merge --ff-only`, `git branch -f`, `git reset --hard`, `git update-ref`)
 //! judged as a push of it would be, before git writes it.
 
-use super::transaction::Line;
+use super::transaction::{GitCommand, Line};
 use super::{HookError, Judged};
 use crate::policy::Policy;
 use crate::repo::Git;
@@ -20,10 +20,13 @@ pub fn may_move_a_branch(lines: &[Line]) -> bool {
 /// moves protected branches. `None` when there is nothing to judge: no protected branch moves
 /// forward to commits it does not have, or a commit hook judged the move already.
 ///
+/// - A command given `--no-verify` is not judged, as it skips the other client hooks.
 /// - `git commit` moves a branch to the commit `pre-commit` judged (or `--no-verify` skipped);
 ///   `git merge` (also run by `git pull`) to the merge commit `pre-merge-commit` judged: its
 ///   first parent is the branch and no other branch has it. A fast-forward is judged here.
-/// - A branch moved back (to history it or its remote-tracking ref has) lands nothing.
+/// - A branch moved back (to history it or its remote-tracking ref has) lands nothing, nor
+///   does a new branch the remote does not have (`git checkout -b 0.12 rc` to cut a version
+///   branch): the commits made on it and its push are judged.
 /// - The move is judged from what the push will be judged against: the remote's branch when
 ///   the new tip contains it (so a `git pull --rebase` replaying local commits on it is the
 ///   fast-forward its push will be), else the freshest view of the branch.
@@ -31,8 +34,12 @@ pub fn judge_local_update(
     git: &Git,
     policy: &Policy,
     lines: &[Line],
-    command: Option<&str>,
+    command: Option<&GitCommand>,
 ) -> Result<Option<Judged>, HookError> {
+    if command.is_some_and(|c| c.no_verify) {
+        return Ok(None);
+    }
+    let command = command.map(|c| c.name.as_str());
     let moves: Vec<(&str, Id)> = lines
         .iter()
         .filter_map(|(refname, new)| {
@@ -58,7 +65,7 @@ pub fn judge_local_update(
             None => None,
         };
         let known: Vec<Id> = local.into_iter().chain(tracking).collect();
-        if !known.is_empty() && git.is_ancestor_of_any(new, &known)? {
+        if known.is_empty() || git.is_ancestor_of_any(new, &known)? {
             continue;
         }
         if command == Some("merge") && made_by_merge(git, new, local)? {

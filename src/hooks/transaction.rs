@@ -162,14 +162,26 @@ pub fn is_push(_pid: u32) -> bool {
     false
 }
 
-/// The git command a process runs (`commit`, `merge`, `receive-pack`), when the system says.
+/// A git process's command (`commit`, `merge`, `receive-pack`) and whether it was given
+/// `--no-verify`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitCommand {
+    pub name: String,
+    pub no_verify: bool,
+}
+
+/// The git command a process runs, when the system says.
 #[cfg(unix)]
-pub fn command_of(pid: u32) -> Option<String> {
-    command_line(pid).and_then(|args| subcommand(&args).map(str::to_owned))
+pub fn command_of(pid: u32) -> Option<GitCommand> {
+    let args = command_line(pid)?;
+    Some(GitCommand {
+        name: subcommand(&args)?.to_owned(),
+        no_verify: args.iter().any(|arg| arg == "--no-verify"),
+    })
 }
 
 #[cfg(not(unix))]
-pub fn command_of(_pid: u32) -> Option<String> {
+pub fn command_of(_pid: u32) -> Option<GitCommand> {
     None
 }
 

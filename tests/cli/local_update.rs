@@ -142,6 +142,22 @@ fn refused_fast_forward_hint_is_followed() {
     accepted(&dev.git_run(&["push", "-q", "origin", "master"]));
 }
 
+/// `--no-verify` skips the local check of a fast-forward as it skips the other client hooks,
+/// and cutting a new version branch from rc (its version set next) is not judged before its
+/// first commit.
+#[test]
+fn no_verify_and_a_new_version_branch_are_not_judged() {
+    let s = setup("pre-receive");
+    let dev = &s.dev;
+    let rc = rc_ahead_of_master(&s);
+    refused(&dev.git_run(&["merge", "-q", "--ff-only", "rc"]), "flow/foreign");
+    dev.git(&["reset", "-q", "--hard"]);
+    accepted(&dev.git_run(&["merge", "-q", "--no-verify", "--ff-only", "rc"]));
+    assert_eq!(dev.rev("master"), rc);
+    accepted(&dev.git_run(&["checkout", "-q", "-b", "0.12", "rc"]));
+    assert_eq!(dev.rev("0.12"), rc);
+}
+
 /// A fetch that moves remote-tracking refs, `checkout -b`, a rebase of a topic branch and a
 /// push of it run as before with the hook installed.
 #[test]
