@@ -142,19 +142,43 @@ fn reference_transaction(args: &[String], input: Option<Vec<u8>>) -> anyhow::Res
 /// `prepared` of a transaction in a clone: the moves of protected branches no commit hook saw
 /// (see [`local_update`]). Remote-tracking refs, tags and deletions are decided from the input
 /// alone; a repository with an administrator's policy is a server, whose own commands pass.
+/// Until an update is known to move a protected branch, what keeps the hook from knowing (a
+/// repository or policy it cannot read) is a warning: `git checkout -b` and `git refs migrate`
+/// (which copies refs, moving none) must not depend on it. `pre-commit` refuses on those.
 fn local_transaction(
     bytes: Vec<u8>,
     command: Option<transaction::GitCommand>,
 ) -> anyhow::Result<Outcome> {
-    let lines = transaction::parse(&decode_input(bytes)?).map_err(HookError::from)?;
+    if command.as_ref().is_some_and(|c| c.name == "refs") {
+        return Ok(Outcome::Ok);
+    }
+    // A ref name that is not UTF-8 is none the policy protects (`pre-push` refuses it by name).
+    let text: Vec<&str> = bytes
+        .split(|&b| b == b'\n')
+        .filter_map(|line| std::str::from_utf8(line).ok())
+        .collect();
+    let lines = transaction::parse(&text.join("\n")).map_err(HookError::from)?;
     if !local_update::may_move_a_branch(&lines) {
         return Ok(Outcome::Ok);
     }
-    let git = open_repo()?;
-    if is_server(&git) {
-        return Ok(Outcome::Ok);
+    let opened = open_repo().and_then(|git| {
+        let policy = (!is_server(&git))
+            .then(|| load_policy(&git, None))
+            .transpose()?;
+        Ok((git, policy))
+    });
+    match opened {
+        Ok((git, Some(policy))) => judge_local(&git, &policy, &lines, command.as_ref()),
+        Ok((_, None)) => Ok(Outcome::Ok),
+        Err(err) => {
+            let _ = writeln!(
+                anstream::stderr(),
+                "warning: git-policy's `{}` hook did not judge this update: {err:#}",
+                transaction::HOOK
+            );
+            Ok(Outcome::Ok)
+        }
     }
-    judge_local(&git, &lines, command.as_ref())
 }
 
 /// Whether a repository is a central one: bare, or given an administrator's policy.
@@ -164,21 +188,21 @@ fn is_server(git: &Git) -> bool {
 
 fn judge_local(
     git: &Git,
+    policy: &policy::Policy,
     lines: &[transaction::Line],
     command: Option<&transaction::GitCommand>,
 ) -> anyhow::Result<Outcome> {
-    let policy = load_policy(git, None)?;
-    match local_update::judge_local_update(git, &policy, lines, command) {
+    match local_update::judge_local_update(git, policy, lines, command) {
         Ok(None) => Ok(Outcome::Ok),
         Ok(Some(judged)) => report_heard(Heard {
             judged,
             mode: policy.mode,
             log_dir: git.common_dir(),
         }),
-        Err(err) => Err(anyhow::Error::new(err).context(UserError {
-            message: format!("git-policy's `{}` hook failed", transaction::HOOK),
-            hint: Some("fix the cause above; the branch did not move".into()),
-        })),
+        Err(err) => Err(anyhow::Error::new(err).context(format!(
+            "git-policy's `{}` hook failed, so the branch did not move",
+            transaction::HOOK
+        ))),
     }
 }
 
@@ -195,7 +219,8 @@ fn judge_transaction(bytes: Vec<u8>, owner: &Owner, token: u64) -> anyhow::Resul
             name: "receive-pack".to_owned(),
             no_verify: false,
         };
-        return judge_local(&git, &lines, Some(&command));
+        let policy = load_policy(&git, None)?;
+        return judge_local(&git, &policy, &lines, Some(&command));
     }
     let policy = server_policy(&git)?;
     // In warn mode nothing is refused, so nothing needs judging again: `pre-receive` has shown

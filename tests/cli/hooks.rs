@@ -103,7 +103,8 @@ fn topic_branch_commits_pass() {
 fn fast_forward_of_master_to_rc_is_blocked_at_push() {
     let s = setup("pre-receive");
     s.dev.checkout("rc");
-    s.dev.git(&["merge", "-q", "--no-verify", "--ff-only", "master"]);
+    s.dev
+        .git(&["merge", "-q", "--no-verify", "--ff-only", "master"]);
     s.dev.set_version("0.12.0.dev1");
     let pushed = s.dev.git_run(&["push", "-q", "origin", "rc"]);
     assert_eq!(
@@ -113,7 +114,8 @@ fn fast_forward_of_master_to_rc_is_blocked_at_push() {
         pushed.all()
     );
     s.dev.checkout("master");
-    s.dev.git(&["merge", "-q", "--no-verify", "--ff-only", "rc"]);
+    s.dev
+        .git(&["merge", "-q", "--no-verify", "--ff-only", "rc"]);
     let before = s.central.rev("master");
     let run = s.dev.git_run(&["push", "origin", "master"]);
     refused(&run, "flow/foreign");

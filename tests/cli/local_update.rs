@@ -150,7 +150,10 @@ fn no_verify_and_a_new_version_branch_are_not_judged() {
     let s = setup("pre-receive");
     let dev = &s.dev;
     let rc = rc_ahead_of_master(&s);
-    refused(&dev.git_run(&["merge", "-q", "--ff-only", "rc"]), "flow/foreign");
+    refused(
+        &dev.git_run(&["merge", "-q", "--ff-only", "rc"]),
+        "flow/foreign",
+    );
     dev.git(&["reset", "-q", "--hard"]);
     accepted(&dev.git_run(&["merge", "-q", "--no-verify", "--ff-only", "rc"]));
     assert_eq!(dev.rev("master"), rc);
