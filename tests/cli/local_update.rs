@@ -252,3 +252,21 @@ fn make_executable(path: &std::path::Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }
+
+/// A policy the hook cannot read does not stop `git checkout -b`: the hook says it did not
+/// judge the update, and the branch is made.
+#[test]
+fn broken_policy_does_not_block_checkout() {
+    let s = setup("pre-receive");
+    let dev = &s.dev;
+    installed(dev);
+    dev.write(".git-policy.toml", "[branches.master\n");
+    let run = dev.git_run(&["checkout", "-q", "-b", "topic"]);
+    accepted(&run);
+    assert!(
+        run.stderr.contains("did not judge this update"),
+        "{}",
+        run.all()
+    );
+    assert_eq!(dev.git(&["branch", "--show-current"]), "topic");
+}
