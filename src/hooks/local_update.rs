@@ -113,6 +113,17 @@ pub fn judge_local_update(
             "git had moved your index and work tree to `{new}` before the update was refused\nhint: `git read-tree -m -u {new} HEAD` puts them back as `HEAD` has them, keeping changes of your own"
         ));
     }
+    // A rebase that finished its commits stops before moving the branch, still in progress.
+    let rebasing = command == Some("rebase")
+        && ["rebase-merge", "rebase-apply"]
+            .iter()
+            .any(|dir| git.git_dir().join(dir).is_dir());
+    if rebasing {
+        warnings.push(
+            "the rebase stopped before moving the branch and is still in progress\nhint: `git rebase --abort` puts you back where you were"
+                .to_owned(),
+        );
+    }
     Ok(Some(Judged {
         violations,
         policy: policy.origin.to_string(),

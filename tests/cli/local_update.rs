@@ -270,3 +270,31 @@ fn broken_policy_does_not_block_checkout() {
     );
     assert_eq!(dev.git(&["branch", "--show-current"]), "topic");
 }
+
+/// `git rebase rc` on master, which fast-forwards it to rc, is refused like the merge; the
+/// hint, followed literally, ends the rebase with master checked out as it was.
+#[test]
+fn rebase_of_master_onto_rc_is_refused() {
+    let s = setup("pre-receive");
+    let dev = &s.dev;
+    rc_ahead_of_master(&s);
+    let master = dev.rev("master");
+    let run = dev.git_run(&["rebase", "rc"]);
+    refused(&run, "flow/foreign");
+    assert_eq!(dev.rev("master"), master, "master did not move");
+    let abort = "git rebase --abort";
+    assert!(
+        run.stderr.contains(&format!("hint: `{abort}`")),
+        "{}",
+        run.all()
+    );
+    let out = dev.command("sh").args(["-c", abort]).output().expect("sh");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(dev.git(&["branch", "--show-current"]), "master");
+    assert_eq!(dev.rev("HEAD"), master);
+    assert_eq!(dev.git(&["status", "--porcelain"]), "");
+}
