@@ -4,7 +4,7 @@
 
 use super::transaction::{GitCommand, Line};
 use super::{HookError, Judged};
-use crate::policy::Policy;
+use crate::policy::{Mode, Policy};
 use crate::repo::Git;
 use crate::rules::{self, Id, RepoView, UNDO_LOCAL_MERGE, Update};
 
@@ -93,6 +93,10 @@ pub fn judge_local_update(
         .iter()
         .map(|u| format!("`{}`", u.refname.trim_start_matches("refs/heads/")))
         .collect();
+    // An accepted update is silent: git prints what it did, and `pre-commit` the warnings.
+    if judgement.violations.is_empty() {
+        return Ok(None);
+    }
     let violations = judgement
         .violations
         .into_iter()
@@ -102,11 +106,13 @@ pub fn judge_local_update(
         })
         .collect();
     let mut warnings: Vec<String> = fresh.warnings.into_iter().chain(judgement.notes).collect();
+    // What a refusal leaves behind; in warn mode the update goes on.
+    let refused = policy.mode == Mode::Enforce;
     // `git merge` and `git reset` move the index and work tree before the branch.
     if let Some(new) = updates
         .iter()
         .filter_map(|u| u.new)
-        .find(|&new| git.index_moved_to(new))
+        .find(|&new| refused && git.index_moved_to(new))
     {
         let new = new.short();
         warnings.push(format!(
@@ -114,7 +120,8 @@ pub fn judge_local_update(
         ));
     }
     // A rebase that finished its commits stops before moving the branch, still in progress.
-    let rebasing = command == Some("rebase")
+    let rebasing = refused
+        && command == Some("rebase")
         && ["rebase-merge", "rebase-apply"]
             .iter()
             .any(|dir| git.git_dir().join(dir).is_dir());
@@ -124,11 +131,16 @@ pub fn judge_local_update(
                 .to_owned(),
         );
     }
+    let notes = if refused {
+        vec![format!("{} did not move", names.join(", "))]
+    } else {
+        Vec::new()
+    };
     Ok(Some(Judged {
         violations,
         policy: policy.origin.to_string(),
         subject: format!("the update of {}", names.join(", ")),
-        notes: vec![format!("{} did not move", names.join(", "))],
+        notes,
         warnings,
     }))
 }

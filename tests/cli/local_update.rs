@@ -204,7 +204,13 @@ fn commit_pull_and_rebase_on_master_are_unaffected() {
     dev.write("local.txt", "local\n");
     dev.git(&["add", "-A"]);
     accepted(&dev.git_run(&["commit", "-q", "-m", "local work"]));
-    accepted(&dev.git_run(&["pull", "-q", "--rebase"]));
+    let rebased = dev.git_run(&["pull", "-q", "--rebase"]);
+    accepted(&rebased);
+    assert!(
+        !rebased.stderr.contains("git-policy") && !rebased.stderr.contains("warning"),
+        "an accepted update is silent:\n{}",
+        rebased.all()
+    );
     assert_eq!(dev.rev("master~1"), other.rev("master"), "rebased");
     upstream("three");
     accepted(&dev.git_run(&["pull", "-q", "--no-rebase", "--no-edit"]));
