@@ -284,6 +284,11 @@ for files in 0 10000; do
     )
 done
 
+# The client's `reference-transaction` hook on commands whose refs it never judges: a fetch of
+# 100 remote-tracking refs and `git checkout -b`, against no hook and an `exit 0` hook.
+say "reference-transaction, 100000 commits"
+"$here/bench/transaction.sh" "$bin" "$results" "$origin" >/dev/null
+
 # The audit of every protected branch and release tag, and the replay of history when this
 # build has it (`--history`).
 say "git policy check, 100000 commits"

@@ -12,6 +12,7 @@ mod files;
 mod fresh;
 mod graph;
 mod head;
+mod moved;
 mod objects;
 mod pending;
 mod remembered;
