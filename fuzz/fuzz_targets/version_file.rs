@@ -33,7 +33,11 @@ fuzz_target!(|data: &[u8]| {
         _ => Format::Regex(WHOLE.clone()),
     };
     // A regex reads a `.py` file as Python (tokens, bindings), any other file as text.
-    let path = if selector & 0x80 == 0 { "_version.py" } else { "VERSION.txt" };
+    let path = if selector & 0x80 == 0 {
+        "_version.py"
+    } else {
+        "VERSION.txt"
+    };
     if let Ok((version, found)) = extract_file(&format, path, bytes) {
         // What extraction found is a line of the file and a version that prints.
         assert!(found.line >= 1);
