@@ -55,7 +55,12 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
         old: head,
         new: Some(Id::PENDING),
     };
-    let judgement = rules::judge(policy, &view as &dyn RepoView, &before, &[update])?;
+    let entry = if merging.is_empty() {
+        rules::Entry::Commit
+    } else {
+        rules::Entry::Merge
+    };
+    let judgement = rules::judge_at(policy, &view as &dyn RepoView, &before, &[update], entry)?;
     let mut notes = Vec::new();
     if !merging.is_empty() {
         notes.push("to abandon the merge: `git merge --abort`".to_owned());

@@ -191,7 +191,7 @@ fn judge_now(git: &Git, policy: &Policy, lines: &[Line]) -> Result<Judged, HookE
             new: *new,
         })
         .collect();
-    let judgement = rules::judge(policy, git, &before, &updates)?;
+    let judgement = rules::judge_at(policy, git, &before, &updates, rules::Entry::PreReceive)?;
     Ok(Judged {
         violations: judgement.violations,
         policy: policy.origin.to_string(),

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use pep440_rs::Version;
 
 use super::view::{Id, Peeled, RepoView, ViewError};
-use super::{CommitRef, Message, RefState, RuleId, Update, Violation};
+use super::{CommitRef, Entry, Message, RefState, RuleId, Update, Violation};
 use crate::policy::Policy;
 use crate::version::{self, ExtractError};
 
@@ -57,6 +57,8 @@ pub struct Eval<'a> {
     pub before: &'a RefState,
     pub after: RefState,
     pub updates: &'a [Update],
+    /// Who asks: hints name what fixes the situation there.
+    pub entry: Entry,
     /// The protected branches before and after the update set, classified once: every rule
     /// asks, and a branch pattern costs a regex search per branch.
     protected_before: Rc<[Protected]>,
@@ -90,6 +92,7 @@ impl<'a> Eval<'a> {
             before,
             after,
             updates,
+            entry: Entry::Audit,
             protected_before,
             protected_after,
             versions: HashMap::new(),
