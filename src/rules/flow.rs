@@ -41,7 +41,7 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Resul
         }
     }
 
-    foreign(cx, update, class, &branch, &roots, &hide)?;
+    foreign(cx, update, class, &branch, (&roots, &set), &hide)?;
     if !accepts.unprotected {
         source(cx, update, &branch, &sources, new, &set)?;
     }
@@ -59,7 +59,7 @@ fn foreign(
     update: &Update,
     class: usize,
     branch: &str,
-    roots: &[Id],
+    (roots, entering): (&[Id], &HashSet<Id>),
     hide: &[Id],
 ) -> Result<(), EvalError> {
     let accepts = &effective_accepts(cx, class);
@@ -73,26 +73,30 @@ fn foreign(
     others.extend(moved_alongside(cx, update, class, branch));
     let tips: Vec<Id> = others.iter().map(|(_, _, tip)| *tip).collect();
     let reached = cx.view.reachable_among(roots, &tips, hide)?;
-    let mut offending: Vec<Id> = Vec::new();
     let mut from: Vec<(String, usize)> = Vec::new();
-    for ((name, class, _), reached) in others.iter().zip(&reached) {
-        for &root in reached {
-            if !offending.contains(&root) {
-                offending.push(root);
-            }
-        }
+    let mut culprits: Vec<Id> = Vec::new();
+    for ((name, class, tip), reached) in others.iter().zip(&reached) {
         if !reached.is_empty() && !from.iter().any(|(known, _)| known == name) {
             from.push((name.clone(), *class));
+            culprits.push(*tip);
         }
     }
-    if offending.is_empty() {
+    if from.is_empty() {
         return Ok(());
     }
+    // Every commit of N the other branches hold, not only N's roots: what `git log` shows.
+    let offending: Vec<Id> = cx
+        .view
+        .walk(&culprits, hide)?
+        .into_iter()
+        .filter(|c| entering.contains(c))
+        .collect();
     // Every version branch cut since a commit holds it: there may be dozens.
     from.sort_by_cached_key(|(name, class)| named_order(*class, name));
     let from: Vec<String> = from.iter().map(|(name, _)| format!("`{name}`")).collect();
     let allowed = allowed_sources(cx, class);
     let count = offending.len();
+    let hint = foreign_hint(cx, update, branch, &offending)?;
     cx.report(
         RuleId::FlowForeign,
         &update.refname,
@@ -104,11 +108,57 @@ fn foreign(
                 list(&from),
             )
         }),
-        Some(format!(
-            "undo a local merge with `git reset --hard ORIG_HEAD`; bring a single fix over with `git cherry-pick -x {}`",
-            offending[0].short()
-        )),
+        Some(hint),
     )
+}
+
+/// What fixes a foreign commit where the user is: take back the merge or the push, then bring
+/// a single fix over by cherry-pick, naming one that is not a version bump (a bump must never
+/// be picked: it would carry the source's version onto the branch).
+fn foreign_hint(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    branch: &str,
+    offending: &[Id],
+) -> Result<String, EvalError> {
+    let mut fix = None;
+    for &commit in offending {
+        if !bumps_version(cx, commit)? {
+            fix = Some(commit);
+            break;
+        }
+    }
+    let pick = match fix {
+        Some(fix) => format!(
+            "bring a single fix over with `git cherry-pick -x {}`",
+            fix.short()
+        ),
+        None => "none of them is a fix to pick: each changes the version".to_owned(),
+    };
+    let old = update.old.map(|o| o.short());
+    Ok(match cx.entry.undo(branch, old.as_deref()) {
+        Some(undo) => format!("{undo}; {pick}"),
+        None => format!("leave these commits out of what goes into `{branch}`; {pick}"),
+    })
+}
+
+/// Whether a commit changes the version its first parent carries (a bump). An unreadable
+/// version counts as a change: the commit is not offered to pick.
+fn bumps_version(cx: &mut Eval<'_>, commit: Id) -> Result<bool, EvalError> {
+    let Some(&parent) = cx.view.parents(commit)?.first() else {
+        return Ok(true);
+    };
+    let mine = cx
+        .version_at(commit)
+        .ok()
+        .flatten()
+        .map(|v| v.version.clone());
+    let theirs = cx
+        .version_at(parent)
+        .ok()
+        .flatten()
+        .map(|v| v.version.clone());
+    Ok(mine.is_none() || mine != theirs)
 }
 
 /// The protected branches the same update set moves or creates that the branch does not accept
@@ -224,7 +274,9 @@ fn source(
     }
     let names: Vec<String> = sources.iter().map(|(n, _)| format!("`{n}`")).collect();
     let these = if merges.len() == 1 { "this" } else { "these" };
-    let (message, hint) = source_words(branch, &names, these, &brought);
+    let old = update.old.map(|o| o.short());
+    let undo = cx.entry.undo(branch, old.as_deref());
+    let (message, hint) = source_words(branch, &names, these, &brought, undo);
     cx.report(
         RuleId::FlowSource,
         &update.refname,
@@ -241,7 +293,9 @@ fn source_words(
     names: &[String],
     these: &str,
     brought: &[String],
+    undo: Option<String>,
 ) -> (Message, String) {
+    let undo = undo.unwrap_or_else(|| format!("leave the merge out of what goes into `{branch}`"));
     if names.is_empty() {
         let message = Message::with_lists(|list| {
             format!(
@@ -250,7 +304,7 @@ fn source_words(
             )
         });
         let hint = format!(
-            "undo a local merge with `git reset --hard ORIG_HEAD`; commit on `{branch}` itself, or take single commits with `git cherry-pick -x <sha>`"
+            "{undo}; commit on `{branch}` itself, or take single commits with `git cherry-pick -x <sha>`"
         );
         return (message, hint);
     }
@@ -262,7 +316,7 @@ fn source_words(
         )
     });
     let hint = format!(
-        "undo a local merge with `git reset --hard ORIG_HEAD`; land the change on {} first, or take single commits with `git cherry-pick -x <sha>`",
+        "{undo}; land the change on {} first, or take single commits with `git cherry-pick -x <sha>`",
         cut_short(names)
     );
     (message, hint)
