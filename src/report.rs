@@ -155,7 +155,8 @@ struct JsonVerdict<'a> {
 fn json(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
     let doc = JsonVerdict {
         ok: verdict.violations.is_empty(),
-        policy: &verdict.policy,
+        // Plain text for machines: the Markdown backticks people read are dropped.
+        policy: &verdict.policy.replace('`', ""),
         violations: verdict.violations,
         warnings: &verdict.warnings,
     };

@@ -1,7 +1,7 @@
 //! `update` and `pre-receive` on the central repository: the real gate.
 
 use super::stdin::parse_pre_receive;
-use super::{HookError, Judged};
+use super::{HookError, Judged, SERVER_POLICY};
 use crate::policy::Policy;
 use crate::repo::Git;
 use crate::rules::{self, Update};
@@ -59,7 +59,8 @@ fn judge(
     let judgement = rules::judge_received_at(policy, git, &refs, updates, entry)?;
     Ok(Judged {
         violations: judgement.violations,
-        policy: policy.origin.to_string(),
+        // Every client reads this: the administrator's path on the server is none of its business.
+        policy: SERVER_POLICY.to_owned(),
         subject: subject.to_owned(),
         notes: Vec::new(),
         warnings: judgement

@@ -256,6 +256,8 @@ fn source(
     let chain: HashSet<Id> = line.iter().copied().collect();
     let mut merges = Vec::new();
     let mut brought = Vec::new();
+    // What the first such merge brought, as a range to cherry-pick from instead.
+    let mut range = None;
     for commit in line {
         let parents = cx.view.parents(commit)?;
         if parents.len() < 2 {
@@ -263,6 +265,7 @@ fn source(
         }
         for parent in parents.iter().skip(1) {
             if entering.contains(parent) && !chain.contains(parent) {
+                range.get_or_insert_with(|| format!("{}..{}", parents[0].short(), parent.short()));
                 merges.push(commit);
                 brought.push(cx.name_of(*parent));
                 break;
@@ -276,7 +279,7 @@ fn source(
     let these = if merges.len() == 1 { "this" } else { "these" };
     let old = update.old.map(|o| o.short());
     let undo = cx.entry.undo(branch, old.as_deref());
-    let (message, hint) = source_words(branch, &names, these, &brought, undo);
+    let (message, hint) = source_words(branch, &names, these, &brought, (undo, range));
     cx.report(
         RuleId::FlowSource,
         &update.refname,
@@ -293,8 +296,12 @@ fn source_words(
     names: &[String],
     these: &str,
     brought: &[String],
-    undo: Option<String>,
+    (undo, range): (Option<String>, Option<String>),
 ) -> (Message, String) {
+    let pick = range.map_or_else(
+        || "`git cherry-pick -x <sha>`".to_owned(),
+        |range| format!("`git cherry-pick -x {range}`"),
+    );
     let undo = undo.unwrap_or_else(|| format!("leave the merge out of what goes into `{branch}`"));
     if names.is_empty() {
         let message = Message::with_lists(|list| {
@@ -304,7 +311,7 @@ fn source_words(
             )
         });
         let hint = format!(
-            "{undo}; commit on `{branch}` itself, or take single commits with `git cherry-pick -x <sha>`"
+            "{undo}; commit on `{branch}` itself, or take the merged commits one by one with {pick}"
         );
         return (message, hint);
     }
@@ -316,7 +323,7 @@ fn source_words(
         )
     });
     let hint = format!(
-        "{undo}; land the change on {} first, or take single commits with `git cherry-pick -x <sha>`",
+        "{undo}; land the change on {} first, or take the merged commits one by one with {pick}",
         cut_short(names)
     );
     (message, hint)
