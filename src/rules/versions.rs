@@ -6,7 +6,7 @@ use pep440_rs::{Version, VersionSpecifiers};
 
 use super::context::{Eval, EvalError, VersionAt, short};
 use super::view::Id;
-use super::{Message, RuleId, Update};
+use super::{Entry, Message, RuleId, Update};
 use crate::policy::{Captures, Level, VersionRules};
 use crate::version::{Kind, PreLetter};
 
@@ -361,11 +361,45 @@ fn relation_violation(
             &format!("refs/heads/{other}"),
             &[other_tip],
             message,
-            Some(format!(
-                "at a feature freeze, bump `{name}` to {suggestion}.dev0 first and push it, or push both together: `git push --atomic origin {name} {other}`"
-            )),
+            Some(freeze_hint(
+                cx,
+                name,
+                (other, other_tip),
+                &format!("{suggestion}.dev0"),
+            )?),
         )
     }
+}
+
+/// What lets `other` move while `name` must stay above it: a feature freeze bumps `name`
+/// first. A server's `update` hook judges each ref of a push alone, so an atomic push of
+/// both is refused there; only `name` first works. A merge in progress is aborted first.
+fn freeze_hint(
+    cx: &Eval<'_>,
+    name: &str,
+    (other, other_tip): (&str, Id),
+    bumped: &str,
+) -> Result<String, EvalError> {
+    Ok(match cx.entry {
+        Entry::Update => format!(
+            "the server judges each branch on its own: bump `{name}` to {bumped} or above, then push it first, `git push origin {name}`, and `{other}` after it, `git push origin {other}`"
+        ),
+        // The merge being made brings `name`'s commit before its bump: merge it again once
+        // `name` has moved on.
+        Entry::Merge => {
+            let merged = cx.view.parents(other_tip)?.last().map(Id::short);
+            format!(
+                "abandon the merge with `git merge --abort`; commit the bump of `{name}` to {bumped} on `{name}` first, then merge the commit before it into `{other}` again{}",
+                merged.map_or_else(String::new, |m| format!(" (`git merge {m}`)"))
+            )
+        }
+        Entry::Commit => format!(
+            "commit the bump of `{name}` to {bumped} on `{name}` first, then commit this on `{other}`"
+        ),
+        _ => format!(
+            "at a feature freeze, bump `{name}` to {bumped} first and push it, or push both together: `git push --atomic origin {name} {other}`"
+        ),
+    })
 }
 
 /// Whether `a` is above `b` by at least one step at `by`.
