@@ -1711,7 +1711,14 @@ fn branch_accepting_nothing_received_merges_only_from_no_branch() {
         said.contains("`stable` receives no merges") && !said.contains("no branch"),
         "{said}"
     );
-    assert!(said.contains("git cherry-pick -x <sha>"), "{said}");
+    assert!(
+        said.contains(&format!(
+            "`git cherry-pick -x {}..{}`",
+            root.short(),
+            topic.short()
+        )),
+        "{said}"
+    );
     let picked = s.commit(
         &[root],
         &format!("Topic work\n\n(cherry picked from commit {topic})"),
