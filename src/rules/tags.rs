@@ -6,7 +6,7 @@ use regex_lite::RegexBuilder;
 
 use super::context::{Eval, EvalError, short};
 use super::view::{Id, Peeled};
-use super::{RuleId, Update, releases, versions};
+use super::{Entry, RuleId, Update, releases, versions};
 use crate::policy::TagClass;
 use crate::version;
 
@@ -284,10 +284,17 @@ fn tag_branch(
                 "land `{branch}` on a {kinds} branch first and tag the commit there; drop this tag: `git tag -d {tag}`"
             ),
         ),
+        // The server's `update` hook judges the tag alone: the branch must land first.
+        None if cx.entry == Entry::Update => (
+            "is on no branch".to_owned(),
+            format!(
+                "push the {kinds} branch that holds it first, and the tag after it; drop a tag made in the wrong place with `git tag -d {tag}`"
+            ),
+        ),
         None => (
             "is on no branch".to_owned(),
             format!(
-                "push the branch that holds it with the tag (`git push --atomic origin <branch> {tag}`), or drop this tag: `git tag -d {tag}`"
+                "push it with the {kinds} branch that holds it (`git push --atomic origin <branch> {tag}`), or drop a tag made in the wrong place with `git tag -d {tag}`"
             ),
         ),
     };

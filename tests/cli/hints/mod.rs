@@ -4,6 +4,7 @@
 //! ([`words`]) and names no command that would fail.
 
 mod flow;
+mod tags;
 mod versions;
 
 use crate::harness::{Run, TestRepo};
