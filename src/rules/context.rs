@@ -135,7 +135,7 @@ impl<'a> Eval<'a> {
         let info = self.view.commit(id)?;
         Ok(CommitRef {
             id: if id == Id::PENDING {
-                "(new commit)".to_owned()
+                String::new()
             } else {
                 id.to_string()
             },

@@ -155,8 +155,19 @@ impl Serialize for RuleId {
 /// A commit named in a violation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CommitRef {
+    /// Empty for the commit being made, which has no id yet (JSON: `null`).
+    #[serde(serialize_with = "id_or_null")]
     pub id: String,
     pub subject: String,
+}
+
+/// A commit's id, or `null` for the commit being made.
+fn id_or_null<S: serde::Serializer>(id: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    if id.is_empty() {
+        serializer.serialize_none()
+    } else {
+        serializer.serialize_str(id)
+    }
 }
 
 /// A broken rule: a result, not an error.

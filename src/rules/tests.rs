@@ -677,7 +677,10 @@ fn pending_commit_version_comes_from_its_files() {
     };
     let violations = t.judge_in(&bad, &[update]);
     assert_eq!(ids(&violations), ["version/kind"]);
-    assert_eq!(violations[0].commits[0].id, "(new commit)");
+    assert_eq!(
+        violations[0].commits[0].id, "",
+        "the commit being made has no id yet"
+    );
 }
 
 // ---- flow/cherry-pick ----

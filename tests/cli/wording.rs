@@ -42,3 +42,37 @@ fn json_policy_field_carried_backticks() {
         run.stdout
     );
 }
+
+/// The commit being made is named once: "(the merge being made)", not "(new commit) (the
+/// merge being made)".
+#[test]
+fn pending_commit_was_named_twice() {
+    let s = setup("pre-receive");
+    s.dev.git(&["checkout", "-q", "-b", "topic", "rc"]);
+    s.dev.change("topic.txt", "t\n", "Add a topic");
+    s.dev.checkout("rc");
+    let run = s.dev.git_run(&["merge", "--no-ff", "--no-edit", "topic"]);
+    refused(&run, "flow/source");
+    assert!(
+        run.all().contains("   (the merge being made)\n"),
+        "{}",
+        run.all()
+    );
+    assert!(!run.all().contains("(new commit)"), "{}", run.all());
+}
+
+/// In JSON the commit being made (a pull request's merge) has `"id": null`, not a word.
+#[test]
+fn pending_commit_id_was_a_word_in_json() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    repo.git(&["checkout", "-q", "-b", "topic", "rc"]);
+    repo.change("topic.txt", "t\n", "Add a topic");
+    let run = repo.policy(&[
+        "check", "--base", "rc", "--head", "topic", "--format", "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let found = &doc["violations"][0];
+    assert_eq!(found["rule"], "flow/source", "{}", run.stdout);
+    assert!(found["commits"][0]["id"].is_null(), "{}", run.stdout);
+}
