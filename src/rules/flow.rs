@@ -76,9 +76,13 @@ fn foreign(
     let mut from: Vec<(String, usize)> = Vec::new();
     let mut culprits: Vec<Id> = Vec::new();
     for ((name, class, tip), reached) in others.iter().zip(&reached) {
-        if !reached.is_empty() && !from.iter().any(|(known, _)| known == name) {
+        if reached.is_empty() {
+            continue;
+        }
+        // A branch the set moves is here twice, before and after: both tips count.
+        culprits.push(*tip);
+        if !from.iter().any(|(known, _)| known == name) {
             from.push((name.clone(), *class));
-            culprits.push(*tip);
         }
     }
     if from.is_empty() {
