@@ -1,6 +1,6 @@
 //! Messages read as a user reads them: no server paths, no Markdown in JSON, no internals.
 
-use crate::harness::{Sandbox, pytokio, refused};
+use crate::harness::{Sandbox, ZERO, failed, pytokio, refused};
 use crate::hooks::setup;
 
 /// A server's refusal names "the server's policy", never the administrator's file's path on
@@ -75,4 +75,53 @@ fn pending_commit_id_was_a_word_in_json() {
     let found = &doc["violations"][0];
     assert_eq!(found["rule"], "flow/source", "{}", run.stdout);
     assert!(found["commits"][0]["id"].is_null(), "{}", run.stdout);
+}
+
+/// A branch pointed at a tree is "a tree, not a commit", not a missing object to fetch.
+#[test]
+fn branch_at_a_tree_was_reported_missing() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    let (tip, tree) = (repo.rev("master"), repo.rev("master^{tree}"));
+    let run = repo.judge("refs/heads/master", &tip, &tree);
+    failed(&run, &[&format!("object {tree} is a tree, not a commit")]);
+    assert!(!run.stderr.contains("git fetch"), "{}", run.stderr);
+}
+
+/// A tag object whose tagger line does not parse is named so, not missing.
+#[test]
+fn unparseable_tag_was_reported_missing() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    let commit = repo.rev("master");
+    repo.write(
+        "tag.txt",
+        &format!("object {commit}\ntype commit\ntag v0.13.0\ntagger nobody <x> notadate\n\nbad\n"),
+    );
+    let tag = repo.git(&["hash-object", "-t", "tag", "-w", "--literally", "tag.txt"]);
+    let run = repo.judge("refs/tags/v0.13.0", ZERO, &tag);
+    failed(
+        &run,
+        &[&format!("object {tag} is a tag object that does not parse")],
+    );
+    assert!(!run.stderr.contains("git fetch"), "{}", run.stderr);
+}
+
+/// libgit2's `class=...; code=...` never reaches the reader, and no cause is said twice.
+#[test]
+fn libgit2_codes_reached_the_user() {
+    let sandbox = Sandbox::new();
+    let repo = pytokio(&sandbox);
+    let run = repo.policy(&["check", "--base", "master", "--head", "nonexist"]);
+    failed(&run, &["`nonexist` is not in this clone"]);
+    assert!(!run.stderr.contains("class="), "{}", run.stderr);
+    assert!(!run.stderr.contains("code="), "{}", run.stderr);
+    let causes: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("caused by"))
+        .collect();
+    let mut unique = causes.clone();
+    unique.dedup();
+    assert_eq!(causes, unique, "{}", run.stderr);
 }
