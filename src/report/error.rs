@@ -123,6 +123,11 @@ impl ErrorReport {
 /// An error's text less libgit2's codes (`; class=Reference (4); code=NotFound (-3)`), which
 /// name its internals and mean nothing to the reader.
 fn without_internals(text: &str) -> String {
+    // The one class that says what happened: zlib's complaint is about a damaged object.
+    let text = &text.replace(
+        "; class=Zlib (5)",
+        " (a damaged object: its compressed data does not unpack)",
+    );
     let codes = regex_lite::Regex::new(r"; class=\w+ \(-?\d+\)(; code=\w+ \(-?\d+\))?")
         .expect("fixed regex compiles");
     codes.replace_all(text, "").into_owned()
