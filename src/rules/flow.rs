@@ -41,7 +41,13 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Resul
         }
     }
 
-    foreign(cx, update, class, &branch, (&roots, &set), &hide)?;
+    foreign(
+        cx,
+        update,
+        (class, &branch),
+        (&roots, &set),
+        (&hide, &sources),
+    )?;
     if !accepts.unprotected {
         source(cx, update, &branch, &sources, new, &set)?;
     }
@@ -57,10 +63,9 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Resul
 fn foreign(
     cx: &mut Eval<'_>,
     update: &Update,
-    class: usize,
-    branch: &str,
+    (class, branch): (usize, &str),
     (roots, entering): (&[Id], &HashSet<Id>),
-    hide: &[Id],
+    (hide, sources): (&[Id], &[(String, Id)]),
 ) -> Result<(), EvalError> {
     let accepts = &effective_accepts(cx, class);
     let mut others: Vec<(String, usize, Id)> = cx
@@ -100,7 +105,7 @@ fn foreign(
     let from: Vec<String> = from.iter().map(|(name, _)| format!("`{name}`")).collect();
     let allowed = allowed_sources(cx, class);
     let count = offending.len();
-    let hint = foreign_hint(cx, update, branch, &offending)?;
+    let hint = foreign_hint(cx, update, (branch, sources), &offending)?;
     cx.report(
         RuleId::FlowForeign,
         &update.refname,
@@ -122,9 +127,19 @@ fn foreign(
 fn foreign_hint(
     cx: &mut Eval<'_>,
     update: &Update,
-    branch: &str,
+    (branch, sources): (&str, &[(String, Id)]),
     offending: &[Id],
 ) -> Result<String, EvalError> {
+    // A new branch cut from the wrong place (a version branch from master, not rc): cut it
+    // again from its source, whose tip the one who pushed has.
+    if update.old.is_none()
+        && let Some((source, tip)) = sources.first()
+    {
+        return Ok(format!(
+            "cut `{branch}` from `{source}` instead: `git checkout -B {branch} {}`, then make its own commits (its version) again",
+            tip.short()
+        ));
+    }
     let mut fix = None;
     for &commit in offending {
         if !bumps_version(cx, commit)? {

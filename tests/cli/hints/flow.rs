@@ -118,3 +118,36 @@ fn source_at_pre_receive_is_fixed_by_its_hint() {
 fn source_at_update_is_fixed_by_its_hint() {
     push_topic_merge("update", &["push", "--no-verify", "origin", "rc"]);
 }
+
+/// Follows the flow/foreign hint of a version branch cut from master instead of rc: cut it
+/// again from rc (the hint used to say to undo a merge and cherry-pick master's bump), set
+/// its version again (the words), and push.
+fn version_branch_cut_from_master(server_hook: &str, push: &[&str]) {
+    let s = setup(server_hook);
+    s.dev.git(&["checkout", "-q", "-b", "0.12", "master"]);
+    s.dev.set_version("0.12.0b1");
+    let run = s.dev.git_run(push);
+    refused(&run, "flow/foreign");
+    let hint = follow(&s.dev, &run, "flow/foreign");
+    assert!(hint.contains("cut `0.12` from `rc` instead"), "{hint}");
+    s.dev.set_version("0.12.0b1");
+    accepted(&s.dev.git_run(push));
+}
+
+/// pre-push.
+#[test]
+fn version_branch_cut_from_master_hinted_undo_a_merge() {
+    version_branch_cut_from_master("pre-receive", &["push", "origin", "0.12"]);
+}
+
+/// Server `pre-receive`.
+#[test]
+fn version_branch_cut_from_master_at_pre_receive_is_fixed_by_its_hint() {
+    version_branch_cut_from_master("pre-receive", &["push", "--no-verify", "origin", "0.12"]);
+}
+
+/// Server `update`.
+#[test]
+fn version_branch_cut_from_master_at_update_is_fixed_by_its_hint() {
+    version_branch_cut_from_master("update", &["push", "--no-verify", "origin", "0.12"]);
+}
