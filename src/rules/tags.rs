@@ -218,7 +218,9 @@ fn tag_version(
                 &update.refname,
                 &[commit],
                 format!("`{tag}` names {version}, but the tagged commit's `{path}` {source}"),
-                None,
+                Some(format!(
+                    "tag a commit whose `{path}` carries {version}; drop this tag: `git tag -d {tag}`"
+                )),
             );
         }
         Err(err) => return Err(err),
@@ -229,7 +231,15 @@ fn tag_version(
             &update.refname,
             &[commit],
             format!("`{tag}` names {version}, but the tagged commit has no version file"),
-            None,
+            Some(format!(
+                "tag a commit that carries {version} in {}; drop this tag: `git tag -d {tag}`",
+                cx.policy
+                    .version_files
+                    .iter()
+                    .map(|f| format!("`{}`", f.path))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
         );
     };
     versions::lockstep(cx, &update.refname, commit, &at)?;

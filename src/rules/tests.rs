@@ -1745,4 +1745,5 @@ fn protected_branches_pushed_one_at_a_time_were_refused() {
     s.accept(&[("master", bumped)]);
 }
 
+mod hints;
 mod refs;

@@ -1,0 +1,37 @@
+//! Hints that no single command can give, said in words, and hints that name the commit.
+
+use super::*;
+
+/// A calendar tag of the wrong year: the version files and the changelog must change too, so
+/// the hint says so in words (it used to offer a tag name that was refused twice more).
+#[test]
+fn calendar_hint_offered_a_tag_refused_twice_more() {
+    let mut s = Scenario::custom(CALENDAR);
+    let commit = s.files(&[], "10.0.0", &[("VERSION", "10.0.0\n")]);
+    s.repo.set_date(commit, JANUARY_2011);
+    let tag = s.repo.annotated_tag(commit);
+    s.repo.set_date(tag, JANUARY_2011);
+    let violations = s.check(&[("tags/twisted-10.0.0", tag)]);
+    let hint = violations[0].hint.as_deref().unwrap_or_default();
+    assert!(hint.contains("no single command fixes it"), "{hint}");
+    assert!(
+        hint.contains("set the version files (and the changelog's heading) to 11.0.0"),
+        "{hint}"
+    );
+    assert!(hint.contains("`git tag -d twisted-10.0.0`"), "{hint}");
+}
+
+/// A tag on a commit without a version file says which file to carry, and how to drop it.
+#[test]
+fn tag_without_version_file_had_no_hint() {
+    let mut s = Scenario::custom(CALENDAR);
+    let commit = s.commit(&[], "No version here");
+    let violations = s.check(&[("tags/twisted-10.0.0", commit)]);
+    let found = violations
+        .iter()
+        .find(|v| v.rule == RuleId::TagVersion)
+        .expect("tag/version");
+    let hint = found.hint.as_deref().unwrap_or_default();
+    assert!(hint.contains("`VERSION`"), "{hint}");
+    assert!(hint.contains("`git tag -d twisted-10.0.0`"), "{hint}");
+}
