@@ -125,3 +125,22 @@ fn libgit2_codes_reached_the_user() {
     unique.dedup();
     assert_eq!(causes, unique, "{}", run.stderr);
 }
+
+/// The policy `git policy init` writes says what the process is in its first comment, not
+/// "(seed 000)", which means nothing to a user.
+#[test]
+fn presets_first_comment_said_seed_000() {
+    for preset in ["pytokio", "github-rc", "pypiserver", "dagster", "twisted"] {
+        let sandbox = Sandbox::new();
+        let repo = sandbox.repo("work");
+        let init = repo.policy(&["init", "--preset", preset]);
+        assert_eq!(init.code, 0, "{}", init.all());
+        let text = std::fs::read_to_string(repo.path.join(".git-policy.toml")).expect("written");
+        let first = text
+            .lines()
+            .find(|l| l.starts_with("# "))
+            .unwrap_or_default();
+        assert!(!text.contains("seed 00"), "{preset}: {first}");
+        assert!(first.contains("release process"), "{preset}: {first}");
+    }
+}
