@@ -253,7 +253,7 @@ fn tag_version(
             RuleId::TagVersion,
             &update.refname,
             &[commit],
-            format!("`{tag}` names {version}, but the tagged commit is at {} ({}:{})", at.version, at.path, at.line),
+            format!("`{tag}` names {version}, but the tagged commit is at {} ({}:{})", at.shown(), at.path, at.line),
             Some(format!(
                 "tag the commit that carries {wanted}, or move the tag before pushing: `git tag -f {tag} <commit>`"
             )),

@@ -77,7 +77,7 @@ pub fn lockstep(
             format!(
                 "version files disagree: `{}` says {}, {}",
                 at.path,
-                at.version,
+                at.shown(),
                 list(&others)
             )
         }),
@@ -104,7 +104,9 @@ fn kind(
             &[new],
             format!(
                 "`{branch}` is at {} ({}:{}), but {problem}",
-                at.version, at.path, at.line
+                at.shown(),
+                at.path,
+                at.line
             ),
             Some(format!(
                 "set a version such as `{example}` in `{}`",
@@ -180,7 +182,9 @@ fn branch_name(
             &[new],
             format!(
                 "`{branch}` must carry versions `{spec}`, but is at {} ({}:{})",
-                at.version, at.path, at.line
+                at.shown(),
+                at.path,
+                at.line
             ),
             Some(format!("set a version matching `{spec}` in `{}`", at.path)),
         )?;
@@ -208,7 +212,8 @@ fn monotonic(
             &[new],
             format!(
                 "`{branch}` would go back from {} to {}",
-                before.version, at.version
+                before.shown(),
+                at.shown()
             ),
             Some(format!(
                 "versions only go up: set {} or higher in `{}`",
@@ -255,7 +260,7 @@ fn ahead_of_tags(
             &[new],
             format!(
                 "`{branch}` is at {} but already released `{}`; new commits must carry a higher version",
-                at.version,
+                at.shown(),
                 short(&tag.refname)
             ),
             Some(format!("bump the version in `{}` to {} after tagging", at.path, next_after(&tag.version))),
@@ -339,9 +344,9 @@ fn relation_violation(
 ) -> Result<(), EvalError> {
     let message = format!(
         "`{name}` ({}) must be at least one {} above `{other}` ({})",
-        a.version,
+        a.shown(),
         by.as_str(),
-        b.version
+        b.shown()
     );
     let suggestion = bump(&b.version, by);
     if mine {

@@ -35,3 +35,28 @@ fn tag_without_version_file_had_no_hint() {
     assert!(hint.contains("`VERSION`"), "{hint}");
     assert!(hint.contains("`git tag -d twisted-10.0.0`"), "{hint}");
 }
+
+/// A version is shown as the file writes it, with its normal form after it when that differs.
+#[test]
+fn version_was_shown_normalised_not_as_written() {
+    let mut s = Scenario::custom(
+        "[version]\nfiles = [\"VERSION\"]\n[branches.master]\naccepts = \"any\"\nversion = { kinds = [\"dev\"] }\n",
+    );
+    let commit = s.files(&[], "Release 0.4.3.pre0", &[("VERSION", "0.4.3.pre0\n")]);
+    let violations = s.check(&[("master", commit)]);
+    assert_eq!(ids(&violations), ["version/kind"]);
+    assert!(
+        violations[0]
+            .message
+            .contains("is at 0.4.3.pre0 (0.4.3rc0) (VERSION:1)"),
+        "{}",
+        violations[0].message
+    );
+    let plain = s.files(&[], "Release 0.4.3", &[("VERSION", "0.4.3\n")]);
+    let violations = s.check(&[("master", plain)]);
+    assert!(
+        violations[0].message.contains("is at 0.4.3 (VERSION:1)"),
+        "{}",
+        violations[0].message
+    );
+}
