@@ -344,6 +344,30 @@ fn branch_holding(cx: &Eval<'_>, commit: Id) -> Result<Option<String>, EvalError
     Ok(None)
 }
 
+/// Whether a heading names `version` however it spells it: each version-like word where the
+/// heading says `{version}` is read as PEP 440 (`26.0.0.rc1` is `26.0.0rc1`).
+fn heading_names(
+    tag: &str,
+    heading: &str,
+    text: &str,
+    version: &Version,
+) -> Result<bool, EvalError> {
+    let pattern = heading.replace("{version}", r"([0-9][0-9A-Za-z.!+_-]*)");
+    let regex = RegexBuilder::new(&format!("(?m){pattern}"))
+        .size_limit(crate::policy::REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|source| EvalError::Heading {
+            tag: tag.to_owned(),
+            source,
+        })?;
+    Ok(regex.captures_iter(text).any(|caps| {
+        caps.iter().skip(1).flatten().any(|word| {
+            let word = word.as_str().trim_end_matches(['.', '-', '_']);
+            version::parse(word).is_ok_and(|v| v == *version)
+        })
+    }))
+}
+
 fn changelog_entry(
     cx: &mut Eval<'_>,
     update: &Update,
@@ -371,7 +395,10 @@ fn changelog_entry(
             source,
         })?;
     let found = match cx.view.read_file(commit, path)? {
-        Some(bytes) => regex.is_match(&String::from_utf8_lossy(&bytes)),
+        Some(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
+            regex.is_match(&text) || heading_names(tag, heading, &text, version)?
+        }
         None => false,
     };
     if !found {

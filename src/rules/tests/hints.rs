@@ -60,3 +60,34 @@ fn version_was_shown_normalised_not_as_written() {
         violations[0].message
     );
 }
+
+/// A changelog heading is read as a PEP 440 version: `26.0.0.rc1` is the entry for the tag
+/// `twisted-26.0.0rc1`; a heading of another version is not.
+#[test]
+fn changelog_heading_had_to_spell_the_version_as_the_tag_does() {
+    let policy = r#"
+[version]
+files = ["VERSION"]
+
+[tags.release]
+pattern = "twisted-{version}"
+changelog = { file = "NEWS", heading = '^Twisted {version} \(' }
+"#;
+    let mut s = Scenario::custom(policy);
+    let files = |news: &'static str| [("VERSION", "26.0.0rc1\n"), ("NEWS", news)];
+    let spelled = s.files(
+        &[],
+        "26.0.0.rc1",
+        &files("Twisted 26.0.0.rc1 (2026-01-05)\n"),
+    );
+    assert_eq!(s.rules(&[("tags/twisted-26.0.0rc1", spelled)]), ACCEPTED);
+    let other = s.files(
+        &[],
+        "26.0.0rc2",
+        &files("Twisted 26.0.0.rc2 (2026-01-05)\n"),
+    );
+    assert_eq!(
+        s.rules(&[("tags/twisted-26.0.0rc1", other)]),
+        ["changelog/entry"]
+    );
+}
