@@ -361,19 +361,63 @@ fn relation_violation(
             )),
         )
     } else {
+        let hint = match carried_bump(cx, (tip, a), other_tip)? {
+            Some(merged) => {
+                let old = cx
+                    .updates
+                    .iter()
+                    .find(|u| u.refname == format!("refs/heads/{other}"))
+                    .and_then(|u| u.old)
+                    .map(|o| o.short());
+                let undo = cx.entry.undo(other, old.as_deref()).map_or_else(
+                    || format!("leave the merge out of what goes into `{other}`"),
+                    |undo| undo,
+                );
+                format!(
+                    "the merged {merged} carries `{name}`'s version bump ({}), which `{other}` must not take: {undo}; bring the change over without the bump",
+                    a.shown()
+                )
+            }
+            None => freeze_hint(cx, name, (other, other_tip), &format!("{suggestion}.dev0"))?,
+        };
         cx.report(
             RuleId::VersionRelation,
             &format!("refs/heads/{other}"),
             &[other_tip],
             message,
-            Some(freeze_hint(
-                cx,
-                name,
-                (other, other_tip),
-                &format!("{suggestion}.dev0"),
-            )?),
+            Some(hint),
         )
     }
+}
+
+/// When `other`'s new tip merges a branch that is not `name` (not in its history) but carries
+/// `name`'s version, that branch brought the bump (a feature branch cut after `name`'s bump):
+/// its name, else its short id.
+fn carried_bump(
+    cx: &mut Eval<'_>,
+    (tip, a): (Id, &Rc<VersionAt>),
+    other_tip: Id,
+) -> Result<Option<String>, EvalError> {
+    let parents = cx.view.parents(other_tip)?;
+    let Some(&merged) = parents.get(1..).and_then(<[Id]>::last) else {
+        return Ok(None);
+    };
+    if cx.view.is_ancestor(merged, tip)? {
+        return Ok(None);
+    }
+    let carries = cx
+        .version_at(merged)
+        .ok()
+        .flatten()
+        .is_some_and(|v| v.version == a.version);
+    Ok(carries.then(|| {
+        let name = cx.name_of(merged);
+        if name.starts_with('`') {
+            format!("branch {name}")
+        } else {
+            format!("commit {name}")
+        }
+    }))
 }
 
 /// What lets `other` move while `name` must stay above it: a feature freeze bumps `name`

@@ -80,3 +80,37 @@ fn freeze_merge_before_bump_is_fixed_by_its_hint() {
             .git_run(&["push", "--atomic", "origin", "master", "rc"]),
     );
 }
+
+/// A feature branch cut from master after its bump, merged into rc: the relation hint says the
+/// branch carries master's bump (it used to say to bump master at a feature freeze); rc is put
+/// back, the feature cherry-picked without the bump, and rc lands.
+#[test]
+fn feature_branch_with_masters_bump_hinted_a_freeze() {
+    for hook in ["pre-receive", "update"] {
+        let s = setup(hook);
+        s.dev.git(&["checkout", "-q", "-b", "feature2", "master"]);
+        let feature = s.dev.change("feature2.txt", "f\n", "Add feature two");
+        accepted(&s.dev.git_run(&["push", "-q", "origin", "feature2"]));
+        s.dev.checkout("rc");
+        s.dev.git(&[
+            "merge",
+            "-q",
+            "--no-verify",
+            "--no-ff",
+            "--no-edit",
+            "feature2",
+        ]);
+        let push = ["push", "--no-verify", "origin", "rc"];
+        let run = s.dev.git_run(&push);
+        refused(&run, "version/relation");
+        let hint = words(
+            &run,
+            "version/relation",
+            "the merged branch `feature2` carries `master`'s version bump (0.13.0.dev1)",
+        );
+        assert!(!hint.contains("feature freeze"), "{hint}");
+        follow(&s.dev, &run, "version/relation");
+        s.dev.git(&["cherry-pick", "-x", &feature]);
+        accepted(&s.dev.git_run(&push));
+    }
+}
