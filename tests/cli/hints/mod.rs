@@ -3,6 +3,7 @@
 //! retry, and see the retry accepted. A hint that is advice in words is checked as such
 //! ([`words`]) and names no command that would fail.
 
+mod branch;
 mod flow;
 mod tags;
 mod versions;

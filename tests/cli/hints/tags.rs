@@ -6,7 +6,7 @@ use crate::harness::{Sandbox, TestRepo, accepted, refused, serve};
 
 /// A github-rc project on `main` at `version`, served with `hook`, and a developer's clone
 /// with the client hooks.
-fn github_rc(hook: &str, version: &str) -> (TestRepo, TestRepo) {
+pub(super) fn github_rc(hook: &str, version: &str) -> (TestRepo, TestRepo) {
     let sandbox = Sandbox::new();
     let work = sandbox.repo("work");
     work.git(&["symbolic-ref", "HEAD", "refs/heads/main"]);
