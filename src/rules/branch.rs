@@ -15,8 +15,8 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize) -> Result<(), Eva
                 &[old],
                 format!("`{branch}` is protected and cannot be deleted"),
                 Some(format!(
-                    "to restore it: `git push origin {}:refs/heads/{branch}`",
-                    old
+                    "the deletion is refused, so `{branch}` stays where it is ({}): nothing to restore; a branch the policy protects goes only once the policy no longer names it",
+                    old.short()
                 )),
             );
         }
