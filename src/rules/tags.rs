@@ -70,7 +70,7 @@ pub fn check(cx: &mut Eval<'_>, update: &Update) -> Result<(), EvalError> {
         let named = was.map_or_else(|| old.short(), |was| was.short());
         let hint = if class.deletable {
             format!(
-                "a {} tag may be deleted: delete it and push it again, `git push origin :refs/tags/{tag}` then `git push origin {tag}`",
+                "`{}` tags may be deleted: delete it and push it again, `git push origin :refs/tags/{tag}` then `git push origin {tag}`",
                 class.name
             )
         } else {
@@ -101,7 +101,7 @@ pub fn check(cx: &mut Eval<'_>, update: &Update) -> Result<(), EvalError> {
             &[commit],
             format!("`{tag}` is a {} tag, but {problem}", class.name),
             Some(format!(
-                "drop this tag, `git tag -d {tag}`, and tag the release with a version a {} tag may carry",
+                "drop this tag, `git tag -d {tag}`, and tag the release with a version `{}` tags may carry",
                 class.name
             )),
         )?;

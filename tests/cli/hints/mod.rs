@@ -5,6 +5,7 @@
 
 mod branch;
 mod flow;
+mod snapshots;
 mod tags;
 mod versions;
 
