@@ -369,10 +369,10 @@ fn relation_violation(
                     .find(|u| u.refname == format!("refs/heads/{other}"))
                     .and_then(|u| u.old)
                     .map(|o| o.short());
-                let undo = cx.entry.undo(other, old.as_deref()).map_or_else(
-                    || format!("leave the merge out of what goes into `{other}`"),
-                    |undo| undo,
-                );
+                let undo = cx
+                    .entry
+                    .undo(other, old.as_deref())
+                    .unwrap_or_else(|| format!("leave the merge out of what goes into `{other}`"));
                 format!(
                     "the merged {merged} carries `{name}`'s version bump ({}), which `{other}` must not take: {undo}; bring the change over without the bump",
                     a.shown()

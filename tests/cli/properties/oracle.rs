@@ -309,11 +309,7 @@ impl Flow<'_> {
         }
         let meeting: HashSet<Id> = n.intersection(&foreign).copied().collect();
         if !meeting.is_empty() {
-            findings.push(Finding::new(
-                RuleId::FlowForeign,
-                refname,
-                meeting.into_iter(),
-            ));
+            findings.push(Finding::new(RuleId::FlowForeign, refname, meeting));
         }
 
         if unprotected {
