@@ -12,6 +12,9 @@ here=$(pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passed=0
+# The Python this machine runs (not the virtual environment made below): the CI templates'
+# `python3`, and the one with PyYAML (a dependency of pre-commit) to read them.
+system_python=$(python3 -c 'import sys; print(sys.executable)')
 pass() { passed=$((passed + 1)); printf 'wheel-check: ok: %s\n' "$*"; }
 fail() { printf 'wheel-check: FAILED: %s\n' "$*" >&2; printf '%s passed, 1 failed\n' "$passed"; exit 1; }
 
@@ -34,6 +37,14 @@ version=$(git-policy --version) || fail "git-policy --version"
 [ "$version" = "git-policy $(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)" ] \
     || fail "the wheel's version is $version"
 pass "$version from the wheel"
+# git turns `git policy --help` into `man git-policy`, which finds the wheel's page through PATH.
+if command -v man >/dev/null; then
+    MANPAGER=cat PAGER=cat git policy --help 2>&1 | grep -q "SYNOPSIS" \
+        || fail "git policy --help from the wheel: $(MANPAGER=cat git policy --help 2>&1 | head -n 2)"
+    pass "git policy --help shows the wheel's manual page"
+else
+    fail "\`man\` is missing: install man-db (.ci/run does)"
+fi
 
 # A sandboxed git identity, as the tests use.
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL="$work/gitconfig" PRE_COMMIT_HOME="$work/pre-commit-cache"
@@ -78,4 +89,46 @@ if git commit -q -m "drop the .devN on master" >"$work/refused.log" 2>&1; then
 fi
 grep -q "version/kind" "$work/refused.log" || { cat "$work/refused.log" >&2; fail "the refusal does not name version/kind"; }
 pass "pre-commit (language: python) refuses master without .devN (version/kind)"
+
+# The CI templates' and the action's install commands, as written, with this wheel the only
+# git-policy pip can install (`PIP_NO_INDEX`, `PIP_FIND_LINKS` above).
+cd "$here"
+"$system_python" - >"$work/installs.tsv" <<'PY'
+import yaml
+def show(name, version, command):
+    print(f"{name}\t{version}\t{command}")
+for path in ["docs/ci/github-actions.yml", "docs/ci/github-release.yml"]:
+    doc = yaml.safe_load(open(path))
+    for job in doc["jobs"].values():
+        for step in job["steps"]:
+            if step.get("name") == "Install git-policy":
+                show(path, doc["env"]["GIT_POLICY_VERSION"], step["run"])
+action = yaml.safe_load(open("action.yml"))
+for step in action["runs"]["steps"]:
+    if step.get("name") == "Install git-policy":
+        show("action.yml", action["inputs"]["version"]["default"], step["run"])
+job = yaml.safe_load(open("docs/ci/gitlab-ci.yml"))["git-policy"]
+for line in job["before_script"]:
+    if "pip install" in line:
+        show("docs/ci/gitlab-ci.yml", job["variables"]["GIT_POLICY_VERSION"], line)
+PY
+# `python3` as the templates call it, whatever HOME says (a pyenv shim reads its root from HOME).
+pydir="$work/python"
+mkdir -p "$pydir"
+ln -s "$system_python" "$pydir/python3"
+n=0
+while IFS=$'\t' read -r template version command; do
+    n=$((n + 1))
+    home="$work/home-$n"
+    mkdir -p "$home"
+    case "$command" in
+        *--user*) bin="$home/.local/bin" ;;  # GitHub's runners: the user's site
+        *) python3 -m venv "$work/ci-venv-$n"; bin="$work/ci-venv-$n/bin" ;;  # GitLab's image: its Python
+    esac
+    HOME="$home" PATH="$bin:$pydir:$PATH" GIT_POLICY_VERSION="$version" bash -c "$command" >"$work/ci-install.log" 2>&1 \
+        || { cat "$work/ci-install.log" >&2; fail "$template: \`$command\`"; }
+    "$bin/git-policy" --version >/dev/null || fail "$template: no git-policy in $bin"
+    pass "$template installs the wheel as written"
+done <"$work/installs.tsv"
+[ "$n" -eq 4 ] || fail "expected four install commands in the templates, found $n"
 printf '%s passed, 0 failed\n' "$passed"

@@ -113,11 +113,12 @@ pub struct CheckArgs {
     /// A ref to judge an update of (repeat with --old/--new for an update set)
     #[arg(long = "ref", value_name = "REF", requires_all = ["old", "new"])]
     pub refs: Vec<String>,
-    /// The ref's old value (`-` or 40 zeros: the ref is created)
-    #[arg(long, value_name = "OID")]
+    /// The ref's old value, any revision (`HEAD`, `v0.12.0b1`, `origin/rc`, an id; `-` or 40
+    /// zeros: the ref is created)
+    #[arg(long, value_name = "REV")]
     pub old: Vec<String>,
-    /// The ref's new value (`-` or 40 zeros: the ref is deleted)
-    #[arg(long, value_name = "OID")]
+    /// The ref's new value, any revision (`-` or 40 zeros: the ref is deleted)
+    #[arg(long, value_name = "REV")]
     pub new: Vec<String>,
     /// The branch a pull request merges into
     #[arg(
@@ -190,12 +191,57 @@ pub struct InstallArgs {
     /// current repository's `.git-policy.toml`, else the embedded default)
     #[arg(long, value_name = "FILE", requires = "server")]
     pub policy: Option<PathBuf>,
+    /// With --server: install this embedded preset as the administrator's policy
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "server",
+        conflicts_with = "policy"
+    )]
+    pub preset: Option<String>,
     /// With --server: which server hook judges pushes
     #[arg(long, value_enum, default_value = "pre-receive", requires = "server")]
     pub hook: ServerHook,
     /// How git starts git-policy from the hook file
     #[arg(long, value_enum, default_value = "exec")]
     pub shim: shim::Kind,
+    /// With --server: `warn` shows and logs every violation and accepts the push, to roll a
+    /// policy out; `enforce` refuses it (sets `mode` in the administrator's policy)
+    #[arg(long, value_enum, requires = "server")]
+    pub mode: Option<ModeArg>,
+    /// With --server: where the hosting layer runs the repository's hooks (`auto`: told by
+    /// the repository: GitLab's `custom_hooks/`, Gitea's `hooks/pre-receive.d/`, else plain)
+    #[arg(long, value_enum, default_value = "auto", requires = "server")]
+    pub layout: LayoutArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LayoutArg {
+    /// Told by the repository
+    Auto,
+    /// git's own `hooks/`
+    Plain,
+    /// GitLab (Gitaly): `custom_hooks/<hook>.d/`
+    Gitlab,
+    /// Gitea and Forgejo: `hooks/<hook>.d/`
+    Gitea,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ModeArg {
+    /// Refuse what breaks the policy
+    Enforce,
+    /// Show and log what breaks the policy, and accept it
+    Warn,
+}
+
+impl From<ModeArg> for crate::policy::Mode {
+    fn from(mode: ModeArg) -> Self {
+        match mode {
+            ModeArg::Enforce => crate::policy::Mode::Enforce,
+            ModeArg::Warn => crate::policy::Mode::Warn,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

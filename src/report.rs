@@ -65,7 +65,7 @@ impl WriteError {
 
 pub fn write(format: Format, verdict: &Verdict<'_>, out: &mut dyn Write) -> Result<(), WriteError> {
     match format {
-        Format::Text => text(verdict, out),
+        Format::Text => text(verdict, false, out),
         Format::Json => json(verdict, out),
         Format::Github => github(verdict, out),
     }
@@ -74,15 +74,30 @@ pub fn write(format: Format, verdict: &Verdict<'_>, out: &mut dyn Write) -> Resu
 
 /// The verdict for people, as hooks write it to standard error.
 pub fn write_text(verdict: &Verdict<'_>, out: &mut dyn Write) -> Result<(), WriteError> {
-    text(verdict, out).map_err(WriteError::of(!verdict.violations.is_empty()))
+    text(verdict, false, out).map_err(WriteError::of(!verdict.violations.is_empty()))
 }
 
-fn text(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
+/// A hook's verdict in warn mode (`mode = "warn"`): the violations as an enforcing hook shows
+/// them, then that they were accepted.
+pub fn write_advisory(verdict: &Verdict<'_>, out: &mut dyn Write) -> Result<(), WriteError> {
+    text(verdict, true, out).map_err(WriteError::of(false))
+}
+
+fn text(verdict: &Verdict<'_>, advisory: bool, out: &mut dyn Write) -> io::Result<()> {
     for v in verdict.violations {
         write_violation(v, &v.refname, out)?;
     }
     write_warnings(&verdict.warnings, out)?;
-    if verdict.violations.is_empty() {
+    if advisory {
+        let n = verdict.violations.len();
+        let noun = if n == 1 { "violation" } else { "violations" };
+        writeln!(
+            out,
+            "{WARNING}accepted{WARNING:#}: {n} policy {noun} in {} ({}), which is in warn mode: once it enforces, this is refused",
+            printable(&verdict.subject),
+            printable(&verdict.policy)
+        )?;
+    } else if verdict.violations.is_empty() {
         writeln!(
             out,
             "{OK}ok{OK:#}: {}",
@@ -180,7 +195,7 @@ fn github(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
         let lines: Vec<String> = warning.lines().map(|l| printable(l).to_string()).collect();
         writeln!(out, "::warning::{}", escape_data(&lines.join("\n")))?;
     }
-    text(verdict, out)?;
+    text(verdict, false, out)?;
     append_step_summary(&markdown_summary(verdict))
 }
 

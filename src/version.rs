@@ -103,7 +103,8 @@ pub fn parse(text: &str) -> Result<Version, pep440_rs::VersionParseError> {
 #[derive(Debug, Clone)]
 pub enum Format {
     /// `__version__ = "..."` in a Python module, also as one of chained targets
-    /// (`version = __version__ = "..."`, as pypiserver writes it).
+    /// (`version = __version__ = "..."`, as pypiserver writes it), read as Python tokenizes
+    /// the module: any other binding of `__version__` makes it ambiguous (see `pyread`).
     Python,
     /// `project.version` in `pyproject.toml`.
     Pyproject,
@@ -112,7 +113,8 @@ pub enum Format {
     /// The whole file is the version (`VERSION`).
     Plain,
     /// A regex with a named group `version`, or groups `major`, `minor`, `micro` and optionally
-    /// `a`, `b`, `rc`, `post`, `dev` holding numbers.
+    /// `a`, `b`, `rc`, `post`, `dev` holding numbers. On a `.py` file only a match in code
+    /// counts, and it must be the whole value of one plain assignment.
     Regex(Regex),
 }
 
@@ -146,6 +148,9 @@ pub enum ExtractError {
     TooLarge,
     #[error("is not UTF-8 text")]
     NotUtf8,
+    /// Not a regular file git-policy reads (a symbolic link, a directory, a file too large).
+    #[error("is {0}")]
+    NotAFile(&'static str),
     #[error("has no {0}")]
     NotFound(&'static str),
     #[error(

@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use git_policy::version::{Format, extract};
+use git_policy::version::{Format, extract_file};
 use libfuzzer_sys::fuzz_target;
 use regex_lite::Regex;
 
@@ -32,7 +32,9 @@ fuzz_target!(|data: &[u8]| {
         4 => Format::Regex(PARTS.clone()),
         _ => Format::Regex(WHOLE.clone()),
     };
-    if let Ok((version, found)) = extract(&format, bytes) {
+    // A regex reads a `.py` file as Python (tokens, bindings), any other file as text.
+    let path = if selector & 0x80 == 0 { "_version.py" } else { "VERSION.txt" };
+    if let Ok((version, found)) = extract_file(&format, path, bytes) {
         // What extraction found is a line of the file and a version that prints.
         assert!(found.line >= 1);
         let _ = version.to_string();

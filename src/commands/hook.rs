@@ -2,13 +2,14 @@
 //! error, where git shows them (prefixed `remote:` when the hook runs on the server).
 
 use std::io::{Read, Write};
+use std::path::PathBuf;
 
 use super::{Outcome, UserError, load_policy, open_repo};
 use crate::cli::HookArgs;
 use crate::hooks::stdin::StdinError;
 use crate::hooks::transaction::{self, Lock, LockError, Owner, Step, TransactionError};
-use crate::hooks::{self, HookError, Judged};
-use crate::policy;
+use crate::hooks::{self, HookError, Judged, advisory};
+use crate::policy::{self, Mode};
 use crate::repo::Git;
 use crate::report::{self, Verdict};
 
@@ -26,7 +27,7 @@ pub fn run_hook(name: &str, args: &[String], input: Option<Vec<u8>>) -> anyhow::
     let result = judge(name, args, input, server);
     match result {
         Ok(None) => Ok(Outcome::Ok),
-        Ok(Some(judged)) => report_judged(judged),
+        Ok(Some(heard)) => report_heard(heard),
         // A server fails closed: whatever went wrong, the push is rejected and says why.
         Err(err) if server => {
             Err(err.context("git-policy rejects the push: the policy could not be applied"))
@@ -40,6 +41,40 @@ pub fn run_hook(name: &str, args: &[String], input: Option<Vec<u8>>) -> anyhow::
             hint: Some("fix the cause above; in an emergency `--no-verify` skips client hooks (the server still judges the push)".into()),
         })),
     }
+}
+
+/// A hook's verdict, and what its policy says to do with it.
+struct Heard {
+    judged: Judged,
+    mode: Mode,
+    /// Where warn mode logs what it accepted: the common git directory.
+    log_dir: PathBuf,
+}
+
+/// Writes a verdict where git shows it. In warn mode a violation is shown as an enforcing hook
+/// shows it, logged, and accepted.
+fn report_heard(heard: Heard) -> anyhow::Result<Outcome> {
+    if heard.mode != Mode::Warn || heard.judged.violations.is_empty() {
+        return report_judged(heard.judged);
+    }
+    let judged = heard.judged;
+    let verdict = Verdict {
+        violations: &judged.violations,
+        policy: judged.policy,
+        subject: judged.subject,
+        notes: judged.notes,
+        warnings: judged.warnings,
+    };
+    let mut err = anstream::stderr().lock();
+    report::write_advisory(&verdict, &mut err)?;
+    if let Err(cause) = advisory::log(&heard.log_dir, &verdict.subject, verdict.violations) {
+        let _ = writeln!(
+            err,
+            "warning: git-policy could not log them in `{}`: {cause}",
+            heard.log_dir.join(advisory::LOG_FILE_NAME).display()
+        );
+    }
+    Ok(Outcome::Ok)
 }
 
 /// Writes a verdict's violations where git shows them; the outcome is the verdict.
@@ -73,6 +108,10 @@ fn reference_transaction(args: &[String], input: Option<Vec<u8>>) -> anyhow::Res
         None => read_input()?,
     };
     let owner = transaction::owner();
+    // Only a push takes the lock: anything else (`git gc`, `git update-ref`) passes at once.
+    if !transaction::is_push(owner.pid) {
+        return Ok(Outcome::Ok);
+    }
     let token = transaction::token(&String::from_utf8_lossy(&bytes));
     if step == Step::Release {
         let released =
@@ -80,9 +119,6 @@ fn reference_transaction(args: &[String], input: Option<Vec<u8>>) -> anyhow::Res
         if let Err(err) = released {
             let _ = writeln!(anstream::stderr(), "warning: git-policy: {err:#}");
         }
-        return Ok(Outcome::Ok);
-    }
-    if !transaction::is_push(owner.pid) {
         return Ok(Outcome::Ok);
     }
     match judge_transaction(bytes, &owner, token) {
@@ -107,6 +143,11 @@ fn judge_transaction(bytes: Vec<u8>, owner: &Owner, token: u64) -> anyhow::Resul
     }
     let git = open_repo()?;
     let policy = server_policy(&git)?;
+    // In warn mode nothing is refused, so nothing needs judging again: `pre-receive` has shown
+    // and logged the violations already.
+    if policy.mode == Mode::Warn {
+        return Ok(Outcome::Ok);
+    }
     if !lines
         .iter()
         .any(|(refname, _)| transaction::judged(&policy, refname))
@@ -126,7 +167,7 @@ fn judge(
     args: &[String],
     input: Option<Vec<u8>>,
     server: bool,
-) -> anyhow::Result<Option<Judged>> {
+) -> anyhow::Result<Option<Heard>> {
     let input = || match input {
         Some(bytes) => decode_input(bytes),
         None => read_stdin(),
@@ -168,8 +209,13 @@ fn judge(
     // The process ends after the report: closing the repository would only unmap its packs
     // and free libgit2's caches, which the exit does anyway, at a cost paid on every commit.
     git.save_remembered();
+    let log_dir = git.common_dir();
     std::mem::forget(git);
-    Ok(judged)
+    Ok(judged.map(|judged| Heard {
+        judged,
+        mode: policy.mode,
+        log_dir,
+    }))
 }
 
 /// The server reads only the administrator's file: a push must not change the rules that

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::{Outcome, UserError, open_repo, open_repo_at};
-use crate::cli::{InstallArgs, ServerHook, UninstallArgs};
+use crate::cli::{InstallArgs, LayoutArg, ServerHook, UninstallArgs};
 use crate::hooks::install::{self, Action, InstallError};
+use crate::hooks::layout::Layout;
 use crate::hooks::{CLIENT_HOOKS, SERVER_HOOKS};
-use crate::hooks::{shim, transaction};
-use crate::policy::{self, Origin};
+use crate::hooks::{advisory, shim, transaction};
+use crate::policy::{self, Mode, Origin};
 use crate::repo::Git;
 
 pub fn run_install(args: &InstallArgs) -> anyhow::Result<Outcome> {
@@ -23,7 +24,13 @@ pub fn run_install(args: &InstallArgs) -> anyhow::Result<Outcome> {
         ))?;
     }
     match &args.server {
-        Some(server) => install_server(server, args.policy.as_deref(), args.hook, &bin, kind),
+        Some(server) => {
+            let source = match &args.preset {
+                Some(name) => PolicySource::Preset(name),
+                None => PolicySource::File(args.policy.as_deref()),
+            };
+            install_server(server, source, args, &bin, kind)
+        }
         None => install_client(&bin, kind),
     }
 }
@@ -76,38 +83,79 @@ fn install_client(bin: &Path, kind: shim::Kind) -> anyhow::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
+/// Where the administrator's policy comes from: a file (`None`: this clone's
+/// `.git-policy.toml`, else the embedded default), or a named preset.
+enum PolicySource<'a> {
+    File(Option<&'a Path>),
+    Preset(&'a str),
+}
+
 fn install_server(
     repo: &Path,
-    policy_file: Option<&Path>,
-    hook: ServerHook,
+    source: PolicySource<'_>,
+    args: &InstallArgs,
     bin: &Path,
     kind: shim::Kind,
 ) -> anyhow::Result<Outcome> {
+    let hook = args.hook;
     let git = open_repo_at(repo)?;
-    let text = server_policy_text(policy_file)?;
+    let (mut text, origin) = server_policy_text(source)?;
+    if let Some(mode) = args.mode {
+        text = with_mode(&text, mode.into())?;
+    }
     let admin = git.common_dir().join(policy::ADMIN_FILE_NAME);
     let dir = hooks_dir(&git)?;
     let (wanted, other) = match hook {
         ServerHook::PreReceive => ("pre-receive", "update"),
         ServerHook::Update => ("update", "pre-receive"),
     };
+    let git_dir = git.common_dir();
+    let layout = match args.layout {
+        LayoutArg::Auto => Layout::detect(&git_dir),
+        LayoutArg::Plain => Layout::Plain,
+        LayoutArg::Gitlab => Layout::GitLab,
+        LayoutArg::Gitea => Layout::Gitea,
+    };
     install::write_atomically(&admin, &text).map_err(with_hint)?;
     // `reference-transaction` judges each push again as it lands, one at a time (git 2.28+;
     // an older git never runs it).
-    let hooks = [wanted, transaction::HOOK];
-    let mut actions = install::install(&dir, &hooks, bin, kind).map_err(with_hint)?;
+    for hook in [wanted, transaction::HOOK] {
+        let Some(at) = layout.dir_of(&git_dir, &dir, hook) else {
+            say(format_args!(
+                "note: {} runs no `{hook}` hook of a repository's own, so two concurrent pushes that break the policy only together can both land",
+                layout.name()
+            ))?;
+            continue;
+        };
+        let actions = install::install(&at, &[hook], bin, kind).map_err(with_hint)?;
+        print_actions(&at, &actions)?;
+    }
     // Only one of our server hooks judges pushes; switching removes the other.
-    actions.extend(
-        install::uninstall(&dir, &[other])
+    for at in Layout::all_dirs_of(&git_dir, &dir, other) {
+        let actions: Vec<Action> = install::uninstall(&at, &[other])
             .map_err(with_hint)?
             .into_iter()
-            .filter(|a| !matches!(a, Action::LeftForeign(_))),
-    );
-    print_actions(&dir, &actions)?;
+            .filter(|a| !matches!(a, Action::LeftForeign(_)))
+            .collect();
+        print_actions(&at, &actions)?;
+    }
+    if layout != Layout::Plain {
+        say(format_args!(
+            "note: installed for {}: its own hooks run first, then git-policy's",
+            layout.name()
+        ))?;
+    }
     say(format_args!(
-        "installed the administrator's policy `{}`",
+        "installed the administrator's policy `{}`, from {origin}",
         admin.display()
     ))?;
+    let mode = policy::parse(&text, Origin::File(admin.clone()))?.mode;
+    if mode == Mode::Warn {
+        say(format_args!(
+            "note: the policy is in warn mode: pushes that break it are accepted, shown to the pusher and logged in `{}`; `--mode enforce` makes it refuse them",
+            git.common_dir().join(advisory::LOG_FILE_NAME).display()
+        ))?;
+    }
     if hook == ServerHook::Update {
         say(format_args!(
             "note: the `update` hook judges each ref alone against the refs as they are, so a feature freeze must push master before rc"
@@ -116,9 +164,57 @@ fn install_server(
     Ok(Outcome::Ok)
 }
 
-/// The policy a server gets: `--policy`, else this clone's `.git-policy.toml`, else the
-/// embedded default; validated before anything is written.
-fn server_policy_text(policy_file: Option<&Path>) -> anyhow::Result<String> {
+/// `text` with its top-level `mode` set, comments and layout kept: an existing `mode` is
+/// replaced; a new one goes after the file's opening comments, where a reader looks first.
+fn with_mode(text: &str, mode: Mode) -> anyhow::Result<String> {
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .context("cannot set `mode` in the policy: it is not valid TOML")?;
+    if doc.contains_key("mode") {
+        doc["mode"] = toml_edit::value(mode.as_str());
+        return Ok(doc.to_string());
+    }
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut at = lines
+        .iter()
+        .position(|line| !line.trim_start().starts_with('#'))
+        .unwrap_or(lines.len());
+    if lines.get(at).is_some_and(|line| line.trim().is_empty()) {
+        at += 1;
+    }
+    let setting = format!(
+        "# Set by `git policy install --mode`: `warn` shows and logs violations and accepts the push,\n# `enforce` refuses it.\nmode = \"{}\"\n\n",
+        mode.as_str()
+    );
+    let mut out = lines[..at].concat();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&setting);
+    out.push_str(&lines[at..].concat());
+    Ok(out)
+}
+
+/// The policy a server gets: `--preset`, `--policy`, else this clone's `.git-policy.toml`, else
+/// the embedded default; validated before anything is written, with where it came from.
+fn server_policy_text(source: PolicySource<'_>) -> anyhow::Result<(String, Origin)> {
+    let policy_file = match source {
+        PolicySource::File(file) => file,
+        PolicySource::Preset(asked) => {
+            let names = policy::presets::names();
+            let found = names.iter().find(|n| **n == asked);
+            let Some((name, text)) = found.and_then(|&n| Some((n, policy::presets::text(n)?)))
+            else {
+                return Err(UserError::hinted(
+                    format!("there is no preset `{asked}`"),
+                    format!("presets: {}", names.join(", ")),
+                ));
+            };
+            let origin = Origin::Preset(name);
+            policy::parse(text, origin.clone())?;
+            return Ok((text.to_owned(), origin));
+        }
+    };
     let local = || -> Option<PathBuf> {
         let git = Git::open_from_env().ok()?;
         let path = git.workdir()?.join(policy::FILE_NAME);
@@ -140,8 +236,8 @@ fn server_policy_text(policy_file: Option<&Path>) -> anyhow::Result<String> {
             )
         }
     };
-    policy::parse(&text, origin)?;
-    Ok(text)
+    policy::parse(&text, origin.clone())?;
+    Ok((text, origin))
 }
 
 pub fn run_uninstall(args: &UninstallArgs) -> anyhow::Result<Outcome> {
@@ -150,11 +246,21 @@ pub fn run_uninstall(args: &UninstallArgs) -> anyhow::Result<Outcome> {
         None => (open_repo()?, CLIENT_HOOKS),
     };
     let dir = hooks_dir(&git)?;
-    let actions = install::uninstall(&dir, hooks).map_err(with_hint)?;
-    if actions.is_empty() {
+    let mut found = false;
+    for &hook in hooks {
+        let dirs = match args.server {
+            Some(_) => Layout::all_dirs_of(&git.common_dir(), &dir, hook),
+            None => vec![dir.clone()],
+        };
+        for at in dirs {
+            let actions = install::uninstall(&at, &[hook]).map_err(with_hint)?;
+            found |= !actions.is_empty();
+            print_actions(&at, &actions)?;
+        }
+    }
+    if !found {
         say(format_args!("no git-policy hooks in `{}`", dir.display()))?;
     }
-    print_actions(&dir, &actions)?;
     Ok(Outcome::Ok)
 }
 

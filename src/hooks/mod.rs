@@ -1,9 +1,11 @@
 //! Git hooks: the shims git runs, installing them, and one adapter per hook that turns git's
 //! input into an update set for the evaluator.
 
+pub mod advisory;
 mod commit;
 pub mod framework;
 pub mod install;
+pub mod layout;
 mod push;
 mod receive;
 pub mod renamed;

@@ -83,48 +83,87 @@ pub fn token(input: &str) -> u64 {
     })
 }
 
-/// The git process running the transaction: the hook's parent, or the one the `sh` shim names
-/// when it had to start git-policy from a pipe.
-pub fn owner() -> Owner {
-    let named = std::env::var("GIT_POLICY_GIT_PID")
-        .ok()
-        .and_then(|pid| pid.parse().ok());
-    Owner::of(named.unwrap_or_else(parent_id))
-}
-
+/// The git process running the transaction: the hook's parent, or its grandparent when the
+/// parent is the `sh` shim, which starts git-policy from a pipe when it chains a foreign hook.
+/// Asked of the system, not of the environment, which a pusher over `file://` sets.
 #[cfg(unix)]
-fn parent_id() -> u32 {
-    std::os::unix::process::parent_id()
+pub fn owner() -> Owner {
+    let parent = std::os::unix::process::parent_id();
+    let runs_the_shim = command_line(parent).is_some_and(|args| {
+        args.iter()
+            .take(2)
+            .any(|arg| arg.rsplit('/').next() == Some(HOOK))
+    });
+    let git = if runs_the_shim {
+        parent_of(parent).unwrap_or(parent)
+    } else {
+        parent
+    };
+    Owner::of(git)
 }
 
 #[cfg(not(unix))]
-fn parent_id() -> u32 {
-    0
+pub fn owner() -> Owner {
+    Owner::of(std::process::id())
+}
+
+/// A process's command line: `/proc`, else `ps` (split at spaces); `None` when neither says.
+#[cfg(unix)]
+fn command_line(pid: u32) -> Option<Vec<String>> {
+    if let Ok(bytes) = std::fs::read(format!("/proc/{pid}/cmdline")) {
+        return Some(
+            bytes
+                .split(|&b| b == 0)
+                .filter(|a| !a.is_empty())
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect(),
+        );
+    }
+    let out = std::process::Command::new("ps")
+        .args(["-o", "args=", "-p", &pid.to_string()])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())?;
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
+/// A process's parent: `/proc/<pid>/stat` (field 4), else `ps`.
+#[cfg(unix)]
+fn parent_of(pid: u32) -> Option<u32> {
+    if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The command name (field 2) is in parentheses and may hold spaces or parentheses.
+        let rest = &stat[stat.rfind(')')? + 1..];
+        return rest.split_whitespace().nth(1)?.parse().ok();
+    }
+    let out = std::process::Command::new("ps")
+        .args(["-o", "ppid=", "-p", &pid.to_string()])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())?;
+    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
 }
 
 /// Whether the git process is `receive-pack`, i.e. the transaction lands a push. Where the
 /// system cannot tell, every transaction is taken for one (judged: fail closed).
+#[cfg(unix)]
 pub fn is_push(pid: u32) -> bool {
-    let args: Vec<String> = match std::fs::read(format!("/proc/{pid}/cmdline")) {
-        Ok(bytes) => bytes
-            .split(|&b| b == 0)
-            .map(|a| String::from_utf8_lossy(a).into_owned())
-            .collect(),
-        Err(_) => match std::process::Command::new("ps")
-            .args(["-o", "args=", "-p", &pid.to_string()])
-            .output()
-        {
-            Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout)
-                .split_whitespace()
-                .map(str::to_owned)
-                .collect(),
-            _ => return true,
-        },
-    };
-    is_receive_pack(&args)
+    command_line(pid).is_none_or(|args| is_receive_pack(&args))
+}
+
+/// Without a parent process id to tell one git process from another there is no owner for the
+/// lock: the hook does nothing, and the server has the `pre-receive` check alone.
+#[cfg(not(unix))]
+pub fn is_push(_pid: u32) -> bool {
+    false
 }
 
 /// Whether a command line runs `receive-pack`.
+#[cfg_attr(not(unix), allow(dead_code))]
 fn is_receive_pack(args: &[String]) -> bool {
     let program = args.first().map(String::as_str).unwrap_or_default();
     if program.rsplit('/').next() == Some("git-receive-pack") {
@@ -144,9 +183,11 @@ fn is_receive_pack(args: &[String]) -> bool {
     false
 }
 
-/// Whether the policy judges updates of `refname`, or reads it to judge others: protected
-/// branches, tags (any: a tag may shadow a branch) and replace refs (they change what git
-/// shows). Other refs never wait for the lock.
+/// Whether a verdict on an update of `refname` can depend on other refs, or a verdict on them
+/// on it: protected branches, tags (any: release tags are read by other rules) and replace
+/// refs. Other refs never wait for the lock: what the rules say of them (a topic branch or a
+/// note named like a release or a protected branch) depends on their names alone, and stands
+/// as `pre-receive` gave it.
 pub fn judged(policy: &Policy, refname: &str) -> bool {
     match refname.strip_prefix("refs/heads/") {
         Some(branch) => policy.class_of(branch).is_some(),

@@ -7,7 +7,7 @@ mod schema;
 
 pub use model::{
     Above, Accepts, BranchClass, Calendar, Captures, Changelog, DatePart, Landing, Level, Matcher,
-    Origin, PathGlob, Policy, TagClass, VersionFile, VersionRules,
+    Mode, Origin, PathGlob, Policy, TagClass, VersionFile, VersionRules,
 };
 pub use parse::{PolicyError, REGEX_SIZE_LIMIT, load, parse, path_glob};
 pub use schema::schema;

@@ -38,6 +38,30 @@ pub struct Policy {
     /// `refs/replace/*` may be pushed (`[refs] allow-replace = true`): replace refs make git
     /// show other objects in place of a release's, so they are refused by default.
     pub allow_replace: bool,
+    /// Whether hooks refuse what breaks the policy or only say so (`mode = "warn"`, for
+    /// rolling a policy out on a busy server).
+    pub mode: Mode,
+}
+
+/// What a hook does with a violation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Refuse the commit or push, with the violations and their fixes.
+    #[default]
+    Enforce,
+    /// Show the violations as an enforcing hook would, log them, and accept the commit or
+    /// push: for rolling a policy out before it refuses anything.
+    Warn,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Enforce => "enforce",
+            Mode::Warn => "warn",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::model::{
-    Above, Accepts, BranchClass, Calendar, Changelog, DatePart, Landing, Level, Matcher, Origin,
-    PathGlob, Policy, TagClass, VersionFile, VersionRules,
+    Above, Accepts, BranchClass, Calendar, Changelog, DatePart, Landing, Level, Matcher, Mode,
+    Origin, PathGlob, Policy, TagClass, VersionFile, VersionRules,
 };
 use super::schema::{CALENDAR, RELATIVE_PATH};
 use crate::version::{Format, Kind, PreLetter, REGEX_GROUPS};
@@ -72,6 +72,11 @@ pub(super) struct RawPolicy {
     tags: IndexMap<String, RawTag>,
     #[serde(default)]
     refs: RawRefs,
+    /// What hooks do with a violation: `"enforce"` (refuse it; the default) or `"warn"` (show
+    /// and log it, and accept the commit or push), for rolling a policy out on a busy server.
+    /// `git policy check` exits 1 on a violation either way.
+    #[serde(default)]
+    mode: Mode,
 }
 
 /// `[refs]`: refs other than branches and tags.
@@ -120,7 +125,14 @@ enum RawFile {
 /// A protected branch, or with `pattern` a class of branches.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[schemars(rename = "Branch")]
+#[schemars(
+    rename = "Branch",
+    // A linear branch cannot take a merge commit, as `Cx::landing` checks.
+    extend(
+        "if" = { "properties": { "linear": { "const": true } }, "required": ["linear"] },
+        "then" = { "properties": { "lands": { "not": { "const": "merge" } } } }
+    )
+)]
 struct RawBranch {
     /// A regex (Rust syntax, ASCII classes) matching the branch names of this class, with named
     /// groups for `version.matches`, e.g. `'^(?P<major>[0-9]+)\.(?P<minor>[0-9]+)$'`. Without
@@ -586,6 +598,7 @@ impl Cx<'_> {
             branches,
             tags,
             allow_replace: raw.refs.allow_replace,
+            mode: raw.mode,
         })
     }
 

@@ -146,7 +146,9 @@ fn duplicate(
             continue;
         }
         let name = short(&other.refname);
-        let at = cx.peel_commit(other.target)?;
+        // Another release's object that cannot be read still releases this version: refused
+        // as on another commit, not an error on an unrelated push.
+        let at = cx.peel_commit(other.target).ok().flatten();
         let (message, hint) = if at == Some(commit) {
             (
                 format!(

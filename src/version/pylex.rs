@@ -327,7 +327,11 @@ impl Lexer<'_> {
             if matches!(self.peek(), Some('"' | '\'')) && is_prefix(word) {
                 return self.string(word.to_ascii_lowercase(), start, line);
             }
-            let name: String = word.nfkc().collect();
+            let name: String = if word.is_ascii() {
+                word.to_owned()
+            } else {
+                word.nfkc().collect()
+            };
             self.push(Kind::Name, name, start, line);
             return Ok(());
         }
@@ -340,7 +344,11 @@ impl Lexer<'_> {
             return self.string(String::new(), start, line);
         }
         let rest = &self.text[start..];
-        let Some(op) = OPERATORS.iter().find(|op| rest.starts_with(**op)) else {
+        let Some(op) = OPERATORS
+            .iter()
+            .filter(|op| op.as_bytes()[0] == rest.as_bytes()[0])
+            .find(|op| rest.starts_with(**op))
+        else {
             return Err(self.error(format!("the character {c:?}, which is not Python")));
         };
         self.pos += op.len();

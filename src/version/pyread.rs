@@ -13,7 +13,9 @@ use super::pylex::{self, Kind, Token};
 use super::{ExtractError, Found};
 
 /// Names through which code binds a module's names without naming them: any of them, as a
-/// name or an attribute, makes every value uncertain.
+/// name or an attribute, makes every value uncertain. `globals()` and `locals()` are among them
+/// except as arguments of `__import__`, which only reads them (pypiserver's `__init__.py`).
+/// What an imported module does to this one is beyond a plain reading, as with any import.
 const DYNAMIC: &[&str] = &[
     "exec",
     "eval",
@@ -22,15 +24,12 @@ const DYNAMIC: &[&str] = &[
     "vars",
     "setattr",
     "delattr",
-    "getattr",
     "__setattr__",
     "__delattr__",
-    "__getattribute__",
     "__dict__",
     "__globals__",
     "__builtins__",
     "builtins",
-    "__import__",
     "f_globals",
     "f_locals",
     "f_builtins",
@@ -58,6 +57,11 @@ pub fn version(text: &str) -> Result<Found, ExtractError> {
         line: module.tokens[binding].line,
         what: format!("`{name}` is {why}: git-policy reads only one plain string literal"),
     };
+    if let Some(Kind::Str { prefix, .. }) = value.first().map(|t| &t.kind)
+        && (prefix.contains('f') || prefix.contains('t'))
+    {
+        return Err(why("assigned an f-string"));
+    }
     let [token] = value else {
         return Err(why(match value.first().map(|t| &t.kind) {
             Some(Kind::Str { .. }) if value.iter().all(|t| matches!(t.kind, Kind::Str { .. })) => {
@@ -98,10 +102,9 @@ pub fn regex_match<'t>(
     let module = Module::read(text)?;
     let mut matches = regex.captures_iter(text).filter_map(|caps| {
         let whole = caps.get(0)?;
-        let first = module
-            .tokens
-            .iter()
-            .position(|t| t.start == whole.start())?;
+        // Token starts never go down (an f-string's fields follow its own token).
+        let first = module.tokens.partition_point(|t| t.start < whole.start());
+        let first = (module.tokens.get(first)?.start == whole.start()).then_some(first)?;
         Some((caps, first))
     });
     let Some((caps, first)) = matches.next() else {
@@ -204,8 +207,8 @@ struct Statement {
 struct Module {
     tokens: Vec<Token>,
     statements: Vec<Statement>,
-    /// Bracket depth before each token, counted within its statement.
-    depth: Vec<usize>,
+    /// Tokens that bind whatever they name by where they stand (see [`in_target`]).
+    in_target: Vec<bool>,
 }
 
 impl Module {
@@ -213,7 +216,13 @@ impl Module {
         let tokens = pylex::tokens(text)?;
         if let Some(t) = tokens
             .iter()
-            .find(|t| t.kind == Kind::Name && DYNAMIC.contains(&t.text.as_str()))
+            .enumerate()
+            .find(|&(i, t)| {
+                t.kind == Kind::Name
+                    && DYNAMIC.contains(&t.text.as_str())
+                    && !namespace_read_by_import(&tokens, i)
+            })
+            .map(|(_, t)| t)
         {
             return Err(ExtractError::Dynamic {
                 line: t.line,
@@ -249,10 +258,11 @@ impl Module {
                 level = 0;
             }
         }
+        let in_target = in_target(&tokens, &depth, &statements);
         let module = Module {
             tokens,
             statements,
-            depth,
+            in_target,
         };
         if let Some(t) = module.tokens.iter().enumerate().find(|(i, t)| {
             matches!(&t.kind, Kind::Str { body, .. } if body == "__version__")
@@ -323,41 +333,10 @@ impl Module {
         if i == range.start && next.is_some_and(|n| n.is_op(":")) {
             return true;
         }
-        // Anywhere in a target: `a, x = ...`, `[x] = ...`, `x.y = ...`, `if c: x = ...`.
-        let last_assign = range.clone().rev().find(|&j| {
-            self.depth[j] == 0
-                && tokens[j].kind == Kind::Op
-                && (tokens[j].text == "=" || AUGMENTED.contains(&tokens[j].text.as_str()))
-        });
-        if last_assign.is_some_and(|j| i < j) {
-            return true;
-        }
         if prev.is_some_and(|p| ["as", "def", "class", "type"].iter().any(|k| p.is_name(k))) {
             return true;
         }
-        let before = &tokens[range.start..i];
-        if before.iter().any(|t| {
-            ["import", "global", "nonlocal", "del"]
-                .iter()
-                .any(|k| t.is_name(k))
-        }) || tokens[range.clone()].iter().any(|t| t.is_name("import"))
-        {
-            return true;
-        }
-        if tokens[range.start].is_name("case") && !statement.module_level {
-            return true;
-        }
-        // A `for` target, in a statement or a comprehension: between `for` and its `in`.
-        let depth = self.depth[i];
-        (range.start..i)
-            .filter(|&f| tokens[f].is_name("for") && self.depth[f] <= depth)
-            .any(|f| {
-                let level = self.depth[f];
-                let closed = (f..i).any(|j| self.depth[j] < level);
-                let in_at =
-                    (f + 1..range.end).find(|&j| tokens[j].is_name("in") && self.depth[j] == level);
-                !closed && in_at.is_none_or(|j| i < j)
-            })
+        self.in_target[i]
     }
 
     fn in_import(&self, token: usize) -> bool {
@@ -429,6 +408,78 @@ impl Module {
             _ => Err(not_plain("bound other than by a plain assignment")),
         }
     }
+}
+
+/// `globals()` or `locals()` as a whole argument of `__import__(...)`, which reads it only.
+fn namespace_read_by_import(tokens: &[Token], i: usize) -> bool {
+    let call = tokens.get(i + 1).is_some_and(|t| t.is_op("("))
+        && tokens.get(i + 2).is_some_and(|t| t.is_op(")"))
+        && tokens
+            .get(i + 3)
+            .is_some_and(|t| t.is_op(",") || t.is_op(")"))
+        && i > 0
+        && (tokens[i - 1].is_op(",") || tokens[i - 1].is_op("("));
+    if !call || !matches!(tokens[i].text.as_str(), "globals" | "locals") {
+        return false;
+    }
+    // The innermost open bracket before it, within a bounded look back: `__import__(`.
+    let mut depth = 0usize;
+    for j in (i.saturating_sub(64)..i).rev() {
+        let t = &tokens[j];
+        if t.is_op(")") || t.is_op("]") || t.is_op("}") {
+            depth += 1;
+        } else if t.is_op("(") || t.is_op("[") || t.is_op("{") {
+            if depth == 0 {
+                return t.is_op("(") && j > 0 && tokens[j - 1].is_name("__import__");
+            }
+            depth -= 1;
+        }
+    }
+    false
+}
+
+/// For each token, whether a name there is bound by where it stands, in one pass: before the
+/// last top-level `=` (or augmented assignment) of its statement (`a, x = ...`, `x.y = ...`,
+/// `if c: x = ...`), in an import, after `global`, `nonlocal`, `del` or `as` (with a tuple:
+/// `with f() as (a, x)`), in a `case` pattern, or between a `for` and its `in`.
+fn in_target(tokens: &[Token], depth: &[usize], statements: &[Statement]) -> Vec<bool> {
+    let mut out = vec![false; tokens.len()];
+    for statement in statements {
+        let range = statement.range.clone();
+        let last_assign = range.clone().rev().find(|&j| {
+            depth[j] == 0
+                && tokens[j].kind == Kind::Op
+                && (tokens[j].text == "=" || AUGMENTED.contains(&tokens[j].text.as_str()))
+        });
+        let import = tokens[range.clone()].iter().any(|t| t.is_name("import"));
+        let case =
+            tokens.get(range.start).is_some_and(|t| t.is_name("case")) && !statement.module_level;
+        let mut keyword_before = false;
+        // Per bracket depth: inside a `for` target opened at that depth.
+        let mut for_target: Vec<bool> = Vec::new();
+        for i in range {
+            let level = depth[i];
+            for_target.resize(level + 1, false);
+            let t = &tokens[i];
+            out[i] = import
+                || case
+                || keyword_before
+                || last_assign.is_some_and(|j| i < j)
+                || for_target.iter().any(|&open| open);
+            if ["global", "nonlocal", "del", "as"]
+                .iter()
+                .any(|k| t.is_name(k))
+            {
+                keyword_before = true;
+            }
+            if t.is_name("for") {
+                for_target[level] = true;
+            } else if t.is_name("in") {
+                for_target[level] = false;
+            }
+        }
+    }
+    out
 }
 
 fn ends_in_colon(tokens: &[Token]) -> bool {

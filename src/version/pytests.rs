@@ -160,3 +160,52 @@ fn dynamic_binding_is_refused() {
         );
     }
 }
+
+proptest::proptest! {
+    /// Any text of Python's names, numbers, quotes, brackets, operators and line ends gets a
+    /// value or a refusal, never a panic, and a refusal's line is a line of the file.
+    #[test]
+    fn python_like_text_gets_a_value_or_a_refusal(
+        src in "([a-z_]{1,3}|__version__|Version|[0-9]|[ \t\n\r#'\"(){}:=+;,.\\\\\\[\\]]|f\"|\"\"\"){0,40}"
+    ) {
+        let lines = src.replace("\r\n", "\n").matches(['\n', '\r']).count() + 1;
+        for result in [
+            python(&src).map(|_| ()),
+            twisted_file(&src).map(|_| ()),
+        ] {
+            if let Err(err) = result {
+                let line = err.line().unwrap_or(1);
+                proptest::prop_assert!((1..=lines).contains(&line), "{err} in {src:?}");
+            }
+        }
+    }
+}
+
+/// Each kind of value that is not one plain literal is named in the refusal.
+#[test]
+fn a_value_that_is_not_one_plain_literal_says_what_it_is() {
+    for (src, says) in [
+        ("__version__ = f\"{1}.0\"\n", "assigned an f-string"),
+        ("__version__ = b'1.0'\n", "assigned bytes"),
+        ("__version__ = '1' '.0'\n", "implicit concatenation"),
+        ("__version__ = '1\\x2e0'\n", "backslash escape"),
+        (
+            "__version__ = ('1', '0')\n",
+            "not assigned one plain string literal",
+        ),
+        (
+            "if True:\n    __version__ = '1.0'\n",
+            "bound inside a block",
+        ),
+        (
+            "__version__ = get()\n",
+            "not assigned one plain string literal",
+        ),
+    ] {
+        let err = python(src).expect_err(src).to_string();
+        assert!(
+            err.contains(says) && err.starts_with("line "),
+            "{src:?}: {err}"
+        );
+    }
+}

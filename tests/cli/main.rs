@@ -1,6 +1,7 @@
 //! End-to-end tests: real repositories made with the `git` CLI, the real binary run as git
 //! runs it, pushes to real bare repositories with the hooks installed.
 
+mod advisory;
 mod attacks;
 mod audit;
 mod broken_state;
@@ -23,6 +24,7 @@ mod index;
 mod init;
 mod inputs;
 mod install;
+mod install_sh;
 mod json_errors;
 mod landing;
 mod load;
@@ -38,6 +40,7 @@ mod refnames;
 mod reftable;
 mod renamed;
 mod replay;
+mod revisions;
 mod schema;
 mod server;
 mod setup;

@@ -1,7 +1,7 @@
 //! The hints of branch/name, tag/duplicate and ref/shadow, followed literally with real `git
 //! push` and `git commit`: each names what fixes the situation, and the retry is accepted.
 
-use crate::harness::{Run, accepted, refused};
+use crate::harness::{Run, accepted, refused, rejected};
 use crate::hooks::setup;
 
 /// The first command a violation's `hint:` line quotes, as arguments to `git`.
@@ -133,4 +133,70 @@ fn replace_ref_hint_is_followed() {
     accepted(&run_hint(&s.dev, &delete));
     accepted(&s.dev.git_run(&["push", "origin", refspec]));
     assert_eq!(s.central.git(&["for-each-ref", "refs/replace/"]), "");
+}
+
+/// The audit of a repository where `00.12` and `v0.12.0-beta1` released 0.12.0b1 a second time
+/// (as the push left it) said ok; it now names branch/name and tag/duplicate.
+#[test]
+fn audit_names_a_version_released_twice() {
+    let repo = crate::fixtures::pytokio_repo();
+    repo.cut("0.12", "rc", "0.12.0b1");
+    repo.git(&["tag", "v0.12.0b1"]);
+    repo.git(&["checkout", "-q", "-b", "00.12", "rc"]);
+    repo.write("tokio/other.py", "# not what 0.12.0b1 released\n");
+    repo.set_version("0.12.0b1");
+    repo.git(&["tag", "v0.12.0-beta1"]);
+    repo.checkout("master");
+    let run = repo.policy(&["check"]);
+    rejected(&run, "branch/name");
+    rejected(&run, "tag/duplicate");
+}
+
+/// A hotfix pushed to `00.12` while `0.12` exists is refused; the hint's commands, run with
+/// the hotfix checked out, put it on `0.12`, where it lands.
+#[test]
+fn malformed_branch_hint_lands_on_the_existing_branch() {
+    let s = setup("pre-receive");
+    s.dev.git(&["checkout", "-q", "-b", "0.12", "origin/rc"]);
+    s.dev.set_version("0.12.0b1");
+    accepted(&s.dev.git_run(&["push", "-q", "origin", "0.12"]));
+    s.dev.git(&["checkout", "-q", "-b", "00.12", "0.12"]);
+    s.dev.change("fix.txt", "fixed\n", "Fix the beta");
+    let push = s.dev.git_run(&["push", "--no-verify", "origin", "00.12"]);
+    refused(&push, "branch/name");
+    let all = push.all();
+    let line = all.lines().find(|l| l.contains("hint:")).expect("a hint");
+    let commands = line.rsplit('`').nth(1).expect("quoted commands");
+    for command in commands.split(" && ") {
+        let args: Vec<String> = command
+            .strip_prefix("git ")
+            .expect("a git command")
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        accepted(&run_hint(&s.dev, &args));
+    }
+    assert_eq!(s.central.rev("refs/heads/0.12"), s.dev.rev("00.12"));
+}
+
+/// A commit on `00.12` while `0.12` exists is refused by pre-commit; the hint switches to
+/// `0.12`, the staged change comes along, and the commit goes in there.
+#[test]
+fn malformed_branch_commit_hint_switches_to_the_existing_branch() {
+    let s = setup("pre-receive");
+    s.dev.git(&["checkout", "-q", "-b", "0.12", "origin/rc"]);
+    s.dev.set_version("0.12.0b1");
+    s.dev.git(&["checkout", "-q", "-b", "00.12"]);
+    s.dev.write("fix.txt", "fixed\n");
+    s.dev.git(&["add", "fix.txt"]);
+    let commit = s.dev.git_run(&["commit", "-q", "-m", "Fix the beta"]);
+    refused(&commit, "branch/name");
+    let switch = hinted(&commit, "branch/name");
+    assert_eq!(switch, ["switch", "0.12"]);
+    accepted(&run_hint(&s.dev, &switch));
+    accepted(&s.dev.git_run(&["commit", "-q", "-m", "Fix the beta"]));
+    assert_eq!(
+        s.dev.git(&["show", "--format=", "--name-only", "0.12"]),
+        "fix.txt"
+    );
 }

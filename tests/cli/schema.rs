@@ -122,6 +122,22 @@ fn corpus() -> Vec<(&'static str, String, Expect)> {
             Valid,
         ),
         (
+            "a linear branch landing by squash",
+            branch("linear = true\nlands = \"squash\""),
+            Valid,
+        ),
+        (
+            "a branch landing by merge",
+            branch("lands = \"merge\""),
+            Valid,
+        ),
+        (
+            "a linear branch landing by merge",
+            branch("linear = true\nlands = \"merge\""),
+            Invalid,
+        ),
+        ("an unknown landing", branch("lands = \"ff\""), Invalid),
+        (
             "replace refs allowed",
             "[refs]\nallow-replace = true\n".into(),
             Valid,

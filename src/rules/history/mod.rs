@@ -98,6 +98,7 @@ pub fn replay(
             time,
         });
     }
+    tags.sort_by_key(|tag| tag.time);
     let replayer = Replayer {
         policies: &policies,
         view,
@@ -171,7 +172,7 @@ impl Replayer<'_> {
         now: i64,
         next: i64,
     ) -> RefState {
-        let mut state = RefState::new();
+        let mut refs: Vec<(String, Id)> = Vec::new();
         for (x, segment) in self.timeline.segments.iter().enumerate() {
             if Some(x) == s {
                 continue;
@@ -180,20 +181,22 @@ impl Replayer<'_> {
             let until = if takes { next } else { now };
             let position = self.timeline.position(x, until, !takes, at, contained);
             if let Some(commit) = self.timeline.commit_at(x, position) {
-                state.insert(segment.refname.clone(), commit);
+                refs.push((segment.refname.clone(), commit));
             }
         }
-        for tag in self.tags {
+        // Tags are sorted by time: only those made by now can be there.
+        let made = self.tags.partition_point(|tag| tag.time <= now);
+        for tag in &self.tags[..made] {
             let made_after = at.is_some_and(|step| {
                 self.timeline
                     .owner(tag.commit)
                     .is_some_and(|owned| self.timeline.contains(owned, step))
             });
-            if tag.time <= now && !made_after {
-                state.insert(tag.refname.clone(), tag.id);
+            if !made_after {
+                refs.push((tag.refname.clone(), tag.id));
             }
         }
-        state
+        refs.into_iter().collect()
     }
 
     /// Own step `k` of segment `s`.

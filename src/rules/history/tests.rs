@@ -413,3 +413,23 @@ fn a_lasting_condition_is_one_finding_per_span() {
         ]
     );
 }
+
+/// The kindness to a freeze merge dated early does not hide a bump that never came: master
+/// still at the frozen minor after rc took it is a version/relation finding at master's step.
+#[test]
+fn a_missing_bump_after_the_freeze_is_still_found() {
+    let mut p = Past::new();
+    let m0 = p.version(&[], "0.12.0.dev1");
+    let m1 = p.commit(&[m0], "work");
+    let r1 = p.merge(&[m0, m1], "Merge branch 'master' into rc", "0.12.0.dev1");
+    let m2 = p.version(&[m1], "0.12.0.dev2");
+    p.branch("master", m2);
+    p.branch("rc", r1);
+    p.repo.set_date(r1, 10);
+    p.repo.set_date(m2, 20);
+    let found = p.found(None);
+    assert!(
+        found.contains(&("refs/heads/master".to_owned(), m2, "version/relation")),
+        "{found:?}"
+    );
+}

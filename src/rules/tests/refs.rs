@@ -134,6 +134,17 @@ fn recreating_a_deleted_tag_is_not_a_duplicate() {
     assert_eq!(s.rules(&[("tags/v1.2.3rc1", fixed)]), ["tag/duplicate"]);
 }
 
+/// A release of the same version whose object cannot be read still counts, and is no error.
+#[test]
+fn unreadable_release_of_the_same_version_is_a_duplicate_not_an_error() {
+    let (mut t, again) = beta_with_a_second_b1();
+    t.set("tags/v0.12.0-beta1", Id([9; 20]));
+    assert_eq!(
+        t.rules(&[("tags/v0.12.0.b1", again)]),
+        ["tag/duplicate", "tag/duplicate"]
+    );
+}
+
 /// Other versions and tags that are not releases are not duplicates.
 #[test]
 fn other_versions_and_plain_tags_are_not_duplicates() {
@@ -219,24 +230,45 @@ fn malformed_branch_is_deleted_not_updated() {
     assert_eq!(t.rules(&[("00.12", b2)]), ["branch/name"]);
 }
 
-/// The commit being made on a malformed branch is refused with a hint to rename the branch.
+/// Where the canonical branch exists, the hint builds on it instead of naming a second one.
+#[test]
+fn malformed_branch_hint_builds_on_the_existing_branch() {
+    let t = Tokio::cycle();
+    let release = t.release;
+    let violations = t.check(&[("00.12", release)]);
+    assert_eq!(ids(&violations), ["branch/name"]);
+    let hint = violations[0].hint.as_deref().unwrap_or_default();
+    assert!(
+        hint.contains("git rebase origin/0.12 && git push origin HEAD:refs/heads/0.12"),
+        "{hint}"
+    );
+}
+
+/// The commit being made on a malformed branch is refused with a hint to rename the branch,
+/// or to commit on the canonical one where it exists.
 #[test]
 fn commit_on_a_malformed_branch_hints_a_rename() {
     let mut t = Tokio::cycle();
     let b1 = t.b1;
     t.set("00.12", b1);
-    let view = WithPending {
-        inner: &t.repo,
-        pending: Pending {
-            parents: vec![b1],
-            message: "(the commit being made)".into(),
-            files: Box::new(pending_files(&[(VERSION_FILE, &py("0.12.0b2"))])),
-        },
+    let hint = |t: &Tokio| {
+        let view = WithPending {
+            inner: &t.repo,
+            pending: Pending {
+                parents: vec![b1],
+                message: "(the commit being made)".into(),
+                files: Box::new(pending_files(&[(VERSION_FILE, &py("0.12.0b2"))])),
+            },
+        };
+        let violations = t.judge_in(&view, &[t.update("00.12", Some(Id::PENDING))]);
+        assert_eq!(ids(&violations), ["branch/name"]);
+        violations[0].hint.clone().unwrap_or_default()
     };
-    let violations = t.judge_in(&view, &[t.update("00.12", Some(Id::PENDING))]);
-    assert_eq!(ids(&violations), ["branch/name"]);
-    let hint = violations[0].hint.as_deref().unwrap_or_default();
-    assert!(hint.contains("git branch -m 00.12 0.12"), "{hint}");
+    let switch = hint(&t);
+    assert!(switch.contains("git switch 0.12"), "{switch}");
+    t.unset("0.12");
+    let rename = hint(&t);
+    assert!(rename.contains("git branch -m 00.12 0.12"), "{rename}");
 }
 
 // ---- ref/replace ----
@@ -357,6 +389,57 @@ fn branch_named_like_a_release_tag_is_ref_shadow() {
     );
     t.set("v0.12.0b1", b1);
     assert_eq!(t.rules(&[("v0.12.0b1", b2)]), ACCEPTED);
+}
+
+/// A new branch under a protected branch's name (`0.13/x`, `rc/x`) or a new tag under a
+/// release tag's (`v0.13.0/x`) is ref/shadow: git could not create the branch or the tag
+/// beside it. Other directories (`topic/0.13`, a tag `0.13/x`) and existing refs are free.
+#[test]
+fn refs_under_a_protected_or_release_name_are_ref_shadow() {
+    let mut t = Tokio::cycle();
+    let b2 = t.b2;
+    for name in [
+        "0.13/x",
+        "0.99/a/b",
+        "master/x",
+        "tags/v0.13.0/x",
+        "tags/v9.9/a/b",
+    ] {
+        assert_eq!(t.rules(&[(name, b2)]), ["ref/shadow"], "{name}");
+    }
+    for name in [
+        "topic/0.13",
+        "tags/0.13/x",
+        "tags/v2-migration/x",
+        "v0.13.0/x",
+    ] {
+        assert_eq!(t.rules(&[(name, b2)]), ACCEPTED, "{name}");
+    }
+    t.set("0.13/x", b2);
+    assert_eq!(
+        t.rules(&[("0.13/x", t.b1)]),
+        ACCEPTED,
+        "an existing ref moves"
+    );
+}
+
+/// A new branch or tag named like a directory of protected names (`releases` where release
+/// branches are `releases/release-<n>`, `release` where release tags are `release/<version>`)
+/// is ref/shadow: git could not create them beside it. A sibling (`releases-old`) is free.
+#[test]
+fn refs_named_like_a_directory_of_protected_names_are_ref_shadow() {
+    let mut s = Scenario::custom(
+        "[version]\nfiles = [\"src/__init__.py\"]\n[branches.trunk]\naccepts = \"any\"\n[branches.release]\npattern = '^releases/release-(?P<ticket>[0-9]+)$'\naccepts = [\"trunk\"]\n[tags.release]\npattern = \"release/{version}\"\n",
+    );
+    let root = s.commit(&[], "Initial");
+    s.set("trunk", root);
+    for name in ["releases", "tags/release"] {
+        assert_eq!(s.rules(&[(name, root)]), ["ref/shadow"], "{name}");
+    }
+    for name in ["releases-old", "tags/releases", "release"] {
+        assert_eq!(s.rules(&[(name, root)]), ACCEPTED, "{name}");
+    }
+    assert_eq!(s.rules(&[("releases/release-7/x", root)]), ["ref/shadow"]);
 }
 
 // ---- tag/immutable: the ref's own object ----

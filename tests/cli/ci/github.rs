@@ -37,7 +37,7 @@ fn github_steps() -> Vec<String> {
             continue;
         };
         if step["name"].as_str() == Some("Install git-policy") {
-            assert!(script.contains("cargo install --locked"), "{script}");
+            assert!(script.contains("pip install"), "{script}");
             installs += 1;
         } else {
             scripts.push(script.to_owned());
@@ -47,12 +47,60 @@ fn github_steps() -> Vec<String> {
     scripts
 }
 
+const ACTION: &str = include_str!("../../../action.yml");
+
+/// The action's `run:` steps but the install, and its inputs' defaults as the variables its
+/// steps' `env:` give them.
+fn action_steps() -> (Vec<String>, Vec<(String, String)>) {
+    let docs = YamlLoader::load_from_str(ACTION).expect("action.yml is YAML");
+    let inputs = docs[0]["inputs"].as_hash().expect("inputs");
+    let input = |name: &str| {
+        inputs
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(name))
+            .and_then(|(_, v)| v["default"].as_str())
+            .expect("an input with a default")
+            .to_owned()
+    };
+    let mut vars = Vec::new();
+    let mut scripts = Vec::new();
+    for step in docs[0]["runs"]["steps"].as_vec().expect("steps") {
+        let Some(script) = step["run"].as_str() else {
+            continue;
+        };
+        if let Some(env) = step["env"].as_hash() {
+            for (k, v) in env {
+                let (Some(k), Some(v)) = (k.as_str(), v.as_str()) else {
+                    continue;
+                };
+                let name = v.trim_start_matches("${{ inputs.").trim_end_matches(" }}");
+                vars.push((k.to_owned(), input(name)));
+            }
+        }
+        if step["name"].as_str() != Some("Install git-policy") {
+            scripts.push(script.to_owned());
+        }
+    }
+    (scripts, vars)
+}
+
 /// Runs the GitHub workflow's steps in `ws` for `event` with its `payload` and the variables
 /// GitHub Actions sets for it (`vars` added or replacing them); returns the run and the step
 /// summary.
 fn run_github(ws: &TestRepo, event: &str, payload: &str, vars: &[(&str, &str)]) -> (Run, String) {
+    run_github_steps(ws, &github_steps(), event, payload, vars)
+}
+
+/// [`run_github`] for any steps: the workflow's, or the action's.
+fn run_github_steps(
+    ws: &TestRepo,
+    steps: &[String],
+    event: &str,
+    payload: &str,
+    vars: &[(&str, &str)],
+) -> (Run, String) {
     let env = github_env(ws, event, payload, vars);
-    let run = run_script(ws, &github_steps(), &env.vars);
+    let run = run_script(ws, steps, &env.vars);
     let summary = std::fs::read_to_string(&env.summary).unwrap_or_default();
     (run, summary)
 }
@@ -90,6 +138,18 @@ fn github_env(ws: &TestRepo, event: &str, payload: &str, vars: &[(&str, &str)]) 
 /// Runs the GitHub workflow's steps for pull request `n` of `head` into `base`; returns the
 /// run, the step summary and the merge commit.
 fn github_pull_request(forge: &Forge, n: u32, base: &str, head: &str) -> (Run, String, String) {
+    github_pull_request_steps(forge, n, base, head, &github_steps(), &[])
+}
+
+/// [`github_pull_request`] running `steps` with `vars` added.
+fn github_pull_request_steps(
+    forge: &Forge,
+    n: u32,
+    base: &str,
+    head: &str,
+    steps: &[String],
+    vars: &[(&str, &str)],
+) -> (Run, String, String) {
     let (head_sha, merge) = forge.open_pull_request(n, base, head);
     let merge_ref = format!("refs/remotes/pull/{n}/merge");
     let ws = forge.checkout(
@@ -102,17 +162,14 @@ fn github_pull_request(forge: &Forge, n: u32, base: &str, head: &str) -> (Run, S
         forge.work.rev(base)
     );
     let github_ref = format!("refs/pull/{n}/merge");
-    let (run, summary) = run_github(
-        &ws,
-        "pull_request",
-        &payload,
-        &[
-            ("GITHUB_REF", &github_ref),
-            ("GITHUB_SHA", &merge),
-            ("GITHUB_BASE_REF", base),
-            ("GITHUB_HEAD_REF", head),
-        ],
-    );
+    let mut all = vec![
+        ("GITHUB_REF", github_ref.as_str()),
+        ("GITHUB_SHA", merge.as_str()),
+        ("GITHUB_BASE_REF", base),
+        ("GITHUB_HEAD_REF", head),
+    ];
+    all.extend_from_slice(vars);
+    let (run, summary) = run_github_steps(&ws, steps, "pull_request", &payload, &all);
     (run, summary, merge)
 }
 
@@ -328,4 +385,28 @@ pub fn github_pull_request_to(
         ],
     );
     run
+}
+
+/// The action judges a pull request as the workflow does: a feature branch merged into rc fails
+/// with `flow/source`, as an annotation (its default format) and in the run's summary.
+#[test]
+fn action_fails_a_pull_request_from_feature_into_rc() {
+    let forge = Forge::new();
+    forge.push_topic();
+    let (steps, vars) = action_steps();
+    assert!(
+        vars.iter()
+            .any(|(k, v)| k == "GIT_POLICY_FORMAT" && v == "github"),
+        "{vars:?}"
+    );
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (run, summary, _) = github_pull_request_steps(&forge, 2, "rc", "topic", &steps, &vars);
+    rejected(&run, "flow/source");
+    assert!(
+        run.stdout
+            .contains("::error title=flow/source on refs/heads/rc::"),
+        "annotation:\n{}",
+        run.stdout
+    );
+    assert!(summary.contains("`flow/source`"), "summary:\n{summary}");
 }

@@ -38,6 +38,7 @@ const READ: &[&str] = &[
     "53-upper-raw-prefix.py",
     "59-nfkc-only-spelling.py",
     "60-print-read.py",
+    "61-pypiserver-like.py",
 ];
 
 /// Runs each module in a fresh namespace, in one `python3` process, and prints what
@@ -319,4 +320,32 @@ fn nfkc_spelled_second_binding_is_refused_by_check() {
             "line 2: `__version__` is bound a second time (the first binding is on line 1)",
         ],
     );
+}
+
+/// A second assignment after a lone CR stops `git commit` in the pre-commit hook, which reads
+/// the index, naming both lines as Python numbers them; the plain file commits.
+#[test]
+fn lone_cr_second_assignment_is_refused_by_pre_commit() {
+    let s = setup("pre-receive");
+    let head = s.dev.rev("HEAD");
+    s.dev.write(
+        "tokio/__init__.py",
+        "__version__ = \"0.13.0.dev2\"\r__version__ = \"9.9.9\"\n",
+    );
+    s.dev.git(&["add", "-A"]);
+    let run = s.dev.git_run(&["commit", "-q", "-m", "bump"]);
+    assert_ne!(run.code, 0, "committed:\n{}", run.all());
+    assert!(
+        run.stderr.contains("`tokio/__init__.py`")
+            && run.stderr.contains(
+                "line 2: `__version__` is bound a second time (the first binding is on line 1)"
+            ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(s.dev.rev("HEAD"), head, "no commit was made");
+    s.dev
+        .write("tokio/__init__.py", "__version__ = \"0.13.0.dev2\"\n");
+    s.dev.git(&["add", "-A"]);
+    accepted(&s.dev.git_run(&["commit", "-q", "-m", "bump"]));
 }

@@ -7,6 +7,7 @@
 
 mod gitolite;
 mod http;
+mod layouts;
 mod ssh;
 
 use std::net::{TcpListener, TcpStream};
