@@ -146,8 +146,8 @@ fn write_violation(v: &Violation, location: &str, out: &mut dyn Write) -> io::Re
     )?;
     writeln!(out, "  {DIM}-->{DIM:#} {}", printable(location))?;
     for commit in v.commits.iter().take(MAX_COMMITS) {
-        let short = short_id(&commit.id);
-        writeln!(out, "   {DIM}{short}{DIM:#} {}", printable(&commit.subject))?;
+        let short = short_id(&commit.id, &commit.subject);
+        writeln!(out, "   {DIM}{short}{DIM:#}{}", printable(&commit.subject))?;
     }
     if v.commits.len() > MAX_COMMITS {
         writeln!(out, "   ... and {} more", v.commits.len() - MAX_COMMITS)?;
@@ -170,7 +170,8 @@ struct JsonVerdict<'a> {
 fn json(verdict: &Verdict<'_>, out: &mut dyn Write) -> io::Result<()> {
     let doc = JsonVerdict {
         ok: verdict.violations.is_empty(),
-        policy: &verdict.policy,
+        // Plain text for machines: the Markdown backticks people read are dropped.
+        policy: &verdict.policy.replace('`', ""),
         violations: verdict.violations,
         warnings: &verdict.warnings,
     };
@@ -207,7 +208,10 @@ fn write_annotations<'v>(
         let mut body = printable(v.shown_message()).to_string();
         for commit in v.commits.iter().take(MAX_COMMITS) {
             let subject = printable(&commit.subject);
-            body.push_str(&format!("\n{} {subject}", short_id(&commit.id)));
+            body.push_str(&format!(
+                "\n{}{subject}",
+                short_id(&commit.id, &commit.subject)
+            ));
         }
         if let Some(hint) = &v.hint {
             body.push_str(&format!("\nhint: {}", printable(hint)));
@@ -290,12 +294,21 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// A commit id shortened as git does; a placeholder such as `(new commit)` stays whole.
-fn short_id(id: &str) -> &str {
+/// A commit id shortened as git does, and the space before its subject. The commit being
+/// made has no id: `(new commit)`, unless its subject already says so, `(the commit being
+/// made)`, where it is said once.
+fn short_id(id: &str, subject: &str) -> String {
+    if id.is_empty() {
+        return if subject.starts_with('(') {
+            String::new()
+        } else {
+            "(new commit) ".to_owned()
+        };
+    }
     if id.len() == 40 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        &id[..7]
+        format!("{} ", &id[..7])
     } else {
-        id
+        format!("{id} ")
     }
 }
 

@@ -38,7 +38,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         // `--new` already), not a pusher's claim: pinned, as `pre-push` does.
         let mut before = git.local_state()?;
         rules::pin_old_values(&mut before, &updates);
-        let judgement = rules::judge(&policy, &git, &before, &updates)?;
+        let judgement = rules::judge_at(&policy, &git, &before, &updates, rules::Entry::Ci)?;
         (judgement, plural(updates.len(), "update"))
     } else if let (Some(base), Some(head)) = (&args.base, &args.head) {
         judge_merge(&git, &policy, base, head, &mut notes)?

@@ -77,6 +77,10 @@ pub fn hint_of(err: &anyhow::Error) -> Option<String> {
                 "the repository lacks an object the other side has: `git fetch`, then try again"
                     .into(),
             ),
+            ViewError::WrongKind { .. } => Some(
+                "the object exists, so fetching will not help: a branch must name a commit, and a tag a commit or a well-formed tag object of one"
+                    .into(),
+            ),
             ViewError::Conflict { path } => Some(format!(
                 "resolve the conflict in `{path}` on the branch being merged, then check again"
             )),

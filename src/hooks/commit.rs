@@ -55,9 +55,20 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
         old: head,
         new: Some(Id::PENDING),
     };
-    let judgement = rules::judge(policy, &view as &dyn RepoView, &before, &[update])?;
+    let entry = if merging.is_empty() {
+        rules::Entry::Commit
+    } else {
+        rules::Entry::Merge
+    };
+    let judgement = rules::judge_at(policy, &view as &dyn RepoView, &before, &[update], entry)?;
     let mut notes = Vec::new();
-    if !merging.is_empty() {
+    // Said once: a hint that already aborts the merge needs no note repeating it.
+    let said = |v: &rules::Violation| {
+        v.hint
+            .as_ref()
+            .is_some_and(|h| h.contains("git merge --abort"))
+    };
+    if !merging.is_empty() && !judgement.violations.iter().any(said) {
         notes.push("to abandon the merge: `git merge --abort`".to_owned());
     }
     notes.push(

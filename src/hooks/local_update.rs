@@ -6,7 +6,7 @@ use super::transaction::{GitCommand, Line};
 use super::{HookError, Judged};
 use crate::policy::{Mode, Policy};
 use crate::repo::Git;
-use crate::rules::{self, Id, RepoView, UNDO_LOCAL_MERGE, Update};
+use crate::rules::{self, Entry, Id, RepoView, Update};
 
 /// Whether a transaction may move or create a local branch: only then is the repository opened.
 /// Remote-tracking refs (`git fetch`, `git push`), tags, deletions and `HEAD` pass unread.
@@ -88,7 +88,8 @@ pub fn judge_local_update(
     if updates.is_empty() {
         return Ok(None);
     }
-    let judgement = rules::judge(policy, git, &before, &updates)?;
+    // Judged as the update it is: refused before git writes it, there is no merge to undo.
+    let judgement = rules::judge_at(policy, git, &before, &updates, Entry::LocalUpdate)?;
     let names: Vec<String> = updates
         .iter()
         .map(|u| format!("`{}`", u.refname.trim_start_matches("refs/heads/")))
@@ -97,14 +98,7 @@ pub fn judge_local_update(
     if judgement.violations.is_empty() {
         return Ok(None);
     }
-    let violations = judgement
-        .violations
-        .into_iter()
-        .map(|mut v| {
-            v.hint = v.hint.map(|hint| before_the_update(&hint));
-            v
-        })
-        .collect();
+    let violations = judgement.violations;
     let mut warnings: Vec<String> = fresh.warnings.into_iter().chain(judgement.notes).collect();
     // What a refusal leaves behind; in warn mode the update goes on.
     let refused = policy.mode == Mode::Enforce;
@@ -143,13 +137,6 @@ pub fn judge_local_update(
         notes,
         warnings,
     }))
-}
-
-/// A rule's hint as it applies before the update: a merge that was never made needs no undoing.
-fn before_the_update(hint: &str) -> String {
-    hint.strip_prefix(UNDO_LOCAL_MERGE)
-        .unwrap_or(hint)
-        .to_owned()
 }
 
 /// Whether `new` is the merge commit `git merge` just made on a branch at `local`: a merge
@@ -192,17 +179,5 @@ mod tests {
             line("refs/heads/master", None),
         ]));
         assert!(may_move_a_branch(&[line("refs/heads/topic", id)]));
-    }
-
-    /// A flow hint's undoing of a merge is left out before the update; other hints stand.
-    #[test]
-    fn hints_lose_the_undo_of_a_merge_never_made() {
-        let hint =
-            format!("{UNDO_LOCAL_MERGE}bring a single fix over with `git cherry-pick -x abc`");
-        assert_eq!(
-            before_the_update(&hint),
-            "bring a single fix over with `git cherry-pick -x abc`"
-        );
-        assert_eq!(before_the_update("bump the version"), "bump the version");
     }
 }

@@ -39,6 +39,9 @@ pub fn reads_stdin(name: &str) -> bool {
     matches!(name, "pre-push" | "pre-receive" | transaction::HOOK)
 }
 
+/// How a server's refusal names the policy that judged it: never by its path on the server.
+pub const SERVER_POLICY: &str = "the server's policy";
+
 /// A hook's verdict with what the report needs to say about it.
 pub struct Judged {
     pub violations: Vec<Violation>,

@@ -1,7 +1,7 @@
 //! `update` and `pre-receive` on the central repository: the real gate.
 
 use super::stdin::parse_pre_receive;
-use super::{HookError, Judged};
+use super::{HookError, Judged, SERVER_POLICY};
 use crate::policy::Policy;
 use crate::repo::Git;
 use crate::rules::{self, Update};
@@ -10,7 +10,7 @@ use crate::rules::{self, Update};
 /// freeze of two branches) are judged together.
 pub fn judge_pre_receive(git: &Git, policy: &Policy, input: &str) -> Result<Judged, HookError> {
     let updates = parse_pre_receive(input)?;
-    judge(git, policy, &updates, "the push")
+    judge(git, policy, &updates, "the push", rules::Entry::PreReceive)
 }
 
 /// `update <ref> <old> <new>`: one ref, against the refs as they are (earlier refs of a push
@@ -25,7 +25,13 @@ pub fn judge_update(git: &Git, policy: &Policy, args: &[String]) -> Result<Judge
     };
     let line = format!("{old} {new} {refname}");
     let updates: Vec<Update> = parse_pre_receive(&line)?;
-    judge(git, policy, &updates, &format!("the update of `{refname}`"))
+    judge(
+        git,
+        policy,
+        &updates,
+        &format!("the update of `{refname}`"),
+        rules::Entry::Update,
+    )
 }
 
 fn judge(
@@ -33,6 +39,7 @@ fn judge(
     policy: &Policy,
     updates: &[Update],
     subject: &str,
+    entry: rules::Entry,
 ) -> Result<Judged, HookError> {
     // A shallow central repository cuts ancestry short: refuse rather than guess.
     if git.is_shallow() {
@@ -62,10 +69,11 @@ fn judge(
             }
         }
     }
-    let judgement = rules::judge_received(policy, git, &refs, updates)?;
+    let judgement = rules::judge_received_at(policy, git, &refs, updates, entry)?;
     Ok(Judged {
         violations: judgement.violations,
-        policy: policy.origin.to_string(),
+        // Every client reads this: the administrator's path on the server is none of its business.
+        policy: SERVER_POLICY.to_owned(),
         subject: subject.to_owned(),
         notes: Vec::new(),
         warnings: judgement

@@ -13,7 +13,7 @@ pub mod lock;
 use std::time::Duration;
 
 use super::stdin::StdinError;
-use super::{HookError, Judged};
+use super::{HookError, Judged, SERVER_POLICY};
 use crate::policy::Policy;
 use crate::repo::Git;
 use crate::rules::{self, Id, Update};
@@ -261,10 +261,11 @@ fn judge_now(git: &Git, policy: &Policy, lines: &[Line]) -> Result<Judged, HookE
             new: *new,
         })
         .collect();
-    let judgement = rules::judge(policy, git, &before, &updates)?;
+    let judgement = rules::judge_at(policy, git, &before, &updates, rules::Entry::PreReceive)?;
     Ok(Judged {
         violations: judgement.violations,
-        policy: policy.origin.to_string(),
+        // Every client reads this: the administrator's path on the server is none of its business.
+        policy: SERVER_POLICY.to_owned(),
         subject: "the push".to_owned(),
         notes: Vec::new(),
         // `pre-receive` has shown this push's warnings already.

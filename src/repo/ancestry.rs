@@ -147,7 +147,7 @@ impl Ancestry<'_> {
             .git
             .repo
             .find_commit(to_oid(id))
-            .map_err(|_| ViewError::Missing(id))?;
+            .map_err(|_| super::kind::not_a_commit(&self.git.repo, id))?;
         let loose = Loose {
             parents: commit.parent_ids().map(|p| self.node(to_id(p))).collect(),
             generation: None,

@@ -63,7 +63,7 @@ impl BuiltGraph {
         let read = |id: Id| -> Result<Frame, ViewError> {
             let commit = repo
                 .find_commit(to_oid(id))
-                .map_err(|_| ViewError::Missing(id))?;
+                .map_err(|_| super::kind::not_a_commit(repo, id))?;
             let parents = commit.parent_ids().map(to_id).collect();
             Ok(Frame {
                 id,

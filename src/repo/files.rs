@@ -22,7 +22,7 @@ impl Git {
         let commit = self
             .repo
             .find_commit(to_oid(commit))
-            .map_err(|_| ViewError::Missing(commit))?;
+            .map_err(|_| super::kind::not_a_commit(&self.repo, commit))?;
         commit.tree().map_err(view_err("read a commit's tree"))
     }
 

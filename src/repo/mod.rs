@@ -12,6 +12,7 @@ mod files;
 mod fresh;
 mod graph;
 mod head;
+mod kind;
 mod moved;
 mod objects;
 mod pending;
@@ -526,7 +527,7 @@ impl RepoView for Git {
         let commit = self
             .repo
             .find_commit(to_oid(id))
-            .map_err(|_| ViewError::Missing(id))?;
+            .map_err(|_| kind::not_a_commit(&self.repo, id))?;
         Ok(commit.parent_ids().map(to_id).collect())
     }
 
@@ -567,7 +568,7 @@ impl RepoView for Git {
         let commit = self
             .repo
             .find_commit(to_oid(id))
-            .map_err(|_| ViewError::Missing(id))?;
+            .map_err(|_| kind::not_a_commit(&self.repo, id))?;
         Ok(CommitInfo {
             message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
             time: commit.time().seconds(),
@@ -624,14 +625,17 @@ impl RepoView for Git {
         let mut object = self
             .repo
             .find_object(to_oid(id), None)
-            .map_err(|_| ViewError::Missing(id))?;
+            .map_err(|_| kind::not_a_commit(&self.repo, id))?;
         // Tags of tags are legal; a cycle is not possible in a content-addressed store, but a
         // bound keeps a corrupt one from hanging a server.
         for _ in 0..64 {
             match object.kind() {
                 Some(ObjectType::Commit) => return Ok(Peeled::Commit(to_id(object.id()))),
                 Some(ObjectType::Tag) => {
-                    let tag = object.as_tag().ok_or(ViewError::Missing(id))?;
+                    let tag = object.as_tag().ok_or(ViewError::WrongKind {
+                        id,
+                        kind: "a tag object that does not parse",
+                    })?;
                     let target = tag.target_id();
                     if in_graph(to_id(target)) {
                         return Ok(Peeled::Commit(to_id(target)));
@@ -639,7 +643,7 @@ impl RepoView for Git {
                     object = self
                         .repo
                         .find_object(target, None)
-                        .map_err(|_| ViewError::Missing(to_id(target)))?;
+                        .map_err(|_| kind::not_a_commit(&self.repo, to_id(target)))?;
                 }
                 Some(ObjectType::Tree) => return Ok(Peeled::NotCommit("tree")),
                 Some(ObjectType::Blob) => return Ok(Peeled::NotCommit("blob")),

@@ -47,11 +47,15 @@ struct JsonError<'a> {
 impl ErrorReport {
     /// An error and its chain of causes, less the wrappers that repeat their source's message.
     pub fn new(kind: ErrorKind, err: &anyhow::Error, hint: Option<String>) -> ErrorReport {
-        let mut chain = err.chain().map(ToString::to_string);
+        let mut chain = err
+            .chain()
+            .map(|cause| without_internals(&cause.to_string()));
         let message = chain.next().unwrap_or_default();
         let mut causes: Vec<String> = Vec::new();
         for cause in chain {
-            if causes.last().unwrap_or(&message) != &cause {
+            // A cause already said, whole or at the end of a wrapper's `...: {source}`.
+            let said = |known: &String| *known == cause || known.ends_with(&format!(": {cause}"));
+            if !said(&message) && !causes.iter().any(said) {
                 causes.push(cause);
             }
         }
@@ -116,6 +120,19 @@ impl ErrorReport {
     }
 }
 
+/// An error's text less libgit2's codes (`; class=Reference (4); code=NotFound (-3)`), which
+/// name its internals and mean nothing to the reader.
+fn without_internals(text: &str) -> String {
+    // The one class that says what happened: zlib's complaint is about a damaged object.
+    let text = &text.replace(
+        "; class=Zlib (5)",
+        " (a damaged object: its compressed data does not unpack)",
+    );
+    let codes = regex_lite::Regex::new(r"; class=\w+ \(-?\d+\)(; code=\w+ \(-?\d+\))?")
+        .expect("fixed regex compiles");
+    codes.replace_all(text, "").into_owned()
+}
+
 /// clap quotes arguments as `'--base'`; git-policy's messages quote them in backticks.
 fn backticked(text: &str) -> String {
     let quoted = regex_lite::Regex::new(r"'([^'\s][^']*)'").expect("fixed regex compiles");
@@ -125,6 +142,24 @@ fn backticked(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// libgit2's class and code never reach the reader; a cause already said is said once.
+    #[test]
+    fn libgit2_codes_and_repeated_causes_were_shown() {
+        assert_eq!(
+            without_internals("revspec 'x' not found; class=Reference (4); code=NotFound (-3)"),
+            "revspec 'x' not found"
+        );
+        assert_eq!(
+            without_internals("no such file; class=Os (2)"),
+            "no such file"
+        );
+        let err = anyhow::anyhow!("object abc is missing")
+            .context("cannot read abc: object abc is missing")
+            .context("cannot judge the push");
+        let report = ErrorReport::new(ErrorKind::Other, &err, None);
+        assert_eq!(report.causes, ["cannot read abc: object abc is missing"]);
+    }
 
     /// clap's quoted arguments and values are backticked; other text is left alone.
     #[test]

@@ -3,7 +3,7 @@
 use super::context::{Eval, EvalError, short};
 use super::flow::plural;
 use super::view::Id;
-use super::{RuleId, Update};
+use super::{Entry, RuleId, Update};
 
 pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize) -> Result<(), EvalError> {
     let branch = short(&update.refname).to_owned();
@@ -15,8 +15,8 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize) -> Result<(), Eva
                 &[old],
                 format!("`{branch}` is protected and cannot be deleted"),
                 Some(format!(
-                    "to restore it: `git push origin {}:refs/heads/{branch}`",
-                    old
+                    "the deletion is refused, so `{branch}` stays where it is ({}): nothing to restore; a branch the policy protects goes only once the policy no longer names it",
+                    old.short()
                 )),
             );
         }
@@ -50,8 +50,11 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize) -> Result<(), Eva
                 RuleId::BranchLinear,
                 &update.refname,
                 &merges,
-                format!("`{branch}` keeps a linear history, but {} would enter it", plural(merges.len(), "merge commit")),
-                Some(format!("rebase instead of merging: `git rebase origin/{branch}`, or squash the pull request")),
+                format!(
+                    "`{branch}` keeps a linear history, but {} would enter it",
+                    plural(merges.len(), "merge commit")
+                ),
+                Some(linear_hint(cx.entry, &branch)),
             )?;
         }
     }
@@ -69,6 +72,28 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize) -> Result<(), Eva
         )?;
     }
     Ok(())
+}
+
+/// What makes a merge into a linear branch a fast-forward, where the user is: a merge in
+/// progress is aborted and the topic rebased (`git rebase` there would fail mid-merge); a
+/// pushed merge is rebased away; a pull request is rebased or squashed.
+fn linear_hint(entry: Entry, branch: &str) -> String {
+    match entry {
+        Entry::Merge | Entry::Commit => format!(
+            "abandon the merge with `git merge --abort`, rebase the topic onto `{branch}` (`git rebase {branch} <topic>`), then fast-forward `{branch}` to it (`git checkout {branch} && git merge --ff-only <topic>`)"
+        ),
+        Entry::Push | Entry::PreReceive | Entry::Update => format!(
+            "replay the merged commits on `{branch}` without the merge: `git checkout {branch} && git rebase origin/{branch}`"
+        ),
+        Entry::LocalUpdate => format!(
+            "`{branch}` did not move: rebase the topic onto `{branch}` (`git rebase {branch} <topic>`), then fast-forward `{branch}` to it (`git checkout {branch} && git merge --ff-only <topic>`)"
+        ),
+        Entry::Ci | Entry::Audit => {
+            format!(
+                "rebase the pull request onto `{branch}` or squash it: `{branch}` takes no merge commits"
+            )
+        }
+    }
 }
 
 /// Whether `old` lies on the first-parent chain of `new`; the chain is at most `steps` long

@@ -6,9 +6,9 @@ use std::rc::Rc;
 use pep440_rs::Version;
 
 use super::view::{Id, Peeled, RepoView, ViewError};
-use super::{CommitRef, Message, RefState, RuleId, Update, Violation};
+use super::{CommitRef, Entry, Message, RefState, RuleId, Update, Violation};
 use crate::policy::Policy;
-use crate::version::{self, ExtractError};
+use crate::version::{self, ExtractError, Found};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
@@ -36,8 +36,29 @@ pub struct VersionAt {
     /// The first version file present, which the version was read from.
     pub path: String,
     pub line: usize,
+    /// The version as the file writes it (`0.4.3.pre0`), which may differ from its normal
+    /// form (`0.4.3rc0`).
+    pub text: String,
     /// Files that disagree with it (`None`: missing while the first exists).
     pub discord: Vec<(String, Option<Version>)>,
+}
+
+impl VersionAt {
+    /// The version as the file writes it, with its normal form when that differs:
+    /// `0.4.3.pre0 (0.4.3rc0)`.
+    pub fn shown(&self) -> String {
+        shown(&self.text, &self.version)
+    }
+}
+
+/// `text` as written, and `version`, its normal form, after it when it differs.
+pub fn shown(text: &str, version: &Version) -> String {
+    let normal = version.to_string();
+    if text.trim() == normal || text.is_empty() {
+        normal
+    } else {
+        format!("{} ({normal})", text.trim())
+    }
 }
 
 /// A release tag in the state after the update set.
@@ -57,6 +78,8 @@ pub struct Eval<'a> {
     pub before: &'a RefState,
     pub after: RefState,
     pub updates: &'a [Update],
+    /// Who asks: hints name what fixes the situation there.
+    pub entry: Entry,
     /// The protected branches before and after the update set, classified once: every rule
     /// asks, and a branch pattern costs a regex search per branch.
     protected_before: Rc<[Protected]>,
@@ -90,6 +113,7 @@ impl<'a> Eval<'a> {
             before,
             after,
             updates,
+            entry: Entry::Audit,
             protected_before,
             protected_after,
             versions: HashMap::new(),
@@ -132,7 +156,7 @@ impl<'a> Eval<'a> {
         let info = self.view.commit(id)?;
         Ok(CommitRef {
             id: if id == Id::PENDING {
-                "(new commit)".to_owned()
+                String::new()
             } else {
                 id.to_string()
             },
@@ -155,7 +179,7 @@ impl<'a> Eval<'a> {
         if let Some(cached) = self.versions.get(&commit) {
             return Ok(cached.clone());
         }
-        let mut found: Vec<(String, Option<(Version, usize)>)> = Vec::new();
+        let mut found: Vec<(String, Option<(Version, Found)>)> = Vec::new();
         for (index, file) in self.policy.version_files.iter().enumerate() {
             match &file.glob {
                 // A named file that is missing disagrees with the others (lockstep).
@@ -178,8 +202,8 @@ impl<'a> Eval<'a> {
         }
         let first = found
             .iter()
-            .find_map(|(path, entry)| entry.clone().map(|(v, line)| (path.clone(), v, line)));
-        let at = first.map(|(path, version, line)| {
+            .find_map(|(path, entry)| entry.clone().map(|(v, at)| (path.clone(), v, at)));
+        let at = first.map(|(path, version, at)| {
             let discord = found
                 .iter()
                 .filter(|(_, entry)| entry.as_ref().map(|(v, _)| v) != Some(&version))
@@ -188,7 +212,8 @@ impl<'a> Eval<'a> {
             Rc::new(VersionAt {
                 version,
                 path,
-                line,
+                line: at.line,
+                text: at.text,
                 discord,
             })
         });
@@ -235,7 +260,7 @@ impl<'a> Eval<'a> {
         commit: Id,
         file: usize,
         path: &str,
-    ) -> Result<Option<(Version, usize)>, EvalError> {
+    ) -> Result<Option<(Version, Found)>, EvalError> {
         let bytes = match self.view.read_file(commit, path) {
             Ok(Some(bytes)) => bytes,
             Ok(None) => return Ok(None),
@@ -257,7 +282,7 @@ impl<'a> Eval<'a> {
                 commit: commit.short(),
                 source,
             })?;
-        Ok(Some((version, at.line)))
+        Ok(Some((version, at)))
     }
 
     /// Release tags after the update set: every tag whose name a tag class reads a version from.

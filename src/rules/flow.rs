@@ -11,10 +11,6 @@ use super::{Message, RuleId, Update, cut_short};
 use crate::policy::Accepts;
 use crate::version;
 
-/// How a flow hint begins: the undoing of a merge already made, which a refusal before the
-/// update (a client's `reference-transaction`) leaves out.
-pub const UNDO_LOCAL_MERGE: &str = "undo a local merge with `git reset --hard ORIG_HEAD`; ";
-
 pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Result<(), EvalError> {
     let branch = short(&update.refname).to_owned();
     let accepts = effective_accepts(cx, class);
@@ -45,7 +41,13 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Resul
         }
     }
 
-    foreign(cx, update, class, &branch, &roots, &hide)?;
+    foreign(
+        cx,
+        update,
+        (class, &branch),
+        (&roots, &set),
+        (&hide, &sources),
+    )?;
     if !accepts.unprotected {
         source(cx, update, &branch, &sources, new, &set)?;
     }
@@ -61,10 +63,9 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Resul
 fn foreign(
     cx: &mut Eval<'_>,
     update: &Update,
-    class: usize,
-    branch: &str,
-    roots: &[Id],
-    hide: &[Id],
+    (class, branch): (usize, &str),
+    (roots, entering): (&[Id], &HashSet<Id>),
+    (hide, sources): (&[Id], &[(String, Id)]),
 ) -> Result<(), EvalError> {
     let accepts = &effective_accepts(cx, class);
     let mut others: Vec<(String, usize, Id)> = cx
@@ -77,26 +78,34 @@ fn foreign(
     others.extend(moved_alongside(cx, update, class, branch));
     let tips: Vec<Id> = others.iter().map(|(_, _, tip)| *tip).collect();
     let reached = cx.view.reachable_among(roots, &tips, hide)?;
-    let mut offending: Vec<Id> = Vec::new();
     let mut from: Vec<(String, usize)> = Vec::new();
-    for ((name, class, _), reached) in others.iter().zip(&reached) {
-        for &root in reached {
-            if !offending.contains(&root) {
-                offending.push(root);
-            }
+    let mut culprits: Vec<Id> = Vec::new();
+    for ((name, class, tip), reached) in others.iter().zip(&reached) {
+        if reached.is_empty() {
+            continue;
         }
-        if !reached.is_empty() && !from.iter().any(|(known, _)| known == name) {
+        // A branch the set moves is here twice, before and after: both tips count.
+        culprits.push(*tip);
+        if !from.iter().any(|(known, _)| known == name) {
             from.push((name.clone(), *class));
         }
     }
-    if offending.is_empty() {
+    if from.is_empty() {
         return Ok(());
     }
+    // Every commit of N the other branches hold, not only N's roots: what `git log` shows.
+    let offending: Vec<Id> = cx
+        .view
+        .walk(&culprits, hide)?
+        .into_iter()
+        .filter(|c| entering.contains(c))
+        .collect();
     // Every version branch cut since a commit holds it: there may be dozens.
     from.sort_by_cached_key(|(name, class)| named_order(*class, name));
     let from: Vec<String> = from.iter().map(|(name, _)| format!("`{name}`")).collect();
     let allowed = allowed_sources(cx, class);
     let count = offending.len();
+    let hint = foreign_hint(cx, update, (branch, sources), &offending)?;
     cx.report(
         RuleId::FlowForeign,
         &update.refname,
@@ -108,11 +117,67 @@ fn foreign(
                 list(&from),
             )
         }),
-        Some(format!(
-            "{UNDO_LOCAL_MERGE}bring a single fix over with `git cherry-pick -x {}`",
-            offending[0].short()
-        )),
+        Some(hint),
     )
+}
+
+/// What fixes a foreign commit where the user is: take back the merge or the push, then bring
+/// a single fix over by cherry-pick, naming one that is not a version bump (a bump must never
+/// be picked: it would carry the source's version onto the branch).
+fn foreign_hint(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    (branch, sources): (&str, &[(String, Id)]),
+    offending: &[Id],
+) -> Result<String, EvalError> {
+    // A new branch cut from the wrong place (a version branch from master, not rc): cut it
+    // again from its source, whose tip the one who pushed has.
+    if update.old.is_none()
+        && let Some((source, tip)) = sources.first()
+    {
+        return Ok(format!(
+            "cut `{branch}` from `{source}` instead: `git checkout -B {branch} {}`, then make its own commits (its version) again",
+            tip.short()
+        ));
+    }
+    let mut fix = None;
+    for &commit in offending {
+        if !bumps_version(cx, commit)? {
+            fix = Some(commit);
+            break;
+        }
+    }
+    let pick = match fix {
+        Some(fix) => format!(
+            "bring a single fix over with `git cherry-pick -x {}`",
+            fix.short()
+        ),
+        None => "none of them is a fix to pick: each changes the version".to_owned(),
+    };
+    let old = update.old.map(|o| o.short());
+    Ok(match cx.entry.undo(branch, old.as_deref()) {
+        Some(undo) => format!("{undo}; {pick}"),
+        None => format!("leave these commits out of what goes into `{branch}`; {pick}"),
+    })
+}
+
+/// Whether a commit changes the version its first parent carries (a bump). An unreadable
+/// version counts as a change: the commit is not offered to pick.
+fn bumps_version(cx: &mut Eval<'_>, commit: Id) -> Result<bool, EvalError> {
+    let Some(&parent) = cx.view.parents(commit)?.first() else {
+        return Ok(true);
+    };
+    let mine = cx
+        .version_at(commit)
+        .ok()
+        .flatten()
+        .map(|v| v.version.clone());
+    let theirs = cx
+        .version_at(parent)
+        .ok()
+        .flatten()
+        .map(|v| v.version.clone());
+    Ok(mine.is_none() || mine != theirs)
 }
 
 /// The protected branches the same update set moves or creates that the branch does not accept
@@ -210,6 +275,8 @@ fn source(
     let chain: HashSet<Id> = line.iter().copied().collect();
     let mut merges = Vec::new();
     let mut brought = Vec::new();
+    // What the first such merge brought, as a range to cherry-pick from instead.
+    let mut range = None;
     for commit in line {
         let parents = cx.view.parents(commit)?;
         if parents.len() < 2 {
@@ -217,6 +284,7 @@ fn source(
         }
         for parent in parents.iter().skip(1) {
             if entering.contains(parent) && !chain.contains(parent) {
+                range.get_or_insert_with(|| format!("{}..{}", parents[0].short(), parent.short()));
                 merges.push(commit);
                 brought.push(cx.name_of(*parent));
                 break;
@@ -228,7 +296,9 @@ fn source(
     }
     let names: Vec<String> = sources.iter().map(|(n, _)| format!("`{n}`")).collect();
     let these = if merges.len() == 1 { "this" } else { "these" };
-    let (message, hint) = source_words(branch, &names, these, &brought);
+    let old = update.old.map(|o| o.short());
+    let undo = cx.entry.undo(branch, old.as_deref());
+    let (message, hint) = source_words(branch, &names, these, &brought, (undo, range));
     cx.report(
         RuleId::FlowSource,
         &update.refname,
@@ -245,7 +315,13 @@ fn source_words(
     names: &[String],
     these: &str,
     brought: &[String],
+    (undo, range): (Option<String>, Option<String>),
 ) -> (Message, String) {
+    let pick = range.map_or_else(
+        || "`git cherry-pick -x <sha>`".to_owned(),
+        |range| format!("`git cherry-pick -x {range}`"),
+    );
+    let undo = undo.unwrap_or_else(|| format!("leave the merge out of what goes into `{branch}`"));
     if names.is_empty() {
         let message = Message::with_lists(|list| {
             format!(
@@ -254,7 +330,7 @@ fn source_words(
             )
         });
         let hint = format!(
-            "{UNDO_LOCAL_MERGE}commit on `{branch}` itself, or take single commits with `git cherry-pick -x <sha>`"
+            "{undo}; commit on `{branch}` itself, or take the merged commits one by one with {pick}"
         );
         return (message, hint);
     }
@@ -266,7 +342,7 @@ fn source_words(
         )
     });
     let hint = format!(
-        "{UNDO_LOCAL_MERGE}land the change on {} first, or take single commits with `git cherry-pick -x <sha>`",
+        "{undo}; land the change on {} first, or take the merged commits one by one with {pick}",
         cut_short(names)
     );
     (message, hint)

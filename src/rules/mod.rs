@@ -7,6 +7,7 @@ mod audit;
 mod branch;
 mod context;
 pub mod describe;
+mod entry;
 mod flow;
 pub mod history;
 pub mod memory;
@@ -27,9 +28,9 @@ use serde::Serialize;
 use crate::policy::Policy;
 pub use audit::{audit, audit_updates};
 pub use context::EvalError;
-pub use flow::UNDO_LOCAL_MERGE;
+pub use entry::Entry;
 pub use message::{Message, cut_short};
-pub use stale::{evaluate_received, judge_received};
+pub use stale::{evaluate_received, judge_received, judge_received_at};
 pub use view::{
     CommitInfo, FileReader, Id, Peeled, Pending, PendingFiles, RepoView, Stamp, ViewError,
     WithPending, under,
@@ -155,8 +156,19 @@ impl Serialize for RuleId {
 /// A commit named in a violation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CommitRef {
+    /// Empty for the commit being made, which has no id yet (JSON: `null`).
+    #[serde(serialize_with = "id_or_null")]
     pub id: String,
     pub subject: String,
+}
+
+/// A commit's id, or `null` for the commit being made.
+fn id_or_null<S: serde::Serializer>(id: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    if id.is_empty() {
+        serializer.serialize_none()
+    } else {
+        serializer.serialize_str(id)
+    }
 }
 
 /// A broken rule: a result, not an error.
@@ -214,14 +226,26 @@ pub struct Judgement {
     pub notes: Vec<String>,
 }
 
-/// [`evaluate`], keeping the notes on what was skipped.
+/// [`evaluate`], keeping the notes on what was skipped, as an audit asks it.
 pub fn judge(
     policy: &Policy,
     view: &dyn RepoView,
     before: &RefState,
     updates: &[Update],
 ) -> Result<Judgement, EvalError> {
+    judge_at(policy, view, before, updates, Entry::Audit)
+}
+
+/// [`judge`] asked by `entry`, whose hints then name what fixes the situation there.
+pub fn judge_at(
+    policy: &Policy,
+    view: &dyn RepoView,
+    before: &RefState,
+    updates: &[Update],
+    entry: Entry,
+) -> Result<Judgement, EvalError> {
     let mut cx = context::Eval::new(policy, view, before, updates);
+    cx.entry = entry;
     for update in updates {
         if let Some(branch) = update.refname.strip_prefix("refs/heads/") {
             if let Some((class, captures)) = policy.branch_class(branch) {

@@ -108,9 +108,8 @@ pub fn calendar(
     if !wrong {
         return Ok(());
     }
-    let suggestion = class
-        .template
-        .replace("{version}", &Version::new(release).to_string());
+    let fixed = Version::new(release).to_string();
+    let suggestion = class.template.replace("{version}", &fixed);
     cx.report(
         RuleId::TagCalendar,
         &update.refname,
@@ -121,7 +120,8 @@ pub fn calendar(
             calendar.scheme
         ),
         Some(format!(
-            "name the release after the day it is tagged, e.g. `{suggestion}` (an annotated tag is dated by its tagger, a lightweight one by its commit)"
+            "a release's version is the day it is tagged (an annotated tag is dated by its tagger, a lightweight one by its commit), and no single command fixes it: set the version files (and the changelog's heading) to {} on the release branch, commit, and tag that commit `{suggestion}`; drop this tag: `git tag -d {tag}`",
+            fixed
         )),
     )
 }

@@ -12,7 +12,7 @@
 
 use super::context::{EvalError, short};
 use super::view::{Id, RepoView};
-use super::{Judgement, RefState, RuleId, Update, Violation, judge};
+use super::{Entry, Judgement, RefState, RuleId, Update, Violation, judge_at};
 use crate::policy::Policy;
 
 /// Judges `updates` as a server received them, against `refs`: the repository's own refs,
@@ -33,10 +33,21 @@ pub fn judge_received(
     refs: &RefState,
     updates: &[Update],
 ) -> Result<Judgement, EvalError> {
+    judge_received_at(policy, view, refs, updates, Entry::PreReceive)
+}
+
+/// [`judge_received`] by the server hook `entry` (`pre-receive` or `update`).
+pub fn judge_received_at(
+    policy: &Policy,
+    view: &dyn RepoView,
+    refs: &RefState,
+    updates: &[Update],
+    entry: Entry,
+) -> Result<Judgement, EvalError> {
     let current = |u: &Update| refs.get(&u.refname).copied();
     let (honest, stale): (Vec<Update>, Vec<Update>) =
         updates.iter().cloned().partition(|u| u.old == current(u));
-    let mut judgement = judge(policy, view, refs, &honest)?;
+    let mut judgement = judge_at(policy, view, refs, &honest, entry)?;
     for update in stale {
         let actual = current(&update);
         judgement.violations.push(violation(&update, actual));
@@ -44,7 +55,7 @@ pub fn judge_received(
             old: actual,
             ..update
         };
-        let alone = judge(policy, view, refs, &[real])?;
+        let alone = judge_at(policy, view, refs, &[real], entry)?;
         for found in alone.violations {
             if !judgement.violations.contains(&found) {
                 judgement.violations.push(found);

@@ -6,7 +6,7 @@ use regex_lite::RegexBuilder;
 
 use super::context::{Eval, EvalError, short};
 use super::view::{Id, Peeled};
-use super::{RuleId, Update, releases, versions};
+use super::{Entry, RuleId, Update, releases, versions};
 use crate::policy::TagClass;
 use crate::version;
 
@@ -64,17 +64,31 @@ pub fn check(cx: &mut Eval<'_>, update: &Update) -> Result<(), EvalError> {
     {
         // The ref's own object: another tag object of the same commit replaces a signature or
         // a message, and annotated to lightweight (or back) is a move too.
-        let same = cx.peel_commit(old)? == Some(commit);
+        let was = cx.peel_commit(old)?;
+        let same = was == Some(commit);
+        // The commit a person can look up, not the id of a tag object.
+        let named = was.map_or_else(|| old.short(), |was| was.short());
+        let hint = if class.deletable {
+            format!(
+                "`{}` tags may be deleted: delete it and push it again, `git push origin :refs/tags/{tag}` then `git push origin {tag}`",
+                class.name
+            )
+        } else {
+            "keep the tag where it is (`git fetch --tags --force` to restore yours) and release a new version instead".to_owned()
+        };
         cx.report(
             RuleId::TagImmutable,
             &update.refname,
             &[commit],
             format!(
-                "`{tag}` already names {}{} and release tags never move",
-                old.short(),
-                if same { ", another object for the same commit," } else { "" }
+                "`{tag}` already names {named}{} and release tags never move",
+                if same {
+                    ", another object for the same commit,"
+                } else {
+                    ""
+                }
             ),
-            Some("keep the tag where it is (`git fetch --tags --force` to restore yours) and release a new version instead".into()),
+            Some(hint),
         )?;
     }
     duplicate(cx, update, &tag, &version, commit)?;
@@ -86,7 +100,10 @@ pub fn check(cx: &mut Eval<'_>, update: &Update) -> Result<(), EvalError> {
             &update.refname,
             &[commit],
             format!("`{tag}` is a {} tag, but {problem}", class.name),
-            None,
+            Some(format!(
+                "drop this tag, `git tag -d {tag}`, and tag the release with a version `{}` tags may carry",
+                class.name
+            )),
         )?;
     }
     tag_version(cx, update, &class, &tag, &version, commit)?;
@@ -203,7 +220,9 @@ fn tag_version(
                 &update.refname,
                 &[commit],
                 format!("`{tag}` names {version}, but the tagged commit's `{path}` {source}"),
-                None,
+                Some(format!(
+                    "tag a commit whose `{path}` carries {version}; drop this tag: `git tag -d {tag}`"
+                )),
             );
         }
         Err(err) => return Err(err),
@@ -214,7 +233,15 @@ fn tag_version(
             &update.refname,
             &[commit],
             format!("`{tag}` names {version}, but the tagged commit has no version file"),
-            None,
+            Some(format!(
+                "tag a commit that carries {version} in {}; drop this tag: `git tag -d {tag}`",
+                cx.policy
+                    .version_files
+                    .iter()
+                    .map(|f| format!("`{}`", f.path))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
         );
     };
     versions::lockstep(cx, &update.refname, commit, &at)?;
@@ -228,9 +255,9 @@ fn tag_version(
             RuleId::TagVersion,
             &update.refname,
             &[commit],
-            format!("`{tag}` names {version}, but the tagged commit is at {} ({}:{})", at.version, at.path, at.line),
+            format!("`{tag}` names {version}, but the tagged commit is at {} ({}:{})", at.shown(), at.path, at.line),
             Some(format!(
-                "tag the commit that carries {version}, or move the tag before pushing: `git tag -f {tag} <commit>`"
+                "tag the commit that carries {wanted}, or move the tag before pushing: `git tag -f {tag} <commit>`"
             )),
         )?;
     }
@@ -261,13 +288,86 @@ fn tag_branch(
         .iter()
         .map(|&c| format!("`{}`", cx.policy.branches[c].name))
         .collect();
+    let kinds = kinds.join("/");
+    let (on, hint) = match branch_holding(cx, commit)? {
+        Some(branch) => (
+            format!("is on `{branch}`, an unprotected branch"),
+            format!(
+                "land `{branch}` on a {kinds} branch first and tag the commit there; drop this tag: `git tag -d {tag}`"
+            ),
+        ),
+        // The server's `update` hook judges the tag alone: the branch must land first.
+        None if cx.entry == Entry::Update => (
+            "is on no branch".to_owned(),
+            format!(
+                "push the {kinds} branch that holds it first, and the tag after it; drop a tag made in the wrong place with `git tag -d {tag}`"
+            ),
+        ),
+        None => (
+            "is on no branch".to_owned(),
+            format!(
+                "push it with the {kinds} branch that holds it (`git push --atomic origin <branch> {tag}`), or drop a tag made in the wrong place with `git tag -d {tag}`"
+            ),
+        ),
+    };
     cx.report(
         RuleId::TagBranch,
         &update.refname,
         &[commit],
-        format!("`{tag}` must tag a commit on a {} branch, and {} is on none", kinds.join("/"), commit.short()),
-        Some(format!("tag the release on its branch and push both together: `git push --atomic origin <branch> {tag}`")),
+        format!(
+            "`{tag}` must tag a commit on a {kinds} branch, and {} {on}",
+            commit.short()
+        ),
+        Some(hint),
     )
+}
+
+/// How many branches a refusal looks through for the one that holds a commit.
+const BRANCHES_LOOKED_AT: usize = 64;
+
+/// An unprotected branch (before or after the update set) that holds `commit`, to name it.
+fn branch_holding(cx: &Eval<'_>, commit: Id) -> Result<Option<String>, EvalError> {
+    let mut seen = 0;
+    for (name, &tip) in cx.after.iter().chain(cx.before.iter()) {
+        let Some(branch) = name.strip_prefix("refs/heads/") else {
+            continue;
+        };
+        if cx.policy.class_of(branch).is_some() {
+            continue;
+        }
+        seen += 1;
+        if seen > BRANCHES_LOOKED_AT {
+            break;
+        }
+        if cx.view.is_ancestor(commit, tip).unwrap_or(false) {
+            return Ok(Some(branch.to_owned()));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether a heading names `version` however it spells it: each version-like word where the
+/// heading says `{version}` is read as PEP 440 (`26.0.0.rc1` is `26.0.0rc1`).
+fn heading_names(
+    tag: &str,
+    heading: &str,
+    text: &str,
+    version: &Version,
+) -> Result<bool, EvalError> {
+    let pattern = heading.replace("{version}", r"([0-9][0-9A-Za-z.!+_-]*)");
+    let regex = RegexBuilder::new(&format!("(?m){pattern}"))
+        .size_limit(crate::policy::REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|source| EvalError::Heading {
+            tag: tag.to_owned(),
+            source,
+        })?;
+    Ok(regex.captures_iter(text).any(|caps| {
+        caps.iter().skip(1).flatten().any(|word| {
+            let word = word.as_str().trim_end_matches(['.', '-', '_']);
+            version::parse(word).is_ok_and(|v| v == *version)
+        })
+    }))
 }
 
 fn changelog_entry(
@@ -297,7 +397,10 @@ fn changelog_entry(
             source,
         })?;
     let found = match cx.view.read_file(commit, path)? {
-        Some(bytes) => regex.is_match(&String::from_utf8_lossy(&bytes)),
+        Some(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
+            regex.is_match(&text) || heading_names(tag, heading, &text, version)?
+        }
         None => false,
     };
     if !found {

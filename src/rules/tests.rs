@@ -360,7 +360,7 @@ fn master_created_in_an_empty_repository() {
 
 // ---- flow/foreign and flow/source ----
 
-/// rc merged into master is flow/foreign, naming the commit where rc's own history begins.
+/// rc merged into master is flow/foreign, naming every commit of rc that would enter master.
 #[test]
 fn rc_merged_into_master_is_foreign() {
     let mut t = Tokio::cycle();
@@ -370,12 +370,17 @@ fn rc_merged_into_master_is_foreign() {
     assert_eq!(ids(&violations), ["flow/foreign"]);
     let v = &violations[0];
     assert_eq!(v.refname, "refs/heads/master");
-    assert_eq!(v.commits.len(), 1);
-    assert_eq!(v.commits[0].id, freeze.to_string());
-    assert_eq!(v.commits[0].subject, "Merge branch 'master' into rc");
-    assert!(v.message.contains("`rc`"), "{}", v.message);
+    let mut named: Vec<String> = v.commits.iter().map(|c| c.id.clone()).collect();
+    named.sort();
+    assert_eq!(named, hexes(&[hotfix, freeze]));
+    assert!(v.message.starts_with("2 commits of `rc`"), "{}", v.message);
     let hint = v.hint.as_deref().unwrap_or_default();
-    assert!(hint.contains("git reset --hard ORIG_HEAD"), "{hint}");
+    // The freeze merge changes the version: only the hotfix is offered to pick.
+    assert!(
+        hint.contains(&format!("`git cherry-pick -x {}`", hotfix.short())),
+        "{hint}"
+    );
+    assert!(!hint.contains("ORIG_HEAD"), "{hint}");
 }
 
 /// master fast-forwarded to rc is flow/foreign (and takes rc's version, so version/relation).
@@ -405,8 +410,37 @@ fn version_branch_merged_into_rc_is_foreign_and_source() {
     assert_eq!(ids(&violations), ["flow/foreign", "flow/source"]);
     let foreign = &violations[0];
     assert_eq!(foreign.rule, RuleId::FlowForeign);
-    assert_eq!(foreign.commits.len(), 1);
-    assert_eq!(foreign.commits[0].id, b1.to_string());
+    let mut named: Vec<String> = foreign.commits.iter().map(|c| c.id.clone()).collect();
+    named.sort();
+    assert_eq!(named, hexes(&[b1, t.b2, t.picked, release]));
+}
+
+/// `0.12` merged into rc: the message counts the 4 commits `git log rc..0.12` shows, not 1,
+/// and the cherry-pick hint names the one that is not a version bump.
+#[test]
+fn foreign_counted_one_commit_where_git_log_shows_four() {
+    let mut t = Tokio::cycle();
+    let (hotfix, release, picked) = (t.hotfix, t.release, t.picked);
+    let back = t.version(
+        &[hotfix, release],
+        "Merge branch '0.12' into rc",
+        "0.12.0.dev1",
+    );
+    let violations = t.check(&[("rc", back)]);
+    let foreign = &violations[0];
+    assert_eq!(foreign.commits.len(), 4);
+    assert!(
+        foreign
+            .message
+            .starts_with("4 commits of `0.12` would enter `rc`"),
+        "{}",
+        foreign.message
+    );
+    let hint = foreign.hint.as_deref().unwrap_or_default();
+    assert!(
+        hint.contains(&format!("`git cherry-pick -x {}`", picked.short())),
+        "{hint}"
+    );
 }
 
 /// A feature branch merged into rc is flow/source: rc merges only master.
@@ -446,10 +480,11 @@ fn master_merged_into_version_branch_is_foreign() {
     );
     let violations = t.check(&[("0.12", merge)]);
     assert_eq!(ids(&violations), ["flow/foreign", "flow/source"]);
-    // dev013 is where master's own history begins after rc's last merge of it.
+    // Every commit of master past rc's last merge of it: the bump and the feature.
     let foreign = &violations[0];
-    assert_eq!(foreign.commits.len(), 1);
-    assert_eq!(foreign.commits[0].id, dev013.to_string());
+    let mut named: Vec<String> = foreign.commits.iter().map(|c| c.id.clone()).collect();
+    named.sort();
+    assert_eq!(named, hexes(&[dev013, feature]));
 }
 
 /// A version branch cut from rc without its beta bump still carries rc's `.devN`: version/kind.
@@ -484,7 +519,12 @@ fn version_branch_merged_into_another_is_foreign() {
     let merge = t.commit(&[cut, release], "Merge branch '0.12' into 0.13");
     let violations = t.check(&[("0.13", merge)]);
     assert_eq!(ids(&violations), ["flow/foreign", "flow/source"]);
-    assert_eq!(violations[0].commits[0].id, b1.to_string());
+    assert_eq!(
+        violations[0].commits.len(),
+        4,
+        "b1, b2, the pick, the release"
+    );
+    assert!(violations[0].commits.iter().any(|c| c.id == b1.to_string()));
     assert!(
         violations[0].message.contains("`0.12`"),
         "{}",
@@ -538,11 +578,12 @@ fn branch_cut_from_its_source_in_the_same_push_is_accepted() {
     assert_eq!(t.rules(&[("0.13", cut), ("rc", fix)]), ACCEPTED);
 }
 
-/// flow/foreign names exactly the roots of N in other protected histories, here of an octopus.
+/// flow/foreign names exactly the commits of N in other protected histories, here of an
+/// octopus.
 #[test]
-fn foreign_reports_exactly_the_offending_roots_of_an_octopus() {
-    // The octopus brings a topic, rc and an unrelated 0.11 history into master: rc's root
-    // and 0.11's root commit are reported, the topic is not.
+fn foreign_reports_exactly_the_offending_commits_of_an_octopus() {
+    // The octopus brings a topic, rc and an unrelated 0.11 history into master: rc's commits
+    // and 0.11's are reported, the topic is not.
     let mut t = Tokio::cycle();
     let old = t.version(&[], "Import the 0.11 maintenance history", "0.11.3");
     t.set("0.11", old);
@@ -559,9 +600,9 @@ fn foreign_reports_exactly_the_offending_roots_of_an_octopus() {
         ids.sort();
         ids
     };
-    assert_eq!(reported, hexes(&[freeze, old]));
+    assert_eq!(reported, hexes(&[freeze, hotfix, old]));
     assert!(
-        violations[0].message.contains("2 commits"),
+        violations[0].message.contains("3 commits"),
         "{}",
         violations[0].message
     );
@@ -607,7 +648,12 @@ fn pending_merge_of_rc_on_master_is_foreign() {
     };
     let violations = t.judge_in(&view, &[t.update("master", Some(Id::PENDING))]);
     assert_eq!(ids(&violations), ["flow/foreign"]);
-    assert_eq!(violations[0].commits[0].id, t.freeze.to_string());
+    assert!(
+        violations[0]
+            .commits
+            .iter()
+            .any(|c| c.id == t.freeze.to_string())
+    );
 }
 
 /// A pending commit's version is read from its own files (the index), not its parent's.
@@ -631,7 +677,10 @@ fn pending_commit_version_comes_from_its_files() {
     };
     let violations = t.judge_in(&bad, &[update]);
     assert_eq!(ids(&violations), ["version/kind"]);
-    assert_eq!(violations[0].commits[0].id, "(new commit)");
+    assert_eq!(
+        violations[0].commits[0].id, "",
+        "the commit being made has no id yet"
+    );
 }
 
 // ---- flow/cherry-pick ----
@@ -1665,7 +1714,14 @@ fn branch_accepting_nothing_received_merges_only_from_no_branch() {
         said.contains("`stable` receives no merges") && !said.contains("no branch"),
         "{said}"
     );
-    assert!(said.contains("git cherry-pick -x <sha>"), "{said}");
+    assert!(
+        said.contains(&format!(
+            "`git cherry-pick -x {}..{}`",
+            root.short(),
+            topic.short()
+        )),
+        "{said}"
+    );
     let picked = s.commit(
         &[root],
         &format!("Topic work\n\n(cherry picked from commit {topic})"),
@@ -1689,4 +1745,5 @@ fn protected_branches_pushed_one_at_a_time_were_refused() {
     s.accept(&[("master", bumped)]);
 }
 
+mod hints;
 mod refs;

@@ -6,7 +6,7 @@ use pep440_rs::{Version, VersionSpecifiers};
 
 use super::context::{Eval, EvalError, VersionAt, short};
 use super::view::Id;
-use super::{Message, RuleId, Update};
+use super::{Entry, Message, RuleId, Update};
 use crate::policy::{Captures, Level, VersionRules};
 use crate::version::{Kind, PreLetter};
 
@@ -77,7 +77,7 @@ pub fn lockstep(
             format!(
                 "version files disagree: `{}` says {}, {}",
                 at.path,
-                at.version,
+                at.shown(),
                 list(&others)
             )
         }),
@@ -104,7 +104,9 @@ fn kind(
             &[new],
             format!(
                 "`{branch}` is at {} ({}:{}), but {problem}",
-                at.version, at.path, at.line
+                at.shown(),
+                at.path,
+                at.line
             ),
             Some(format!(
                 "set a version such as `{example}` in `{}`",
@@ -180,7 +182,9 @@ fn branch_name(
             &[new],
             format!(
                 "`{branch}` must carry versions `{spec}`, but is at {} ({}:{})",
-                at.version, at.path, at.line
+                at.shown(),
+                at.path,
+                at.line
             ),
             Some(format!("set a version matching `{spec}` in `{}`", at.path)),
         )?;
@@ -208,7 +212,8 @@ fn monotonic(
             &[new],
             format!(
                 "`{branch}` would go back from {} to {}",
-                before.version, at.version
+                before.shown(),
+                at.shown()
             ),
             Some(format!(
                 "versions only go up: set {} or higher in `{}`",
@@ -255,7 +260,7 @@ fn ahead_of_tags(
             &[new],
             format!(
                 "`{branch}` is at {} but already released `{}`; new commits must carry a higher version",
-                at.version,
+                at.shown(),
                 short(&tag.refname)
             ),
             Some(format!("bump the version in `{}` to {} after tagging", at.path, next_after(&tag.version))),
@@ -339,9 +344,9 @@ fn relation_violation(
 ) -> Result<(), EvalError> {
     let message = format!(
         "`{name}` ({}) must be at least one {} above `{other}` ({})",
-        a.version,
+        a.shown(),
         by.as_str(),
-        b.version
+        b.shown()
     );
     let suggestion = bump(&b.version, by);
     if mine {
@@ -356,16 +361,97 @@ fn relation_violation(
             )),
         )
     } else {
+        let hint = match carried_bump(cx, (tip, a), other_tip)? {
+            Some(merged) => {
+                let old = cx
+                    .updates
+                    .iter()
+                    .find(|u| u.refname == format!("refs/heads/{other}"))
+                    .and_then(|u| u.old)
+                    .map(|o| o.short());
+                let undo = cx
+                    .entry
+                    .undo(other, old.as_deref())
+                    .unwrap_or_else(|| format!("leave the merge out of what goes into `{other}`"));
+                format!(
+                    "the merged {merged} carries `{name}`'s version bump ({}), which `{other}` must not take: {undo}; bring the change over without the bump",
+                    a.shown()
+                )
+            }
+            None => freeze_hint(cx, name, (other, other_tip), &format!("{suggestion}.dev0"))?,
+        };
         cx.report(
             RuleId::VersionRelation,
             &format!("refs/heads/{other}"),
             &[other_tip],
             message,
-            Some(format!(
-                "at a feature freeze, bump `{name}` to {suggestion}.dev0 first and push it, or push both together: `git push --atomic origin {name} {other}`"
-            )),
+            Some(hint),
         )
     }
+}
+
+/// When `other`'s new tip merges a branch that is not `name` (not in its history) but carries
+/// `name`'s version, that branch brought the bump (a feature branch cut after `name`'s bump):
+/// its name, else its short id.
+fn carried_bump(
+    cx: &mut Eval<'_>,
+    (tip, a): (Id, &Rc<VersionAt>),
+    other_tip: Id,
+) -> Result<Option<String>, EvalError> {
+    let parents = cx.view.parents(other_tip)?;
+    let Some(&merged) = parents.get(1..).and_then(<[Id]>::last) else {
+        return Ok(None);
+    };
+    if cx.view.is_ancestor(merged, tip)? {
+        return Ok(None);
+    }
+    let carries = cx
+        .version_at(merged)
+        .ok()
+        .flatten()
+        .is_some_and(|v| v.version == a.version);
+    Ok(carries.then(|| {
+        let name = cx.name_of(merged);
+        if name.starts_with('`') {
+            format!("branch {name}")
+        } else {
+            format!("commit {name}")
+        }
+    }))
+}
+
+/// What lets `other` move while `name` must stay above it: a feature freeze bumps `name`
+/// first. A server's `update` hook judges each ref of a push alone, so an atomic push of
+/// both is refused there; only `name` first works. A merge in progress is aborted first.
+fn freeze_hint(
+    cx: &Eval<'_>,
+    name: &str,
+    (other, other_tip): (&str, Id),
+    bumped: &str,
+) -> Result<String, EvalError> {
+    Ok(match cx.entry {
+        Entry::Update => format!(
+            "the server judges each branch on its own: bump `{name}` to {bumped} or above, then push it first, `git push origin {name}`, and `{other}` after it, `git push origin {other}`"
+        ),
+        // The merge being made brings `name`'s commit before its bump: merge it again once
+        // `name` has moved on.
+        Entry::Merge => {
+            let merged = cx.view.parents(other_tip)?.last().map(Id::short);
+            format!(
+                "abandon the merge with `git merge --abort`; commit the bump of `{name}` to {bumped} on `{name}` first, then merge the commit before it into `{other}` again{}",
+                merged.map_or_else(String::new, |m| format!(" (`git merge {m}`)"))
+            )
+        }
+        Entry::Commit => format!(
+            "commit the bump of `{name}` to {bumped} on `{name}` first, then commit this on `{other}`"
+        ),
+        Entry::LocalUpdate => format!(
+            "commit the bump of `{name}` to {bumped} on `{name}` first, then move `{other}` again"
+        ),
+        _ => format!(
+            "at a feature freeze, bump `{name}` to {bumped} first and push it, or push both together: `git push --atomic origin {name} {other}`"
+        ),
+    })
 }
 
 /// Whether `a` is above `b` by at least one step at `by`.

@@ -117,6 +117,10 @@ pub enum ViewError {
         found: u32,
         expected: u32,
     },
+    /// An object that exists but is not what the question needs (a branch pointing at a tree,
+    /// a tag object that does not parse): not missing, so fetching would not help.
+    #[error("object {id} is {kind}")]
+    WrongKind { id: Id, kind: &'static str },
 }
 
 /// A read-only view of a repository. Every rule asks only these questions, so the rules run the

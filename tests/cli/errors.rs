@@ -244,7 +244,7 @@ fn damaged_version_blob_fails_the_hook() {
         &[
             "git-policy's `pre-commit` hook failed",
             "cannot read `tokio/__init__.py`",
-            "class=Zlib",
+            "incorrect data check (a damaged object: its compressed data does not unpack)",
         ],
     );
 }

@@ -17,6 +17,7 @@ mod generator;
 mod graph;
 mod graphless;
 mod harness;
+mod hints;
 mod history;
 mod hooks;
 mod index;
@@ -50,6 +51,7 @@ mod setup;
 mod synthetic;
 mod transports;
 mod wheel;
+mod wording;
 
 /// The pytokio preset with one piece of text replaced, for policies that differ in one place.
 pub fn preset_with(from: &str, to: &str) -> String {

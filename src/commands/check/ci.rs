@@ -85,7 +85,13 @@ pub fn judge(
 fn judge_updates(git: &Git, policy: &Policy, updates: &[Update]) -> anyhow::Result<Judgement> {
     let mut before = super::fresh_state(git, policy)?;
     rules::pin_old_values(&mut before, updates);
-    Ok(rules::judge(policy, git, &before, updates)?)
+    Ok(rules::judge_at(
+        policy,
+        git,
+        &before,
+        updates,
+        rules::Entry::Ci,
+    )?)
 }
 
 /// The synthetic merge CI made, as (its first parent, its second, itself), when this clone has

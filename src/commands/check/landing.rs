@@ -55,7 +55,7 @@ pub fn judge(
             old: Some(base),
             new: Some(merged),
         };
-        let judgement = rules::judge(policy, git, &before, &[update])
+        let judgement = rules::judge_at(policy, git, &before, &[update], rules::Entry::Ci)
             .with_context(|| format!("cannot judge {subject}"))?;
         return Ok((judgement, subject));
     }
@@ -85,8 +85,14 @@ pub fn judge(
         old: Some(base),
         new: Some(Id::PENDING),
     };
-    let judgement = rules::judge(policy, &view as &dyn RepoView, &before, &[update])
-        .with_context(|| format!("cannot judge {subject}"))?;
+    let judgement = rules::judge_at(
+        policy,
+        &view as &dyn RepoView,
+        &before,
+        &[update],
+        rules::Entry::Ci,
+    )
+    .with_context(|| format!("cannot judge {subject}"))?;
     Ok((judgement, subject))
 }
 

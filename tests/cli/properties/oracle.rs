@@ -279,8 +279,8 @@ impl Flow<'_> {
 
         // flow/foreign: N meets the history of a protected branch P T does not accept: its tip
         // before the update set, and its tip after it where the set moves or creates P and T is
-        // not one of P's sources. Reported: the commits of that meeting none of whose parents
-        // is in it, i.e. where the foreign history enters. A branch created after one it feeds
+        // not one of P's sources. Reported: every commit of that meeting (what `git log` lists).
+        // A branch created after one it feeds
         // shares history with it by nature.
         let mut foreign = HashSet::new();
         for (name, c, tip) in protected(self.policy, self.before) {
@@ -309,11 +309,7 @@ impl Flow<'_> {
         }
         let meeting: HashSet<Id> = n.intersection(&foreign).copied().collect();
         if !meeting.is_empty() {
-            let entry = meeting
-                .iter()
-                .filter(|c| !graph.parents(**c).iter().any(|p| meeting.contains(p)))
-                .copied();
-            findings.push(Finding::new(RuleId::FlowForeign, refname, entry));
+            findings.push(Finding::new(RuleId::FlowForeign, refname, meeting));
         }
 
         if unprotected {

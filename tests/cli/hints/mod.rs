@@ -1,0 +1,95 @@
+//! The hint catalogue: for each rule at each entry point where it fires, make the mistake,
+//! run the commands of the printed `hint:` literally (every backticked `git ...`, in order),
+//! retry, and see the retry accepted. A hint that is advice in words is checked as such
+//! ([`words`]) and names no command that would fail.
+
+mod branch;
+mod flow;
+mod snapshots;
+mod tags;
+mod versions;
+
+use crate::harness::{Run, TestRepo};
+
+/// The `hint:` lines of a run, as the user reads them (a server's behind `remote: `).
+pub fn hints(run: &Run) -> Vec<String> {
+    run.all()
+        .lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            let line = line.strip_prefix("remote:").map_or(line, str::trim);
+            line.strip_prefix("hint:").map(|h| h.trim().to_owned())
+        })
+        .collect()
+}
+
+/// The commands a hint names: its backticked spans that start with `git `, in order, with
+/// `a && b` split into its commands.
+pub fn commands(hint: &str) -> Vec<String> {
+    hint.split('`')
+        .skip(1)
+        .step_by(2)
+        .flat_map(|span| span.split("&&").map(str::trim).map(str::to_owned))
+        .filter(|command| command.starts_with("git "))
+        .collect()
+}
+
+/// The commands of the hint of the (first) violation of `rule` in `run`.
+#[track_caller]
+pub fn hint_of(run: &Run, rule: &str) -> String {
+    let text = run.all();
+    let at = text
+        .find(&format!("error[{rule}]"))
+        .unwrap_or_else(|| panic!("expected {rule}:\n{text}"));
+    hints(&Run {
+        code: run.code,
+        stdout: text[at..].to_owned(),
+        stderr: String::new(),
+    })
+    .into_iter()
+    .next()
+    .unwrap_or_else(|| panic!("{rule} has no hint:\n{text}"))
+}
+
+/// Runs every command the hint of `rule` names, literally, in `repo`; each must succeed.
+/// Returns the hint. A hint with no command fails: that is [`words`]'s case.
+#[track_caller]
+pub fn follow(repo: &TestRepo, run: &Run, rule: &str) -> String {
+    let hint = hint_of(run, rule);
+    let commands = commands(&hint);
+    assert!(
+        !commands.is_empty(),
+        "{rule}'s hint names no command: {hint}"
+    );
+    for command in &commands {
+        assert!(
+            !command.contains('<'),
+            "a placeholder is not a command: {command}"
+        );
+        let ran = Run::from_output(
+            repo.command("sh")
+                .args(["-c", command])
+                .output()
+                .expect("run the hint's command"),
+        );
+        assert_eq!(
+            ran.code,
+            0,
+            "`{command}` from the hint failed:\n{}",
+            ran.all()
+        );
+    }
+    hint
+}
+
+/// Marks a hint that is advice in words: it must say `says`. The test then does what the
+/// words say by hand, and retries.
+#[track_caller]
+pub fn words(run: &Run, rule: &str, says: &str) -> String {
+    let hint = hint_of(run, rule);
+    assert!(
+        hint.contains(says),
+        "{rule}'s hint should say {says:?}: {hint}"
+    );
+    hint
+}

@@ -1,0 +1,186 @@
+//! Release tags (github-rc): a moved RC tag is deleted and pushed again, a tag on an unmerged
+//! release branch is dropped and made on `main`, a tag of the wrong kind is dropped.
+
+use super::{follow, words};
+use crate::harness::{Sandbox, TestRepo, accepted, refused, serve};
+
+/// A github-rc project on `main` at `version`, served with `hook`, and a developer's clone
+/// with the client hooks.
+pub(super) fn github_rc(hook: &str, version: &str) -> (TestRepo, TestRepo) {
+    let sandbox = Sandbox::new();
+    let work = sandbox.repo("work");
+    work.git(&["symbolic-ref", "HEAD", "refs/heads/main"]);
+    work.write("src/__init__.py", &format!("__version__ = \"{version}\"\n"));
+    work.write("CHANGELOG.md", "# Changelog\n");
+    accepted(&work.policy(&["init", "--preset", "github-rc"]));
+    work.commit("Initial import, with the release policy");
+    let central = serve(&work, hook);
+    let dev = sandbox.clone_of(&central, "dev");
+    accepted(&dev.policy(&["install"]));
+    (central, dev)
+}
+
+/// Pushes the tag `v1.2.0rc1` on `main`, then moves it to a new commit on `main`.
+fn moved_rc_tag(hook: &str) -> (TestRepo, TestRepo) {
+    let (central, dev) = github_rc(hook, "1.2.0");
+    dev.git(&["tag", "v1.2.0rc1"]);
+    accepted(&dev.git_run(&["push", "origin", "v1.2.0rc1"]));
+    dev.change("fix.txt", "fix\n", "Fix the candidate");
+    accepted(&dev.git_run(&["push", "origin", "main"]));
+    dev.git(&["tag", "-f", "v1.2.0rc1"]);
+    (central, dev)
+}
+
+/// A moved RC tag (RC tags may be deleted) is deleted and pushed again, as the hint says,
+/// where it used to say "release a new version instead".
+fn moved_rc_tag_is_pushed_again(hook: &str, push: &[&str]) {
+    let (central, dev) = moved_rc_tag(hook);
+    let run = dev.git_run(push);
+    refused(&run, "tag/immutable");
+    let hint = follow(&dev, &run, "tag/immutable");
+    assert!(hint.contains("delete it and push it again"), "{hint}");
+    accepted(&dev.git_run(push));
+    assert_eq!(
+        central.rev("v1.2.0rc1^{commit}"),
+        dev.rev("main"),
+        "the tag moved"
+    );
+}
+
+/// pre-push.
+#[test]
+fn deletable_tag_moved_hinted_a_new_release() {
+    moved_rc_tag_is_pushed_again("pre-receive", &["push", "-f", "origin", "v1.2.0rc1"]);
+}
+
+/// Server `pre-receive`.
+#[test]
+fn deletable_tag_moved_at_pre_receive_is_fixed_by_its_hint() {
+    moved_rc_tag_is_pushed_again(
+        "pre-receive",
+        &["push", "-f", "--no-verify", "origin", "v1.2.0rc1"],
+    );
+}
+
+/// Server `update`.
+#[test]
+fn deletable_tag_moved_at_update_is_fixed_by_its_hint() {
+    moved_rc_tag_is_pushed_again(
+        "update",
+        &["push", "-f", "--no-verify", "origin", "v1.2.0rc1"],
+    );
+}
+
+/// A candidate tagged on an unmerged release branch, pushed with it: the message names the
+/// branch ("an unprotected branch", not "none"); the hint drops the tag, and words say to land
+/// the branch on `main` and tag there, which is accepted.
+#[test]
+fn tag_on_unmerged_release_branch_hinted_push_both_together() {
+    let (_central, dev) = release_branch_tagged("pre-receive");
+    let run = dev.git_run(&PUSH_BOTH);
+    refused(&run, "tag/branch");
+    assert!(
+        run.all()
+            .contains("is on `release-1.3`, an unprotected branch"),
+        "{}",
+        run.all()
+    );
+    words(
+        &run,
+        "tag/branch",
+        "land `release-1.3` on a `main` branch first",
+    );
+    follow(&dev, &run, "tag/branch");
+    dev.checkout("main");
+    dev.git(&["merge", "-q", "--ff-only", "release-1.3"]);
+    dev.git(&["tag", "v1.3.0rc1"]);
+    accepted(&dev.git_run(&["push", "--atomic", "origin", "main", "v1.3.0rc1"]));
+}
+
+/// Under the `update` hook the tag is judged alone: the words say to push the branch first,
+/// and `main` then the tag is accepted.
+#[test]
+fn tag_on_unmerged_release_branch_at_update_is_fixed_by_its_hint() {
+    let (_central, dev) = release_branch_tagged("update");
+    let run = dev.git_run(&PUSH_BOTH);
+    refused(&run, "tag/branch");
+    words(
+        &run,
+        "tag/branch",
+        "push the `main` branch that holds it first, and the tag after it",
+    );
+    follow(&dev, &run, "tag/branch");
+    dev.checkout("main");
+    dev.git(&["merge", "-q", "--ff-only", "release-1.3"]);
+    dev.git(&["tag", "v1.3.0rc1"]);
+    accepted(&dev.git_run(&["push", "origin", "main"]));
+    accepted(&dev.git_run(&["push", "origin", "v1.3.0rc1"]));
+}
+
+/// The release branch and its candidate tag, pushed together past the client hooks.
+const PUSH_BOTH: [&str; 6] = [
+    "push",
+    "--no-verify",
+    "--atomic",
+    "origin",
+    "release-1.3",
+    "v1.3.0rc1",
+];
+
+/// `release-1.3` cut from `main` at 1.3.0, its tip tagged `v1.3.0rc1`.
+fn release_branch_tagged(hook: &str) -> (TestRepo, TestRepo) {
+    let (central, dev) = github_rc(hook, "1.2.0");
+    dev.git(&["checkout", "-q", "-b", "release-1.3"]);
+    dev.change(
+        "src/__init__.py",
+        "__version__ = \"1.3.0\"\n",
+        "Prepare 1.3.0",
+    );
+    dev.git(&["tag", "v1.3.0rc1"]);
+    (central, dev)
+}
+
+/// A candidate tag whose version is not a candidate of the version on `main` names the final
+/// version the commit must carry (`1.3.0`), not the candidate (`main` never carries one).
+#[test]
+fn rc_tag_hint_named_a_candidate_version_main_never_carries() {
+    let (_central, dev) = github_rc("pre-receive", "1.2.0");
+    dev.git(&["tag", "v1.3.0rc1"]);
+    let run = dev.git_run(&["push", "origin", "v1.3.0rc1"]);
+    refused(&run, "tag/version");
+    let hint = super::hint_of(&run, "tag/version");
+    assert!(hint.contains("carries 1.3.0,"), "{hint}");
+    assert!(!hint.contains("1.3.0rc1,"), "{hint}");
+}
+
+/// A beta tag where RC tags are `rcN`: tag/kind has a hint, which drops the tag; a candidate
+/// tag then lands.
+#[test]
+fn tag_kind_had_no_hint() {
+    let (_central, dev) = github_rc("pre-receive", "1.2.0");
+    dev.git(&["tag", "v1.2.0b1"]);
+    let run = dev.git_run(&["push", "origin", "v1.2.0b1"]);
+    refused(&run, "tag/kind");
+    follow(&dev, &run, "tag/kind");
+    dev.git(&["tag", "v1.2.0rc1"]);
+    accepted(&dev.git_run(&["push", "origin", "v1.2.0rc1"]));
+    accepted(&dev.policy(&["check"]));
+}
+
+/// An annotated tag moved: the message names the commit it names now (what `git log` shows),
+/// not the id of its tag object.
+#[test]
+fn moved_tag_named_its_tag_object_not_its_commit() {
+    let (_central, dev) = github_rc("pre-receive", "1.2.0");
+    dev.git(&["tag", "-a", "-m", "Candidate 1", "v1.2.0rc1"]);
+    let (object, commit) = (dev.rev("v1.2.0rc1"), dev.rev("v1.2.0rc1^{commit}"));
+    accepted(&dev.git_run(&["push", "origin", "v1.2.0rc1"]));
+    dev.change("fix.txt", "fix\n", "Fix the candidate");
+    accepted(&dev.git_run(&["push", "origin", "main"]));
+    dev.git(&["tag", "-f", "-a", "-m", "Candidate 1", "v1.2.0rc1"]);
+    let run = dev.git_run(&["push", "-f", "origin", "v1.2.0rc1"]);
+    refused(&run, "tag/immutable");
+    let said = format!("`v1.2.0rc1` already names {}", &commit[..7]);
+    assert!(run.all().contains(&said), "{}", run.all());
+    assert!(!run.all().contains(&object[..7]), "{}", run.all());
+}
