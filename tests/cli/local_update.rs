@@ -107,7 +107,7 @@ fn refused_fast_forward_hint_is_followed() {
         .stderr
         .lines()
         .filter_map(|l| l.trim().strip_prefix("hint: "))
-        .filter_map(|hint| hint.split('`').nth(1))
+        .flat_map(|hint| hint.split('`').skip(1).step_by(2))
         .filter(|command| command.starts_with("git "))
         .collect();
     let [pick, restore] = commands[..] else {
