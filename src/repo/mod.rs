@@ -476,13 +476,25 @@ impl Git {
     /// have many, use `local_state`): the remote's branches and the local tags, and with
     /// `local_branches` the local branches too, winning over the remote's.
     fn clone_state(&self, remote: &str, local_branches: bool) -> Result<RefState, RepoError> {
+        Ok(self.clone_refs(remote, local_branches)?.0)
+    }
+
+    /// [`clone_state`](Self::clone_state), with the remote's tracking refs from the same pass,
+    /// as (branch, target), `HEAD` left out.
+    fn clone_refs(
+        &self,
+        remote: &str,
+        local_branches: bool,
+    ) -> Result<(RefState, Vec<(String, Id)>), RepoError> {
         let prefix = format!("refs/remotes/{remote}/");
         let mut state = RefState::new();
+        let mut tracking = Vec::new();
         let mut local = Vec::new();
         for (name, id) in self.refs_under("refs/")? {
             if let Some(branch) = name.strip_prefix(&prefix) {
                 if branch != "HEAD" {
                     state.insert(format!("refs/heads/{branch}"), id);
+                    tracking.push((branch.to_owned(), id));
                 }
             } else if name.starts_with("refs/tags/")
                 || (local_branches && name.starts_with("refs/heads/"))
@@ -491,7 +503,7 @@ impl Git {
             }
         }
         state.extend(local);
-        Ok(state)
+        Ok((state, tracking))
     }
 
     /// The remote of the current branch's upstream, else `origin` when it exists.
