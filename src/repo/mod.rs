@@ -63,6 +63,14 @@ pub enum RepoError {
     },
 }
 
+/// What a ref names: its target, or a symbolic ref's resolved one. Only a symbolic ref needs
+/// resolving; resolving a direct one reads it again.
+fn target_of(reference: &git2::Reference<'_>) -> Option<Oid> {
+    reference
+        .target()
+        .or_else(|| reference.resolve().ok().and_then(|r| r.target()))
+}
+
 fn git_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> RepoError {
     let what = what.into();
     move |source| RepoError::Git { what, source }
@@ -412,10 +420,7 @@ impl Git {
             .map_err(git_err("list refs"))?
         {
             let reference = reference.map_err(git_err("read a ref"))?;
-            // Only a symbolic ref needs resolving; resolving a direct one reads it again.
-            let target = reference
-                .target()
-                .or_else(|| reference.resolve().ok().and_then(|r| r.target()));
+            let target = target_of(&reference);
             let (Ok(name), Some(target)) = (reference.name(), target) else {
                 continue;
             };
@@ -441,10 +446,7 @@ impl Git {
     /// ref (or the name cannot be one).
     pub fn ref_target(&self, name: &str) -> Result<Option<Id>, RepoError> {
         match self.repo.find_reference(name) {
-            Ok(reference) => Ok(reference
-                .target()
-                .or_else(|| reference.resolve().ok().and_then(|r| r.target()))
-                .map(to_id)),
+            Ok(reference) => Ok(target_of(&reference).map(to_id)),
             Err(e)
                 if matches!(
                     e.code(),
