@@ -8,7 +8,7 @@ use crate::rules::{Id, RefState};
 
 impl Git {
     /// Every ref under `prefix`, with its full name and (unpeeled) target.
-    fn refs_under(&self, prefix: &str) -> Result<Vec<(String, Id)>, RepoError> {
+    pub(super) fn refs_under(&self, prefix: &str) -> Result<Vec<(String, Id)>, RepoError> {
         let mut refs = Vec::new();
         let glob = format!("{prefix}*");
         for reference in self
