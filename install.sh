@@ -5,6 +5,9 @@
 #   ./install.sh                   install the binary, then demonstrate it on a scratch repository
 #   ./install.sh PATH              ... and install the client hooks into the repository at PATH
 #   ./install.sh --server PATH     ... and install the server hook and policy into a bare repository
+#                                  (the clone's `.git-policy.toml` here, else the pytokio preset;
+#                                  --policy FILE or --preset NAME to choose, --hook update for
+#                                  servers whose pre-receive is taken)
 #
 # Running it again is harmless: the binary is rebuilt and the hooks are left or updated in place.
 set -euo pipefail
@@ -14,20 +17,39 @@ die() { printf 'install.sh: error: %s\n' "$1" >&2; [ -n "${2:-}" ] && printf 'hi
 
 server=""
 target=""
-case "${1:-}" in
-    "") ;;
-    --server) [ -n "${2:-}" ] || die "--server needs the path of a bare repository" "./install.sh --server /srv/git/project.git"
-              server="$2" ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
-    *) target="$1" ;;
-esac
+server_args=()
+usage="./install.sh [PATH | --server BARE_REPO [--policy FILE | --preset NAME] [--hook pre-receive|update]]"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --server) [ -n "${2:-}" ] || die "--server needs the path of a bare repository" "./install.sh --server /srv/git/project.git"
+                  server="$2"; shift 2 ;;
+        --policy|--preset|--hook)
+                  [ -n "${2:-}" ] || die "$1 needs a value" "$usage"
+                  server_args+=("$1" "$2"); shift 2 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -*) die "unknown option $1" "$usage" ;;
+        *) [ -z "$target" ] || die "unexpected argument $1" "$usage"
+           target="$1"; shift ;;
+    esac
+done
+if [ -n "$server" ] && [ -n "$target" ]; then
+    die "give either a clone's PATH or --server BARE_REPO, not both" "$usage"
+fi
+if [ -z "$server" ] && [ ${#server_args[@]} -gt 0 ]; then
+    die "${server_args[0]} goes with --server" "$usage"
+fi
 
-command -v cargo >/dev/null || die "cargo is not installed" "install Rust from your package manager or with rustup, then run ./install.sh again"
+command -v cargo >/dev/null || die "cargo is not installed" "install Rust from your package manager or with rustup, then run ./install.sh again; or, with no Rust at all, install the wheel: \`pipx install git-policy\` (or \`pip install git-policy\`), then \`git policy install\` in your clone"
 command -v git >/dev/null || die "git is not installed" "install git, then run ./install.sh again"
 
 # Refuse a wrong path before a build of several minutes, not after.
 if [ -n "$server" ]; then
     git -C "$server" rev-parse --git-dir >/dev/null 2>&1 || die "$server is not a git repository" "create one with: git init --bare $server"
+    for ((i = 0; i < ${#server_args[@]}; i += 2)); do
+        if [ "${server_args[i]}" = --policy ] && [ ! -f "${server_args[i + 1]}" ]; then
+            die "${server_args[i + 1]} is not a file" "give the path of a policy file, e.g. --policy .git-policy.toml"
+        fi
+    done
 elif [ -n "$target" ]; then
     git -C "$target" rev-parse --git-dir >/dev/null 2>&1 || die "$target is not a git repository" "run it on a clone: ./install.sh path/to/clone"
 fi
@@ -36,6 +58,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/release-build.sh
 . "$here/scripts/release-build.sh"
 say "building and installing git-policy (release mode, linked $release_linking); this takes a few minutes"
+say "(without a Rust toolchain, \`pipx install git-policy\` installs the same binary from its wheel)"
 # On a terminal cargo shows its progress; in a log it would add a line per crate.
 quiet=(--quiet)
 [ -t 2 ] && quiet=()
@@ -79,7 +102,7 @@ if command -v zsh >/dev/null; then
 fi
 
 if [ -n "$server" ]; then
-    "$bin" install --server "$server"
+    "$bin" install --server "$server" ${server_args[@]+"${server_args[@]}"}
     say "checking $server as it is now"
     (cd "$server" && "$bin" check) || true
 elif [ -n "$target" ]; then

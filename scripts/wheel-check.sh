@@ -12,6 +12,9 @@ here=$(pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passed=0
+# The Python this machine runs (not the virtual environment made below): the CI templates'
+# `python3`, and the one with PyYAML (a dependency of pre-commit) to read them.
+system_python=$(python3 -c 'import sys; print(sys.executable)')
 pass() { passed=$((passed + 1)); printf 'wheel-check: ok: %s\n' "$*"; }
 fail() { printf 'wheel-check: FAILED: %s\n' "$*" >&2; printf '%s passed, 1 failed\n' "$passed"; exit 1; }
 
@@ -90,7 +93,7 @@ pass "pre-commit (language: python) refuses master without .devN (version/kind)"
 # The CI templates' and the action's install commands, as written, with this wheel the only
 # git-policy pip can install (`PIP_NO_INDEX`, `PIP_FIND_LINKS` above).
 cd "$here"
-python3 - >"$work/installs.tsv" <<'PY'
+"$system_python" - >"$work/installs.tsv" <<'PY'
 import yaml
 def show(name, version, command):
     print(f"{name}\t{version}\t{command}")
@@ -112,7 +115,7 @@ PY
 # `python3` as the templates call it, whatever HOME says (a pyenv shim reads its root from HOME).
 pydir="$work/python"
 mkdir -p "$pydir"
-ln -s "$(python3 -c 'import sys; print(sys.executable)')" "$pydir/python3"
+ln -s "$system_python" "$pydir/python3"
 n=0
 while IFS=$'\t' read -r template version command; do
     n=$((n + 1))

@@ -113,11 +113,12 @@ pub struct CheckArgs {
     /// A ref to judge an update of (repeat with --old/--new for an update set)
     #[arg(long = "ref", value_name = "REF", requires_all = ["old", "new"])]
     pub refs: Vec<String>,
-    /// The ref's old value (`-` or 40 zeros: the ref is created)
-    #[arg(long, value_name = "OID")]
+    /// The ref's old value, any revision (`HEAD`, `v0.12.0b1`, `origin/rc`, an id; `-` or 40
+    /// zeros: the ref is created)
+    #[arg(long, value_name = "REV")]
     pub old: Vec<String>,
-    /// The ref's new value (`-` or 40 zeros: the ref is deleted)
-    #[arg(long, value_name = "OID")]
+    /// The ref's new value, any revision (`-` or 40 zeros: the ref is deleted)
+    #[arg(long, value_name = "REV")]
     pub new: Vec<String>,
     /// The branch a pull request merges into
     #[arg(
@@ -190,6 +191,14 @@ pub struct InstallArgs {
     /// current repository's `.git-policy.toml`, else the embedded default)
     #[arg(long, value_name = "FILE", requires = "server")]
     pub policy: Option<PathBuf>,
+    /// With --server: install this embedded preset as the administrator's policy
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "server",
+        conflicts_with = "policy"
+    )]
+    pub preset: Option<String>,
     /// With --server: which server hook judges pushes
     #[arg(long, value_enum, default_value = "pre-receive", requires = "server")]
     pub hook: ServerHook,

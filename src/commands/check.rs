@@ -4,6 +4,7 @@
 mod ci;
 mod history;
 mod landing;
+mod revision;
 
 use anyhow::Context;
 
@@ -12,7 +13,7 @@ use crate::cli::CheckArgs;
 use crate::policy::Policy;
 use crate::repo::Git;
 use crate::report::{self, Format, Verdict};
-use crate::rules::{self, Id, Judgement, RefState, Update};
+use crate::rules::{self, Judgement, RefState, Update};
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let git = open_repo()?;
@@ -32,7 +33,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     }
     let mut notes = Vec::new();
     let (judgement, subject) = if !args.refs.is_empty() {
-        let updates = explicit_updates(args)?;
+        let updates = explicit_updates(&git, args)?;
         // `--old` is the question's premise (the clone's own ref has usually moved on to
         // `--new` already), not a pusher's claim: pinned, as `pre-push` does.
         let mut before = git.local_state()?;
@@ -89,21 +90,13 @@ pub fn refuse_shallow(git: &Git) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn explicit_updates(args: &CheckArgs) -> anyhow::Result<Vec<Update>> {
+fn explicit_updates(git: &Git, args: &CheckArgs) -> anyhow::Result<Vec<Update>> {
     if args.refs.len() != args.old.len() || args.refs.len() != args.new.len() {
         return Err(UserError::hinted(
             "each `--ref` needs one `--old` and one `--new`",
             "e.g. `git policy check --ref refs/heads/rc --old <oid> --new <oid>`",
         ));
     }
-    let parse = |text: &str| -> anyhow::Result<Option<Id>> {
-        if text == "-" {
-            return Ok(None);
-        }
-        Id::parse_hex(text).map_err(|msg| {
-            UserError::hinted(msg, "pass a full 40-digit object id, or `-` for none")
-        })
-    };
     let mut updates = Vec::new();
     for ((refname, old), new) in args.refs.iter().zip(&args.old).zip(&args.new) {
         let refname = if refname.starts_with("refs/") {
@@ -112,9 +105,9 @@ fn explicit_updates(args: &CheckArgs) -> anyhow::Result<Vec<Update>> {
             format!("refs/heads/{refname}")
         };
         updates.push(Update {
+            old: revision::value(git, &refname, old)?,
+            new: revision::value(git, &refname, new)?,
             refname,
-            old: parse(old)?,
-            new: parse(new)?,
         });
     }
     Ok(updates)
@@ -145,14 +138,14 @@ pub fn judge_merge(
             notes.extend(ambiguity(&before, base));
             tip
         }
-        None => git.resolve(base).map_err(|e| not_here(e, base))?,
+        None => revision::commit(git, base)?,
     };
     let head_tip = match before.get(&format!("refs/heads/{head}")) {
         Some(&tip) => {
             notes.extend(ambiguity(&before, head));
             tip
         }
-        None => git.resolve(head).map_err(|e| not_here(e, head))?,
+        None => revision::commit(git, head)?,
     };
     let request = landing::Request {
         branch: &branch,

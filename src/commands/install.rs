@@ -24,7 +24,13 @@ pub fn run_install(args: &InstallArgs) -> anyhow::Result<Outcome> {
         ))?;
     }
     match &args.server {
-        Some(server) => install_server(server, args, &bin, kind),
+        Some(server) => {
+            let source = match &args.preset {
+                Some(name) => PolicySource::Preset(name),
+                None => PolicySource::File(args.policy.as_deref()),
+            };
+            install_server(server, source, args, &bin, kind)
+        }
         None => install_client(&bin, kind),
     }
 }
@@ -77,15 +83,23 @@ fn install_client(bin: &Path, kind: shim::Kind) -> anyhow::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
+/// Where the administrator's policy comes from: a file (`None`: this clone's
+/// `.git-policy.toml`, else the embedded default), or a named preset.
+enum PolicySource<'a> {
+    File(Option<&'a Path>),
+    Preset(&'a str),
+}
+
 fn install_server(
     repo: &Path,
+    source: PolicySource<'_>,
     args: &InstallArgs,
     bin: &Path,
     kind: shim::Kind,
 ) -> anyhow::Result<Outcome> {
     let hook = args.hook;
     let git = open_repo_at(repo)?;
-    let mut text = server_policy_text(args.policy.as_deref())?;
+    let (mut text, origin) = server_policy_text(source)?;
     if let Some(mode) = args.mode {
         text = with_mode(&text, mode.into())?;
     }
@@ -132,7 +146,7 @@ fn install_server(
         ))?;
     }
     say(format_args!(
-        "installed the administrator's policy `{}`",
+        "installed the administrator's policy `{}`, from {origin}",
         admin.display()
     ))?;
     let mode = policy::parse(&text, Origin::File(admin.clone()))?.mode;
@@ -181,9 +195,26 @@ fn with_mode(text: &str, mode: Mode) -> anyhow::Result<String> {
     Ok(out)
 }
 
-/// The policy a server gets: `--policy`, else this clone's `.git-policy.toml`, else the
-/// embedded default; validated before anything is written.
-fn server_policy_text(policy_file: Option<&Path>) -> anyhow::Result<String> {
+/// The policy a server gets: `--preset`, `--policy`, else this clone's `.git-policy.toml`, else
+/// the embedded default; validated before anything is written, with where it came from.
+fn server_policy_text(source: PolicySource<'_>) -> anyhow::Result<(String, Origin)> {
+    let policy_file = match source {
+        PolicySource::File(file) => file,
+        PolicySource::Preset(asked) => {
+            let names = policy::presets::names();
+            let found = names.iter().find(|n| **n == asked);
+            let Some((name, text)) = found.and_then(|&n| Some((n, policy::presets::text(n)?)))
+            else {
+                return Err(UserError::hinted(
+                    format!("there is no preset `{asked}`"),
+                    format!("presets: {}", names.join(", ")),
+                ));
+            };
+            let origin = Origin::Preset(name);
+            policy::parse(text, origin.clone())?;
+            return Ok((text.to_owned(), origin));
+        }
+    };
     let local = || -> Option<PathBuf> {
         let git = Git::open_from_env().ok()?;
         let path = git.workdir()?.join(policy::FILE_NAME);
@@ -205,8 +236,8 @@ fn server_policy_text(policy_file: Option<&Path>) -> anyhow::Result<String> {
             )
         }
     };
-    policy::parse(&text, origin)?;
-    Ok(text)
+    policy::parse(&text, origin.clone())?;
+    Ok((text, origin))
 }
 
 pub fn run_uninstall(args: &UninstallArgs) -> anyhow::Result<Outcome> {

@@ -12,8 +12,8 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
     let Some(branch) = git.head_branch() else {
         return Ok(None);
     };
-    // The common case, a commit on a topic branch, costs one policy lookup and, only while a
-    // branch the policy names is missing, a look at the default branch.
+    // The common case, a commit on a topic branch, costs one policy lookup and a ref lookup
+    // per branch the policy names (one missing: a look at the default branch too).
     if policy.class_of(&branch).is_none() {
         let warning = super::renamed::unprotected_default(git, policy)
             .filter(|_| git.default_branch().as_deref() == Some(branch.as_str()));

@@ -1,7 +1,8 @@
 //! The repository's default branch, as its `HEAD` (a server's) or `origin/HEAD` (a clone's)
-//! names it, and whether a branch exists here at all.
+//! names it, whether a branch exists here at all, and names as people type them.
 
-use super::Git;
+use super::{Git, RepoError, to_id};
+use crate::rules::Id;
 
 impl Git {
     /// The default branch: what `refs/remotes/<upstream remote>/HEAD` names in a clone that
@@ -19,12 +20,39 @@ impl Git {
 
     /// Whether branch `name` exists here, locally or as the upstream remote's tracking ref.
     pub fn has_branch(&self, name: &str) -> bool {
-        let tracking = self
-            .upstream_remote()
-            .map(|remote| format!("refs/remotes/{remote}/{name}"));
-        std::iter::once(format!("refs/heads/{name}"))
-            .chain(tracking)
-            .any(|refname| self.repo.find_reference(&refname).is_ok())
+        let exists = |refname: &str| self.repo.find_reference(refname).is_ok();
+        // The local branch first: it needs no look at the configuration.
+        exists(&format!("refs/heads/{name}"))
+            || self
+                .upstream_remote()
+                .is_some_and(|remote| exists(&format!("refs/remotes/{remote}/{name}")))
+    }
+
+    /// Short names of the local branches and the remote-tracking ones (`origin/rc`).
+    pub fn branch_names(&self) -> Result<Vec<String>, RepoError> {
+        let mut names = Vec::new();
+        for prefix in ["refs/heads/", "refs/remotes/"] {
+            for (name, _) in self.refs_under(prefix)? {
+                if let Some(short) = name.strip_prefix(prefix)
+                    && !short.ends_with("/HEAD")
+                {
+                    names.push(short.to_owned());
+                }
+            }
+        }
+        Ok(names)
+    }
+
+    /// Resolves a revision to the object it names, unpeeled: an annotated tag's own object.
+    pub fn resolve_object(&self, rev: &str) -> Result<Id, RepoError> {
+        let object = self
+            .repo
+            .revparse_single(rev)
+            .map_err(|source| RepoError::Resolve {
+                rev: rev.to_owned(),
+                source,
+            })?;
+        Ok(to_id(object.id()))
     }
 
     fn symbolic_target(&self, refname: &str) -> Option<String> {

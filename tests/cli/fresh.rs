@@ -86,3 +86,24 @@ fn diverged_local_master_is_named_with_the_fix() {
     accepted(&again);
     assert!(!again.stderr.contains("diverged"), "{}", again.all());
 }
+
+/// After `git fetch`, a local `0.12` behind `origin/0.12` does not make the audit report a new
+/// release tag on `origin/0.12` as off its version branch.
+#[test]
+fn stale_local_version_branch_put_a_tag_off_its_branch() {
+    let s = setup("pre-receive");
+    let other = s.sandbox.clone_of(&s.central, "other");
+    other.git(&["checkout", "-q", "-b", "0.12", "origin/rc"]);
+    other.set_version("0.12.0b1");
+    accepted(&other.git_run(&["push", "-q", "origin", "0.12"]));
+    let dev = &s.dev;
+    dev.git(&["fetch", "-q", "origin"]);
+    dev.git(&["branch", "-q", "0.12", "origin/0.12"]);
+    accepted(&dev.policy(&["check"]));
+    other.set_version("0.12.0b2");
+    other.git(&["tag", "-a", "-m", "beta 2", "v0.12.0b2"]);
+    accepted(&other.git_run(&["push", "-q", "--atomic", "origin", "0.12", "v0.12.0b2"]));
+    dev.git(&["fetch", "-q", "origin"]);
+    let run = dev.policy(&["check"]);
+    accepted(&run);
+}

@@ -365,3 +365,39 @@ fn foreign_reference_transaction_hook_is_chained_in_every_state() {
         );
     }
 }
+
+/// Case 7 sent in one push by a client of its own, atomic or not, over `file://` and `git://`:
+/// refused by `flow/foreign` with no ref moved and `git fsck --strict` clean; each half alone
+/// still lands.
+#[test]
+fn case_7_in_one_raw_push_is_refused() {
+    use crate::harness::ZERO;
+    use crate::rawpush::{self, Transport, assert_fsck_clean, refs_of};
+    let sandbox = Sandbox::new();
+    let c = Case7::new(&sandbox);
+    let daemon = crate::harness::daemon(&sandbox);
+    let both = [
+        (c.master.as_str(), c.merge.as_str(), "refs/heads/master"),
+        (ZERO, c.v.as_str(), "refs/heads/0.13"),
+    ];
+    for transport in [Transport::File, Transport::Git(&daemon)] {
+        for atomic in [true, false] {
+            let before = refs_of(&c.central);
+            let report = rawpush::push(&c.bob, &c.central, transport, &both, atomic);
+            let at = format!("{} atomic={atomic}", transport.name());
+            assert!(report.names_rule("flow/foreign"), "{at}:\n{report}");
+            assert_eq!(refs_of(&c.central), before, "{at}: refs moved:\n{report}");
+            assert_fsck_clean(&c.central);
+        }
+        for half in &both {
+            let report = rawpush::push(&c.bob, &c.central, transport, &[*half], false);
+            assert_eq!(
+                report.status(half.2),
+                &Ok(()),
+                "{}:\n{report}",
+                transport.name()
+            );
+            c.reset();
+        }
+    }
+}

@@ -91,3 +91,31 @@ fn reftable_client_is_refused_by_install_check_and_hooks() {
 fn accepted_run(run: &Run) {
     assert_eq!(run.code, 0, "{}", run.all());
 }
+
+/// A client of its own gets nothing past a reftable server either: its push, atomic or not,
+/// over `file://` and `git://`, is refused with the reason, and no ref moves.
+#[test]
+fn raw_push_through_a_reftable_server_is_refused() {
+    use crate::rawpush::{self, Transport, refs_of};
+    let sandbox = Sandbox::new();
+    let work = pytokio(&sandbox);
+    let central = serve(&work, "pre-receive");
+    migrate(&central, "reftable");
+    let daemon = crate::harness::daemon(&sandbox);
+    let old = work.rev("master");
+    let new = work.set_version("0.13.0.dev2");
+    for transport in [Transport::File, Transport::Git(&daemon)] {
+        for atomic in [false, true] {
+            let before = refs_of(&central);
+            let commands = [(old.as_str(), new.as_str(), "refs/heads/master")];
+            let report = rawpush::push(&work, &central, transport, &commands, atomic);
+            assert!(report.status("refs/heads/master").is_err(), "{report}");
+            assert!(
+                report.remote.iter().any(|l| l.contains(SAYS[0])),
+                "{}: {report}",
+                transport.name()
+            );
+            assert_eq!(refs_of(&central), before, "a ref moved");
+        }
+    }
+}

@@ -59,3 +59,23 @@ fn renaming_master_to_main_turned_enforcement_off_silently() {
     let merge = work.policy(&["check", "--base", "main", "--head", "rc"]);
     rejected(&merge, "flow/foreign");
 }
+
+/// On the server, a push to `main` after an administrator renamed `master` to `main` (the
+/// server's `HEAD`) is told that `master` is missing and `main` unprotected.
+#[test]
+fn renamed_branch_on_the_server_is_warned_about() {
+    let sandbox = Sandbox::new();
+    let work = pytokio(&sandbox);
+    let central = serve(&work, "pre-receive");
+    central.git(&["branch", "-m", "master", "main"]);
+    central.git(&["symbolic-ref", "HEAD", "refs/heads/main"]);
+    let dev = sandbox.clone_of(&central, "dev");
+    dev.change("more.txt", "more\n", "more work on main");
+    let run = dev.git_run(&["push", "origin", "main"]);
+    accepted(&run);
+    assert!(
+        run.stderr.contains("remote: warning: the policy protects `master`, which does not exist here, and not `main`, the default branch"),
+        "{}",
+        run.all()
+    );
+}

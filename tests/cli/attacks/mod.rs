@@ -7,6 +7,7 @@
 mod releases;
 mod shadows;
 mod stale;
+mod versions;
 
 use crate::harness::{Daemon, Sandbox, TestRepo, daemon, pytokio, serve};
 use crate::rawpush::{self, Report, Transport, assert_fsck_clean, refs_of};

@@ -161,3 +161,35 @@ fn gitlab_branch_pipeline_judges_the_push() {
     );
     rejected(&run, "version/kind");
 }
+
+/// A merged results pipeline into a branch that keeps a linear history is judged as GitLab
+/// will land the request there (rebased), not as the merge commit the pipeline runs on.
+#[test]
+fn gitlab_merged_results_into_a_linear_branch_were_judged_as_a_merge_commit() {
+    let forge = Forge::new();
+    let work = &forge.work;
+    let policy = crate::preset_with("[branches.master]\n", "[branches.master]\nlinear = true\n");
+    work.write(".git-policy.toml", &policy);
+    work.commit("policy: master keeps a linear history");
+    work.git(&["push", "-q", "origin", "master"]);
+    work.topic("linear-topic", "master");
+    work.git(&["push", "-q", "origin", "linear-topic"]);
+    work.checkout("master");
+    let (head_sha, merge) = forge.open_pull_request(9, "master", "linear-topic");
+    let ws = gitlab_checkout(&forge, "gl-mr-9", &merge, &[]);
+    let run = run_gitlab(
+        &ws,
+        &[
+            ("CI_PIPELINE_SOURCE", "merge_request_event"),
+            ("CI_MERGE_REQUEST_EVENT_TYPE", "merged_result"),
+            ("CI_MERGE_REQUEST_IID", "9"),
+            ("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "master"),
+            ("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", "linear-topic"),
+            ("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA", &head_sha),
+            ("CI_COMMIT_SHA", &merge),
+            ("CI_COMMIT_BEFORE_SHA", ZERO),
+            ("CI_COMMIT_BRANCH", ""),
+        ],
+    );
+    accepted(&run);
+}
