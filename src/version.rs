@@ -148,6 +148,9 @@ pub enum ExtractError {
     TooLarge,
     #[error("is not UTF-8 text")]
     NotUtf8,
+    /// Not a regular file git-policy reads (a symbolic link, a directory, a file too large).
+    #[error("is {0}")]
+    NotAFile(&'static str),
     #[error("has no {0}")]
     NotFound(&'static str),
     #[error(

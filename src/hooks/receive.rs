@@ -41,6 +41,19 @@ fn judge(
     // The state before is the repository's own refs, never the `<old>` values the pusher
     // sent: those are claims, checked by `ref/stale`. A ref the state does not hold (outside
     // branches and tags) is read by name so its claim is checked too.
+    // A push to a symbolic ref (`refs/heads/main` naming `refs/heads/master`) moves the ref it
+    // names, and is judged as an update of that ref.
+    let updates: Vec<Update> = updates
+        .iter()
+        .map(|update| match git.symbolic_end(&update.refname) {
+            Some(target) if target.starts_with("refs/") => Update {
+                refname: target,
+                ..update.clone()
+            },
+            _ => update.clone(),
+        })
+        .collect();
+    let updates = &updates[..];
     let mut refs = git.local_state()?;
     for update in updates {
         if !refs.contains_key(&update.refname) {

@@ -44,12 +44,13 @@ impl Git {
         self.read_entry(entry.id(), entry.filemode(), path)
     }
 
-    /// The regular files under `dir` at a commit, sorted (see [`RepoView::list_files`]).
+    /// The files (regular ones and symbolic links) under `dir` at a commit, sorted (see [`RepoView::list_files`]).
     pub(super) fn files_at(&self, commit: Id, dir: &str) -> Result<Vec<String>, ViewError> {
         self.files_in(self.tree_of(commit)?, dir)
     }
 
-    /// The regular files under `dir` inside `root`, as paths from `root`, sorted.
+    /// The files (regular ones and symbolic links) under `dir` inside `root`, as paths from
+    /// `root`, sorted.
     pub(super) fn files_in(
         &self,
         root: git2::Tree<'_>,
@@ -72,7 +73,9 @@ impl Git {
         };
         let mut paths = Vec::new();
         tree.walk(git2::TreeWalkMode::PreOrder, |root, entry| {
-            if matches!(entry.filemode(), 0o100644 | 0o100755)
+            // A symbolic link is listed so that reading it refuses it, as a named version
+            // file is: Python imports through it, and skipping it would hide a version.
+            if matches!(entry.filemode(), 0o100644 | 0o100755 | 0o120000)
                 && let Ok(name) = entry.name()
             {
                 paths.push(format!("{prefix}{root}{name}"));

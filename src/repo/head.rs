@@ -55,6 +55,19 @@ impl Git {
         Ok(to_id(object.id()))
     }
 
+    /// The ref a symbolic ref `refname` finally names (followed as git does, at most five
+    /// levels), or `None` when `refname` is not a symbolic ref. A push to it moves that ref.
+    pub fn symbolic_end(&self, refname: &str) -> Option<String> {
+        let mut name = self.symbolic_target(refname)?;
+        for _ in 0..5 {
+            match self.symbolic_target(&name) {
+                Some(next) => name = next,
+                None => break,
+            }
+        }
+        Some(name)
+    }
+
     fn symbolic_target(&self, refname: &str) -> Option<String> {
         let reference = self.repo.find_reference(refname).ok()?;
         reference.symbolic_target().ok()?.map(str::to_owned)

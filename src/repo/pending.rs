@@ -161,7 +161,10 @@ impl PendingFiles for IndexFiles<'_> {
             if !under(path, dir) {
                 continue;
             }
-            if entry.mode == Mode::FILE || entry.mode == Mode::FILE_EXECUTABLE {
+            if entry.mode == Mode::FILE
+                || entry.mode == Mode::FILE_EXECUTABLE
+                || entry.mode == Mode::SYMLINK
+            {
                 paths.push(path.to_owned());
             } else if entry.mode.is_sparse() {
                 paths.extend(self.sparse_files(entry, path, "")?);

@@ -236,8 +236,19 @@ impl<'a> Eval<'a> {
         file: usize,
         path: &str,
     ) -> Result<Option<(Version, usize)>, EvalError> {
-        let Some(bytes) = self.view.read_file(commit, path)? else {
-            return Ok(None);
+        let bytes = match self.view.read_file(commit, path) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return Ok(None),
+            // Unreadable like a malformed version: refused where the push brings it, skipped
+            // with a note where it is already on a tip (see `version_kept`).
+            Err(ViewError::NotAFile { what, .. }) => {
+                return Err(EvalError::Version {
+                    path: path.to_owned(),
+                    commit: commit.short(),
+                    source: ExtractError::NotAFile(what),
+                });
+            }
+            Err(err) => return Err(err.into()),
         };
         let format = &self.policy.version_files[file].format;
         let (version, at) =

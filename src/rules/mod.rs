@@ -13,6 +13,7 @@ pub mod memory;
 mod message;
 mod refs;
 mod releases;
+mod squat;
 mod stale;
 mod tags;
 mod versions;

@@ -7,6 +7,9 @@
 //! - a ref that git would find under a protected branch's or a release tag's short name before
 //!   the branch or the tag itself (`refs/tags/master`, `refs/master`, a branch `v0.12.0b1`):
 //!   refused, because `git rev-parse`, `git checkout` and CI checkouts would name its commit;
+//! - a new branch or tag under a protected branch's or a release tag's name (`0.13/x`,
+//!   `v0.13.0/x`): git cannot hold a ref beside one under its name, so the branch or the
+//!   release could not be created ("cannot lock ref"): refused;
 //! - anything else (`refs/notes/*`, a forge's `refs/pull/*` or `refs/merge-requests/*`, ...)
 //!   changes no name a branch or a tag answers to, and is not judged.
 //!
@@ -14,7 +17,7 @@
 
 use super::context::{Eval, EvalError};
 use super::view::Id;
-use super::{RuleId, Update, versions};
+use super::{RuleId, Update, squat, versions};
 use crate::version;
 
 /// branch/name: a protected branch's name is the canonical spelling of its captures (`0.12`,
@@ -68,6 +71,9 @@ pub fn shadows(cx: &mut Eval<'_>, update: &Update) -> Result<bool, EvalError> {
     let (Some(new), Some(tag)) = (update.new, update.refname.strip_prefix("refs/tags/")) else {
         return Ok(false);
     };
+    if squat::tag(cx, update, tag, new)? {
+        return Ok(true);
+    }
     let message = if cx.policy.class_of(tag).is_some() {
         format!(
             "`{tag}` is a protected branch's name: as a tag it would shadow the branch (`git rev-parse {tag}` and `git checkout {tag}` would name the tag)"
@@ -106,6 +112,9 @@ pub fn branch_like_a_tag(
     let Some(new) = update.new else {
         return Ok(());
     };
+    if squat::branch(cx, update, branch, new)? {
+        return Ok(());
+    }
     if cx.before.contains_key(&update.refname) || !release_name(cx, branch) {
         return Ok(());
     }
@@ -168,7 +177,7 @@ fn shadowed<'r>(cx: &Eval<'_>, refname: &'r str) -> Option<&'r str> {
 
 /// Whether `name` would be a valid release tag: a tag class reads a PEP 440 version from it of
 /// a kind the class allows (`v0.12.0b1`, not `v2-migration`). Such names are the releases'.
-fn release_name(cx: &Eval<'_>, name: &str) -> bool {
+pub(super) fn release_name(cx: &Eval<'_>, name: &str) -> bool {
     cx.policy.tags.iter().any(|class| {
         class
             .version_text(name)
@@ -180,6 +189,6 @@ fn release_name(cx: &Eval<'_>, name: &str) -> bool {
 }
 
 /// The commit an object names, when it is one (for the violation's commit list).
-fn commit_of(cx: &Eval<'_>, id: Id) -> Result<Vec<Id>, EvalError> {
+pub(super) fn commit_of(cx: &Eval<'_>, id: Id) -> Result<Vec<Id>, EvalError> {
     Ok(cx.peel_commit(id).unwrap_or(None).into_iter().collect())
 }

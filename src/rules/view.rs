@@ -151,8 +151,9 @@ pub trait RepoView {
     fn commit(&self, id: Id) -> Result<CommitInfo, ViewError>;
     /// A file's bytes at a commit; `None` when the path is not a file there.
     fn read_file(&self, commit: Id, path: &str) -> Result<Option<Vec<u8>>, ViewError>;
-    /// The regular files under the directory `dir` (`""`: all) at a commit, as full paths,
-    /// sorted. Version globs ask this, for the subtree before their first wildcard only.
+    /// The files under the directory `dir` (`""`: all) at a commit, as full paths, sorted:
+    /// regular files and symbolic links (which reading then refuses). Version globs ask this,
+    /// for the subtree before their first wildcard only.
     fn list_files(&self, commit: Id, dir: &str) -> Result<Vec<String>, ViewError>;
     /// Peels an object (an annotated tag, possibly of a tag) to what it finally names.
     fn peel(&self, id: Id) -> Result<Peeled, ViewError>;

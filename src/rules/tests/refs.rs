@@ -391,6 +391,57 @@ fn branch_named_like_a_release_tag_is_ref_shadow() {
     assert_eq!(t.rules(&[("v0.12.0b1", b2)]), ACCEPTED);
 }
 
+/// A new branch under a protected branch's name (`0.13/x`, `rc/x`) or a new tag under a
+/// release tag's (`v0.13.0/x`) is ref/shadow: git could not create the branch or the tag
+/// beside it. Other directories (`topic/0.13`, a tag `0.13/x`) and existing refs are free.
+#[test]
+fn refs_under_a_protected_or_release_name_are_ref_shadow() {
+    let mut t = Tokio::cycle();
+    let b2 = t.b2;
+    for name in [
+        "0.13/x",
+        "0.99/a/b",
+        "master/x",
+        "tags/v0.13.0/x",
+        "tags/v9.9/a/b",
+    ] {
+        assert_eq!(t.rules(&[(name, b2)]), ["ref/shadow"], "{name}");
+    }
+    for name in [
+        "topic/0.13",
+        "tags/0.13/x",
+        "tags/v2-migration/x",
+        "v0.13.0/x",
+    ] {
+        assert_eq!(t.rules(&[(name, b2)]), ACCEPTED, "{name}");
+    }
+    t.set("0.13/x", b2);
+    assert_eq!(
+        t.rules(&[("0.13/x", t.b1)]),
+        ACCEPTED,
+        "an existing ref moves"
+    );
+}
+
+/// A new branch or tag named like a directory of protected names (`releases` where release
+/// branches are `releases/release-<n>`, `release` where release tags are `release/<version>`)
+/// is ref/shadow: git could not create them beside it. A sibling (`releases-old`) is free.
+#[test]
+fn refs_named_like_a_directory_of_protected_names_are_ref_shadow() {
+    let mut s = Scenario::custom(
+        "[version]\nfiles = [\"src/__init__.py\"]\n[branches.trunk]\naccepts = \"any\"\n[branches.release]\npattern = '^releases/release-(?P<ticket>[0-9]+)$'\naccepts = [\"trunk\"]\n[tags.release]\npattern = \"release/{version}\"\n",
+    );
+    let root = s.commit(&[], "Initial");
+    s.set("trunk", root);
+    for name in ["releases", "tags/release"] {
+        assert_eq!(s.rules(&[(name, root)]), ["ref/shadow"], "{name}");
+    }
+    for name in ["releases-old", "tags/releases", "release"] {
+        assert_eq!(s.rules(&[(name, root)]), ACCEPTED, "{name}");
+    }
+    assert_eq!(s.rules(&[("releases/release-7/x", root)]), ["ref/shadow"]);
+}
+
 // ---- tag/immutable: the ref's own object ----
 
 /// Swapping a release tag's object on the same commit is a move: annotated to lightweight,

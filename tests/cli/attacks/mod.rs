@@ -4,12 +4,17 @@
 //! with its rule named, the server's refs unchanged and `git fsck --strict` clean; its honest
 //! twin still lands. One file per kind of attack; this one holds only the shared setup.
 
+mod globs;
 mod releases;
 mod shadows;
+mod squat;
 mod stale;
+mod symrefs;
 mod versions;
 
-use crate::harness::{Daemon, Sandbox, TestRepo, daemon, pytokio, serve};
+use std::path::Path;
+
+use crate::harness::{Daemon, Sandbox, TestRepo, accepted, daemon, pytokio, serve};
 use crate::rawpush::{self, Report, Transport, assert_fsck_clean, refs_of};
 
 /// The server hooks an attack is tried against.
@@ -42,6 +47,34 @@ pub fn target(hook: &'static str) -> Target {
         daemon,
         sandbox,
     }
+}
+
+/// A central repository guarded by `hook` with the twisted preset (release branches
+/// `releases/release-<ticket>`, versions in `src/twisted/**/_version.py`), and a clone whose
+/// `trunk` (24.10.0.dev0) it holds; returns the sandbox, the clone and the central's path.
+pub fn twisted(hook: &str) -> (Sandbox, TestRepo, String) {
+    let sandbox = Sandbox::new();
+    let work = sandbox.repo("work");
+    work.write(
+        "src/twisted/_version.py",
+        "from incremental import Version\n__version__ = Version(\"Twisted\", 24, 10, 0, dev=0)\n",
+    );
+    work.commit("Initial");
+    work.git(&["branch", "-m", "trunk"]);
+    let central = sandbox.bare("central.git").path.display().to_string();
+    work.git(&["push", "-q", &central, "trunk"]);
+    let policy = Path::new(env!("CARGO_MANIFEST_DIR")).join("policy/twisted.toml");
+    let installed = work.policy(&[
+        "install",
+        "--server",
+        &central,
+        "--hook",
+        hook,
+        "--policy",
+        &policy.display().to_string(),
+    ]);
+    accepted(&installed);
+    (sandbox, work, central)
 }
 
 /// Runs `attack` once per hook and transport, each time on a fresh target.

@@ -18,7 +18,7 @@ fn released(t: &Target, transport: Transport<'_>) -> String {
 }
 
 /// The honest next beta: `0.12` bumped to 0.12.0b2 and tagged `v0.12.0b2`, in one push.
-fn next_beta_lands(t: &Target, transport: Transport<'_>) {
+pub(super) fn next_beta_lands(t: &Target, transport: Transport<'_>) {
     let old = t.tip("0.12");
     t.work.checkout("0.12");
     let b2 = t.work.set_version("0.12.0b2");
