@@ -184,19 +184,30 @@ fn fast_import(
         .stdin
         .take()
         .ok_or_else(|| io::Error::other("no stdin for git fast-import"))?;
+    // Read while the stream is written: more output than a pipe holds would block both.
+    let mut stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| io::Error::other("no stdout for git fast-import"))?;
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        io::Read::read_to_string(&mut stdout, &mut text).map(|_| text)
+    });
     let mut out = BufWriter::with_capacity(1 << 20, stdin);
     write(&mut out)?;
     out.write_all(b"done\n")?;
     out.flush()?;
     drop(out);
-    let output = child.wait_with_output()?;
-    if !output.status.success() {
+    let status = child.wait()?;
+    let text = reader
+        .join()
+        .map_err(|_| io::Error::other("reading git fast-import's output failed"))??;
+    if !status.success() {
         return Err(io::Error::other(format!(
-            "git fast-import failed: {}",
-            output.status
+            "git fast-import failed: {status}"
         )));
     }
-    String::from_utf8(output.stdout).map_err(io::Error::other)
+    Ok(text)
 }
 
 /// Writes the commit-graph of the branches, tags and `topics` only: pushed commits are never

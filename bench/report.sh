@@ -143,6 +143,16 @@ if compgen -G "$results/pre-commit-*.count" >/dev/null; then
     echo
 fi
 
+if [ -f "$results/transaction.md" ]; then
+    echo '### The client `reference-transaction` hook on refs it does not judge (ms)'
+    echo
+    cat "$results/transaction.md"
+    echo
+    echo 'Pooled medians of interleaved rounds; an added cost is the median over rounds of the'
+    echo "round's difference (bench/transaction.sh)."
+    echo
+fi
+
 if [ -f "$results/check.json" ]; then
     f=$results/check.json
     echo '### `git policy check`, 100k commits (medians in ms)'

@@ -4,6 +4,9 @@
 #   bench/run.sh            10k, 100k and 1M commits (about 20 minutes; the script at 1M dominates)
 #   bench/run.sh --quick    10k and 100k commits only (about ten minutes)
 #   BENCH_SIZES=" " bench/run.sh   no pushes: only pre-commit and the audit (about five minutes)
+#   BENCH_SIZES=100000 BENCH_PUSHES_ONLY=1 BENCH_PUSH_ROUNDS=1 bench/run.sh
+#                           the pushes of one history only, without valgrind (a few minutes)
+#   BENCH_PUSHES='^master ' ...    only the pushes whose line in `pushes` matches (grep -E)
 #
 # Needs git, cargo, hyperfine and jq (Debian: `apt-get install hyperfine jq`) and, for 1M
 # commits, about 1 GB in $BENCH_DIR (default target/bench). Generated repositories are cached
@@ -54,7 +57,12 @@ say "building (release)"
 (cd "$here" && cargo build --quiet --release --locked --example gen-history)
 bin=$bench_dir/git-policy
 massif_bin=$bin
-if [ "$(cat "$bench_dir/linking")" = static ] && command -v valgrind >/dev/null; then
+pushes_only=${BENCH_PUSHES_ONLY:-}
+massif=yes
+if [ -n "$pushes_only" ] || ! command -v valgrind >/dev/null; then
+    massif=no
+fi
+if [ "$(cat "$bench_dir/linking")" = static ] && [ $massif = yes ]; then
     (cd "$here" && cargo build --quiet --release --locked --bin git-policy)
     massif_bin=$here/target/release/git-policy
 fi
@@ -95,7 +103,7 @@ rss() { # name command...
     local name=$1
     shift
     /usr/bin/time -f %M -o "$results/$name.rss" "$@" >/dev/null 2>&1 || true
-    if command -v valgrind >/dev/null; then
+    if [ $massif = yes ]; then
         # valgrind counts malloc only in a binary that links it dynamically: the static one's
         # twin stands in (the same code, built without crt-static).
         local args=() arg
@@ -143,7 +151,7 @@ time_pushes() { # size graph round
                 -n pre-receive "sh -c 'exec $bin hook pre-receive < $input'" \
                 -n floor "git merge-base --is-ancestor $old $new" >&2
         )
-    done <"$repo/pushes"
+    done < <(grep -E "${BENCH_PUSHES:-.}" "$repo/pushes")
 }
 
 # The hand-written script on every push of one history, and the peak memory of our hooks.
@@ -166,7 +174,7 @@ script_and_memory() { # size graph with-script
             rss "$name-update" "$bin" hook update "refs/heads/$branch" "$old" "$new"
             rss "$name-pre-receive" sh -c "\"\$0\" hook pre-receive < $input" "$bin"
         )
-    done <"$repo/pushes"
+    done < <(grep -E "${BENCH_PUSHES:-.}" "$repo/pushes")
 }
 
 # The histories: one commit-graph file at each size, and the million commits again with the
@@ -220,6 +228,13 @@ for history in "${histories[@]}"; do
     fi
 done
 
+if [ -n "$pushes_only" ]; then
+    echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$results/machine.txt"
+    "$here/bench/report.sh" "$results" >"$bench_dir/results.md"
+    cat "$bench_dir/results.md"
+    exit 0
+fi
+
 # pre-commit on a commit to master in a clone of the 100k history: no hook, a hook that only
 # runs `exit 0`, and ours (the shim `git policy install` writes). Twice: with the generator's
 # few dozen files, and with 10,000 more, as a project of some size has; git reads the whole
@@ -268,6 +283,11 @@ for files in 0 10000; do
         rss "pre-commit-hook-files$files" "$bin" hook pre-commit
     )
 done
+
+# The client's `reference-transaction` hook on commands whose refs it never judges: a fetch of
+# 100 remote-tracking refs and `git checkout -b`, against no hook and an `exit 0` hook.
+say "reference-transaction, 100000 commits"
+"$here/bench/transaction.sh" "$bin" "$results" "$origin" >/dev/null
 
 # The audit of every protected branch and release tag, and the replay of history when this
 # build has it (`--history`).

@@ -209,6 +209,10 @@ pub struct InstallArgs {
     /// policy out; `enforce` refuses it (sets `mode` in the administrator's policy)
     #[arg(long, value_enum, requires = "server")]
     pub mode: Option<ModeArg>,
+    /// Where husky runs the hooks (`core.hooksPath=.husky/_`): add git-policy's lines to its
+    /// hook files in `.husky/` instead of installing shims
+    #[arg(long, conflicts_with = "server")]
+    pub via_manager: bool,
     /// With --server: where the hosting layer runs the repository's hooks (`auto`: told by
     /// the repository: GitLab's `custom_hooks/`, Gitea's `hooks/pre-receive.d/`, else plain)
     #[arg(long, value_enum, default_value = "auto", requires = "server")]

@@ -8,7 +8,7 @@ use super::{Outcome, UserError, load_policy, open_repo};
 use crate::cli::HookArgs;
 use crate::hooks::stdin::StdinError;
 use crate::hooks::transaction::{self, Lock, LockError, Owner, Step, TransactionError};
-use crate::hooks::{self, HookError, Judged, advisory};
+use crate::hooks::{self, HookError, Judged, advisory, local_update};
 use crate::policy::{self, Mode};
 use crate::repo::Git;
 use crate::report::{self, Verdict};
@@ -106,9 +106,13 @@ fn reference_transaction(args: &[String], input: Option<Vec<u8>>) -> anyhow::Res
         None => read_input()?,
     };
     let owner = transaction::owner();
-    // Only a push takes the lock: anything else (`git gc`, `git update-ref`) passes at once.
+    // Only a push takes the lock. Anything else (`git gc`, `git update-ref`) passes at once on
+    // a server; in a clone, `prepared` judges the local moves of protected branches.
     if !transaction::is_push(owner.pid) {
-        return Ok(Outcome::Ok);
+        if step == Step::Release {
+            return Ok(Outcome::Ok);
+        }
+        return local_transaction(bytes, transaction::command_of(owner.pid));
     }
     let token = transaction::token(&String::from_utf8_lossy(&bytes));
     if step == Step::Release {
@@ -133,6 +137,73 @@ fn reference_transaction(args: &[String], input: Option<Vec<u8>>) -> anyhow::Res
     }
 }
 
+/// `prepared` of a transaction in a clone: the moves of protected branches no commit hook saw
+/// (see [`local_update`]). Remote-tracking refs, tags and deletions are decided from the input
+/// alone; a repository with an administrator's policy is a server, whose own commands pass.
+/// Until an update is known to move a protected branch, what keeps the hook from knowing (a
+/// repository or policy it cannot read) is a warning: `git checkout -b` and `git refs migrate`
+/// (which copies refs, moving none) must not depend on it. `pre-commit` refuses on those.
+fn local_transaction(
+    bytes: Vec<u8>,
+    command: Option<transaction::GitCommand>,
+) -> anyhow::Result<Outcome> {
+    if command.as_ref().is_some_and(|c| c.name == "refs") {
+        return Ok(Outcome::Ok);
+    }
+    // A ref name that is not UTF-8 is none the policy protects (`pre-push` refuses it by name).
+    let text: Vec<&str> = bytes
+        .split(|&b| b == b'\n')
+        .filter_map(|line| std::str::from_utf8(line).ok())
+        .collect();
+    let lines = transaction::parse(&text.join("\n")).map_err(HookError::from)?;
+    if !local_update::may_move_a_branch(&lines) {
+        return Ok(Outcome::Ok);
+    }
+    let opened = open_repo().and_then(|git| {
+        let policy = (!is_server(&git))
+            .then(|| load_policy(&git, None))
+            .transpose()?;
+        Ok((git, policy))
+    });
+    match opened {
+        Ok((git, Some(policy))) => judge_local(&git, &policy, &lines, command.as_ref()),
+        Ok((_, None)) => Ok(Outcome::Ok),
+        Err(err) => {
+            let _ = writeln!(
+                anstream::stderr(),
+                "warning: git-policy's `{}` hook did not judge this update: {err:#}",
+                transaction::HOOK
+            );
+            Ok(Outcome::Ok)
+        }
+    }
+}
+
+/// Whether a repository is a central one: bare, or given an administrator's policy.
+fn is_server(git: &Git) -> bool {
+    git.is_bare() || git.common_dir().join(policy::ADMIN_FILE_NAME).exists()
+}
+
+fn judge_local(
+    git: &Git,
+    policy: &policy::Policy,
+    lines: &[transaction::Line],
+    command: Option<&transaction::GitCommand>,
+) -> anyhow::Result<Outcome> {
+    match local_update::judge_local_update(git, policy, lines, command) {
+        Ok(None) => Ok(Outcome::Ok),
+        Ok(Some(judged)) => report_heard(Heard {
+            judged,
+            mode: policy.mode,
+            log_dir: git.common_dir(),
+        }),
+        Err(err) => Err(anyhow::Error::new(err).context(format!(
+            "git-policy's `{}` hook failed, so the branch did not move",
+            transaction::HOOK
+        ))),
+    }
+}
+
 /// `prepared` of a push: its updates of refs the policy judges, judged with the lock held.
 fn judge_transaction(bytes: Vec<u8>, owner: &Owner, token: u64) -> anyhow::Result<Outcome> {
     let lines = transaction::parse(&decode_input(bytes)?).map_err(HookError::from)?;
@@ -140,6 +211,15 @@ fn judge_transaction(bytes: Vec<u8>, owner: &Owner, token: u64) -> anyhow::Resul
         return Ok(Outcome::Ok);
     }
     let git = open_repo()?;
+    // A push into a clone (`git push . rc:master`) is the clone's own move of its branches.
+    if !is_server(&git) {
+        let command = transaction::GitCommand {
+            name: "receive-pack".to_owned(),
+            no_verify: false,
+        };
+        let policy = load_policy(&git, None)?;
+        return judge_local(&git, &policy, &lines, Some(&command));
+    }
     let policy = server_policy(&git)?;
     // In warn mode nothing is refused, so nothing needs judging again: `pre-receive` has shown
     // and logged the violations already.
@@ -198,6 +278,8 @@ fn judge(
                         .iter()
                         .chain(hooks::SERVER_HOOKS)
                         .copied()
+                        .filter(|hook| *hook != transaction::HOOK)
+                        .chain([transaction::HOOK])
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),

@@ -9,6 +9,7 @@ use super::{Outcome, UserError, open_repo, open_repo_at};
 use crate::cli::{InstallArgs, LayoutArg, ServerHook, UninstallArgs};
 use crate::hooks::install::{self, Action, InstallError};
 use crate::hooks::layout::Layout;
+use crate::hooks::managers::{self, Manager};
 use crate::hooks::{CLIENT_HOOKS, SERVER_HOOKS};
 use crate::hooks::{advisory, shim, transaction};
 use crate::policy::{self, Mode, Origin};
@@ -31,7 +32,7 @@ pub fn run_install(args: &InstallArgs) -> anyhow::Result<Outcome> {
             };
             install_server(server, source, args, &bin, kind)
         }
-        None => install_client(&bin, kind),
+        None => install_client(&bin, kind, args.via_manager),
     }
 }
 
@@ -54,7 +55,7 @@ fn binary_path() -> anyhow::Result<PathBuf> {
     })
 }
 
-fn install_client(bin: &Path, kind: shim::Kind) -> anyhow::Result<Outcome> {
+fn install_client(bin: &Path, kind: shim::Kind, via_manager: bool) -> anyhow::Result<Outcome> {
     let git = open_repo()?;
     if git.is_bare() {
         return Err(UserError::hinted(
@@ -63,6 +64,24 @@ fn install_client(bin: &Path, kind: shim::Kind) -> anyhow::Result<Outcome> {
         ));
     }
     let dir = hooks_dir(&git)?;
+    if let Some(husky) = managers::husky_dir(&dir) {
+        return install_husky(&husky, via_manager, bin, kind);
+    }
+    let found = beside_managers(&dir)?;
+    if via_manager {
+        let hint = match found.first() {
+            Some(manager) => format!(
+                "add git-policy to {}'s `{}` with the entry printed above",
+                manager.name(),
+                manager.snippet().file
+            ),
+            None => "install git-policy's own hooks: `git policy install`".to_owned(),
+        };
+        return Err(UserError::hinted(
+            "`--via-manager` adds git-policy to husky's hook files, and husky does not run this repository's hooks",
+            hint,
+        ));
+    }
     let actions = install::install(&dir, CLIENT_HOOKS, bin, kind).map_err(with_hint)?;
     print_actions(&dir, &actions)?;
     let has_policy = git
@@ -80,6 +99,80 @@ fn install_client(bin: &Path, kind: shim::Kind) -> anyhow::Result<Outcome> {
             policy::FILE_NAME
         ))?;
     }
+    Ok(Outcome::Ok)
+}
+
+/// Notes each hook manager installed in `dir`, with the entry that has it run git-policy's
+/// hooks itself; returns them.
+fn beside_managers(dir: &Path) -> anyhow::Result<Vec<Manager>> {
+    let mut found = Vec::new();
+    // A manager's script is in the hook's place, or kept aside where git-policy's shim runs it.
+    for hook in CLIENT_HOOKS {
+        for file in [hook.to_string(), shim::legacy_name(hook)] {
+            let manager = std::fs::read(dir.join(file))
+                .ok()
+                .and_then(|content| Manager::of_script(&content));
+            if let Some(manager) = manager.filter(|m| !found.contains(m)) {
+                found.push(manager);
+            }
+        }
+    }
+    for manager in &found {
+        let snippet = manager.snippet();
+        say(format_args!(
+            "note: {} runs hooks here; git-policy's hooks run beside it. To have it run them itself instead, add this {}, run `{}`, then `git policy uninstall`:\n{}\n",
+            manager.name(),
+            snippet.place,
+            snippet.install,
+            snippet.entry.trim_end()
+        ))?;
+    }
+    Ok(found)
+}
+
+/// husky runs the hooks from `.husky/_`, which it rewrites on every install: git-policy goes
+/// into the project's own hook files in `.husky/`, on request.
+fn install_husky(
+    husky: &Path,
+    via_manager: bool,
+    bin: &Path,
+    kind: shim::Kind,
+) -> anyhow::Result<Outcome> {
+    let files = CLIENT_HOOKS
+        .iter()
+        .map(|hook| format!("`.husky/{hook}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !via_manager {
+        return Err(UserError::hinted(
+            format!(
+                "husky runs this repository's hooks (`core.hooksPath` is `{}`) and rewrites them whenever it installs",
+                husky.join("_").display()
+            ),
+            format!(
+                "`git policy install --via-manager` adds a line `git-policy hook <hook> \"$@\"` to each of {files}; commit them"
+            ),
+        ));
+    }
+    // git-policy's own hooks too, where git runs them once husky no longer sets the path.
+    let git = open_repo()?;
+    let own = git.common_dir().join("hooks");
+    let actions = install::install(&own, CLIENT_HOOKS, bin, kind).map_err(with_hint)?;
+    print_actions(&own, &actions)?;
+    let changed = managers::husky_add(husky, CLIENT_HOOKS)
+        .with_context(|| format!("cannot edit husky's hook files in `{}`", husky.display()))?;
+    for hook in CLIENT_HOOKS {
+        let path = husky.join(hook);
+        if changed.iter().any(|c| c == hook) {
+            say(format_args!("added git-policy to `{}`", path.display()))?;
+        } else {
+            say(format_args!("`{}` already runs git-policy", path.display()))?;
+        }
+    }
+    say(format_args!(
+        "note: husky runs these files in every clone once they are committed, and git runs the hooks in `{}` if husky stops setting `core.hooksPath`; `git policy uninstall` removes both",
+        own.display()
+    ))?;
     Ok(Outcome::Ok)
 }
 
@@ -246,6 +339,9 @@ pub fn run_uninstall(args: &UninstallArgs) -> anyhow::Result<Outcome> {
         None => (open_repo()?, CLIENT_HOOKS),
     };
     let dir = hooks_dir(&git)?;
+    if let Some(husky) = managers::husky_dir(&dir).filter(|_| args.server.is_none()) {
+        return uninstall_husky(&git, &dir, &husky);
+    }
     let mut found = false;
     for &hook in hooks {
         let dirs = match args.server {
@@ -259,6 +355,29 @@ pub fn run_uninstall(args: &UninstallArgs) -> anyhow::Result<Outcome> {
         }
     }
     if !found {
+        say(format_args!("no git-policy hooks in `{}`", dir.display()))?;
+    }
+    Ok(Outcome::Ok)
+}
+
+/// Uninstalling where husky runs the hooks: git-policy's lines in husky's files, and the hooks
+/// `--via-manager` installed where git runs them without husky.
+fn uninstall_husky(git: &Git, dir: &Path, husky: &Path) -> anyhow::Result<Outcome> {
+    let changed = managers::husky_remove(husky, CLIENT_HOOKS)
+        .with_context(|| format!("cannot edit husky's hook files in `{}`", husky.display()))?;
+    for hook in &changed {
+        say(format_args!(
+            "removed git-policy from `{}`",
+            husky.join(hook).display()
+        ))?;
+    }
+    let mut actions = install::uninstall(dir, CLIENT_HOOKS).map_err(with_hint)?;
+    actions.retain(|a| !matches!(a, Action::LeftForeign(_)));
+    print_actions(dir, &actions)?;
+    let own = git.common_dir().join("hooks");
+    let own_actions = install::uninstall(&own, CLIENT_HOOKS).map_err(with_hint)?;
+    print_actions(&own, &own_actions)?;
+    if changed.is_empty() && actions.is_empty() && own_actions.is_empty() {
         say(format_args!("no git-policy hooks in `{}`", dir.display()))?;
     }
     Ok(Outcome::Ok)

@@ -3,14 +3,16 @@
 
 use super::{Outcome, UserError, hook};
 use crate::cli::ShimArgs;
-use crate::hooks::{self, shim, transaction};
+use crate::hooks::{self, managers, shim, transaction};
 
 pub fn run(args: &ShimArgs) -> anyhow::Result<Outcome> {
-    let name = args
+    // Another hook manager may have moved the file (`pre-commit.legacy`, `pre-commit.old`).
+    let (name, moved) = args
         .script
         .file_name()
         .and_then(|n| n.to_str())
-        .filter(|n| hooks::CLIENT_HOOKS.contains(n) || hooks::SERVER_HOOKS.contains(n))
+        .map(managers::hook_of_file)
+        .filter(|(n, _)| hooks::CLIENT_HOOKS.contains(n) || hooks::SERVER_HOOKS.contains(n))
         .ok_or_else(|| {
             UserError::hinted(
                 format!(
@@ -26,7 +28,12 @@ pub fn run(args: &ShimArgs) -> anyhow::Result<Outcome> {
     } else {
         None
     };
-    let refused = shim::run_legacy(&args.script, name, &args.args, input.as_deref())?;
+    // Under a moved name, the manager that moved it runs the hooks in turn: this file is the
+    // one it runs, not one to run again.
+    let refused = match moved {
+        true => None,
+        false => shim::run_legacy(&args.script, name, &args.args, input.as_deref())?,
+    };
     // git ignores how `reference-transaction` ends but in `prepared`; after it, git-policy
     // must still run to release its lock.
     let counts = name != transaction::HOOK || args.args.first().is_some_and(|s| s == "prepared");

@@ -5,6 +5,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use super::managers::Manager;
 use super::shim;
 use crate::repo::Git;
 
@@ -18,6 +19,12 @@ pub enum InstallError {
         "`{hook}` is someone else's hook and `{legacy}` is taken too, so there is nowhere to keep it"
     )]
     LegacyTaken { hook: String, legacy: String },
+    #[error("`{hook}` is {manager}'s, and the hook it runs first, `{legacy}`, is someone else's")]
+    ManagerSlotTaken {
+        hook: String,
+        manager: &'static str,
+        legacy: String,
+    },
     #[error("cannot {what} `{}`", path.display())]
     Io {
         what: &'static str,
@@ -35,6 +42,9 @@ impl InstallError {
             )),
             InstallError::LegacyTaken { legacy, .. } => Some(format!(
                 "merge `{legacy}` into the other hook or move it away, then install again"
+            )),
+            InstallError::ManagerSlotTaken { manager, .. } => Some(format!(
+                "add git-policy to {manager}'s configuration instead, with the entry printed above"
             )),
             InstallError::Io { .. } => None,
         }
@@ -62,6 +72,15 @@ pub enum Action {
     Restored(String),
     /// A foreign hook was found where ours was expected, and left alone.
     LeftForeign(String),
+    /// Our shim was put where a hook manager runs it before its own hooks.
+    Beside {
+        file: String,
+        manager: &'static str,
+    },
+    /// A shim of ours, moved by another manager where nothing runs it, was removed.
+    Stranded {
+        file: String,
+    },
 }
 
 impl fmt::Display for Action {
@@ -79,6 +98,16 @@ impl fmt::Display for Action {
             Action::Removed(h) => write!(f, "removed `{h}`"),
             Action::Restored(h) => write!(f, "removed `{h}` and restored the hook it had replaced"),
             Action::LeftForeign(h) => write!(f, "left `{h}` alone: it is not git-policy's"),
+            Action::Beside { file, manager } => {
+                write!(
+                    f,
+                    "installed `{file}`, which {manager} runs before its own hooks"
+                )
+            }
+            Action::Stranded { file } => write!(
+                f,
+                "removed git-policy's old hook `{file}`, where another hook manager had moved it and nothing ran it"
+            ),
         }
     }
 }
@@ -121,6 +150,10 @@ fn expand_home(path: &str) -> PathBuf {
 }
 
 /// Installs the shims for `hooks` into `dir`, calling the binary at `bin`.
+///
+/// Where the pre-commit framework or prek holds a hook, git-policy's shim goes to
+/// `<hook>.legacy`, which they run before their own hooks; any other hook there is moved to
+/// `<hook>.legacy` and run first by the shim.
 pub fn install(
     dir: &Path,
     hooks: &[&str],
@@ -137,6 +170,25 @@ pub fn install(
         let path = dir.join(hook);
         let legacy = dir.join(shim::legacy_name(hook));
         let existing = read_hook(&path)?;
+        let manager = existing.as_deref().and_then(Manager::of_script);
+        if let Some(manager) = manager.filter(|m| m.runs_legacy()) {
+            let in_slot = read_hook(&legacy)?;
+            if in_slot.as_deref().is_some_and(|c| !shim::is_ours(c)) {
+                return Err(InstallError::ManagerSlotTaken {
+                    hook: hook.to_owned(),
+                    manager: manager.name(),
+                    legacy: shim::legacy_name(hook),
+                });
+            }
+            plan.push(Step::Beside {
+                hook,
+                legacy,
+                in_slot,
+                manager,
+                content,
+            });
+            continue;
+        }
         let foreign = existing.as_deref().is_some_and(|c| !shim::is_ours(c));
         if foreign && exists(&legacy) {
             return Err(InstallError::LegacyTaken {
@@ -144,37 +196,117 @@ pub fn install(
                 legacy: shim::legacy_name(hook),
             });
         }
-        plan.push((hook, path, legacy, existing, foreign, content));
+        plan.push(Step::Here {
+            hook,
+            path,
+            legacy,
+            existing,
+            foreign,
+            content,
+        });
     }
     let mut actions = Vec::new();
-    for (hook, path, legacy, existing, foreign, content) in plan {
-        let action = match existing {
-            Some(old) if !foreign && old == content.as_bytes() => {
-                Action::Unchanged(hook.to_owned())
+    for step in plan {
+        let (Step::Beside { hook, .. } | Step::Here { hook, .. }) = step;
+        match step {
+            Step::Beside {
+                hook,
+                legacy,
+                in_slot,
+                manager,
+                content,
+            } => {
+                let file = shim::legacy_name(hook);
+                actions.push(match in_slot {
+                    Some(old) if old == content.as_bytes() => Action::Unchanged(file),
+                    Some(_) => {
+                        write_executable(&legacy, &content)?;
+                        Action::Updated(file)
+                    }
+                    None => {
+                        write_executable(&legacy, &content)?;
+                        Action::Beside {
+                            file,
+                            manager: manager.name(),
+                        }
+                    }
+                });
             }
-            Some(_) if !foreign => {
-                write_executable(&path, &content)?;
-                Action::Updated(hook.to_owned())
+            Step::Here {
+                hook,
+                path,
+                legacy,
+                existing,
+                foreign,
+                content,
+            } => {
+                actions.push(match existing {
+                    Some(old) if !foreign && old == content.as_bytes() => {
+                        Action::Unchanged(hook.to_owned())
+                    }
+                    Some(_) if !foreign => {
+                        write_executable(&path, &content)?;
+                        Action::Updated(hook.to_owned())
+                    }
+                    Some(_) => {
+                        fs::rename(&path, &legacy).map_err(io_err("move aside", &path))?;
+                        write_executable(&path, &content)?;
+                        Action::Chained {
+                            hook: hook.to_owned(),
+                            legacy: shim::legacy_name(hook),
+                        }
+                    }
+                    None => {
+                        write_executable(&path, &content)?;
+                        Action::Installed(hook.to_owned())
+                    }
+                });
             }
-            Some(_) => {
-                fs::rename(&path, &legacy).map_err(io_err("move aside", &path))?;
-                write_executable(&path, &content)?;
-                Action::Chained {
-                    hook: hook.to_owned(),
-                    legacy: shim::legacy_name(hook),
-                }
-            }
-            None => {
-                write_executable(&path, &content)?;
-                Action::Installed(hook.to_owned())
-            }
-        };
-        actions.push(action);
+        }
+        // A shim of ours another manager moved where nothing runs it (lefthook's `.old`) is
+        // replaced by the one just installed.
+        actions.extend(remove_stranded(dir, hook)?);
     }
     Ok(actions)
 }
 
-/// Removes our shims for `hooks` from `dir` and puts back the hooks they replaced.
+/// What installing one hook will do, decided before anything is written.
+enum Step<'a> {
+    /// Into the slot a manager runs before its own hooks.
+    Beside {
+        hook: &'a str,
+        legacy: PathBuf,
+        in_slot: Option<Vec<u8>>,
+        manager: Manager,
+        content: String,
+    },
+    /// Under the hook's own name.
+    Here {
+        hook: &'a str,
+        path: PathBuf,
+        legacy: PathBuf,
+        existing: Option<Vec<u8>>,
+        foreign: bool,
+        content: String,
+    },
+}
+
+/// Removes shims of ours for `hook` under a name nothing runs: lefthook's `<hook>.old`.
+fn remove_stranded(dir: &Path, hook: &str) -> Result<Option<Action>, InstallError> {
+    let old = dir.join(format!("{hook}.old"));
+    match read_hook(&old)? {
+        Some(content) if shim::is_ours(&content) => {
+            fs::remove_file(&old).map_err(io_err("remove", &old))?;
+            Ok(Some(Action::Stranded {
+                file: format!("{hook}.old"),
+            }))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Removes our shims for `hooks` from `dir` and puts back the hooks they replaced; shims of
+/// ours another manager moved aside (`<hook>.legacy`, `<hook>.old`) are removed too.
 pub fn uninstall(dir: &Path, hooks: &[&str]) -> Result<Vec<Action>, InstallError> {
     let mut actions = Vec::new();
     for &hook in hooks {
@@ -182,7 +314,18 @@ pub fn uninstall(dir: &Path, hooks: &[&str]) -> Result<Vec<Action>, InstallError
         let legacy = dir.join(shim::legacy_name(hook));
         match read_hook(&path)? {
             Some(content) if !shim::is_ours(&content) => {
-                actions.push(Action::LeftForeign(hook.to_owned()))
+                let mut moved = Vec::new();
+                for file in [shim::legacy_name(hook), format!("{hook}.old")] {
+                    let aside = dir.join(&file);
+                    if read_hook(&aside)?.is_some_and(|c| shim::is_ours(&c)) {
+                        fs::remove_file(&aside).map_err(io_err("remove", &aside))?;
+                        moved.push(Action::Removed(file));
+                    }
+                }
+                if moved.is_empty() {
+                    actions.push(Action::LeftForeign(hook.to_owned()));
+                }
+                actions.extend(moved);
             }
             Some(_) => {
                 if exists(&legacy) {

@@ -6,6 +6,8 @@ mod commit;
 pub mod framework;
 pub mod install;
 pub mod layout;
+pub mod local_update;
+pub mod managers;
 mod push;
 mod receive;
 pub mod renamed;
@@ -19,8 +21,14 @@ pub use receive::{judge_pre_receive, judge_update};
 
 use crate::rules::Violation;
 
-/// The hooks installed in a developer's clone.
-pub const CLIENT_HOOKS: &[&str] = &["pre-commit", "pre-merge-commit", "pre-push"];
+/// The hooks installed in a developer's clone; `reference-transaction` judges the moves of
+/// protected branches that make no commit.
+pub const CLIENT_HOOKS: &[&str] = &[
+    "pre-commit",
+    "pre-merge-commit",
+    "pre-push",
+    transaction::HOOK,
+];
 
 /// The hooks a central repository may judge pushes with, and the one that judges them again
 /// as they land (`reference-transaction`, installed beside either).

@@ -162,14 +162,43 @@ pub fn is_push(_pid: u32) -> bool {
     false
 }
 
+/// A git process's command (`commit`, `merge`, `receive-pack`) and whether it was given
+/// `--no-verify`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitCommand {
+    pub name: String,
+    pub no_verify: bool,
+}
+
+/// The git command a process runs, when the system says.
+#[cfg(unix)]
+pub fn command_of(pid: u32) -> Option<GitCommand> {
+    let args = command_line(pid)?;
+    Some(GitCommand {
+        name: subcommand(&args)?.to_owned(),
+        no_verify: args.iter().any(|arg| arg == "--no-verify"),
+    })
+}
+
+#[cfg(not(unix))]
+pub fn command_of(_pid: u32) -> Option<GitCommand> {
+    None
+}
+
 /// Whether a command line runs `receive-pack`.
 #[cfg_attr(not(unix), allow(dead_code))]
 fn is_receive_pack(args: &[String]) -> bool {
+    subcommand(args) == Some("receive-pack")
+}
+
+/// The git command of a command line: `git [-c name=value | -C dir | --option]... <command>`,
+/// or a dashed `git-<command>`.
+#[cfg_attr(not(unix), allow(dead_code))]
+fn subcommand(args: &[String]) -> Option<&str> {
     let program = args.first().map(String::as_str).unwrap_or_default();
-    if program.rsplit('/').next() == Some("git-receive-pack") {
-        return true;
+    if let Some(command) = program.rsplit('/').next()?.strip_prefix("git-") {
+        return Some(command);
     }
-    // `git [-c name=value | -C dir | --option]... receive-pack`
     let mut rest = args.iter().skip(1);
     while let Some(arg) = rest.next() {
         match arg.as_str() {
@@ -177,10 +206,10 @@ fn is_receive_pack(args: &[String]) -> bool {
                 rest.next();
             }
             a if a.starts_with('-') => {}
-            a => return a == "receive-pack",
+            a => return Some(a),
         }
     }
-    false
+    None
 }
 
 /// Whether a verdict on an update of `refname` can depend on other refs, or a verdict on them
@@ -326,6 +355,24 @@ mod tests {
             !is_push(std::process::id()),
             "the test runner is not receive-pack"
         );
+    }
+
+    /// A client's transaction is told by its git command, however git was started.
+    #[test]
+    fn commands_are_named() {
+        let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let cases: &[(&[&str], Option<&str>)] = &[
+            (
+                &["git", "-c", "a.b=c", "-C", "dir", "merge", "--ff-only"],
+                Some("merge"),
+            ),
+            (&["/usr/lib/git-core/git-commit", "-m", "x"], Some("commit")),
+            (&["git", "--no-pager"], None),
+            (&[], None),
+        ];
+        for (line, command) in cases {
+            assert_eq!(subcommand(&args(line)), *command, "{line:?}");
+        }
     }
 
     /// The token names the input exactly.

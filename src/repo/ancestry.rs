@@ -15,7 +15,7 @@
 //! first, and a contradiction ends the run with [`ViewError::DamagedGraph`] (see
 //! [`Ancestry::check`]).
 
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use super::{Git, to_id, to_oid};
 use crate::rules::{Id, ViewError};
@@ -30,6 +30,11 @@ pub(super) trait Source {
     fn generation(&self, pos: u32) -> Result<u32, ViewError>;
     /// Parents in order, by position.
     fn parents(&self, pos: u32, into: &mut Vec<u32>) -> Result<(), ViewError>;
+    /// The generation, with the parents put `into`: one read of the entry where a file has one.
+    fn entry(&self, pos: u32, into: &mut Vec<u32>) -> Result<u32, ViewError> {
+        self.parents(pos, into)?;
+        self.generation(pos)
+    }
     /// Whether its generations need no checking: computed here rather than read from a file.
     fn trusted(&self) -> bool {
         false
@@ -322,13 +327,15 @@ impl Ancestry<'_> {
         }
         let mut out = Vec::new();
         let mut none: [u64; 0] = [];
+        let mut buffers = Buffers::default();
         while let Some(taken) = frontier.take(&mut none) {
             if !taken.hidden {
                 out.push(self.id(taken.node)?);
             }
-            self.expand(&mut frontier, &taken, &[])?;
+            self.expand(&mut frontier, &taken, &[], &mut buffers, None)?;
         }
         frontier.check_left(self)?;
+        *self.git.hidden.borrow_mut() = Hidden::of(hide, frontier, |id| self.node(id));
         Ok(out)
     }
 
@@ -363,16 +370,29 @@ impl Ancestry<'_> {
         }
         let words = tips.len().div_ceil(64);
         let mut frontier = Frontier::new(words);
-        for &id in hide {
-            self.start(&mut frontier, id, true, &[])?;
+        // The last walk's hidden commits, when it hid the same and they reach below every
+        // candidate: then no hidden commit needs walking again.
+        let cache = self.git.hidden.borrow();
+        let known = cache
+            .as_ref()
+            .filter(|h| h.hide == hide && lowest.is_some_and(|l| l > h.above));
+        if known.is_none() {
+            for &id in hide {
+                self.start(&mut frontier, id, true, &[])?;
+            }
         }
         for (i, &id) in tips.iter().enumerate() {
             let mut colour = vec![0u64; words];
             colour[i / 64] |= 1 << (i % 64);
-            self.start(&mut frontier, id, false, &colour)?;
+            let node = self.node(id);
+            let mut positions = Vec::new();
+            let generation = self.read(node, &mut positions)?;
+            let hidden = known.is_some_and(|h| h.hides(node, generation));
+            frontier.add(node, generation, &positions, hidden, &colour);
         }
         let mut colour = vec![0u64; words];
         let zero = vec![0u64; words];
+        let mut buffers = Buffers::default();
         while let Some((loose, generation)) = frontier.next() {
             if !loose && lowest.is_none_or(|l| generation < l) {
                 break;
@@ -385,10 +405,20 @@ impl Ancestry<'_> {
             {
                 found.clone_from(&colour);
             }
+            if taken.hidden && known.is_some() {
+                // Every ancestor of a hidden commit is hidden, and known to be.
+                self.check_node(taken.node)?;
+                continue;
+            }
             let passed = if taken.hidden { &zero } else { &colour };
-            self.expand(&mut frontier, &taken, passed)?;
+            self.expand(&mut frontier, &taken, passed, &mut buffers, known)?;
         }
-        frontier.check_left(self)?;
+        // With every candidate outside the graph, the walk ends where the graph begins and no
+        // generation read from it decided anything (those of commits outside it are one more
+        // than their parents' whatever the parents' are).
+        if lowest.is_some() {
+            frontier.check_left(self)?;
+        }
         for &candidate in candidates {
             let Some(colour) = colours.get(&self.node(candidate)) else {
                 continue;
@@ -411,144 +441,108 @@ impl Ancestry<'_> {
         colour: &[u64],
     ) -> Result<(), ViewError> {
         let node = self.node(id);
-        frontier.add(node, self.generation(node)?, hidden, colour);
+        let mut positions = Vec::new();
+        let generation = self.read(node, &mut positions)?;
+        frontier.add(node, generation, &positions, hidden, colour);
         Ok(())
     }
 
     /// Checks a taken commit and puts its parents on the frontier, hidden if it is, coloured
-    /// with `colour`.
+    /// with `colour`. A commit of the graph is read once, when it is reached: its parents are
+    /// kept on the frontier with its generation.
     fn expand(
         &self,
         frontier: &mut Frontier,
         taken: &Taken,
         colour: &[u64],
+        buffers: &mut Buffers,
+        known: Option<&Hidden>,
     ) -> Result<(), ViewError> {
-        let parents = self.parents(taken.node)?;
-        let generations = self.generations(&parents)?;
-        self.check(taken.node, taken.generation, &generations)?;
-        for (&parent, &generation) in parents.iter().zip(&generations) {
-            frontier.add(parent, generation, taken.hidden, colour);
+        let Buffers {
+            parents,
+            positions,
+            generations,
+        } = buffers;
+        parents.clear();
+        generations.clear();
+        match taken.node {
+            Node::Graph(_) => frontier.parents(taken.slot, parents),
+            Node::Loose(id) => parents.extend(self.loose(id)?.parents),
+        }
+        for &parent in parents.iter() {
+            let generation = match frontier.generation(parent) {
+                Some(generation) => generation,
+                None => {
+                    positions.clear();
+                    let generation = self.read(parent, positions)?;
+                    let hidden = taken.hidden || known.is_some_and(|h| h.hides(parent, generation));
+                    frontier.add(parent, generation, positions, hidden, colour);
+                    generation
+                }
+            };
+            generations.push(generation);
+        }
+        self.check(taken.node, taken.generation, generations)?;
+        for (&parent, &generation) in parents.iter().zip(generations.iter()) {
+            frontier.add(parent, generation, &[], taken.hidden, colour);
         }
         Ok(())
     }
-}
 
-/// The commits a walk has reached and not yet taken, whether each is hidden, and (for
-/// [`Ancestry::reachable_among`]) which tips reach each, as bits in `words` words.
-struct Frontier {
-    /// Outside the graph first, then by generation, highest first.
-    queue: BinaryHeap<(bool, u32, Node)>,
-    marks: HashMap<Node, Mark>,
-    /// Queued commits not hidden: the walk is over when there are none.
-    wanted: usize,
-    words: usize,
-    /// The colour of the commit whose mark has slot `s` is `colours[s * words..][..words]`.
-    colours: Vec<u64>,
-}
-
-#[derive(Clone, Copy)]
-struct Mark {
-    hidden: bool,
-    queued: bool,
-    slot: usize,
-}
-
-/// A commit taken from the frontier.
-struct Taken {
-    node: Node,
-    generation: u32,
-    hidden: bool,
-}
-
-impl Frontier {
-    fn new(words: usize) -> Frontier {
-        Frontier {
-            queue: BinaryHeap::new(),
-            marks: HashMap::new(),
-            wanted: 0,
-            words,
-            colours: Vec::new(),
+    /// A commit's generation, with its parents' positions `into` when it is in the graph.
+    fn read(&self, node: Node, into: &mut Vec<u32>) -> Result<u32, ViewError> {
+        match node {
+            Node::Graph(pos) => self.graph.entry(pos, into),
+            Node::Loose(_) => self.generation(node),
         }
     }
+}
 
-    /// Reaches `node`; reaching it from a hidden commit hides it, and from a coloured one adds
-    /// the colour.
-    fn add(&mut self, node: Node, generation: u32, hidden: bool, colour: &[u64]) {
-        let words = self.words;
-        match self.marks.get_mut(&node) {
-            Some(mark) => {
-                if hidden && !mark.hidden {
-                    mark.hidden = true;
-                    if mark.queued {
-                        self.wanted -= 1;
-                    }
-                }
-                let own = &mut self.colours[mark.slot * words..][..words];
-                for (word, add) in own.iter_mut().zip(colour) {
-                    *word |= add;
-                }
-            }
-            None => {
-                let loose = matches!(node, Node::Loose(_));
-                self.queue.push((loose, generation, node));
-                let slot = self.marks.len();
-                self.colours
-                    .extend((0..words).map(|i| colour.get(i).copied().unwrap_or(0)));
-                let queued = true;
-                self.marks.insert(
-                    node,
-                    Mark {
-                        hidden,
-                        queued,
-                        slot,
-                    },
-                );
-                if !hidden {
-                    self.wanted += 1;
-                }
-            }
-        }
-    }
+/// The commits the last [`Ancestry::walk`] hid: every ancestor of `hide` in the graph whose
+/// generation is above `above`, the highest left on its frontier when it ended.
+/// `flow/foreign` asks which roots the other branches reach, hiding what the walk that found
+/// the roots hid: the roots' old bases then cost one walk through history, not two.
+pub(super) struct Hidden {
+    hide: Vec<Id>,
+    above: u32,
+    frontier: Frontier,
+}
 
-    /// Whether the next commit is outside the graph, and its generation, while anything
-    /// wanted is left.
-    fn next(&self) -> Option<(bool, u32)> {
-        if self.wanted == 0 {
+impl Hidden {
+    /// What a finished walk hid, when it hid only commits of the graph and ended in it.
+    fn of(hide: &[Id], frontier: Frontier, node: impl Fn(Id) -> Node) -> Option<Hidden> {
+        if hide.iter().any(|&id| matches!(node(id), Node::Loose(_))) {
             return None;
         }
-        self.queue
-            .peek()
-            .map(|&(loose, generation, _)| (loose, generation))
-    }
-
-    /// The next commit, with its colour copied into `colour`, while anything wanted is left.
-    fn take(&mut self, colour: &mut [u64]) -> Option<Taken> {
-        if self.wanted == 0 {
-            return None;
-        }
-        let (_, generation, node) = self.queue.pop()?;
-        // Every queued commit is marked when it is queued.
-        let mark = self.marks.get_mut(&node)?;
-        mark.queued = false;
-        if !mark.hidden {
-            self.wanted -= 1;
-        }
-        colour.copy_from_slice(&self.colours[mark.slot * self.words..][..self.words]);
-        Some(Taken {
-            node,
-            generation,
-            hidden: mark.hidden,
+        // An ancestor of `hide` not taken has one on the frontier at or above its generation
+        // (the first not taken on its way from `hide`): every one above the frontier's highest
+        // was taken, and marked.
+        let above = match frontier.top() {
+            None => 0,
+            Some((false, generation)) => generation,
+            Some((true, _)) => return None,
+        };
+        Some(Hidden {
+            hide: hide.to_vec(),
+            above,
+            frontier,
         })
     }
 
-    /// Checks the commits left on the frontier when a walk ends: their generations decided
-    /// that it could.
-    fn check_left(self, a: &Ancestry<'_>) -> Result<(), ViewError> {
-        for (_, _, node) in self.queue {
-            a.check_node(node)?;
-        }
-        Ok(())
+    /// Whether a commit of the graph above `above` is an ancestor of `hide`.
+    fn hides(&self, node: Node, generation: u32) -> bool {
+        matches!(node, Node::Graph(_))
+            && generation > self.above
+            && self.frontier.hidden(node) == Some(true)
     }
+}
+
+/// What [`Ancestry::expand`] reuses from one commit to the next.
+#[derive(Default)]
+struct Buffers {
+    parents: Vec<Node>,
+    positions: Vec<u32>,
+    generations: Vec<u32>,
 }
 
 /// A set of graph positions: a bit per commit, in blocks made when a position in them is first
@@ -597,5 +591,8 @@ impl PositionSet {
     }
 }
 
+mod frontier;
 #[cfg(test)]
 mod tests;
+
+use frontier::{Frontier, Taken};

@@ -122,6 +122,17 @@ impl Source for CommitGraph {
         Ok(self.graph.commit_at(Position(pos)).generation())
     }
 
+    fn entry(&self, pos: u32, into: &mut Vec<u32>) -> Result<u32, ViewError> {
+        self.check(pos)?;
+        let commit = self.graph.commit_at(Position(pos));
+        for parent in commit.iter_parents() {
+            let parent = parent.map_err(|e| corrupt(e.to_string()))?;
+            self.check(parent.0)?;
+            into.push(parent.0);
+        }
+        Ok(commit.generation())
+    }
+
     /// Parents in order, by position: a graph holds every ancestor of every commit in it.
     fn parents(&self, pos: u32, into: &mut Vec<u32>) -> Result<(), ViewError> {
         self.check(pos)?;

@@ -12,6 +12,7 @@ mod files;
 mod fresh;
 mod graph;
 mod head;
+mod moved;
 mod objects;
 mod pending;
 mod refs;
@@ -148,6 +149,8 @@ pub struct Git {
     /// The contradiction found in the commit-graph, once one is: from then on no ancestry
     /// question is answered and nothing is remembered (see `ancestry::Ancestry::check`).
     damaged: Cell<Option<(Id, u32, u32)>>,
+    /// What the last walk hid, for the next question hiding the same.
+    hidden: RefCell<Option<ancestry::Hidden>>,
 }
 
 impl Git {
@@ -175,6 +178,7 @@ impl Git {
             seen: RefCell::default(),
             remembered: OnceCell::new(),
             damaged: Cell::new(None),
+            hidden: RefCell::new(None),
         }
     }
 

@@ -11,6 +11,10 @@ use super::{Message, RuleId, Update, cut_short};
 use crate::policy::Accepts;
 use crate::version;
 
+/// How a flow hint begins: the undoing of a merge already made, which a refusal before the
+/// update (a client's `reference-transaction`) leaves out.
+pub const UNDO_LOCAL_MERGE: &str = "undo a local merge with `git reset --hard ORIG_HEAD`; ";
+
 pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Result<(), EvalError> {
     let branch = short(&update.refname).to_owned();
     let accepts = effective_accepts(cx, class);
@@ -105,7 +109,7 @@ fn foreign(
             )
         }),
         Some(format!(
-            "undo a local merge with `git reset --hard ORIG_HEAD`; bring a single fix over with `git cherry-pick -x {}`",
+            "{UNDO_LOCAL_MERGE}bring a single fix over with `git cherry-pick -x {}`",
             offending[0].short()
         )),
     )
@@ -250,7 +254,7 @@ fn source_words(
             )
         });
         let hint = format!(
-            "undo a local merge with `git reset --hard ORIG_HEAD`; commit on `{branch}` itself, or take single commits with `git cherry-pick -x <sha>`"
+            "{UNDO_LOCAL_MERGE}commit on `{branch}` itself, or take single commits with `git cherry-pick -x <sha>`"
         );
         return (message, hint);
     }
@@ -262,7 +266,7 @@ fn source_words(
         )
     });
     let hint = format!(
-        "undo a local merge with `git reset --hard ORIG_HEAD`; land the change on {} first, or take single commits with `git cherry-pick -x <sha>`",
+        "{UNDO_LOCAL_MERGE}land the change on {} first, or take single commits with `git cherry-pick -x <sha>`",
         cut_short(names)
     );
     (message, hint)

@@ -27,6 +27,7 @@ use serde::Serialize;
 use crate::policy::Policy;
 pub use audit::{audit, audit_updates};
 pub use context::EvalError;
+pub use flow::UNDO_LOCAL_MERGE;
 pub use message::{Message, cut_short};
 pub use stale::{evaluate_received, judge_received};
 pub use view::{

@@ -97,12 +97,14 @@ fn topic_branch_commits_pass() {
     assert_eq!(run.code, 0, "{}", run.all());
 }
 
-/// master fast-forwarded to rc (no hook runs at merge time) is stopped at `git push`.
+/// master fast-forwarded to rc with `--no-verify` (which skips the local check) is stopped at
+/// `git push`.
 #[test]
 fn fast_forward_of_master_to_rc_is_blocked_at_push() {
     let s = setup("pre-receive");
     s.dev.checkout("rc");
-    s.dev.git(&["merge", "-q", "--ff-only", "master"]);
+    s.dev
+        .git(&["merge", "-q", "--no-verify", "--ff-only", "master"]);
     s.dev.set_version("0.12.0.dev1");
     let pushed = s.dev.git_run(&["push", "-q", "origin", "rc"]);
     assert_eq!(
@@ -112,7 +114,8 @@ fn fast_forward_of_master_to_rc_is_blocked_at_push() {
         pushed.all()
     );
     s.dev.checkout("master");
-    s.dev.git(&["merge", "-q", "--ff-only", "rc"]);
+    s.dev
+        .git(&["merge", "-q", "--no-verify", "--ff-only", "rc"]);
     let before = s.central.rev("master");
     let run = s.dev.git_run(&["push", "origin", "master"]);
     refused(&run, "flow/foreign");

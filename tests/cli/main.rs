@@ -27,6 +27,8 @@ mod install_sh;
 mod json_errors;
 mod landing;
 mod load;
+mod local_update;
+mod managers;
 mod one_at_a_time;
 mod output;
 mod precommit;

@@ -108,12 +108,9 @@ fn adopting_project(sandbox: &Sandbox, python: &Path) -> TestRepo {
 /// one refused with git-policy's rule, each good one let through.
 #[test]
 fn pre_commit_framework_runs_git_policy_hooks() {
-    let Some(python) = pre_commit_python() else {
-        eprintln!(
-            "skipped: the `pre-commit` package is not installed (`pip install pre-commit`; `.ci/run` installs it)"
-        );
-        return;
-    };
+    let python = pre_commit_python().expect(
+        "the `pre-commit` package is not installed: `python3 -m pip install pre-commit` (`.ci/run` installs it)",
+    );
     let sandbox = Sandbox::new();
     let repo = adopting_project(&sandbox, &python);
 

@@ -1,0 +1,64 @@
+//! husky (from npm) sets `core.hooksPath=.husky/_` and rewrites that folder whenever it
+//! installs: git-policy goes into the project's own `.husky/<hook>` files on request.
+
+use super::{Developer, Order, Tool, scenario, tool};
+use crate::harness::{Run, Sandbox, accepted, failed};
+
+fn configure(repo: &crate::harness::TestRepo, marker: &str) {
+    repo.write(".husky/pre-commit", &format!("touch .git/{marker}\n"));
+}
+
+/// husky's documented removal: `npm uninstall husky && git config --unset core.hooksPath`.
+fn uninstall(dev: &Developer) -> Run {
+    dev.git(&["config", "--unset", "core.hooksPath"])
+}
+
+fn husky() -> Tool {
+    tool("node", "apt-get install nodejs npm");
+    Tool {
+        exe: tool("husky", "npm install -g husky"),
+        configure,
+        install: &[],
+        uninstall,
+        git_policy_install: &["install", "--via-manager"],
+    }
+}
+
+/// husky then `git policy install --via-manager`: both run; either uninstalls leaving the
+/// other working.
+#[test]
+fn husky_then_git_policy() {
+    scenario(&husky(), Order::ManagerFirst, super::nothing);
+}
+
+/// `git policy install` then husky, which points git away from git-policy's hooks: `git
+/// policy install --via-manager` adds it to husky's files.
+#[test]
+fn git_policy_then_husky() {
+    scenario(&husky(), Order::GitPolicyFirst, |dev| {
+        accepted(&dev.policy(&["install", "--via-manager"]));
+    });
+}
+
+/// Plain `git policy install` under husky installs nothing where husky would overwrite it,
+/// and its hint, followed literally, has both hooks run.
+#[test]
+fn plain_install_under_husky_is_refused_with_the_way_in() {
+    let sandbox = Sandbox::new();
+    let repo = crate::harness::pytokio(&sandbox);
+    let tool = husky();
+    configure(&repo, super::MARKER);
+    repo.commit("configure husky");
+    let dev = super::developer(repo, &tool);
+    accepted(&dev.tool(&[]));
+    let plain = dev.policy(&["install"]);
+    failed(&plain, &["husky runs this repository's hooks"]);
+    assert!(
+        plain.stderr.contains("`git policy install --via-manager`"),
+        "{}",
+        plain.stderr
+    );
+    assert!(!dev.repo.path.join(".husky/_/pre-commit.legacy").exists());
+    accepted(&dev.policy(&["install", "--via-manager"]));
+    dev.both_run(1);
+}
