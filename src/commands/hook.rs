@@ -57,14 +57,7 @@ fn report_heard(heard: Heard) -> anyhow::Result<Outcome> {
     if heard.mode != Mode::Warn || heard.judged.violations.is_empty() {
         return report_judged(heard.judged);
     }
-    let judged = heard.judged;
-    let verdict = Verdict {
-        violations: &judged.violations,
-        policy: judged.policy,
-        subject: judged.subject,
-        notes: judged.notes,
-        warnings: judged.warnings,
-    };
+    let verdict = verdict(&heard.judged);
     let mut err = anstream::stderr().lock();
     report::write_advisory(&verdict, &mut err)?;
     if let Err(cause) = advisory::log(&heard.log_dir, &verdict.subject, verdict.violations) {
@@ -79,13 +72,7 @@ fn report_heard(heard: Heard) -> anyhow::Result<Outcome> {
 
 /// Writes a verdict's violations where git shows them; the outcome is the verdict.
 fn report_judged(judged: Judged) -> anyhow::Result<Outcome> {
-    let verdict = Verdict {
-        violations: &judged.violations,
-        policy: judged.policy,
-        subject: judged.subject,
-        notes: judged.notes,
-        warnings: judged.warnings,
-    };
+    let verdict = verdict(&judged);
     if !verdict.violations.is_empty() || !verdict.warnings.is_empty() {
         report::write_text(&verdict, &mut anstream::stderr().lock())?;
     }
@@ -94,6 +81,17 @@ fn report_judged(judged: Judged) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Violations
     })
+}
+
+/// The report of a hook's verdict.
+fn verdict(judged: &Judged) -> Verdict<'_> {
+    Verdict {
+        violations: &judged.violations,
+        policy: judged.policy.clone(),
+        subject: judged.subject.clone(),
+        notes: judged.notes.clone(),
+        warnings: judged.warnings.clone(),
+    }
 }
 
 /// `reference-transaction <state>`: a push's updates judged again as they land, one push at a

@@ -2,18 +2,16 @@
 
 use std::path::{Path, PathBuf};
 
-use indexmap::IndexMap;
 use regex_lite::{Regex, RegexBuilder};
-use schemars::JsonSchema;
-use serde::Deserialize;
 use toml::Spanned;
 
 use super::model::{
-    Above, Accepts, BranchClass, Calendar, Changelog, DatePart, Landing, Level, Matcher, Mode,
-    Origin, PathGlob, Policy, TagClass, VersionFile, VersionRules,
+    Above, Accepts, BranchClass, Calendar, Changelog, DatePart, Landing, Matcher, Origin, PathGlob,
+    Policy, TagClass, VersionFile, VersionRules,
 };
-use super::schema::{CALENDAR, RELATIVE_PATH};
-use crate::version::{Format, Kind, PreLetter, REGEX_GROUPS};
+use crate::version::{Format, REGEX_GROUPS};
+pub(super) use raw::RawPolicy;
+use raw::{RawBranch, RawFile, VersionMatch};
 
 /// Regexes from a policy are compiled with a size limit: the engine is linear-time, and the
 /// limit keeps a hostile pattern from taking memory. They are `regex_lite` patterns (Rust regex
@@ -46,224 +44,6 @@ impl PolicyError {
             PolicyError::Io { .. } => None,
         }
     }
-}
-
-// The types serde reads a policy file into are also the source of its JSON Schema
-// (`git policy schema`, `schema.rs`): their doc comments are what an editor shows for each key,
-// and `schemars` attributes state in the schema what `Cx` checks after reading.
-
-/// The protected branches, which way changes may flow between them, which versions each may
-/// carry and what a release tag must look like. Without a `.git-policy.toml`, the embedded
-/// pytokio policy applies.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(title = "git-policy policy file")]
-pub(super) struct RawPolicy {
-    #[serde(default)]
-    version: Option<RawVersion>,
-    /// Protected branches: `[branches.NAME]` is the branch NAME, or with `pattern` a class of
-    /// branches. A branch belongs to the first entry that matches it; other branches are
-    /// unprotected (topic branches).
-    #[serde(default)]
-    branches: IndexMap<String, RawBranch>,
-    /// Release tag classes: `[tags.NAME]`. A tag belongs to the first class whose pattern and
-    /// kinds match it.
-    #[serde(default)]
-    tags: IndexMap<String, RawTag>,
-    #[serde(default)]
-    refs: RawRefs,
-    /// What hooks do with a violation: `"enforce"` (refuse it; the default) or `"warn"` (show
-    /// and log it, and accept the commit or push), for rolling a policy out on a busy server.
-    /// `git policy check` exits 1 on a violation either way.
-    #[serde(default)]
-    mode: Mode,
-}
-
-/// `[refs]`: refs other than branches and tags.
-#[derive(Deserialize, Default, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[schemars(rename = "Refs")]
-struct RawRefs {
-    /// `refs/replace/*` may be pushed; replace refs make git show another object in place of
-    /// a release's, so they are refused by default.
-    #[serde(default)]
-    allow_replace: bool,
-}
-
-/// Where the version lives.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "Version")]
-struct RawVersion {
-    /// The version files, which must all agree. `*.py`: `__version__ = "..."`;
-    /// `pyproject.toml`: `project.version`; `Cargo.toml`: `package.version`; anything else: the
-    /// whole file. A glob (`python_modules/**/version.py`) names every file it matches.
-    #[schemars(with = "Vec<RawFile>")]
-    files: Spanned<Vec<RawFile>>,
-}
-
-/// A version file: a path, or `{ path, regex }` to read the version with a regex.
-#[derive(Deserialize, JsonSchema)]
-#[serde(untagged)]
-#[schemars(rename = "VersionFile")]
-enum RawFile {
-    /// A path from the repository root, with `/` separators; its name says how the version is
-    /// read.
-    Path(#[schemars(regex(pattern = RELATIVE_PATH))] String),
-    /// A file read with a regex.
-    Regex {
-        /// A path from the repository root, with `/` separators.
-        #[schemars(regex(pattern = RELATIVE_PATH))]
-        path: String,
-        /// A regex with a named group `version`, or `major` (with `minor`, `micro`, `a`, `b`,
-        /// `rc`, `post`, `dev`).
-        #[schemars(regex(pattern = r"\(\?P?<(version|major)>"))]
-        regex: String,
-    },
-}
-
-/// A protected branch, or with `pattern` a class of branches.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[schemars(
-    rename = "Branch",
-    // A linear branch cannot take a merge commit, as `Cx::landing` checks.
-    extend(
-        "if" = { "properties": { "linear": { "const": true } }, "required": ["linear"] },
-        "then" = { "properties": { "lands": { "not": { "const": "merge" } } } }
-    )
-)]
-struct RawBranch {
-    /// A regex (Rust syntax, ASCII classes) matching the branch names of this class, with named
-    /// groups for `version.matches`, e.g. `'^(?P<major>[0-9]+)\.(?P<minor>[0-9]+)$'`. Without
-    /// it the class is the one branch named by the key.
-    #[schemars(with = "Option<String>")]
-    pattern: Option<Spanned<String>>,
-    /// Which branches may bring commits in: `"any"` (any unprotected branch), or a list of
-    /// branch names from this file, which may include `"any"`.
-    #[schemars(schema_with = "super::schema::accepts")]
-    accepts: Spanned<toml::Value>,
-    version: Option<RawBranchVersion>,
-    /// Every update keeps the old tip on the new tip's first-parent chain (no foxtrot merges).
-    #[serde(default)]
-    first_parent: bool,
-    /// No merge commits may enter.
-    #[serde(default)]
-    linear: bool,
-    /// A `(cherry picked from commit X)` line must name a commit of an allowed source.
-    #[serde(default)]
-    cherry_pick: bool,
-    /// How pull requests land on this branch, and so what CI judges: `"merge"` (a merge
-    /// commit), `"rebase"` (the head's commits replayed onto the base) or `"squash"` (one
-    /// commit). Default: `"rebase"` on a `linear` branch, else `"merge"`.
-    #[schemars(with = "Option<Landing>")]
-    lands: Option<Spanned<Landing>>,
-}
-
-/// The versions the branch may carry.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[schemars(rename = "BranchVersion")]
-struct RawBranchVersion {
-    /// The kinds of version allowed (default: every kind).
-    kinds: Option<Vec<Kind>>,
-    /// The pre-release letters allowed (default: every letter).
-    pre: Option<Vec<PreLetter>>,
-    above: Option<RawAbove>,
-    /// A PEP 440 specifier the version must satisfy, with the branch pattern's named groups in
-    /// braces, e.g. `"=={major}.{minor}.*"`.
-    #[schemars(with = "Option<String>")]
-    matches: Option<Spanned<String>>,
-    /// The version never goes down.
-    #[serde(default = "yes")]
-    monotonic: bool,
-    /// New commits on the branch carry a version above its last release tag's.
-    #[serde(default)]
-    ahead_of_tags: bool,
-}
-
-/// This branch's version is above another branch's by at least one `by`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "Above")]
-struct RawAbove {
-    /// The branch (a key under `[branches]`) this one stays above.
-    #[schemars(with = "String")]
-    branch: Spanned<String>,
-    /// How far above: at least one major, minor or micro, or any greater version.
-    #[serde(default = "minor")]
-    by: Level,
-}
-
-/// A class of release tags.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[schemars(rename = "Tag")]
-struct RawTag {
-    /// The tag name with a `{version}` placeholder, e.g. `"v{version}"`.
-    #[schemars(with = "String", regex(pattern = r"\{version\}"))]
-    pattern: Spanned<String>,
-    /// The kinds of version these tags may name (default: every kind).
-    kinds: Option<Vec<Kind>>,
-    /// The pre-release letters allowed (default: every letter).
-    pre: Option<Vec<PreLetter>>,
-    /// The branches (keys under `[branches]`) a tagged commit must be on.
-    #[schemars(with = "Option<Vec<String>>")]
-    on: Option<Spanned<Vec<String>>>,
-    /// A tag is never moved.
-    #[serde(default = "yes")]
-    immutable: bool,
-    /// A tag may be deleted.
-    #[serde(default)]
-    deletable: bool,
-    /// How the tag's version is compared with the tagged commit's: `"exact"`, or `"release"`
-    /// to compare only `X.Y.Z`.
-    #[serde(default)]
-    version_match: VersionMatch,
-    changelog: Option<RawChangelog>,
-    /// A final release needs a pre-release of it (any letter) tagged on its commit or an
-    /// ancestor.
-    #[serde(default)]
-    requires_pre_release: bool,
-    /// Which release components are the tag's date, dot-separated: date tokens `YYYY`,
-    /// `YY`/`0Y` (the year's last two digits), `MM`/`0M`, `DD`/`0D`, any other word a free
-    /// number, e.g. `"YY.N.patch"`. The date is an annotated tag's tagger date, else the
-    /// tagged commit's committer date.
-    #[schemars(with = "Option<String>", regex(pattern = CALENDAR))]
-    calendar: Option<Spanned<String>>,
-}
-
-/// How the tag's version is compared with the tagged commit's.
-#[derive(Deserialize, serde::Serialize, JsonSchema, Default, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-enum VersionMatch {
-    /// The versions are equal.
-    #[default]
-    Exact,
-    /// Only the release numbers `X.Y.Z` are compared.
-    Release,
-}
-
-/// The changelog must have an entry for the tagged version.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "Changelog")]
-struct RawChangelog {
-    /// The changelog's path from the repository root, with `/` separators.
-    #[schemars(with = "String", regex(pattern = RELATIVE_PATH))]
-    file: Spanned<String>,
-    /// A regex matching the entry's heading line, in which `{version}` stands for the
-    /// version, e.g. `'^## \[{version}\]'`.
-    #[schemars(with = "String")]
-    heading: Spanned<String>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-fn minor() -> Level {
-    Level::Minor
 }
 
 /// Reads and validates a policy file; messages call it `shown`.
@@ -828,6 +608,8 @@ fn quoted(names: &[&str]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+mod raw;
 
 #[cfg(test)]
 mod tests;

@@ -16,23 +16,22 @@ impl Git {
     /// other: a `git fetch` that left a local `master` behind `origin/master` is not a reason
     /// to judge against the old `master`. Diverged, the local branch stands, with a warning.
     pub fn freshest_state(&self, protected: &dyn Fn(&str) -> bool) -> Result<Fresh, RepoError> {
-        let mut state = self.merged_state()?;
         let mut warnings = Vec::new();
         let Some(remote) = self.upstream_remote() else {
+            let state = self.local_state()?;
             return Ok(Fresh { state, warnings });
         };
-        let prefix = format!("refs/remotes/{remote}/");
+        // The tracking refs come from the same pass over the refs as the state.
+        let (mut state, tracking_refs) = self.clone_refs(&remote, true)?;
         // The branch checked out is judged at its `HEAD`; diverged, it is the user's to push.
         let current = self.head_branch();
-        for (name, tracking) in self.refs_under(&prefix)? {
-            let Some(branch) = name.strip_prefix(&prefix) else {
-                continue;
-            };
+        for (branch, tracking) in tracking_refs {
+            let branch = branch.as_str();
             let refname = format!("refs/heads/{branch}");
             let Some(&local) = state.get(&refname) else {
                 continue;
             };
-            if local == tracking || branch == "HEAD" || !protected(branch) {
+            if local == tracking || !protected(branch) {
                 continue;
             }
             let ancestry = |a, b| {

@@ -16,6 +16,7 @@ mod kind;
 mod moved;
 mod objects;
 mod pending;
+mod refs;
 mod remembered;
 
 use std::cell::{Cell, OnceCell, RefCell};
@@ -29,7 +30,7 @@ use built::BuiltGraph;
 use graph::CommitGraph;
 use remembered::Remembered;
 
-use crate::rules::{CommitInfo, Id, Peeled, RefState, RepoView, Stamp, ViewError};
+use crate::rules::{CommitInfo, Id, Peeled, RepoView, Stamp, ViewError};
 pub use fresh::Fresh;
 pub use pending::{commit_files, index_files, merge_files};
 
@@ -405,112 +406,6 @@ impl Git {
                 .collect();
         }
         Vec::new()
-    }
-
-    /// Every ref under `prefix`, with its full name and (unpeeled) target.
-    fn refs_under(&self, prefix: &str) -> Result<Vec<(String, Id)>, RepoError> {
-        let mut refs = Vec::new();
-        let glob = format!("{prefix}*");
-        for reference in self
-            .repo
-            .references_glob(&glob)
-            .map_err(git_err("list refs"))?
-        {
-            let reference = reference.map_err(git_err("read a ref"))?;
-            // Only a symbolic ref needs resolving; resolving a direct one reads it again.
-            let target = reference
-                .target()
-                .or_else(|| reference.resolve().ok().and_then(|r| r.target()));
-            let (Ok(name), Some(target)) = (reference.name(), target) else {
-                continue;
-            };
-            if let Some(peeled) = reference.target_peel() {
-                self.peeled
-                    .borrow_mut()
-                    .insert(to_id(target), to_id(peeled));
-            }
-            refs.push((name.to_owned(), to_id(target)));
-        }
-        Ok(refs)
-    }
-
-    /// Local branches and tags, as a server (or an audit) sees them.
-    pub fn local_state(&self) -> Result<RefState, RepoError> {
-        let mut state = RefState::new();
-        state.extend(self.refs_under("refs/heads/")?);
-        state.extend(self.refs_under("refs/tags/")?);
-        Ok(state)
-    }
-
-    /// The object a ref names now (a symbolic ref resolved), or `None` when there is no such
-    /// ref (or the name cannot be one).
-    pub fn ref_target(&self, name: &str) -> Result<Option<Id>, RepoError> {
-        match self.repo.find_reference(name) {
-            Ok(reference) => Ok(reference
-                .target()
-                .or_else(|| reference.resolve().ok().and_then(|r| r.target()))
-                .map(to_id)),
-            Err(e)
-                if matches!(
-                    e.code(),
-                    git2::ErrorCode::NotFound | git2::ErrorCode::InvalidSpec
-                ) =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(git_err(format!("read `{name}`"))(e)),
-        }
-    }
-
-    /// A remote's branches (from its tracking refs) with local tags: what a push is judged on.
-    pub fn remote_state(&self, remote: &str) -> Result<RefState, RepoError> {
-        self.clone_state(remote, false)
-    }
-
-    /// Local branches, with the tracking refs of the [`upstream_remote`](Self::upstream_remote)
-    /// standing in for branches not present locally (a CI checkout has only `origin/*`).
-    pub fn merged_state(&self) -> Result<RefState, RepoError> {
-        match self.upstream_remote() {
-            Some(remote) => self.clone_state(&remote, true),
-            None => self.local_state(),
-        }
-    }
-
-    /// A clone's refs in one pass over `refs/`, which costs less than one pass per prefix
-    /// (each copies the packed refs; a clone has few refs besides these; servers, which may
-    /// have many, use `local_state`): the remote's branches and the local tags, and with
-    /// `local_branches` the local branches too, winning over the remote's.
-    fn clone_state(&self, remote: &str, local_branches: bool) -> Result<RefState, RepoError> {
-        let prefix = format!("refs/remotes/{remote}/");
-        let mut state = RefState::new();
-        let mut local = Vec::new();
-        for (name, id) in self.refs_under("refs/")? {
-            if let Some(branch) = name.strip_prefix(&prefix) {
-                if branch != "HEAD" {
-                    state.insert(format!("refs/heads/{branch}"), id);
-                }
-            } else if name.starts_with("refs/tags/")
-                || (local_branches && name.starts_with("refs/heads/"))
-            {
-                local.push((name, id));
-            }
-        }
-        state.extend(local);
-        Ok(state)
-    }
-
-    /// The remote of the current branch's upstream, else `origin` when it exists.
-    pub fn upstream_remote(&self) -> Option<String> {
-        let from_branch = self
-            .head_branch()
-            .and_then(|b| self.config_string(&format!("branch.{b}.remote")))
-            .filter(|r| r != ".");
-        from_branch.or_else(|| {
-            self.repo
-                .find_remote("origin")
-                .ok()
-                .map(|_| "origin".to_owned())
-        })
     }
 
     pub fn merge_base(&self, a: Id, b: Id) -> Option<Id> {

@@ -3,6 +3,7 @@
 //! most of its life is one finding, not 17,000).
 
 use std::collections::HashMap;
+use std::hash::Hash;
 
 use crate::rules::view::Id;
 use crate::rules::{RuleId, Violation};
@@ -95,29 +96,14 @@ impl Spans {
         }
         for (rule, vs) in by_rule {
             let key = (refname.to_owned(), rule);
-            let open = ordinal.and_then(|n| {
-                self.open
-                    .get(&key)
-                    .filter(|(_, last)| last + 1 == n)
-                    .map(|(i, _)| *i)
+            let i = span(&mut self.open, &mut self.findings, key, ordinal, || {
+                Finding {
+                    refname: refname.to_owned(),
+                    rule,
+                    steps: Vec::new(),
+                }
             });
-            let index = match open {
-                Some(i) => {
-                    self.findings[i].steps.push((step, vs));
-                    i
-                }
-                None => {
-                    self.findings.push(Finding {
-                        refname: refname.to_owned(),
-                        rule,
-                        steps: vec![(step, vs)],
-                    });
-                    self.findings.len() - 1
-                }
-            };
-            if let Some(n) = ordinal {
-                self.open.insert(key, (index, n));
-            }
+            self.findings[i].steps.push((step, vs));
         }
     }
 
@@ -131,29 +117,18 @@ impl Spans {
         error: String,
     ) {
         let key = (refname.to_owned(), why.clone());
-        let open = ordinal.and_then(|n| {
-            self.open_unjudged
-                .get(&key)
-                .filter(|(_, last)| last + 1 == n)
-                .map(|(i, _)| *i)
-        });
-        let index = match open {
-            Some(i) => {
-                self.unjudged[i].steps.push((step, error));
-                i
-            }
-            None => {
-                self.unjudged.push(Unjudged {
-                    refname: refname.to_owned(),
-                    why,
-                    steps: vec![(step, error)],
-                });
-                self.unjudged.len() - 1
-            }
-        };
-        if let Some(n) = ordinal {
-            self.open_unjudged.insert(key, (index, n));
-        }
+        let i = span(
+            &mut self.open_unjudged,
+            &mut self.unjudged,
+            key,
+            ordinal,
+            || Unjudged {
+                refname: refname.to_owned(),
+                why,
+                steps: Vec::new(),
+            },
+        );
+        self.unjudged[i].steps.push((step, error));
     }
 
     /// The findings and unjudged spans, in the order they began.
@@ -162,4 +137,28 @@ impl Spans {
         self.unjudged.sort_by_key(|u| u.first().time);
         (self.findings, self.unjudged)
     }
+}
+
+/// The span of `key` that step `ordinal` continues (its last step is the one before), else a
+/// new one from `start` (always for a tag's step, `None`); either way left open at `ordinal`.
+fn span<K: Eq + Hash, T>(
+    open: &mut HashMap<K, (usize, usize)>,
+    spans: &mut Vec<T>,
+    key: K,
+    ordinal: Option<usize>,
+    start: impl FnOnce() -> T,
+) -> usize {
+    let continued = ordinal.and_then(|n| {
+        open.get(&key)
+            .filter(|(_, last)| last + 1 == n)
+            .map(|(i, _)| *i)
+    });
+    let index = continued.unwrap_or_else(|| {
+        spans.push(start());
+        spans.len() - 1
+    });
+    if let Some(n) = ordinal {
+        open.insert(key, (index, n));
+    }
+    index
 }
