@@ -44,7 +44,7 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Resul
     foreign(
         cx,
         update,
-        (class, &branch),
+        (class, &branch, &accepts),
         (&roots, &set),
         (&hide, &sources),
     )?;
@@ -63,11 +63,10 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize, new: Id) -> Resul
 fn foreign(
     cx: &mut Eval<'_>,
     update: &Update,
-    (class, branch): (usize, &str),
+    (class, branch, accepts): (usize, &str, &Accepts),
     (roots, entering): (&[Id], &HashSet<Id>),
     (hide, sources): (&[Id], &[(String, Id)]),
 ) -> Result<(), EvalError> {
-    let accepts = &effective_accepts(cx, class);
     let mut others: Vec<(String, usize, Id)> = cx
         .protected_before()
         .iter()
