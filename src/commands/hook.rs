@@ -125,6 +125,9 @@ fn reference_transaction(args: &[String], input: Option<Vec<u8>>) -> anyhow::Res
     }
     match judge_transaction(bytes, &owner, token) {
         Err(err) => match err.downcast::<LockError>() {
+            // A lock that cannot be read or written keeps its I/O error as the cause.
+            Ok(lock @ LockError::Io { .. }) => Err(anyhow::Error::new(lock)
+                .context("git-policy rejects the push: its ref lock cannot be used")),
             Ok(lock) => Err(anyhow::Error::new(UserError {
                 message: format!("git-policy rejects the push: {lock}"),
                 hint: lock.hint(),
