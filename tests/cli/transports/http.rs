@@ -6,7 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use super::{Server, free_port, git_in, is_root, judged_through, require};
-use crate::harness::{Sandbox, TestRepo, pytokio, serve};
+use crate::harness::{Run, Sandbox, TestRepo, copy_bin, pytokio, serve};
 
 /// `lighttpd` serving the bare repositories under `root` at `/git/`, for user `alice` with
 /// password `secret`.
@@ -110,6 +110,21 @@ fn http_push_is_judged_by_the_server_hook() {
     let sandbox = Sandbox::new();
     let work = pytokio(&sandbox);
     let central = serve(&work, "pre-receive");
+    if is_root() {
+        // The web server's user must be able to run the hook's binary: the build's may sit in
+        // a directory only its owner can enter (a `mktemp -d` checkout). Install the hooks
+        // again from a copy in the sandbox, which `hand_to_web_server` opens to it.
+        let bin = sandbox.path().join("git-policy");
+        copy_bin(&bin);
+        let central_path = central.path.display().to_string();
+        let run = Run::from_output(
+            work.command(&bin)
+                .args(["install", "--server", &central_path])
+                .output()
+                .expect("run the copied git-policy"),
+        );
+        assert_eq!(run.code, 0, "{}", run.all());
+    }
     hand_to_web_server(&sandbox, &central);
     let server = lighttpd(&sandbox, sandbox.path());
     let name = central.path.file_name().expect("name").to_string_lossy();
