@@ -340,3 +340,50 @@ proptest! {
         prop_assert_eq!(String::from_utf8(out).expect("UTF-8"), format!("{version}{end}"));
     }
 }
+
+/// Setting the version a file already has changes nothing; string prefixes are kept.
+#[test]
+fn same_version_changes_nothing() {
+    let call = "Version(\"Twisted\", 24, 3, 0, release_candidate=1, post=2, dev=3)";
+    assert_eq!(
+        twisted_set(call, "24.3.0rc1.post2.dev3").expect("set"),
+        twisted_file(call)
+    );
+    let prefixed = "__version__ = u'1.0'\n__all__ = ['__version__']\n";
+    assert_eq!(
+        set(&Format::Python, "a.py", prefixed, "1.0").expect("set"),
+        prefixed
+    );
+    assert_eq!(
+        set(&Format::Python, "a.py", "__version__ = r\"1\"\n", "2").expect("set"),
+        "__version__ = r\"2\"\n"
+    );
+}
+
+/// A part the file lacks, in no spelling the regex reads, is refused naming its group.
+#[test]
+fn unknown_spelling_is_refused() {
+    let format = Format::Regex(
+        Regex::new(r"(?P<major>\d+)\.(?P<minor>\d+)(?:-p(?P<post>\d+))?").expect("regex"),
+    );
+    let err = set_version(&format, "VERSION", b"1.2\n", &v("1.2.post1")).expect_err("refused");
+    assert!(
+        matches!(err, WriteError::NoSpelling { group: "post", .. }),
+        "{err}"
+    );
+    assert_eq!(
+        set(&format, "VERSION", "1.2-p1\n", "1.3.post4").expect("set"),
+        "1.3-p4\n"
+    );
+}
+
+/// A version the regex would read back only in part is refused, not written.
+#[test]
+fn partial_read_back_is_refused() {
+    let format = Format::Regex(Regex::new(r"(?P<version>[0-9.]+)").expect("regex"));
+    let err = set_version(&format, "VERSION", b"1.0\n", &v("1.0rc1")).expect_err("refused");
+    assert!(
+        matches!(&err, WriteError::ReadBack { found, .. } if found == "1.0"),
+        "{err}"
+    );
+}
