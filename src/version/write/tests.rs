@@ -387,3 +387,38 @@ fn partial_read_back_is_refused() {
         "{err}"
     );
 }
+
+fn twisted_version() -> impl Strategy<Value = (String, String)> {
+    (
+        (0u64..100, 0u64..20, 0u64..10),
+        prop::option::of(0u64..20),
+        prop::option::of(0u64..20),
+        prop::option::of(0u64..20),
+    )
+        .prop_map(|((major, minor, micro), rc, post, dev)| {
+            let mut call = format!("Version(\"Twisted\", {major}, {minor}, {micro}");
+            let mut text = format!("{major}.{minor}.{micro}");
+            for (keyword, spelled, n) in [
+                ("release_candidate", "rc", rc),
+                ("post", ".post", post),
+                ("dev", ".dev", dev),
+            ] {
+                if let Some(n) = n {
+                    call.push_str(&format!(", {keyword}={n}"));
+                    text.push_str(&format!("{spelled}{n}"));
+                }
+            }
+            call.push(')');
+            (call, text)
+        })
+}
+
+proptest! {
+    /// Twisted: from any `Version(...)` call to any version its regex can hold, the file
+    /// becomes exactly the call that version is written as.
+    #[test]
+    fn twisted_round_trips(from in twisted_version(), to in twisted_version()) {
+        let out = twisted_set(&from.0, &to.1).expect("set");
+        prop_assert_eq!(out, twisted_file(&to.0));
+    }
+}
