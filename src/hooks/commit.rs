@@ -60,7 +60,8 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
     } else {
         rules::Entry::Merge
     };
-    let judgement = rules::judge_at(policy, &view as &dyn RepoView, &before, &[update], entry)?;
+    let asker = entry.pushing_to(&git.hint_remote());
+    let judgement = rules::judge_at(policy, &view as &dyn RepoView, &before, &[update], asker)?;
     let mut notes = Vec::new();
     // Said once: a hint that already aborts the merge needs no note repeating it.
     let said = |v: &rules::Violation| {

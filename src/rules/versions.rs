@@ -429,9 +429,10 @@ fn freeze_hint(
     (other, other_tip): (&str, Id),
     bumped: &str,
 ) -> Result<String, EvalError> {
+    let remote = &cx.remote;
     Ok(match cx.entry {
         Entry::Update => format!(
-            "the server judges each branch on its own: bump `{name}` to {bumped} or above, then push it first, `git push origin {name}`, and `{other}` after it, `git push origin {other}`"
+            "the server judges each branch on its own: bump `{name}` to {bumped} or above, then push it first, `git push {remote} {name}`, and `{other}` after it, `git push {remote} {other}`"
         ),
         // The merge being made brings `name`'s commit before its bump: merge it again once
         // `name` has moved on.
@@ -449,7 +450,7 @@ fn freeze_hint(
             "commit the bump of `{name}` to {bumped} on `{name}` first, then move `{other}` again"
         ),
         _ => format!(
-            "at a feature freeze, bump `{name}` to {bumped} first and push it, or push both together: `git push --atomic origin {name} {other}`"
+            "at a feature freeze, bump `{name}` to {bumped} first and push it, or push both together: `git push --atomic {remote} {name} {other}`"
         ),
     })
 }
