@@ -1,8 +1,9 @@
-//! Hints that fit the situation they are printed in: a clone whose remote is not called
-//! `origin`.
+//! Hints that fit the situation they are printed in: a commit on a version branch cut from the
+//! wrong branch, and a clone whose remote is not called `origin`.
 
 use super::{follow, hint_of};
 use crate::harness::{Run, Sandbox, TestRepo, accepted, pytokio, refused, serve};
+use crate::hooks::setup;
 
 /// A clone of `central` named `name` whose remote is called `remote`, with the client hooks.
 fn clone_with_hooks(sandbox: &Sandbox, central: &TestRepo, name: &str, remote: &str) -> TestRepo {
@@ -18,6 +19,33 @@ fn clone_with_hooks(sandbox: &Sandbox, central: &TestRepo, name: &str, remote: &
     };
     accepted(&dev.policy(&["install"]));
     dev
+}
+
+/// Writes the pytokio version file at `version`, uncommitted.
+fn write_version(repo: &TestRepo, version: &str) {
+    repo.write(
+        "tokio/__init__.py",
+        &format!("\"\"\"pytokio\"\"\"\n__version__ = \"{version}\"\n"),
+    );
+}
+
+/// A version branch cut from master, not rc: its first commit is refused at `pre-commit`, as
+/// its push would be (it used to pass until the push); the hint, followed literally, cuts it
+/// from rc, and the bump committed again there is accepted, and so is its push.
+#[test]
+fn commit_on_version_branch_cut_from_master_passed_pre_commit() {
+    let s = setup("pre-receive");
+    s.dev.git(&["checkout", "-q", "-b", "0.12", "master"]);
+    write_version(&s.dev, "0.12.0b1");
+    let commit = ["commit", "-q", "-a", "-m", "version 0.12.0b1"];
+    let run = s.dev.git_run(&commit);
+    refused(&run, "flow/foreign");
+    let hint = follow(&s.dev, &run, "flow/foreign");
+    assert!(hint.contains("from `rc`"), "{hint}");
+    assert_eq!(s.dev.rev("0.12"), s.dev.rev("rc"), "{hint}");
+    write_version(&s.dev, "0.12.0b1");
+    accepted(&s.dev.git_run(&commit));
+    accepted(&s.dev.git_run(&["push", "-q", "origin", "0.12"]));
 }
 
 /// A pytokio project served with `pre-receive`, and a clone (with the client hooks) whose
@@ -69,4 +97,21 @@ fn freeze_hint_named_origin_for_a_remote_called_upstream() {
     names_upstream(&run, "version/relation");
     follow(&dev, &run, "version/relation");
     accepted(&dev.git_run(&push));
+}
+
+/// A version branch cut from master in a clone whose remote is `upstream` (the new branch has
+/// no upstream of its own yet): `pre-commit` still knows it is new to `upstream` and refuses
+/// it; the hint, followed, cuts it from rc.
+#[test]
+fn commit_on_new_branch_in_a_clone_of_upstream_is_judged_as_its_creation() {
+    let dev = clone_named_upstream();
+    dev.git(&["checkout", "-q", "-b", "0.12", "master"]);
+    write_version(&dev, "0.12.0b1");
+    let commit = ["commit", "-q", "-a", "-m", "version 0.12.0b1"];
+    let run = dev.git_run(&commit);
+    refused(&run, "flow/foreign");
+    follow(&dev, &run, "flow/foreign");
+    write_version(&dev, "0.12.0b1");
+    accepted(&dev.git_run(&commit));
+    accepted(&dev.git_run(&["push", "-q", "upstream", "0.12"]));
 }
