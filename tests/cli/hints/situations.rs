@@ -1,9 +1,17 @@
-//! Hints that fit the situation they are printed in: a commit on a version branch cut from the
-//! wrong branch, and a clone whose remote is not called `origin`.
+//! Hints that fit the situation they are printed in: trunk fast-forwarded to a release branch
+//! still at a pre-release, a commit on a version branch cut from the wrong branch, and a clone
+//! whose remote is not called `origin`.
 
-use super::{follow, hint_of};
+use super::{follow, hint_of, words};
 use crate::harness::{Run, Sandbox, TestRepo, accepted, pytokio, refused, serve};
 use crate::hooks::setup;
+
+/// A twisted `_version.py` at `version` (`23, 1, 0, release_candidate=1`).
+fn twisted_version(version: &str) -> String {
+    format!(
+        "from incremental import Version\n\n__version__ = Version(\"Twisted\", {version})\n__all__ = [\"__version__\"]\n"
+    )
+}
 
 /// A clone of `central` named `name` whose remote is called `remote`, with the client hooks.
 fn clone_with_hooks(sandbox: &Sandbox, central: &TestRepo, name: &str, remote: &str) -> TestRepo {
@@ -19,6 +27,91 @@ fn clone_with_hooks(sandbox: &Sandbox, central: &TestRepo, name: &str, remote: &
     };
     accepted(&dev.policy(&["install"]));
     dev
+}
+
+/// A twisted project served with `hook`: trunk at 23.0.0, and a developer's clone (with the
+/// client hooks) in which `releases/release-4290` was cut, set to 23.1.0rc1 and pushed; trunk
+/// checked out.
+fn twisted_release_at_rc(hook: &str) -> TestRepo {
+    let sandbox = Sandbox::new();
+    let work = sandbox.repo("work");
+    work.git(&["checkout", "-q", "-b", "trunk"]);
+    work.write(
+        ".git-policy.toml",
+        include_str!("../../../policy/twisted.toml"),
+    );
+    work.write("src/twisted/_version.py", &twisted_version("23, 0, 0"));
+    work.write("NEWS", "Twisted Core 23.0.0 (2023-12-31)\n=====\n");
+    work.commit("Release 23.0.0");
+    let central = serve(&work, hook);
+    let dev = clone_with_hooks(&sandbox, &central, "dev", "origin");
+    dev.git(&["checkout", "-q", "-b", "releases/release-4290"]);
+    dev.write(
+        "src/twisted/_version.py",
+        &twisted_version("23, 1, 0, release_candidate=1"),
+    );
+    dev.git(&["commit", "-q", "-a", "-m", "change-versions 23.1.0rc1"]);
+    accepted(&dev.git_run(&["push", "-q", "origin", "releases/release-4290"]));
+    dev.checkout("trunk");
+    dev
+}
+
+/// trunk fast-forwarded to a release branch still at 23.1.0rc1, pushed: the version/kind hint
+/// puts trunk back where the server has it (it used to name one of the version files, all of
+/// which must match, when no version is to change on trunk); the push then goes through.
+#[test]
+fn trunk_fast_forwarded_to_release_at_rc_hinted_a_version_file() {
+    for (hook, push) in [
+        ("pre-receive", &["push", "origin", "trunk"][..]),
+        (
+            "pre-receive",
+            &["push", "--no-verify", "origin", "trunk"][..],
+        ),
+        ("update", &["push", "--no-verify", "origin", "trunk"][..]),
+    ] {
+        let dev = twisted_release_at_rc(hook);
+        let trunk = dev.rev("trunk");
+        dev.git(&[
+            "merge",
+            "-q",
+            "--no-verify",
+            "--ff-only",
+            "releases/release-4290",
+        ]);
+        let run = dev.git_run(push);
+        refused(&run, "version/kind");
+        let hint = follow(&dev, &run, "version/kind");
+        assert!(hint.contains("`releases/release-4290`"), "{hint}");
+        assert!(!hint.contains("_version.py"), "{hint}");
+        assert_eq!(dev.rev("trunk"), trunk, "{hint}");
+        accepted(&dev.git_run(push));
+        assert_eq!(dev.rev("origin/trunk"), trunk);
+    }
+}
+
+/// The same fast-forward stopped in the clone before trunk moves: the hint says in words that
+/// trunk takes the release branch at its final version; with it there, the fast-forward lands.
+#[test]
+fn trunk_fast_forward_to_release_at_rc_refused_locally_says_wait() {
+    let dev = twisted_release_at_rc("pre-receive");
+    let trunk = dev.rev("trunk");
+    let merge = ["merge", "--ff-only", "releases/release-4290"];
+    let run = dev.git_run(&merge);
+    refused(&run, "version/kind");
+    let hint = words(
+        &run,
+        "version/kind",
+        "`releases/release-4290` is still at 23.1.0rc1: `trunk` takes it only once it carries a version `trunk` allows",
+    );
+    assert!(!hint.contains("_version.py"), "{hint}");
+    assert_eq!(dev.rev("trunk"), trunk);
+    dev.git(&["reset", "-q", "--hard"]);
+    dev.checkout("releases/release-4290");
+    dev.write("src/twisted/_version.py", &twisted_version("23, 1, 0"));
+    dev.git(&["commit", "-q", "-a", "-m", "change-versions 23.1.0"]);
+    dev.checkout("trunk");
+    accepted(&dev.git_run(&merge));
+    accepted(&dev.git_run(&["push", "-q", "origin", "trunk"]));
 }
 
 /// Writes the pytokio version file at `version`, uncommitted.
@@ -114,4 +207,26 @@ fn commit_on_new_branch_in_a_clone_of_upstream_is_judged_as_its_creation() {
     write_version(&dev, "0.12.0b1");
     accepted(&dev.git_run(&commit));
     accepted(&dev.git_run(&["push", "-q", "upstream", "0.12"]));
+}
+
+/// The wording of version/kind for trunk taking a release branch still at a pre-release, as a
+/// pull request check gives it, text and JSON.
+#[test]
+fn trunk_taking_release_at_rc_snapshot() {
+    let dev = twisted_release_at_rc("pre-receive");
+    let old = dev.rev("trunk");
+    let new = dev.rev("releases/release-4290");
+    let args = [
+        "check",
+        "--ref",
+        "refs/heads/trunk",
+        "--old",
+        &old,
+        "--new",
+        &new,
+    ];
+    insta::assert_snapshot!("trunk_takes_rc_text", dev.policy(&args).stdout);
+    let mut json = args.to_vec();
+    json.extend(["--format", "json"]);
+    insta::assert_snapshot!("trunk_takes_rc_json", dev.policy(&json).stdout);
 }
