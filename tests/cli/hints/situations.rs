@@ -114,6 +114,22 @@ fn trunk_fast_forward_to_release_at_rc_refused_locally_says_wait() {
     accepted(&dev.git_run(&["push", "-q", "origin", "trunk"]));
 }
 
+/// The release branch at 23.1.0rc1 merged into trunk: the merge is stopped before it is made,
+/// and the hint aborts it (it named a version file to edit in the merge); the push of trunk
+/// as it was is accepted.
+#[test]
+fn trunk_merging_release_at_rc_hinted_a_version_file() {
+    let dev = twisted_release_at_rc("pre-receive");
+    let trunk = dev.rev("trunk");
+    let run = dev.git_run(&["merge", "--no-ff", "--no-edit", "releases/release-4290"]);
+    refused(&run, "version/kind");
+    let hint = follow(&dev, &run, "version/kind");
+    assert!(hint.contains("`git merge --abort`"), "{hint}");
+    assert!(!hint.contains("_version.py"), "{hint}");
+    assert_eq!(dev.rev("HEAD"), trunk);
+    accepted(&dev.git_run(&["push", "origin", "trunk"]));
+}
+
 /// Writes the pytokio version file at `version`, uncommitted.
 fn write_version(repo: &TestRepo, version: &str) {
     repo.write(
