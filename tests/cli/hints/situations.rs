@@ -246,3 +246,44 @@ fn trunk_taking_release_at_rc_snapshot() {
     json.extend(["--format", "json"]);
     insta::assert_snapshot!("trunk_takes_rc_json", dev.policy(&json).stdout);
 }
+
+/// A single-branch clone whose remote is `upstream` asked about a branch it never fetched: the
+/// hint fetches every branch from `upstream` (it named `origin`); followed, the check runs.
+#[test]
+fn fetch_all_hint_named_origin_for_a_remote_called_upstream() {
+    let sandbox = Sandbox::new();
+    let work = pytokio(&sandbox);
+    let here = TestRepo {
+        sandbox: sandbox.clone(),
+        path: sandbox.path().to_path_buf(),
+    };
+    let url = format!("file://{}", work.path.display());
+    here.git(&[
+        "clone",
+        "-q",
+        "-o",
+        "upstream",
+        "--single-branch",
+        &url,
+        "ci",
+    ]);
+    let ci = TestRepo {
+        sandbox: sandbox.clone(),
+        path: sandbox.path().join("ci"),
+    };
+    let check = ["check", "--base", "master", "--head", "upstream/rc"];
+    let run = ci.policy(&check);
+    assert_eq!(run.code, 2, "{}", run.all());
+    let hint = super::hints(&run).join("\n");
+    assert!(hint.contains("git fetch upstream"), "{hint}");
+    assert!(!hint.contains("origin"), "{hint}");
+    for command in super::commands(&hint) {
+        let ran = ci
+            .command("sh")
+            .args(["-c", &command])
+            .output()
+            .expect("sh");
+        assert!(ran.status.success(), "`{command}` failed");
+    }
+    accepted(&ci.policy(&check));
+}
