@@ -38,7 +38,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         // `--new` already), not a pusher's claim: pinned, as `pre-push` does.
         let mut before = git.local_state()?;
         rules::pin_old_values(&mut before, &updates);
-        let judgement = rules::judge_at(&policy, &git, &before, &updates, rules::Entry::Ci)?;
+        let asker = rules::Entry::Ci.pushing_to(&git.hint_remote());
+        let judgement = rules::judge_at(&policy, &git, &before, &updates, asker)?;
         (judgement, plural(updates.len(), "update"))
     } else if let (Some(base), Some(head)) = (&args.base, &args.head) {
         judge_merge(&git, &policy, base, head, &mut notes)?
@@ -166,11 +167,19 @@ fn ambiguity(state: &RefState, name: &str) -> Option<String> {
 }
 
 /// A revision CI or the user named that this clone lacks: usually not fetched.
-pub fn not_here(err: crate::repo::RepoError, rev: &str) -> anyhow::Error {
+pub fn not_here(git: &Git, err: crate::repo::RepoError, rev: &str) -> anyhow::Error {
     anyhow::Error::new(err).context(UserError {
         message: format!("`{rev}` is not in this clone"),
-        hint: Some("fetch all branches and tags: `git fetch origin '+refs/heads/*:refs/remotes/origin/*' '+refs/tags/*:refs/tags/*'` (GitHub Actions: `fetch-depth: 0` in `actions/checkout`)".into()),
+        hint: Some(format!("fetch all branches and tags: {} (GitHub Actions: `fetch-depth: 0` in `actions/checkout`)", fetch_all(git))),
     })
+}
+
+/// The command that fetches every branch and tag of the clone's remote, in backticks.
+pub fn fetch_all(git: &Git) -> String {
+    let remote = git.hint_remote();
+    format!(
+        "`git fetch {remote} '+refs/heads/*:refs/remotes/{remote}/*' '+refs/tags/*:refs/tags/*'`"
+    )
 }
 
 /// `origin/rc` and `refs/heads/rc` both name the branch `rc`.

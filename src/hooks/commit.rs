@@ -32,8 +32,14 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
     let mut before = fresh.state;
     let refname = format!("refs/heads/{branch}");
     let head = git.head_commit();
-    match head {
-        Some(head) => before.insert(refname.clone(), head),
+    // A branch the upstream remote does not have yet is being created: its whole history
+    // enters with its first push, and is judged so now (`pre-push` judges it the same way).
+    let old = match head {
+        Some(head) if !being_created(git, &branch)? => Some(head),
+        _ => None,
+    };
+    match old {
+        Some(old) => before.insert(refname.clone(), old),
         None => before.remove(&refname),
     };
     let merging = git.merge_heads(std::env::var("GIT_REFLOG_ACTION").ok().as_deref());
@@ -52,7 +58,7 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
     };
     let update = Update {
         refname,
-        old: head,
+        old,
         new: Some(Id::PENDING),
     };
     let entry = if merging.is_empty() {
@@ -60,7 +66,8 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
     } else {
         rules::Entry::Merge
     };
-    let judgement = rules::judge_at(policy, &view as &dyn RepoView, &before, &[update], entry)?;
+    let asker = entry.pushing_to(&git.hint_remote());
+    let judgement = rules::judge_at(policy, &view as &dyn RepoView, &before, &[update], asker)?;
     let mut notes = Vec::new();
     // Said once: a hint that already aborts the merge needs no note repeating it.
     let said = |v: &rules::Violation| {
@@ -82,4 +89,15 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
         notes,
         warnings: fresh.warnings.into_iter().chain(judgement.notes).collect(),
     }))
+}
+
+/// Whether `branch` is new to the upstream remote: it has no tracking ref of it. Without a
+/// remote nothing is pushed anywhere, and the branch is judged as it is here.
+fn being_created(git: &Git, branch: &str) -> Result<bool, HookError> {
+    let Some(remote) = git.upstream_remote() else {
+        return Ok(false);
+    };
+    Ok(git
+        .ref_target(&format!("refs/remotes/{remote}/{branch}"))?
+        .is_none())
 }

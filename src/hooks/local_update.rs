@@ -89,7 +89,8 @@ pub fn judge_local_update(
         return Ok(None);
     }
     // Judged as the update it is: refused before git writes it, there is no merge to undo.
-    let judgement = rules::judge_at(policy, git, &before, &updates, Entry::LocalUpdate)?;
+    let asker = Entry::LocalUpdate.pushing_to(remote.as_deref().unwrap_or("origin"));
+    let judgement = rules::judge_at(policy, git, &before, &updates, asker)?;
     let names: Vec<String> = updates
         .iter()
         .map(|u| format!("`{}`", u.refname.trim_start_matches("refs/heads/")))

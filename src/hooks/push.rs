@@ -27,7 +27,13 @@ pub fn judge_push(
     // server checks it again against its own refs (`ref/stale`) when the push arrives.
     let mut before = git.remote_state(remote)?;
     rules::pin_old_values(&mut before, &updates);
-    let judgement = rules::judge_at(policy, git, &before, &updates, rules::Entry::Push)?;
+    let judgement = rules::judge_at(
+        policy,
+        git,
+        &before,
+        &updates,
+        rules::Entry::Push.pushing_to(remote),
+    )?;
     Ok(Judged {
         violations: judgement.violations,
         policy: policy.origin.to_string(),

@@ -105,18 +105,28 @@ impl Git {
         Ok((state, tracking))
     }
 
-    /// The remote of the current branch's upstream, else `origin` when it exists.
+    /// The remote of the current branch's upstream, else `origin` when it exists, else the
+    /// clone's only remote (`git clone -o upstream`; a branch not pushed yet has no upstream).
     pub fn upstream_remote(&self) -> Option<String> {
         let from_branch = self
             .head_branch()
             .and_then(|b| self.config_string(&format!("branch.{b}.remote")))
             .filter(|r| r != ".");
         from_branch.or_else(|| {
-            self.repo
-                .find_remote("origin")
-                .ok()
-                .map(|_| "origin".to_owned())
+            let remotes = self.repo.remotes().ok()?;
+            let names: Vec<&str> = remotes.iter().flatten().flatten().collect();
+            match names.as_slice() {
+                [only] => Some((*only).to_owned()),
+                _ => names.contains(&"origin").then(|| "origin".to_owned()),
+            }
         })
+    }
+
+    /// The remote the commands in hints push to and fetch from: the
+    /// [`upstream_remote`](Self::upstream_remote), else `origin`.
+    pub fn hint_remote(&self) -> String {
+        self.upstream_remote()
+            .unwrap_or_else(|| "origin".to_owned())
     }
 }
 

@@ -29,7 +29,7 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize) -> Result<(), Eva
             &update.refname,
             &[new],
             format!("`{branch}` is protected: this update rewrites its history instead of building on {}", old.short()),
-            Some(format!("`git fetch`, then rebase your commits onto the current `{branch}` (`git rebase origin/{branch}`) instead of forcing")),
+            Some(format!("`git fetch {remote}`, then rebase your commits onto the current `{branch}` (`git rebase {remote}/{branch}`) instead of forcing", remote = cx.remote)),
         );
     }
     let rules = &cx.policy.branches[class];
@@ -54,7 +54,7 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize) -> Result<(), Eva
                     "`{branch}` keeps a linear history, but {} would enter it",
                     plural(merges.len(), "merge commit")
                 ),
-                Some(linear_hint(cx.entry, &branch)),
+                Some(linear_hint(cx.entry, &branch, &cx.remote)),
             )?;
         }
     }
@@ -77,13 +77,13 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize) -> Result<(), Eva
 /// What makes a merge into a linear branch a fast-forward, where the user is: a merge in
 /// progress is aborted and the topic rebased (`git rebase` there would fail mid-merge); a
 /// pushed merge is rebased away; a pull request is rebased or squashed.
-fn linear_hint(entry: Entry, branch: &str) -> String {
+fn linear_hint(entry: Entry, branch: &str, remote: &str) -> String {
     match entry {
         Entry::Merge | Entry::Commit => format!(
             "abandon the merge with `git merge --abort`, rebase the topic onto `{branch}` (`git rebase {branch} <topic>`), then fast-forward `{branch}` to it (`git checkout {branch} && git merge --ff-only <topic>`)"
         ),
         Entry::Push | Entry::PreReceive | Entry::Update => format!(
-            "replay the merged commits on `{branch}` without the merge: `git checkout {branch} && git rebase origin/{branch}`"
+            "replay the merged commits on `{branch}` without the merge: `git checkout {branch} && git rebase {remote}/{branch}`"
         ),
         Entry::LocalUpdate => format!(
             "`{branch}` did not move: rebase the topic onto `{branch}` (`git rebase {branch} <topic>`), then fast-forward `{branch}` to it (`git checkout {branch} && git merge --ff-only <topic>`)"

@@ -80,6 +80,8 @@ pub struct Eval<'a> {
     pub updates: &'a [Update],
     /// Who asks: hints name what fixes the situation there.
     pub entry: Entry,
+    /// The remote the asker pushes to, as the commands in hints name it.
+    pub remote: String,
     /// The protected branches before and after the update set, classified once: every rule
     /// asks, and a branch pattern costs a regex search per branch.
     protected_before: Rc<[Protected]>,
@@ -114,6 +116,7 @@ impl<'a> Eval<'a> {
             after,
             updates,
             entry: Entry::Audit,
+            remote: "origin".to_owned(),
             protected_before,
             protected_after,
             versions: HashMap::new(),

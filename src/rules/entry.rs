@@ -25,7 +25,29 @@ pub enum Entry {
     LocalUpdate,
 }
 
+/// Who asks for a verdict: the entry point, and the remote its user pushes to, which the
+/// commands in hints name. A server cannot know what its pushers call it: `origin` there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asker {
+    pub entry: Entry,
+    pub remote: String,
+}
+
+impl From<Entry> for Asker {
+    fn from(entry: Entry) -> Asker {
+        entry.pushing_to("origin")
+    }
+}
+
 impl Entry {
+    /// This entry point, for a user whose pushes go to `remote` (`git push upstream ...`).
+    pub fn pushing_to(self, remote: &str) -> Asker {
+        Asker {
+            entry: self,
+            remote: remote.to_owned(),
+        }
+    }
+
     /// Whether the refusal reaches someone who pushed (so the refused commits exist in their
     /// clone and the ref on the other side is still at its old value).
     pub fn is_push(self) -> bool {

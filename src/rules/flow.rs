@@ -7,7 +7,7 @@ use pep440_rs::Version;
 
 use super::context::{Eval, EvalError, short};
 use super::view::Id;
-use super::{Message, RuleId, Update, cut_short};
+use super::{Entry, Message, RuleId, Update, cut_short};
 use crate::policy::Accepts;
 use crate::version;
 
@@ -130,14 +130,23 @@ fn foreign_hint(
     offending: &[Id],
 ) -> Result<String, EvalError> {
     // A new branch cut from the wrong place (a version branch from master, not rc): cut it
-    // again from its source, whose tip the one who pushed has.
+    // again from its source, whose tip the one who pushed (or commits) has. A commit refused
+    // leaves its changes staged, which the checkout would refuse to overwrite: they are put
+    // aside first. A merge in progress is aborted first (below): the branch may be right.
     if update.old.is_none()
+        && cx.entry != Entry::Merge
         && let Some((source, tip)) = sources.first()
     {
-        return Ok(format!(
-            "cut `{branch}` from `{source}` instead: `git checkout -B {branch} {}`, then make its own commits (its version) again",
-            tip.short()
-        ));
+        let tip = tip.short();
+        return Ok(if cx.entry == Entry::Commit {
+            format!(
+                "cut `{branch}` from `{source}` instead, putting your changes aside: `git stash && git checkout -B {branch} {tip}`, then make its own commits (its version) again (your changes are in the stash)"
+            )
+        } else {
+            format!(
+                "cut `{branch}` from `{source}` instead: `git checkout -B {branch} {tip}`, then make its own commits (its version) again"
+            )
+        });
     }
     let mut fix = None;
     for &commit in offending {

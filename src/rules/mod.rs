@@ -28,7 +28,7 @@ use serde::Serialize;
 use crate::policy::Policy;
 pub use audit::{audit, audit_updates};
 pub use context::EvalError;
-pub use entry::Entry;
+pub use entry::{Asker, Entry};
 pub use message::{Message, cut_short};
 pub use stale::{evaluate_received, judge_received, judge_received_at};
 pub use view::{
@@ -236,16 +236,19 @@ pub fn judge(
     judge_at(policy, view, before, updates, Entry::Audit)
 }
 
-/// [`judge`] asked by `entry`, whose hints then name what fixes the situation there.
+/// [`judge`] asked by `asker` (an [`Entry`], or one [`pushing_to`](Entry::pushing_to) a named
+/// remote), whose hints then name what fixes the situation there.
 pub fn judge_at(
     policy: &Policy,
     view: &dyn RepoView,
     before: &RefState,
     updates: &[Update],
-    entry: Entry,
+    asker: impl Into<Asker>,
 ) -> Result<Judgement, EvalError> {
+    let asker = asker.into();
     let mut cx = context::Eval::new(policy, view, before, updates);
-    cx.entry = entry;
+    cx.entry = asker.entry;
+    cx.remote = asker.remote;
     for update in updates {
         if let Some(branch) = update.refname.strip_prefix("refs/heads/") {
             if let Some((class, captures)) = policy.branch_class(branch) {

@@ -43,10 +43,12 @@ pub fn canonical_branch(
                 format!("`{canonical}` exists: commit there (`git switch {canonical}`)")
             }
             (false, false) => format!(
-                "push to `{canonical}` instead: `git push origin {new}:refs/heads/{canonical}`"
+                "push to `{canonical}` instead: `git push {remote} {new}:refs/heads/{canonical}`",
+                remote = cx.remote
             ),
             (false, true) => format!(
-                "`{canonical}` exists: build on it and push there, with these commits checked out: `git fetch origin && git rebase origin/{canonical} && git push origin HEAD:refs/heads/{canonical}`"
+                "`{canonical}` exists: build on it and push there, with these commits checked out: `git fetch {remote} && git rebase {remote}/{canonical} && git push {remote} HEAD:refs/heads/{canonical}`",
+                remote = cx.remote
             ),
         };
         cx.report(

@@ -69,8 +69,9 @@ pub fn check(cx: &mut Eval<'_>, update: &Update) -> Result<(), EvalError> {
         // The commit a person can look up, not the id of a tag object.
         let named = was.map_or_else(|| old.short(), |was| was.short());
         let hint = if class.deletable {
+            let remote = &cx.remote;
             format!(
-                "`{}` tags may be deleted: delete it and push it again, `git push origin :refs/tags/{tag}` then `git push origin {tag}`",
+                "`{}` tags may be deleted: delete it and push it again, `git push {remote} :refs/tags/{tag}` then `git push {remote} {tag}`",
                 class.name
             )
         } else {
@@ -306,7 +307,8 @@ fn tag_branch(
         None => (
             "is on no branch".to_owned(),
             format!(
-                "push it with the {kinds} branch that holds it (`git push --atomic origin <branch> {tag}`), or drop a tag made in the wrong place with `git tag -d {tag}`"
+                "push it with the {kinds} branch that holds it (`git push --atomic {} <branch> {tag}`), or drop a tag made in the wrong place with `git tag -d {tag}`",
+                cx.remote
             ),
         ),
     };

@@ -37,7 +37,7 @@ pub fn check_branch(
         );
     };
     lockstep(cx, &update.refname, new, &at)?;
-    kind(cx, update, &branch, new, &rules, &at)?;
+    kind(cx, (update, class), &branch, new, &rules, &at)?;
     if let Some(template) = &rules.matches {
         branch_name(cx, update, &branch, new, template, captures, &at)?;
     }
@@ -90,14 +90,20 @@ pub fn lockstep(
 
 fn kind(
     cx: &mut Eval<'_>,
-    update: &Update,
+    (update, class): (&Update, usize),
     branch: &str,
     new: Id,
     rules: &VersionRules,
     at: &VersionAt,
 ) -> Result<(), EvalError> {
     if let Some(problem) = kind_problem(&at.version, rules.kinds.as_deref(), rules.pre.as_deref()) {
-        let example = example_for(&at.version, rules.kinds.as_deref());
+        let hint = match carried_from(cx, (branch, class), new, at)? {
+            Some(source) => taken_too_early(cx.entry, update, branch, &source, at),
+            None => {
+                let example = example_for(&at.version, rules.kinds.as_deref());
+                format!("set a version such as `{example}` in `{}`", at.path)
+            }
+        };
         cx.report(
             RuleId::VersionKind,
             &update.refname,
@@ -108,13 +114,73 @@ fn kind(
                 at.path,
                 at.line
             ),
-            Some(format!(
-                "set a version such as `{example}` in `{}`",
-                at.path
-            )),
+            Some(hint),
         )?;
     }
     Ok(())
+}
+
+/// The protected branch whose version `new` carries: a branch `branch` takes (`class` is its
+/// class), contained in `new`, at the same version, which its own rules allow, and which may
+/// later carry a kind `branch` allows (a release branch still at a pre-release, that trunk was
+/// fast-forwarded to or merged, and will be at the final version). `None` when the version is
+/// `branch`'s own to set (a version branch cut from rc, still at rc's `.devN`), or came from a
+/// branch it never takes (flow/foreign).
+fn carried_from(
+    cx: &mut Eval<'_>,
+    (branch, class): (&str, usize),
+    new: Id,
+    at: &VersionAt,
+) -> Result<Option<String>, EvalError> {
+    let policy = cx.policy;
+    let ours = &policy.branches[class];
+    let wanted = ours.version.as_ref().and_then(|v| v.kinds.as_deref());
+    for (name, theirs, tip) in cx.protected_after().iter() {
+        let Some(rules) = &policy.branches[*theirs].version else {
+            continue;
+        };
+        let may_carry = match (wanted, rules.kinds.as_deref()) {
+            (Some(wanted), Some(kinds)) => kinds.iter().any(|k| wanted.contains(k)),
+            _ => true,
+        };
+        if name == branch
+            || !ours.accepts.classes.contains(theirs)
+            || !may_carry
+            || kind_problem(&at.version, rules.kinds.as_deref(), rules.pre.as_deref()).is_some()
+            || !cx.view.is_ancestor(*tip, new)?
+        {
+            continue;
+        }
+        if matches!(cx.version_at(*tip), Ok(Some(v)) if v.version == at.version) {
+            return Ok(Some(name.clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// What fixes `branch` having taken `source` before `source` carries a version `branch`
+/// allows: take the merge or the move back where the user is, and take `source` later. No
+/// version file is to change on `branch`: the version is `source`'s, right there.
+fn taken_too_early(
+    entry: Entry,
+    update: &Update,
+    branch: &str,
+    source: &str,
+    at: &VersionAt,
+) -> String {
+    let why = format!(
+        "`{source}` is still at {}: `{branch}` takes it only once it carries a version `{branch}` allows",
+        at.shown()
+    );
+    let old = update.old.map(|o| o.short());
+    match (entry, entry.undo(branch, old.as_deref())) {
+        (_, Some(undo)) => format!("{why}; {undo}"),
+        (Entry::LocalUpdate, None) => {
+            format!("{why}; set one there first, then move `{branch}` again")
+        }
+        (Entry::Ci | Entry::Audit, None) => format!("{why}; set one there first, then merge it"),
+        (_, None) => format!("{why}; set one there first"),
+    }
 }
 
 /// Why a version is not of the allowed kinds and letters, or `None` when it is.
@@ -429,9 +495,10 @@ fn freeze_hint(
     (other, other_tip): (&str, Id),
     bumped: &str,
 ) -> Result<String, EvalError> {
+    let remote = &cx.remote;
     Ok(match cx.entry {
         Entry::Update => format!(
-            "the server judges each branch on its own: bump `{name}` to {bumped} or above, then push it first, `git push origin {name}`, and `{other}` after it, `git push origin {other}`"
+            "the server judges each branch on its own: bump `{name}` to {bumped} or above, then push it first, `git push {remote} {name}`, and `{other}` after it, `git push {remote} {other}`"
         ),
         // The merge being made brings `name`'s commit before its bump: merge it again once
         // `name` has moved on.
@@ -449,7 +516,7 @@ fn freeze_hint(
             "commit the bump of `{name}` to {bumped} on `{name}` first, then move `{other}` again"
         ),
         _ => format!(
-            "at a feature freeze, bump `{name}` to {bumped} first and push it, or push both together: `git push --atomic origin {name} {other}`"
+            "at a feature freeze, bump `{name}` to {bumped} first and push it, or push both together: `git push --atomic {remote} {name} {other}`"
         ),
     })
 }

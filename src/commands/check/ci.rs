@@ -90,7 +90,7 @@ fn judge_updates(git: &Git, policy: &Policy, updates: &[Update]) -> anyhow::Resu
         git,
         &before,
         updates,
-        rules::Entry::Ci,
+        rules::Entry::Ci.pushing_to(&git.hint_remote()),
     )?)
 }
 
@@ -114,7 +114,7 @@ fn checked_out_merge(
         return Ok(None);
     };
     if let Some(head) = head {
-        let head = git.resolve(head).map_err(|e| not_here(e, head))?;
+        let head = git.resolve(head).map_err(|e| not_here(git, e, head))?;
         if head != merged {
             return Ok(None);
         }
@@ -141,9 +141,9 @@ fn present(git: &Git, id: Id, what: &str, refname: &str) -> anyhow::Result<()> {
         Err(rules::ViewError::Missing(_)) => Err(UserError::hinted(
             format!("the {what} value of `{refname}`, {id}, is not in this clone"),
             if what == "previous" {
-                "fetch all history (`fetch-depth: 0`, `GIT_DEPTH: 0`); if it is still missing, the push rewrote the branch (a force-push) and the commit it replaced is gone"
+                "fetch all history (`fetch-depth: 0`, `GIT_DEPTH: 0`); if it is still missing, the push rewrote the branch (a force-push) and the commit it replaced is gone".to_owned()
             } else {
-                "fetch all branches and tags: `git fetch origin '+refs/heads/*:refs/remotes/origin/*' '+refs/tags/*:refs/tags/*'`"
+                format!("fetch all branches and tags: {}", super::fetch_all(git))
             },
         )),
         Err(err) => Err(err).context(format!("cannot read {id}")),

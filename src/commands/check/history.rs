@@ -16,7 +16,7 @@ pub fn run(
 ) -> anyhow::Result<Outcome> {
     let refs = git.merged_state()?;
     let since_id = match since {
-        Some(rev) => Some(git.resolve(rev).map_err(|e| super::not_here(e, rev))?),
+        Some(rev) => Some(git.resolve(rev).map_err(|e| super::not_here(git, e, rev))?),
         None => None,
     };
     let replayed = history::replay(policy, git, &refs, since_id)?;

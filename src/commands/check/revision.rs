@@ -37,7 +37,7 @@ fn unknown(git: &Git, err: RepoError, rev: &str) -> anyhow::Error {
             message: format!("`{rev}` names nothing in this clone"),
             hint: Some(format!("did you mean `{branch}`?")),
         }),
-        None => not_here(err, rev),
+        None => not_here(git, err, rev),
     }
 }
 

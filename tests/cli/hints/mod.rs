@@ -5,6 +5,7 @@
 
 mod branch;
 mod flow;
+mod situations;
 mod snapshots;
 mod tags;
 mod versions;
