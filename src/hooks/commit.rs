@@ -34,8 +34,19 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
     let head = git.head_commit();
     // A branch the upstream remote does not have yet is being created: its whole history
     // enters with its first push, and is judged so now (`pre-push` judges it the same way).
+    let created = being_created(git, &branch)?;
+    if created.is_some() {
+        // A branch spelled with leading zeros (`00.12`) is refused wherever it goes, so it owns
+        // none of the commits that enter: the same commits on `0.12` are `0.12`'s own.
+        before.retain(|name, _| {
+            let short = name.strip_prefix("refs/heads/").unwrap_or(name);
+            policy
+                .class_of(short)
+                .is_none_or(|class| policy.canonical_name(class, short).is_none())
+        });
+    }
     let old = match head {
-        Some(head) if !being_created(git, &branch)? => Some(head),
+        Some(head) if created.is_none() => Some(head),
         _ => None,
     };
     match old {
@@ -91,13 +102,12 @@ pub fn judge_commit(git: &Git, policy: &Policy) -> Result<Option<Judged>, HookEr
     }))
 }
 
-/// Whether `branch` is new to the upstream remote: it has no tracking ref of it. Without a
+/// The upstream remote, when `branch` is new to it: it has no tracking ref of it. Without a
 /// remote nothing is pushed anywhere, and the branch is judged as it is here.
-fn being_created(git: &Git, branch: &str) -> Result<bool, HookError> {
+fn being_created(git: &Git, branch: &str) -> Result<Option<String>, HookError> {
     let Some(remote) = git.upstream_remote() else {
-        return Ok(false);
+        return Ok(None);
     };
-    Ok(git
-        .ref_target(&format!("refs/remotes/{remote}/{branch}"))?
-        .is_none())
+    let tracked = git.ref_target(&format!("refs/remotes/{remote}/{branch}"))?;
+    Ok(tracked.is_none().then_some(remote))
 }
