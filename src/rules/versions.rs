@@ -97,7 +97,15 @@ fn kind(
     at: &VersionAt,
 ) -> Result<(), EvalError> {
     if let Some(problem) = kind_problem(&at.version, rules.kinds.as_deref(), rules.pre.as_deref()) {
-        let example = example_for(&at.version, rules.kinds.as_deref());
+        let mut example = example_for(&at.version, rules.kinds.as_deref());
+        // The example must not lower the branch (version/monotonic would refuse it next): the
+        // version it had, when of an allowed kind, is the lowest that fixes both.
+        if let Some(floor) = floor(cx, update, new, rules.monotonic)?
+            && example.parse::<Version>().is_ok_and(|e| e < floor)
+            && kind_problem(&floor, rules.kinds.as_deref(), rules.pre.as_deref()).is_none()
+        {
+            example = floor.to_string();
+        }
         cx.report(
             RuleId::VersionKind,
             &update.refname,
@@ -190,6 +198,22 @@ fn branch_name(
         )?;
     }
     Ok(())
+}
+
+/// The version `update` moves its branch from, where the branch's version never goes down: the
+/// lowest a hint may suggest. `None` for a new branch, an unreadable version, or no such rule.
+fn floor(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    new: Id,
+    monotonic: bool,
+) -> Result<Option<Version>, EvalError> {
+    let Some(old) = update.old.filter(|&o| o != new && monotonic) else {
+        return Ok(None);
+    };
+    Ok(cx
+        .version_kept(&update.refname, old)?
+        .map(|before| before.version.clone()))
 }
 
 fn monotonic(
@@ -325,7 +349,7 @@ pub fn check_relations(cx: &mut Eval<'_>) -> Result<(), EvalError> {
             }
             relation_violation(
                 cx,
-                (name, *tip, &a),
+                (name, *class, *tip, &a),
                 (other, *other_tip, &b),
                 above.by,
                 mine,
@@ -337,7 +361,7 @@ pub fn check_relations(cx: &mut Eval<'_>) -> Result<(), EvalError> {
 
 fn relation_violation(
     cx: &mut Eval<'_>,
-    (name, tip, a): (&str, Id, &Rc<VersionAt>),
+    (name, class, tip, a): (&str, usize, Id, &Rc<VersionAt>),
     (other, other_tip, b): (&str, Id, &Rc<VersionAt>),
     by: Level,
     mine: bool,
@@ -350,15 +374,26 @@ fn relation_violation(
     );
     let suggestion = bump(&b.version, by);
     if mine {
+        let mut lowest = format!("{suggestion}.dev0");
+        // Not below the version the branch had, where it never goes down (version/monotonic).
+        let refname = format!("refs/heads/{name}");
+        let monotonic = cx.policy.branches[class]
+            .version
+            .as_ref()
+            .is_some_and(|v| v.monotonic);
+        let update = cx.updates.iter().find(|u| u.refname == refname).cloned();
+        if let Some(update) = update
+            && let Some(floor) = floor(cx, &update, tip, monotonic)?
+            && lowest.parse::<Version>().is_ok_and(|l| l < floor)
+        {
+            lowest = floor.to_string();
+        }
         cx.report(
             RuleId::VersionRelation,
-            &format!("refs/heads/{name}"),
+            &refname,
             &[tip],
             message,
-            Some(format!(
-                "set `{name}` to {suggestion}.dev0 or above in `{}`",
-                a.path
-            )),
+            Some(format!("set `{name}` to {lowest} or above in `{}`", a.path)),
         )
     } else {
         let hint = match carried_bump(cx, (tip, a), other_tip)? {
