@@ -88,7 +88,7 @@ fn linear_hint(entry: Entry, branch: &str) -> String {
         Entry::LocalUpdate => format!(
             "`{branch}` did not move: rebase the topic onto `{branch}` (`git rebase {branch} <topic>`), then fast-forward `{branch}` to it (`git checkout {branch} && git merge --ff-only <topic>`)"
         ),
-        Entry::Ci | Entry::Audit => {
+        Entry::Request | Entry::Ci | Entry::Audit => {
             format!(
                 "rebase the pull request onto `{branch}` or squash it: `{branch}` takes no merge commits"
             )

@@ -7,7 +7,7 @@ use pep440_rs::Version;
 
 use super::context::{Eval, EvalError, short};
 use super::view::Id;
-use super::{Message, RuleId, Update, cut_short};
+use super::{Entry, Message, RuleId, Update, cut_short};
 use crate::policy::Accepts;
 use crate::version;
 
@@ -156,6 +156,10 @@ fn foreign_hint(
     let old = update.old.map(|o| o.short());
     Ok(match cx.entry.undo(branch, old.as_deref()) {
         Some(undo) => format!("{undo}; {pick}"),
+        // The request's branch holds them: the fix goes on a branch of its own.
+        None if cx.entry == Entry::Request && fix.is_some() => format!(
+            "leave these commits out of the request: on a new branch from `{branch}`, {pick}"
+        ),
         None => format!("leave these commits out of what goes into `{branch}`; {pick}"),
     })
 }

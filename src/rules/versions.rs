@@ -477,6 +477,15 @@ fn freeze_hint(
                 merged.map_or_else(String::new, |m| format!(" (`git merge {m}`)"))
             )
         }
+        // A pull request moves one branch: pushing both at once is not its to do, and once
+        // `name` is bumped its tip carries the bump, so the request must name the commit before.
+        Entry::Request => {
+            let merged = cx.view.parents(other_tip)?.last().map(Id::short);
+            format!(
+                "bump `{name}` to {bumped} first and push it; then request the merge into `{other}` of the commit before that bump{}, not of `{name}`'s new tip",
+                merged.map_or_else(String::new, |m| format!(" (`{m}`)"))
+            )
+        }
         Entry::Commit => format!(
             "commit the bump of `{name}` to {bumped} on `{name}` first, then commit this on `{other}`"
         ),

@@ -55,7 +55,7 @@ pub fn judge(
             old: Some(base),
             new: Some(merged),
         };
-        let judgement = rules::judge_at(policy, git, &before, &[update], rules::Entry::Ci)
+        let judgement = rules::judge_at(policy, git, &before, &[update], rules::Entry::Request)
             .with_context(|| format!("cannot judge {subject}"))?;
         return Ok((judgement, subject));
     }
@@ -90,7 +90,7 @@ pub fn judge(
         &view as &dyn RepoView,
         &before,
         &[update],
-        rules::Entry::Ci,
+        rules::Entry::Request,
     )
     .with_context(|| format!("cannot judge {subject}"))?;
     Ok((judgement, subject))

@@ -4,6 +4,7 @@
 //! ([`words`]) and names no command that would fail.
 
 mod branch;
+mod ci;
 mod commit;
 mod flow;
 mod snapshots;
