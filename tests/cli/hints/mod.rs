@@ -7,6 +7,7 @@ mod branch;
 mod ci;
 mod commit;
 mod flow;
+mod refs;
 mod snapshots;
 mod tags;
 mod versions;
