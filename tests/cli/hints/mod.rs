@@ -7,6 +7,7 @@ mod branch;
 mod ci;
 mod commit;
 mod flow;
+mod optional;
 mod refs;
 mod snapshots;
 mod tags;
@@ -95,4 +96,26 @@ pub fn words(run: &Run, rule: &str, says: &str) -> String {
         "{rule}'s hint should say {says:?}: {hint}"
     );
     hint
+}
+
+/// [`crate::hooks::setup`] with the pytokio preset, `from` replaced by `to`, committed as
+/// `.git-policy.toml` from the first commit on (so every branch has it) and served as the
+/// administrator's policy.
+pub fn setup_with(hook: &str, from: &str, to: &str) -> crate::hooks::Setup {
+    let sandbox = crate::harness::Sandbox::new();
+    let work = sandbox.repo("work");
+    work.write(".git-policy.toml", &crate::preset_with(from, to));
+    work.set_version("0.12.0.dev1");
+    work.git(&["branch", "rc"]);
+    work.set_version("0.13.0.dev1");
+    let central = crate::harness::serve(&work, hook);
+    let dev = sandbox.clone_of(&central, "dev");
+    dev.git(&["branch", "-q", "rc", "origin/rc"]);
+    let installed = dev.policy(&["install"]);
+    assert_eq!(installed.code, 0, "{}", installed.all());
+    crate::hooks::Setup {
+        sandbox,
+        central,
+        dev,
+    }
 }
