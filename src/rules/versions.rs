@@ -117,8 +117,8 @@ fn kind(
                 at.line
             ),
             Some(format!(
-                "set a version such as `{example}` in `{}`",
-                at.path
+                "set a version such as `{example}` in {}",
+                at.files()
             )),
         )?;
     }
@@ -194,7 +194,7 @@ fn branch_name(
                 at.path,
                 at.line
             ),
-            Some(format!("set a version matching `{spec}` in `{}`", at.path)),
+            Some(format!("set a version matching `{spec}` in {}", at.files())),
         )?;
     }
     Ok(())
@@ -240,8 +240,9 @@ fn monotonic(
                 at.shown()
             ),
             Some(format!(
-                "versions only go up: set {} or higher in `{}`",
-                before.version, at.path
+                "versions only go up: set {} or higher in {}",
+                before.version,
+                at.files()
             )),
         )?;
     }
@@ -287,7 +288,7 @@ fn ahead_of_tags(
                 at.shown(),
                 short(&tag.refname)
             ),
-            Some(format!("bump the version in `{}` to {} after tagging", at.path, next_after(&tag.version))),
+            Some(format!("bump the version in {} to {} after tagging", at.files(), next_after(&tag.version))),
         )?;
     }
     Ok(())
@@ -393,7 +394,10 @@ fn relation_violation(
             &refname,
             &[tip],
             message,
-            Some(format!("set `{name}` to {lowest} or above in `{}`", a.path)),
+            Some(format!(
+                "set `{name}` to {lowest} or above in {}",
+                a.files()
+            )),
         )
     } else {
         let hint = match carried_bump(cx, (tip, a), other_tip)? {

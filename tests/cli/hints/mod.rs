@@ -9,6 +9,7 @@ mod commit;
 mod flow;
 mod optional;
 mod refs;
+mod releases;
 mod snapshots;
 mod tags;
 mod versions;

@@ -1,0 +1,181 @@
+//! Release processes with many version files and release rules (Dagster's lockstep packages
+//! and pre-releases, pypiserver's and Twisted's changelogs, Twisted's calendar versions): the
+//! hints name every file to change and the tag to make.
+
+use super::{follow, words};
+use crate::harness::{Run, Sandbox, TestRepo, accepted, refused, serve};
+
+/// Dagster's packages, each with its own `version.py`.
+const PACKAGES: &[&str] = &[
+    "python_modules/dagster/dagster/version.py",
+    "python_modules/dagit/dagit/version.py",
+    "python_modules/libraries/dagster-aws/dagster_aws/version.py",
+];
+
+/// A project on `branch` with `files`, its policy `preset` (`git policy init`), served with
+/// `hook`, and a developer's clone with the client hooks.
+pub(super) fn project(
+    preset: &str,
+    hook: &str,
+    branch: &str,
+    files: &[(&str, String)],
+) -> (TestRepo, TestRepo) {
+    let sandbox = Sandbox::new();
+    let work = sandbox.repo("work");
+    work.git(&["symbolic-ref", "HEAD", &format!("refs/heads/{branch}")]);
+    for (path, text) in files {
+        work.write(path, text);
+    }
+    accepted(&work.policy(&["init", "--preset", preset]));
+    work.commit("Initial import, with the release policy");
+    let central = serve(&work, hook);
+    let dev = sandbox.clone_of(&central, "dev");
+    accepted(&dev.policy(&["install"]));
+    (central, dev)
+}
+
+/// A Dagster project at `version`, every package in step.
+fn dagster(hook: &str, version: &str) -> (TestRepo, TestRepo) {
+    let files: Vec<(&str, String)> = PACKAGES
+        .iter()
+        .map(|path| (*path, dagster_py(version)))
+        .collect();
+    project("dagster", hook, "master", &files)
+}
+
+fn dagster_py(version: &str) -> String {
+    format!("__version__ = '{version}'\n")
+}
+
+/// Every package set to `version` (staged, not committed).
+fn set_all(dev: &TestRepo, version: &str) {
+    for package in PACKAGES {
+        dev.write(package, &dagster_py(version));
+    }
+    dev.git(&["add", "-A"]);
+}
+
+/// The three ways a push is judged, as (server hook, push arguments before the refs).
+const PUSHES: [(&str, &[&str]); 3] = [
+    ("pre-receive", &["push", "origin"]),
+    ("pre-receive", &["push", "--no-verify", "origin"]),
+    ("update", &["push", "--no-verify", "origin"]),
+];
+
+/// `push` with `more` after it.
+fn run(dev: &TestRepo, push: &[&str], more: &[&str]) -> Run {
+    let args: Vec<&str> = push.iter().chain(more).copied().collect();
+    dev.git_run(&args)
+}
+
+/// One package bumped alone, at commit: the words say to set the version in every file; done,
+/// the commit is accepted and pushed.
+#[test]
+fn lockstep_at_commit_is_fixed_by_its_hint() {
+    let (_central, dev) = dagster("pre-receive", "0.4.2");
+    dev.write(PACKAGES[0], &dagster_py("0.4.3.pre0"));
+    dev.git(&["add", "-A"]);
+    let commit = ["commit", "-m", "Bump dagster"];
+    let mistake = dev.git_run(&commit);
+    refused(&mistake, "version/lockstep");
+    words(
+        &mistake,
+        "version/lockstep",
+        "set the same version in every version file",
+    );
+    set_all(&dev, "0.4.3.pre0");
+    accepted(&dev.git_run(&commit));
+    accepted(&dev.git_run(&["push", "origin", "master"]));
+}
+
+/// One package bumped alone and pushed: the words say to set the version in every file; a
+/// commit that does lands.
+#[test]
+fn lockstep_at_push_is_fixed_by_its_hint() {
+    for (hook, push) in PUSHES {
+        let (_central, dev) = dagster(hook, "0.4.2");
+        dev.change(PACKAGES[0], &dagster_py("0.4.3.pre0"), "Bump dagster");
+        let mistake = run(&dev, push, &["master"]);
+        refused(&mistake, "version/lockstep");
+        words(
+            &mistake,
+            "version/lockstep",
+            "set the same version in every version file",
+        );
+        set_all(&dev, "0.4.3.pre0");
+        dev.commit("Bump every package");
+        accepted(&run(&dev, push, &["master"]));
+    }
+}
+
+/// Every package set back a version and pushed: the words name the lowest version and every
+/// file to set it in (they named the first file only, and setting it alone breaks lockstep); a
+/// commit that does lands.
+#[test]
+fn monotonic_hint_named_one_of_the_lockstep_files() {
+    for (hook, push) in PUSHES {
+        let (_central, dev) = dagster(hook, "0.4.2");
+        set_all(&dev, "0.4.1");
+        dev.commit("Go back");
+        let mistake = run(&dev, push, &["master"]);
+        refused(&mistake, "version/monotonic");
+        words(
+            &mistake,
+            "version/monotonic",
+            "set 0.4.2 or higher in `python_modules/dagit/dagit/version.py` and the 2 other version files",
+        );
+        set_all(&dev, "0.4.2");
+        dev.commit("Forward again");
+        accepted(&run(&dev, push, &["master"]));
+    }
+}
+
+/// A final release tagged where the commit before it carries the pre-release, untagged: the
+/// hint tags that commit and pushes the tag (it said to tag "this commit or an earlier one",
+/// and this commit carries the final version, which no pre-release tag may name); the release
+/// tag then lands.
+#[test]
+fn pre_release_hinted_tagging_the_release_commit() {
+    for (hook, push) in PUSHES {
+        let (_central, dev) = dagster(hook, "0.4.2");
+        set_all(&dev, "0.4.3.pre0");
+        dev.commit("0.4.3.pre0");
+        set_all(&dev, "0.4.3");
+        dev.commit("0.4.3");
+        dev.git(&["tag", "-a", "-m", "0.4.3", "0.4.3"]);
+        accepted(&run(&dev, push, &["master"]));
+        let mistake = run(&dev, push, &["0.4.3"]);
+        refused(&mistake, "tag/pre-release");
+        let hint = follow(&dev, &mistake, "tag/pre-release");
+        assert!(hint.contains("`git tag 0.4.3.pre0 "), "{hint}");
+        accepted(&run(&dev, push, &["0.4.3"]));
+    }
+}
+
+/// A final release tagged where no commit carries its pre-release: the hint drops the tag, the
+/// words say to release the next version with a pre-release first, which lands.
+#[test]
+fn pre_release_with_no_candidate_is_fixed_by_its_hint() {
+    for (hook, push) in PUSHES {
+        let (_central, dev) = dagster(hook, "0.4.2");
+        set_all(&dev, "0.4.3");
+        dev.commit("0.4.3");
+        dev.git(&["tag", "-a", "-m", "0.4.3", "0.4.3"]);
+        accepted(&run(&dev, push, &["master"]));
+        let mistake = run(&dev, push, &["0.4.3"]);
+        refused(&mistake, "tag/pre-release");
+        words(
+            &mistake,
+            "tag/pre-release",
+            "release the next version with a pre-release first (e.g. `0.4.4rc0`)",
+        );
+        follow(&dev, &mistake, "tag/pre-release");
+        for version in ["0.4.4rc0", "0.4.4"] {
+            set_all(&dev, version);
+            dev.commit(version);
+            dev.git(&["tag", "-a", "-m", version, version]);
+            accepted(&run(&dev, push, &["master"]));
+            accepted(&run(&dev, push, &[version]));
+        }
+    }
+}
