@@ -410,7 +410,7 @@ fn changelog_entry(
             &[commit],
             format!("`{path}` has no entry for {version} at `{tag}` (looked for `{heading}`)"),
             Some(format!(
-                "add the {version} entry to `{path}` and tag the commit that has it"
+                "drop this tag, `git tag -d {tag}`; add the {version} entry to `{path}`, commit it, and tag that commit `{tag}`"
             )),
         )?;
     }

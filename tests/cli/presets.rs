@@ -569,7 +569,11 @@ fn dagster_procedure_replayed() {
 // ---- seed 004: twisted ----
 
 /// A `_version.py` as `change-versions` writes it, for the whole project or a subproject.
-fn twisted_py(project: &str, version: (u32, u32, u32), candidate: Option<u32>) -> String {
+pub(crate) fn twisted_py(
+    project: &str,
+    version: (u32, u32, u32),
+    candidate: Option<u32>,
+) -> String {
     let (major, minor, micro) = version;
     let candidate = candidate
         .map(|n| format!(", release_candidate={n}"))
@@ -580,7 +584,7 @@ fn twisted_py(project: &str, version: (u32, u32, u32), candidate: Option<u32>) -
 }
 
 /// `./bin/admin/change-versions`: the whole project and every subproject at one number.
-fn change_versions(dev: &TestRepo, version: (u32, u32, u32), candidate: Option<u32>) {
+pub(crate) fn change_versions(dev: &TestRepo, version: (u32, u32, u32), candidate: Option<u32>) {
     dev.write(
         "src/twisted/_version.py",
         &twisted_py("Twisted", version, candidate),
@@ -592,7 +596,7 @@ fn change_versions(dev: &TestRepo, version: (u32, u32, u32), candidate: Option<u
 }
 
 /// NEWS with a section per `(version, date)`, newest first.
-fn news(sections: &[(&str, &str)]) -> String {
+pub(crate) fn news(sections: &[(&str, &str)]) -> String {
     let mut text = String::new();
     for (version, date) in sections {
         let title = format!("Twisted Core {version} ({date})");

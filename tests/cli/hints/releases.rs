@@ -179,3 +179,86 @@ fn pre_release_with_no_candidate_is_fixed_by_its_hint() {
         }
     }
 }
+
+/// A github-rc production tag on a commit whose CHANGELOG.md has no entry for it: the hint
+/// drops the tag (it said "tag the commit that has it", and `git tag` refuses a name that
+/// exists); with the entry committed and the tag made again, both land.
+#[test]
+fn changelog_hint_left_the_refused_tag_in_the_way() {
+    for (hook, push) in PUSHES {
+        let (_central, dev) = super::tags::github_rc(hook, "1.2.0");
+        dev.git(&["tag", "v1.2.0"]);
+        let mistake = run(&dev, push, &["v1.2.0"]);
+        refused(&mistake, "changelog/entry");
+        words(
+            &mistake,
+            "changelog/entry",
+            "add the 1.2.0 entry to `CHANGELOG.md`, commit it, and tag that commit `v1.2.0`",
+        );
+        follow(&dev, &mistake, "changelog/entry");
+        dev.change(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [1.2.0] - 2023-11-14\n\n- Faster\n",
+            "Changelog for 1.2.0",
+        );
+        dev.git(&["tag", "v1.2.0"]);
+        accepted(&run(&dev, push, &["main", "v1.2.0"]));
+    }
+}
+
+/// A Twisted project on trunk at 22.1.0, its NEWS with that release.
+fn twisted(hook: &str) -> (TestRepo, TestRepo) {
+    use crate::presets::{news, twisted_py};
+    project(
+        "twisted",
+        hook,
+        "trunk",
+        &[
+            (
+                "src/twisted/_version.py",
+                twisted_py("Twisted", (22, 1, 0), None),
+            ),
+            (
+                "src/twisted/conch/_version.py",
+                twisted_py("Twisted.conch", (22, 1, 0), None),
+            ),
+            ("NEWS", news(&[("22.1.0", "2022-06-01")])),
+        ],
+    )
+}
+
+/// Sets every Twisted version file and NEWS to release `version` today, and commits.
+fn twisted_release(dev: &TestRepo, version: (u32, u32, u32)) {
+    let (major, minor, micro) = version;
+    crate::presets::change_versions(dev, version, None);
+    let text = format!("{major}.{minor}.{micro}");
+    dev.write(
+        "NEWS",
+        &crate::presets::news(&[(&text, "2023-11-14"), ("22.1.0", "2022-06-01")]),
+    );
+    dev.commit(&format!("Release {text}"));
+}
+
+/// A release tagged with next year's number (the sandbox's clock says 2023), pushed with its
+/// branch: the words say to set the version files and NEWS to this year's number, and the hint
+/// drops the tag; tagged again as the words say, the release lands. (Under the `update` hook
+/// the branch lands without the tag, and its version may not go back: not covered.)
+#[test]
+fn calendar_at_push_is_fixed_by_its_hint() {
+    for (hook, push) in &PUSHES[..2] {
+        let (_central, dev) = twisted(hook);
+        twisted_release(&dev, (24, 1, 0));
+        dev.git(&["tag", "twisted-24.1.0"]);
+        let mistake = run(&dev, push, &["trunk", "twisted-24.1.0"]);
+        refused(&mistake, "tag/calendar");
+        words(
+            &mistake,
+            "tag/calendar",
+            "set the version files (and the changelog's heading) to 23.1.0",
+        );
+        follow(&dev, &mistake, "tag/calendar");
+        twisted_release(&dev, (23, 1, 0));
+        dev.git(&["tag", "twisted-23.1.0"]);
+        accepted(&run(&dev, push, &["trunk", "twisted-23.1.0"]));
+    }
+}
