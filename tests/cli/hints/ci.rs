@@ -56,6 +56,7 @@ fn freeze_at_ci_hinted_an_atomic_push() {
     let before_bump = s.dev.rev("master");
     let run = request(&s.dev, "rc", "master");
     refused(&run, "version/relation");
+    insta::assert_snapshot!("freeze_at_ci", super::snapshots::said(&run));
     let hint = words(
         &run,
         "version/relation",
@@ -79,6 +80,7 @@ fn foreign_at_ci_hinted_a_pick_without_saying_where() {
     accepted(&s.dev.git_run(&["push", "-q", "origin", "rc"]));
     let run = request(&s.dev, "master", "rc");
     refused(&run, "flow/foreign");
+    insta::assert_snapshot!("foreign_at_ci", super::snapshots::said(&run));
     let hint = words(
         &run,
         "flow/foreign",

@@ -51,6 +51,7 @@ fn cherry_pick_hinted_a_placeholder_sha() {
     let (s, fix) = picking("pre-receive");
     let run = s.dev.git_run(&["cherry-pick", "-x", &fix]);
     refused(&run, "flow/cherry-pick");
+    insta::assert_snapshot!("cherry_pick_at_local_update", super::snapshots::said(&run));
     let hint = follow_local(&s, &run, "flow/cherry-pick");
     assert!(hint.contains("`0.12` did not move"), "{hint}");
     accepted(&s.dev.git_run(&["push", "origin", "0.12"]));
@@ -138,6 +139,9 @@ fn foxtrot_at_push(hook: &str, verify: Option<&str>) {
     let mistake: Vec<&str> = push.iter().copied().chain(["topic:master"]).collect();
     let run = s.dev.git_run(&mistake);
     refused(&run, "branch/first-parent");
+    if verify.is_none() {
+        insta::assert_snapshot!("first_parent_at_pre_push", super::snapshots::said(&run));
+    }
     follow(&s.dev, &run, "branch/first-parent");
     let retry: Vec<&str> = push.iter().copied().chain(["master"]).collect();
     accepted(&s.dev.git_run(&retry));

@@ -119,6 +119,9 @@ fn monotonic_hint_named_one_of_the_lockstep_files() {
         dev.commit("Go back");
         let mistake = run(&dev, push, &["master"]);
         refused(&mistake, "version/monotonic");
+        if hook == PUSHES[0].0 && push == PUSHES[0].1 {
+            insta::assert_snapshot!("monotonic_at_pre_push", super::snapshots::said(&mistake));
+        }
         words(
             &mistake,
             "version/monotonic",
@@ -146,6 +149,9 @@ fn pre_release_hinted_tagging_the_release_commit() {
         accepted(&run(&dev, push, &["master"]));
         let mistake = run(&dev, push, &["0.4.3"]);
         refused(&mistake, "tag/pre-release");
+        if hook == PUSHES[0].0 && push == PUSHES[0].1 {
+            insta::assert_snapshot!("pre_release_at_pre_push", super::snapshots::said(&mistake));
+        }
         let hint = follow(&dev, &mistake, "tag/pre-release");
         assert!(hint.contains("`git tag 0.4.3.pre0 "), "{hint}");
         accepted(&run(&dev, push, &["0.4.3"]));

@@ -212,6 +212,9 @@ fn tag_version_hinted_a_placeholder_commit() {
         s.dev.git(&["tag", "v0.12.0b1"]);
         let mistake = run(&s.dev, push, &["v0.12.0b1"]);
         refused(&mistake, "tag/version");
+        if hook == PUSHES[0].0 && push == PUSHES[0].1 {
+            insta::assert_snapshot!("tag_version_at_pre_push", super::snapshots::said(&mistake));
+        }
         let hint = follow(&s.dev, &mistake, "tag/version");
         assert!(
             hint.contains(&format!("`git tag -f v0.12.0b1 {}`", &beta[..7])),
