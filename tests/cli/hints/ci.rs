@@ -106,3 +106,28 @@ fn source_at_ci_is_fixed_by_its_hint() {
     follow(&s.dev, &run, "flow/source");
     accepted(&s.dev.git_run(&["push", "origin", "rc"]));
 }
+
+/// A Dagster pull request that bumps one package alone: the words say to set the version in
+/// every file; done on the request's branch, it passes.
+#[test]
+fn lockstep_at_ci_is_fixed_by_its_hint() {
+    let (_central, dev) = super::releases::dagster("pre-receive", "0.4.2");
+    dev.git(&["checkout", "-q", "-b", "bump", "master"]);
+    dev.change(
+        super::releases::PACKAGES[0],
+        "__version__ = '0.4.3.pre0'\n",
+        "Bump dagster",
+    );
+    let run = request(&dev, "master", "bump");
+    refused(&run, "version/lockstep");
+    words(
+        &run,
+        "version/lockstep",
+        "set the same version in every version file",
+    );
+    for package in super::releases::PACKAGES {
+        dev.write(package, "__version__ = '0.4.3.pre0'\n");
+    }
+    dev.commit("Bump every package");
+    accepted(&request(&dev, "master", "bump"));
+}

@@ -168,3 +168,44 @@ fn ahead_of_tags_at_commit_is_fixed_by_its_hint() {
     accepted(&s.dev.git_run(&commit));
     accepted(&s.dev.git_run(&["push", "origin", "0.12"]));
 }
+
+/// A topic that sets a beta, merged into master: the refused merge is still in progress; the
+/// words name a dev version, which, staged, finishes the merge (`git commit`), and master lands.
+#[test]
+fn kind_at_merge_is_fixed_by_its_hint() {
+    let s = setup("pre-receive");
+    s.dev.git(&["checkout", "-q", "-b", "topic", "master"]);
+    s.dev.set_version("0.13.0b1");
+    s.dev.checkout("master");
+    let run = s.dev.git_run(&["merge", "--no-ff", "--no-edit", "topic"]);
+    refused(&run, "version/kind");
+    words(
+        &run,
+        "version/kind",
+        "set a version such as `0.13.0.dev1` in `tokio/__init__.py`",
+    );
+    stage_version(&s, "0.13.0.dev1");
+    accepted(&s.dev.git_run(&["commit", "--no-edit"]));
+    accepted(&s.dev.git_run(&["push", "origin", "master"]));
+}
+
+/// A commit that lowers master within its minor: the words name master's version as the
+/// lowest; staged with the rest, the commit is accepted and pushed.
+#[test]
+fn monotonic_at_commit_is_fixed_by_its_hint() {
+    let s = setup("pre-receive");
+    s.dev.write("notes.txt", "notes\n");
+    s.dev.git(&["add", "notes.txt"]);
+    stage_version(&s, "0.13.0.dev0");
+    let commit = ["commit", "-m", "Add notes"];
+    let run = s.dev.git_run(&commit);
+    refused(&run, "version/monotonic");
+    words(
+        &run,
+        "version/monotonic",
+        "set 0.13.0.dev1 or higher in `tokio/__init__.py`",
+    );
+    stage_version(&s, "0.13.0.dev1");
+    accepted(&s.dev.git_run(&commit));
+    accepted(&s.dev.git_run(&["push", "origin", "master"]));
+}

@@ -6,7 +6,7 @@ use super::{follow, words};
 use crate::harness::{Run, Sandbox, TestRepo, accepted, refused, serve};
 
 /// Dagster's packages, each with its own `version.py`.
-const PACKAGES: &[&str] = &[
+pub(super) const PACKAGES: &[&str] = &[
     "python_modules/dagster/dagster/version.py",
     "python_modules/dagit/dagit/version.py",
     "python_modules/libraries/dagster-aws/dagster_aws/version.py",
@@ -35,7 +35,7 @@ pub(super) fn project(
 }
 
 /// A Dagster project at `version`, every package in step.
-fn dagster(hook: &str, version: &str) -> (TestRepo, TestRepo) {
+pub(super) fn dagster(hook: &str, version: &str) -> (TestRepo, TestRepo) {
     let files: Vec<(&str, String)> = PACKAGES
         .iter()
         .map(|path| (*path, dagster_py(version)))

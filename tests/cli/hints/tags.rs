@@ -249,3 +249,39 @@ fn tag_version_with_no_carrying_commit_is_fixed_by_its_hint() {
         accepted(&run(&dev, push, &["main", "v1.3.0rc1"]));
     }
 }
+
+/// A beta tag where RC tags are `rcN`, judged by the server: the hint drops it, and a
+/// candidate tag lands.
+#[test]
+fn tag_kind_at_the_server_is_fixed_by_its_hint() {
+    for (hook, push) in &PUSHES[1..] {
+        let (_central, dev) = github_rc(hook, "1.2.0");
+        dev.git(&["tag", "v1.2.0b1"]);
+        let mistake = run(&dev, push, &["v1.2.0b1"]);
+        refused(&mistake, "tag/kind");
+        follow(&dev, &mistake, "tag/kind");
+        dev.git(&["tag", "v1.2.0rc1"]);
+        accepted(&run(&dev, push, &["v1.2.0rc1"]));
+    }
+}
+
+/// A release tag that may never be deleted, moved and pushed: the hint restores the clone's
+/// tag from the server; pushing the tags again changes nothing and is accepted.
+#[test]
+fn release_tag_moved_is_fixed_by_its_hint() {
+    for (hook, push) in PUSHES {
+        let s = crate::hooks::setup(hook);
+        super::commit::version_branch(&s);
+        s.dev.git(&["tag", "v0.12.0b1"]);
+        accepted(&run(&s.dev, push, &["v0.12.0b1"]));
+        let tagged = s.dev.rev("v0.12.0b1");
+        s.dev.set_version("0.12.0b2");
+        s.dev.git(&["tag", "-f", "v0.12.0b1"]);
+        let mistake = run(&s.dev, push, &["-f", "v0.12.0b1"]);
+        refused(&mistake, "tag/immutable");
+        words(&mistake, "tag/immutable", "release a new version instead");
+        follow(&s.dev, &mistake, "tag/immutable");
+        assert_eq!(s.dev.rev("v0.12.0b1"), tagged);
+        accepted(&run(&s.dev, push, &["--tags"]));
+    }
+}
