@@ -24,7 +24,9 @@ pub fn check(cx: &mut Eval<'_>, update: &Update) -> Result<(), EvalError> {
                 &update.refname,
                 &old.into_iter().collect::<Vec<_>>(),
                 format!("`{tag}` is a {} tag and is never deleted", class.name),
-                Some("release a new version instead of deleting this one".into()),
+                Some(format!(
+                    "the deletion is refused and `{tag}` stays; if you deleted it in this clone, get it back with `git fetch origin tag {tag}`, and release a new version instead of deleting this one"
+                )),
             );
         }
         return Ok(());

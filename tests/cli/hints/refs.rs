@@ -50,16 +50,20 @@ fn duplicate_at_push_is_fixed_by_its_hint() {
     });
 }
 
-/// A release tag deleted: the words say to release a new version, and the next beta, tagged
-/// and pushed, is accepted; the deleted tag is still on the server.
+/// A release tag deleted in the clone and then on the server: the hint gets it back in the
+/// clone (it only said to release a new version, leaving the clone without the release's tag);
+/// the next beta, tagged and pushed, is accepted, and the tag is still on the server.
 #[test]
-fn delete_at_push_is_answered_in_words() {
+fn delete_hint_left_the_clone_without_the_tag() {
     at_each_push(|s, push| {
         released(s);
         let tagged = s.central.rev("v0.12.0b1");
-        let mistake = run(s, push, &["--delete", "v0.12.0b1"]);
+        s.dev.git(&["tag", "-d", "v0.12.0b1"]);
+        let mistake = run(s, push, &[":refs/tags/v0.12.0b1"]);
         refused(&mistake, "tag/delete");
         words(&mistake, "tag/delete", "release a new version instead");
+        follow(&s.dev, &mistake, "tag/delete");
+        assert_eq!(s.dev.rev("v0.12.0b1"), tagged);
         assert_eq!(s.central.rev("v0.12.0b1"), tagged);
         s.dev.set_version("0.12.0b2");
         s.dev.git(&["tag", "v0.12.0b2"]);
