@@ -247,8 +247,7 @@ fn twisted_release(dev: &TestRepo, version: (u32, u32, u32)) {
 
 /// A release tagged with next year's number (the sandbox's clock says 2023), pushed with its
 /// branch: the words say to set the version files and NEWS to this year's number, and the hint
-/// drops the tag; tagged again as the words say, the release lands. (Under the `update` hook
-/// the branch lands without the tag, and its version may not go back: not covered.)
+/// drops the tag; tagged again as the words say, the release lands.
 #[test]
 fn calendar_at_push_is_fixed_by_its_hint() {
     for (hook, push) in &PUSHES[..2] {
@@ -267,4 +266,27 @@ fn calendar_at_push_is_fixed_by_its_hint() {
         dev.git(&["tag", "twisted-23.1.0"]);
         accepted(&run(&dev, push, &["trunk", "twisted-23.1.0"]));
     }
+}
+
+/// Under the `update` hook trunk lands at next year's number without its tag, and trunk's
+/// version never goes back: the words' "on the release branch" is the way, a release branch
+/// cut from trunk set to this year's number, tagged, lands.
+#[test]
+fn calendar_at_update_is_fixed_by_its_hint() {
+    let (hook, push) = PUSHES[2];
+    let (_central, dev) = twisted(hook);
+    twisted_release(&dev, (24, 1, 0));
+    dev.git(&["tag", "twisted-24.1.0"]);
+    let mistake = run(&dev, push, &["trunk", "twisted-24.1.0"]);
+    refused(&mistake, "tag/calendar");
+    words(
+        &mistake,
+        "tag/calendar",
+        "set the version files (and the changelog's heading) to 23.1.0 on the release branch",
+    );
+    follow(&dev, &mistake, "tag/calendar");
+    dev.git(&["checkout", "-q", "-b", "releases/release-1", "trunk"]);
+    twisted_release(&dev, (23, 1, 0));
+    dev.git(&["tag", "twisted-23.1.0"]);
+    accepted(&run(&dev, push, &["releases/release-1", "twisted-23.1.0"]));
 }
