@@ -2,6 +2,13 @@
 //! run the commands of the printed `hint:` literally (every backticked `git ...`, in order),
 //! retry, and see the retry accepted. A hint that is advice in words is checked as such
 //! ([`words`]) and names no command that would fail.
+//!
+//! Entry points a rule cannot meet, so no test: flow/*, branch/* and tag/* at `pre-commit`
+//! outside a merge (the commit's only parent is the branch; its message is not known yet);
+//! branch/linear and branch/first-parent in a pull request (the forge lands it by rebase, or
+//! as a merge with the base first); tag rules in a pull request (it moves a branch);
+//! ref/stale at any of them (git sends the ref's advertised value: only a client that lies,
+//! pinned in `attacks/stale.rs`, or a concurrent push meets it).
 
 mod branch;
 mod ci;

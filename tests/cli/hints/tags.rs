@@ -285,3 +285,22 @@ fn release_tag_moved_is_fixed_by_its_hint() {
         accepted(&run(&s.dev, push, &["--tags"]));
     }
 }
+
+/// The candidate tagged on an unmerged release branch, pushed with it through `pre-push`: the
+/// hint drops the tag, and the words (land the branch on `main`, tag there) are accepted.
+#[test]
+fn tag_on_unmerged_release_branch_at_pre_push_is_fixed_by_its_hint() {
+    let (_central, dev) = release_branch_tagged("pre-receive");
+    let run = dev.git_run(&["push", "--atomic", "origin", "release-1.3", "v1.3.0rc1"]);
+    refused(&run, "tag/branch");
+    words(
+        &run,
+        "tag/branch",
+        "land `release-1.3` on a `main` branch first",
+    );
+    follow(&dev, &run, "tag/branch");
+    dev.checkout("main");
+    dev.git(&["merge", "-q", "--ff-only", "release-1.3"]);
+    dev.git(&["tag", "v1.3.0rc1"]);
+    accepted(&dev.git_run(&["push", "--atomic", "origin", "main", "v1.3.0rc1"]));
+}
