@@ -165,3 +165,16 @@ fn first_parent_at_pre_receive_is_fixed_by_its_hint() {
 fn first_parent_at_update_is_fixed_by_its_hint() {
     foxtrot_at_push("update", Some("--no-verify"));
 }
+
+/// master fast-forwarded to the topic that merged master into itself: the local move is
+/// refused; the hint merges the topic into master instead, and master lands.
+#[test]
+fn first_parent_at_local_update_is_fixed_by_its_hint() {
+    let s = foxtrot("pre-receive");
+    s.dev.checkout("master");
+    let run = s.dev.git_run(&["merge", "--ff-only", "topic"]);
+    refused(&run, "branch/first-parent");
+    let hint = follow_local(&s, &run, "branch/first-parent");
+    assert!(!hint.contains('<'), "{hint}");
+    accepted(&s.dev.git_run(&["push", "origin", "master"]));
+}
