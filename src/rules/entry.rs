@@ -15,7 +15,7 @@ pub enum Entry {
     PreReceive,
     /// The server's `update`: one ref at a time, each landing before the next is judged.
     Update,
-    /// `git policy check` judging an explicit update set, or an update a CI job was pushed.
+    /// `git policy check` judging an explicit update set, or the update a CI push job judges.
     Ci,
     /// `git policy check` judging a pull or merge request: its head landed on its base as the
     /// forge would land it. The one who reads the hint changes the request, not the branches.
