@@ -219,3 +219,29 @@ fn ahead_of_tags_at_pre_receive_is_fixed_by_its_hint() {
 fn ahead_of_tags_at_update_is_fixed_by_its_hint() {
     ahead_of_tags_at_push("update", &["push", "--no-verify", "origin", "0.12"]);
 }
+
+/// master pushed down to rc's minor: the relation's words name the lowest version that also
+/// keeps master from going back; committed on top, the push lands.
+#[test]
+fn relation_of_the_pushed_branch_is_fixed_by_its_hint() {
+    for (hook, verify) in [
+        ("pre-receive", None),
+        ("pre-receive", Some("--no-verify")),
+        ("update", Some("--no-verify")),
+    ] {
+        let s = setup(hook);
+        s.dev.set_version("0.12.0.dev9");
+        let mut push = vec!["push"];
+        push.extend(verify);
+        push.extend(["origin", "master"]);
+        let run = s.dev.git_run(&push);
+        refused(&run, "version/relation");
+        words(
+            &run,
+            "version/relation",
+            "set `master` to 0.13.0.dev1 or above in `tokio/__init__.py`",
+        );
+        s.dev.set_version("0.13.0.dev1");
+        accepted(&s.dev.git_run(&push));
+    }
+}
