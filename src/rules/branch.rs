@@ -68,10 +68,25 @@ pub fn check(cx: &mut Eval<'_>, update: &Update, class: usize) -> Result<(), Eva
                 old.short(),
                 new.short()
             ),
-            Some(format!("merge the topic into `{branch}`, not `{branch}` into the topic: `git checkout {branch} && git merge --no-ff <topic>`")),
+            Some(first_parent_hint(cx.entry, &branch, old, new)),
         )?;
     }
     Ok(())
+}
+
+/// What puts `branch` first again: take back the move (a refused push's branch is put back at
+/// the server's value), then merge what it was moved to into it, the branch as first parent.
+/// `new` is a commit the user has: they pushed or moved to it.
+fn first_parent_hint(entry: Entry, branch: &str, old: Id, new: Id) -> String {
+    let merge = format!("`git merge --no-ff {}`", new.short());
+    match entry.undo(branch, Some(&old.short())) {
+        Some(undo) => format!(
+            "{undo}, then merge the topic into `{branch}`, not `{branch}` into the topic: {merge}"
+        ),
+        None => format!(
+            "merge the topic into `{branch}`, not `{branch}` into the topic: `git checkout {branch}` then {merge}"
+        ),
+    }
 }
 
 /// What makes a merge into a linear branch a fast-forward, where the user is: a merge in
@@ -88,7 +103,7 @@ fn linear_hint(entry: Entry, branch: &str, remote: &str) -> String {
         Entry::LocalUpdate => format!(
             "`{branch}` did not move: rebase the topic onto `{branch}` (`git rebase {branch} <topic>`), then fast-forward `{branch}` to it (`git checkout {branch} && git merge --ff-only <topic>`)"
         ),
-        Entry::Ci | Entry::Audit => {
+        Entry::Request | Entry::Ci | Entry::Audit => {
             format!(
                 "rebase the pull request onto `{branch}` or squash it: `{branch}` takes no merge commits"
             )

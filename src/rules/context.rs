@@ -41,6 +41,8 @@ pub struct VersionAt {
     pub text: String,
     /// Files that disagree with it (`None`: missing while the first exists).
     pub discord: Vec<(String, Option<Version>)>,
+    /// How many version files besides `path` there are (lockstep: all carry one version).
+    pub others: usize,
 }
 
 impl VersionAt {
@@ -48,6 +50,15 @@ impl VersionAt {
     /// `0.4.3.pre0 (0.4.3rc0)`.
     pub fn shown(&self) -> String {
         shown(&self.text, &self.version)
+    }
+
+    /// Where a hint says to set a version: the file, and the others that must say the same.
+    pub fn files(&self) -> String {
+        match self.others {
+            0 => format!("`{}`", self.path),
+            1 => format!("`{}` and the other version file", self.path),
+            n => format!("`{}` and the {n} other version files", self.path),
+        }
     }
 }
 
@@ -218,6 +229,7 @@ impl<'a> Eval<'a> {
                 line: at.line,
                 text: at.text,
                 discord,
+                others: found.len().saturating_sub(1),
             })
         });
         self.versions.insert(commit, at.clone());

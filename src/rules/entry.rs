@@ -15,8 +15,11 @@ pub enum Entry {
     PreReceive,
     /// The server's `update`: one ref at a time, each landing before the next is judged.
     Update,
-    /// `git policy check` judging a pull request or an explicit update set.
+    /// `git policy check` judging an explicit update set, or the update a CI push job judges.
     Ci,
+    /// `git policy check` judging a pull or merge request: its head landed on its base as the
+    /// forge would land it. The one who reads the hint changes the request, not the branches.
+    Request,
     /// `git policy check` with nothing to judge but the repository as it is, or a replay.
     Audit,
     /// A client's `reference-transaction`: a local move of a protected branch that makes no
@@ -68,7 +71,7 @@ impl Entry {
             Entry::Push | Entry::PreReceive | Entry::Update => old.map(|old| {
                 format!("put `{branch}` back where the server has it with `git checkout -B {branch} {old}`")
             }),
-            Entry::Commit | Entry::Ci | Entry::Audit | Entry::LocalUpdate => None,
+            Entry::Commit | Entry::Ci | Entry::Request | Entry::Audit | Entry::LocalUpdate => None,
         }
     }
 }
@@ -90,7 +93,13 @@ mod tests {
             assert!(undo.contains("`git checkout -B rc abc1234`"), "{undo}");
             assert_eq!(entry.undo("rc", None), None);
         }
-        for entry in [Entry::Commit, Entry::Ci, Entry::Audit, Entry::LocalUpdate] {
+        for entry in [
+            Entry::Commit,
+            Entry::Ci,
+            Entry::Request,
+            Entry::Audit,
+            Entry::LocalUpdate,
+        ] {
             assert_eq!(entry.undo("rc", Some("abc")), None);
         }
     }

@@ -165,6 +165,10 @@ fn foreign_hint(
     let old = update.old.map(|o| o.short());
     Ok(match cx.entry.undo(branch, old.as_deref()) {
         Some(undo) => format!("{undo}; {pick}"),
+        // The request's branch holds them: the fix goes on a branch of its own.
+        None if cx.entry == Entry::Request && fix.is_some() => format!(
+            "leave these commits out of the request: on a new branch from `{branch}`, {pick}"
+        ),
         None => format!("leave these commits out of what goes into `{branch}`; {pick}"),
     })
 }
@@ -385,6 +389,7 @@ fn cherry_picks(
         return Ok(());
     }
     let names: Vec<String> = sources.iter().map(|(n, _)| format!("`{n}`")).collect();
+    let hint = cherry_pick_hint(cx, update, branch, sources, offending[0])?;
     cx.report(
         RuleId::FlowCherryPick,
         &update.refname,
@@ -396,23 +401,78 @@ fn cherry_picks(
                 plural(offending.len(), "commit")
             )
         }),
-        Some(
-            "cherry-pick the commit as it landed on the allowed branch: `git cherry-pick -x <sha>`"
-                .into(),
-        ),
+        Some(hint),
     )
 }
 
-/// The commits named by `(cherry picked from commit X)` lines.
+/// What brings the change of `offending` (a pick of a commit no source holds) over the right
+/// way: take it back where the user is, then pick the copy a source already holds (a commit of
+/// a source that says it was picked from the same commit), or else land it on the first source
+/// first and pick it from there.
+fn cherry_pick_hint(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    branch: &str,
+    sources: &[(String, Id)],
+    offending: Id,
+) -> Result<String, EvalError> {
+    let named = picked_from(&cx.view.commit(offending)?.message);
+    let tips: Vec<Id> = sources.iter().map(|(_, tip)| *tip).collect();
+    // What the branch already holds is no copy to pick.
+    let hide: Vec<Id> = update.new.into_iter().collect();
+    let mut copy = None;
+    'search: for commit in cx.view.walk(&tips, &hide)? {
+        let message = cx.view.commit(commit)?.message;
+        for picked in picked_from(&message) {
+            if named.contains(&picked) {
+                copy = Some(commit);
+                break 'search;
+            }
+        }
+    }
+    let old = update.old.map(|o| o.short());
+    let undo = match cx.entry.undo(branch, old.as_deref()) {
+        Some(undo) => undo,
+        // A refused local move made nothing: the pick is not on the branch.
+        None if cx.entry == Entry::LocalUpdate => format!("`{branch}` did not move"),
+        None => format!(
+            "leave {} out of what goes into `{branch}`",
+            offending.short()
+        ),
+    };
+    let original = named.first().map(Id::short).unwrap_or_default();
+    Ok(match (copy, sources.first()) {
+        (Some(copy), _) => format!(
+            "{undo}; pick the commit as it landed on an allowed branch: `git cherry-pick -x {}`",
+            copy.short()
+        ),
+        // Picked onto the source, the copy is the source's tip.
+        (None, Some((source, _))) => format!(
+            "{undo}; land {original} on `{source}` first, then pick it from there: `git checkout {source} && git cherry-pick -x {original} && git push origin {source} && git checkout {branch} && git cherry-pick -x {source}`"
+        ),
+        (None, None) => format!("{undo}; `{branch}` takes no cherry-picks"),
+    })
+}
+
+/// The commits a message says it was picked from: of each run of consecutive `(cherry picked
+/// from commit X)` lines, the last. `git cherry-pick -x` of a commit that was itself picked
+/// keeps the earlier line and adds its own right under it: the commit came from the last one;
+/// the lines before are where that one came from. (Runs apart are picks squashed together.)
 pub fn picked_from(message: &str) -> Vec<Id> {
-    message
-        .lines()
-        .filter_map(|line| {
-            let hex = line
-                .trim()
-                .strip_prefix("(cherry picked from commit ")?
-                .strip_suffix(')')?;
-            Id::parse_hex(hex).ok().flatten()
+    let named = |line: &str| {
+        let hex = line
+            .trim()
+            .strip_prefix("(cherry picked from commit ")?
+            .strip_suffix(')')?;
+        Id::parse_hex(hex).ok().flatten()
+    };
+    let lines: Vec<Option<Id>> = message.lines().map(named).collect();
+    lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| {
+            let next_is_a_pick = lines.get(i + 1).is_some_and(Option::is_some);
+            id.filter(|_| !next_is_a_pick)
         })
         .collect()
 }
@@ -445,5 +505,25 @@ pub fn plural(n: usize, word: &str) -> String {
         format!("1 {word}")
     } else {
         format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pick of a pick names its source last, under the line it kept; picks squashed apart
+    /// are each named.
+    #[test]
+    fn picked_from_names_the_last_of_each_run() {
+        let (a, b, c) = ("a".repeat(40), "b".repeat(40), "c".repeat(40));
+        let id = |hex: &str| Id::parse_hex(hex).ok().flatten().expect("an id");
+        let chained =
+            format!("Fix\n\n(cherry picked from commit {a})\n(cherry picked from commit {b})\n");
+        assert_eq!(picked_from(&chained), vec![id(&b)]);
+        let squashed = format!(
+            "Fix one\n\n(cherry picked from commit {a})\n\nFix two\n\n(cherry picked from commit {c})\n"
+        );
+        assert_eq!(picked_from(&squashed), vec![id(&a), id(&c)]);
     }
 }

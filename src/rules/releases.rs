@@ -48,16 +48,66 @@ pub fn pre_release(
             )
         }
     };
-    let example = class
-        .template
-        .replace("{version}", &format!("{release}rc0"));
+    // A pre-release tag names the version of the commit it tags (tag/version): only a commit
+    // that carries a pre-release of this release can take one.
+    let hint = match carrying_pre_release(cx, commit, version)? {
+        Some((at, text)) => {
+            let name = class.template.replace("{version}", &text);
+            format!(
+                "{} carries {text}: tag the pre-release there and push it, `git tag {name} {} && git push origin {name}`, then push `{tag}` again",
+                at.short(),
+                at.short()
+            )
+        }
+        None => {
+            let next = super::versions::next_after(version).only_release();
+            let example = class.template.replace("{version}", &format!("{next}rc0"));
+            format!(
+                "no commit up to `{tag}` carries a pre-release of {release} to tag, and a release is tagged on the commit that carries its version: drop this tag, `git tag -d {tag}`, and release the next version with a pre-release first (e.g. `{example}`)"
+            )
+        }
+    };
     cx.report(
         RuleId::TagPreRelease,
         &update.refname,
         &[commit],
         Message::with_lists(|list| format!("`{tag}` is a final release, but no pre-release of {release} is tagged on its commit or before it{}", found(list))),
-        Some(format!("release a pre-release first: tag it (e.g. `{example}`) on this commit or an earlier one and push it, then tag {release}")),
+        Some(hint),
     )
+}
+
+/// The nearest commit on `commit`'s first-parent line that carries a pre-release of `version`'s
+/// release, with the version as its file writes it. The walk stops where the line carries an
+/// older release, or after a few hundred commits.
+fn carrying_pre_release(
+    cx: &mut Eval<'_>,
+    commit: Id,
+    version: &Version,
+) -> Result<Option<(Id, String)>, EvalError> {
+    let release = (version.epoch(), version.only_release());
+    let mut cursor = Some(commit);
+    for _ in 0..500 {
+        let Some(at) = cursor else { break };
+        let Some(found) = cx.version_at(at).ok().flatten() else {
+            break;
+        };
+        let here = (found.version.epoch(), found.version.only_release());
+        if here < release {
+            break;
+        }
+        if here == release && Kind::of(&found.version) == Kind::Pre {
+            // As the file writes it where that is a version (a regex's match may not be).
+            let text = found.text.trim();
+            let shown = if crate::version::parse(text).is_ok() {
+                text.to_owned()
+            } else {
+                found.version.to_string()
+            };
+            return Ok(Some((at, shown)));
+        }
+        cursor = cx.view.parents(at)?.first().copied();
+    }
+    Ok(None)
 }
 
 /// tag/calendar: the release components the scheme names as dates are the tag's date: the

@@ -24,7 +24,9 @@ pub fn check(cx: &mut Eval<'_>, update: &Update) -> Result<(), EvalError> {
                 &update.refname,
                 &old.into_iter().collect::<Vec<_>>(),
                 format!("`{tag}` is a {} tag and is never deleted", class.name),
-                Some("release a new version instead of deleting this one".into()),
+                Some(format!(
+                    "the deletion is refused and `{tag}` stays; if you deleted it in this clone, get it back with `git fetch origin tag {tag}`, and release a new version instead of deleting this one"
+                )),
             );
         }
         return Ok(());
@@ -252,17 +254,61 @@ fn tag_version(
         (version.clone(), at.version.clone())
     };
     if wanted != found {
+        let release_only = class.release_only;
+        let hint = match carrying(cx, commit, |v| {
+            (if release_only {
+                v.only_release()
+            } else {
+                v.clone()
+            }) == wanted
+        })? {
+            Some(there) => format!(
+                "{} carries {wanted}, the version `{tag}` names: move the tag there before pushing, `git tag -f {tag} {}`",
+                there.short(),
+                there.short()
+            ),
+            None => format!(
+                "no commit up to this one carries {wanted}, the version `{tag}` names: drop this tag, `git tag -d {tag}`; set {wanted} in {}, commit, and tag that commit `{tag}`",
+                at.files()
+            ),
+        };
         cx.report(
             RuleId::TagVersion,
             &update.refname,
             &[commit],
-            format!("`{tag}` names {version}, but the tagged commit is at {} ({}:{})", at.shown(), at.path, at.line),
-            Some(format!(
-                "tag the commit that carries {wanted}, or move the tag before pushing: `git tag -f {tag} <commit>`"
-            )),
+            format!(
+                "`{tag}` names {version}, but the tagged commit is at {} ({}:{})",
+                at.shown(),
+                at.path,
+                at.line
+            ),
+            Some(hint),
         )?;
     }
     Ok(())
+}
+
+/// The nearest commit on `commit`'s first-parent line (itself excluded) whose version `wanted`
+/// accepts: where a tag made one commit too late belongs. Looks a few hundred commits back.
+fn carrying(
+    cx: &mut Eval<'_>,
+    commit: Id,
+    wanted: impl Fn(&Version) -> bool,
+) -> Result<Option<Id>, EvalError> {
+    let mut cursor = cx.view.parents(commit)?.first().copied();
+    for _ in 0..500 {
+        let Some(at) = cursor else { break };
+        if cx
+            .version_at(at)
+            .ok()
+            .flatten()
+            .is_some_and(|found| wanted(&found.version))
+        {
+            return Ok(Some(at));
+        }
+        cursor = cx.view.parents(at)?.first().copied();
+    }
+    Ok(None)
 }
 
 fn tag_branch(
@@ -412,7 +458,7 @@ fn changelog_entry(
             &[commit],
             format!("`{path}` has no entry for {version} at `{tag}` (looked for `{heading}`)"),
             Some(format!(
-                "add the {version} entry to `{path}` and tag the commit that has it"
+                "drop this tag, `git tag -d {tag}`; add the {version} entry to `{path}`, commit it, and tag that commit `{tag}`"
             )),
         )?;
     }

@@ -1506,8 +1506,8 @@ fn final_release_requires_an_earlier_pre_release() {
             .hint
             .as_deref()
             .unwrap_or_default()
-            .contains("`0.4.3rc0`"),
-        "{:?}",
+            .contains(&format!("`git tag 0.4.3.pre0 {}", pre.short())),
+        "the commit that carries the pre-release is named: {:?}",
         violations[0].hint
     );
     s.set("tags/0.4.3.pre0", pre);

@@ -100,8 +100,17 @@ fn kind(
         let hint = match carried_from(cx, (branch, class), new, at)? {
             Some(source) => taken_too_early(cx.entry, update, branch, &source, at),
             None => {
-                let example = example_for(&at.version, rules.kinds.as_deref());
-                format!("set a version such as `{example}` in `{}`", at.path)
+                let mut example = example_for(&at.version, rules.kinds.as_deref());
+                // The example must not lower the branch (version/monotonic would refuse it
+                // next): the version it had, when of an allowed kind, is the lowest that fixes
+                // both.
+                if let Some(floor) = floor(cx, update, new, rules.monotonic)?
+                    && example.parse::<Version>().is_ok_and(|e| e < floor)
+                    && kind_problem(&floor, rules.kinds.as_deref(), rules.pre.as_deref()).is_none()
+                {
+                    example = floor.to_string();
+                }
+                format!("set a version such as `{example}` in {}", at.files())
             }
         };
         cx.report(
@@ -252,10 +261,26 @@ fn branch_name(
                 at.path,
                 at.line
             ),
-            Some(format!("set a version matching `{spec}` in `{}`", at.path)),
+            Some(format!("set a version matching `{spec}` in {}", at.files())),
         )?;
     }
     Ok(())
+}
+
+/// The version `update` moves its branch from, where the branch's version never goes down: the
+/// lowest a hint may suggest. `None` for a new branch, an unreadable version, or no such rule.
+fn floor(
+    cx: &mut Eval<'_>,
+    update: &Update,
+    new: Id,
+    monotonic: bool,
+) -> Result<Option<Version>, EvalError> {
+    let Some(old) = update.old.filter(|&o| o != new && monotonic) else {
+        return Ok(None);
+    };
+    Ok(cx
+        .version_kept(&update.refname, old)?
+        .map(|before| before.version.clone()))
 }
 
 fn monotonic(
@@ -282,8 +307,9 @@ fn monotonic(
                 at.shown()
             ),
             Some(format!(
-                "versions only go up: set {} or higher in `{}`",
-                before.version, at.path
+                "versions only go up: set {} or higher in {}",
+                before.version,
+                at.files()
             )),
         )?;
     }
@@ -329,7 +355,7 @@ fn ahead_of_tags(
                 at.shown(),
                 short(&tag.refname)
             ),
-            Some(format!("bump the version in `{}` to {} after tagging", at.path, next_after(&tag.version))),
+            Some(format!("bump the version in {} to {} after tagging", at.files(), next_after(&tag.version))),
         )?;
     }
     Ok(())
@@ -391,7 +417,7 @@ pub fn check_relations(cx: &mut Eval<'_>) -> Result<(), EvalError> {
             }
             relation_violation(
                 cx,
-                (name, *tip, &a),
+                (name, *class, *tip, &a),
                 (other, *other_tip, &b),
                 above.by,
                 mine,
@@ -403,7 +429,7 @@ pub fn check_relations(cx: &mut Eval<'_>) -> Result<(), EvalError> {
 
 fn relation_violation(
     cx: &mut Eval<'_>,
-    (name, tip, a): (&str, Id, &Rc<VersionAt>),
+    (name, class, tip, a): (&str, usize, Id, &Rc<VersionAt>),
     (other, other_tip, b): (&str, Id, &Rc<VersionAt>),
     by: Level,
     mine: bool,
@@ -416,14 +442,28 @@ fn relation_violation(
     );
     let suggestion = bump(&b.version, by);
     if mine {
+        let mut lowest = format!("{suggestion}.dev0");
+        // Not below the version the branch had, where it never goes down (version/monotonic).
+        let refname = format!("refs/heads/{name}");
+        let monotonic = cx.policy.branches[class]
+            .version
+            .as_ref()
+            .is_some_and(|v| v.monotonic);
+        let update = cx.updates.iter().find(|u| u.refname == refname).cloned();
+        if let Some(update) = update
+            && let Some(floor) = floor(cx, &update, tip, monotonic)?
+            && lowest.parse::<Version>().is_ok_and(|l| l < floor)
+        {
+            lowest = floor.to_string();
+        }
         cx.report(
             RuleId::VersionRelation,
-            &format!("refs/heads/{name}"),
+            &refname,
             &[tip],
             message,
             Some(format!(
-                "set `{name}` to {suggestion}.dev0 or above in `{}`",
-                a.path
+                "set `{name}` to {lowest} or above in {}",
+                a.files()
             )),
         )
     } else {
@@ -507,6 +547,15 @@ fn freeze_hint(
             format!(
                 "abandon the merge with `git merge --abort`; commit the bump of `{name}` to {bumped} on `{name}` first, then merge the commit before it into `{other}` again{}",
                 merged.map_or_else(String::new, |m| format!(" (`git merge {m}`)"))
+            )
+        }
+        // A pull request moves one branch: pushing both at once is not its to do, and once
+        // `name` is bumped its tip carries the bump, so the request must name the commit before.
+        Entry::Request => {
+            let merged = cx.view.parents(other_tip)?.last().map(Id::short);
+            format!(
+                "bump `{name}` to {bumped} first and push it; then request the merge into `{other}` of the commit before that bump{}, not of `{name}`'s new tip",
+                merged.map_or_else(String::new, |m| format!(" (`{m}`)"))
             )
         }
         Entry::Commit => format!(

@@ -55,7 +55,7 @@ pub fn judge(
             old: Some(base),
             new: Some(merged),
         };
-        let asker = rules::Entry::Ci.pushing_to(&git.hint_remote());
+        let asker = rules::Entry::Request.pushing_to(&git.hint_remote());
         let judgement = rules::judge_at(policy, git, &before, &[update], asker)
             .with_context(|| format!("cannot judge {subject}"))?;
         return Ok((judgement, subject));
@@ -91,7 +91,7 @@ pub fn judge(
         &view as &dyn RepoView,
         &before,
         &[update],
-        rules::Entry::Ci.pushing_to(&git.hint_remote()),
+        rules::Entry::Request.pushing_to(&git.hint_remote()),
     )
     .with_context(|| format!("cannot judge {subject}"))?;
     Ok((judgement, subject))

@@ -2,9 +2,21 @@
 //! run the commands of the printed `hint:` literally (every backticked `git ...`, in order),
 //! retry, and see the retry accepted. A hint that is advice in words is checked as such
 //! ([`words`]) and names no command that would fail.
+//!
+//! Entry points a rule cannot meet, so no test: flow/*, branch/* and tag/* at `pre-commit`
+//! outside a merge (the commit's only parent is the branch; its message is not known yet);
+//! branch/linear and branch/first-parent in a pull request (the forge lands it by rebase, or
+//! as a merge with the base first); tag rules in a pull request (it moves a branch);
+//! ref/stale at any of them (git sends the ref's advertised value: only a client that lies,
+//! pinned in `attacks/stale.rs`, or a concurrent push meets it).
 
 mod branch;
+mod ci;
+mod commit;
 mod flow;
+mod optional;
+mod refs;
+mod releases;
 mod situations;
 mod snapshots;
 mod tags;
@@ -93,4 +105,26 @@ pub fn words(run: &Run, rule: &str, says: &str) -> String {
         "{rule}'s hint should say {says:?}: {hint}"
     );
     hint
+}
+
+/// [`crate::hooks::setup`] with the pytokio preset, `from` replaced by `to`, committed as
+/// `.git-policy.toml` from the first commit on (so every branch has it) and served as the
+/// administrator's policy.
+pub fn setup_with(hook: &str, from: &str, to: &str) -> crate::hooks::Setup {
+    let sandbox = crate::harness::Sandbox::new();
+    let work = sandbox.repo("work");
+    work.write(".git-policy.toml", &crate::preset_with(from, to));
+    work.set_version("0.12.0.dev1");
+    work.git(&["branch", "rc"]);
+    work.set_version("0.13.0.dev1");
+    let central = crate::harness::serve(&work, hook);
+    let dev = sandbox.clone_of(&central, "dev");
+    dev.git(&["branch", "-q", "rc", "origin/rc"]);
+    let installed = dev.policy(&["install"]);
+    assert_eq!(installed.code, 0, "{}", installed.all());
+    crate::hooks::Setup {
+        sandbox,
+        central,
+        dev,
+    }
 }

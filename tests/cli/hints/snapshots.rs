@@ -5,7 +5,7 @@ use crate::hooks::setup;
 
 /// What git-policy said in a run, without git's own lines around it (which name the
 /// sandbox's paths): the `remote: ` prefix dropped, up to git's report of the push.
-fn said(run: &Run) -> String {
+pub(super) fn said(run: &Run) -> String {
     let mut lines = Vec::new();
     for line in run.all().lines() {
         let line = line.strip_prefix("remote: ").unwrap_or(line).trim_end();

@@ -184,3 +184,123 @@ fn moved_tag_named_its_tag_object_not_its_commit() {
     assert!(run.all().contains(&said), "{}", run.all());
     assert!(!run.all().contains(&object[..7]), "{}", run.all());
 }
+
+/// The three ways a push is judged, as (server hook, push arguments before the refs).
+const PUSHES: [(&str, &[&str]); 3] = [
+    ("pre-receive", &["push", "origin"]),
+    ("pre-receive", &["push", "--no-verify", "origin"]),
+    ("update", &["push", "--no-verify", "origin"]),
+];
+
+/// `push` with `more` after it.
+fn run(dev: &TestRepo, push: &[&str], more: &[&str]) -> crate::harness::Run {
+    let args: Vec<&str> = push.iter().chain(more).copied().collect();
+    dev.git_run(&args)
+}
+
+/// A beta tagged one commit late (0.12 already moved on to the next beta): the hint moves the
+/// tag to the commit that carries the beta (it said `git tag -f v0.12.0b1 <commit>`), which
+/// lands.
+#[test]
+fn tag_version_hinted_a_placeholder_commit() {
+    for (hook, push) in PUSHES {
+        let s = crate::hooks::setup(hook);
+        super::commit::version_branch(&s);
+        let beta = s.dev.rev("0.12");
+        s.dev.set_version("0.12.0b2");
+        accepted(&run(&s.dev, push, &["0.12"]));
+        s.dev.git(&["tag", "v0.12.0b1"]);
+        let mistake = run(&s.dev, push, &["v0.12.0b1"]);
+        refused(&mistake, "tag/version");
+        if hook == PUSHES[0].0 && push == PUSHES[0].1 {
+            insta::assert_snapshot!("tag_version_at_pre_push", super::snapshots::said(&mistake));
+        }
+        let hint = follow(&s.dev, &mistake, "tag/version");
+        assert!(
+            hint.contains(&format!("`git tag -f v0.12.0b1 {}`", &beta[..7])),
+            "{hint}"
+        );
+        accepted(&run(&s.dev, push, &["v0.12.0b1"]));
+        assert_eq!(s.central.rev("v0.12.0b1"), beta);
+    }
+}
+
+/// A candidate tagged before its release's version was set: the hint drops the tag, the words
+/// say to set the version and tag that commit; pushed with `main`, both land.
+#[test]
+fn tag_version_with_no_carrying_commit_is_fixed_by_its_hint() {
+    for (hook, push) in PUSHES {
+        let (_central, dev) = github_rc(hook, "1.2.0");
+        dev.git(&["tag", "v1.3.0rc1"]);
+        let mistake = run(&dev, push, &["v1.3.0rc1"]);
+        refused(&mistake, "tag/version");
+        words(
+            &mistake,
+            "tag/version",
+            "set 1.3.0 in `src/__init__.py`, commit, and tag that commit `v1.3.0rc1`",
+        );
+        follow(&dev, &mistake, "tag/version");
+        dev.change(
+            "src/__init__.py",
+            "__version__ = \"1.3.0\"\n",
+            "Prepare 1.3.0",
+        );
+        dev.git(&["tag", "v1.3.0rc1"]);
+        accepted(&run(&dev, push, &["main", "v1.3.0rc1"]));
+    }
+}
+
+/// A beta tag where RC tags are `rcN`, judged by the server: the hint drops it, and a
+/// candidate tag lands.
+#[test]
+fn tag_kind_at_the_server_is_fixed_by_its_hint() {
+    for (hook, push) in &PUSHES[1..] {
+        let (_central, dev) = github_rc(hook, "1.2.0");
+        dev.git(&["tag", "v1.2.0b1"]);
+        let mistake = run(&dev, push, &["v1.2.0b1"]);
+        refused(&mistake, "tag/kind");
+        follow(&dev, &mistake, "tag/kind");
+        dev.git(&["tag", "v1.2.0rc1"]);
+        accepted(&run(&dev, push, &["v1.2.0rc1"]));
+    }
+}
+
+/// A release tag that may never be deleted, moved and pushed: the hint restores the clone's
+/// tag from the server; pushing the tags again changes nothing and is accepted.
+#[test]
+fn release_tag_moved_is_fixed_by_its_hint() {
+    for (hook, push) in PUSHES {
+        let s = crate::hooks::setup(hook);
+        super::commit::version_branch(&s);
+        s.dev.git(&["tag", "v0.12.0b1"]);
+        accepted(&run(&s.dev, push, &["v0.12.0b1"]));
+        let tagged = s.dev.rev("v0.12.0b1");
+        s.dev.set_version("0.12.0b2");
+        s.dev.git(&["tag", "-f", "v0.12.0b1"]);
+        let mistake = run(&s.dev, push, &["-f", "v0.12.0b1"]);
+        refused(&mistake, "tag/immutable");
+        words(&mistake, "tag/immutable", "release a new version instead");
+        follow(&s.dev, &mistake, "tag/immutable");
+        assert_eq!(s.dev.rev("v0.12.0b1"), tagged);
+        accepted(&run(&s.dev, push, &["--tags"]));
+    }
+}
+
+/// The candidate tagged on an unmerged release branch, pushed with it through `pre-push`: the
+/// hint drops the tag, and the words (land the branch on `main`, tag there) are accepted.
+#[test]
+fn tag_on_unmerged_release_branch_at_pre_push_is_fixed_by_its_hint() {
+    let (_central, dev) = release_branch_tagged("pre-receive");
+    let run = dev.git_run(&["push", "--atomic", "origin", "release-1.3", "v1.3.0rc1"]);
+    refused(&run, "tag/branch");
+    words(
+        &run,
+        "tag/branch",
+        "land `release-1.3` on a `main` branch first",
+    );
+    follow(&dev, &run, "tag/branch");
+    dev.checkout("main");
+    dev.git(&["merge", "-q", "--ff-only", "release-1.3"]);
+    dev.git(&["tag", "v1.3.0rc1"]);
+    accepted(&dev.git_run(&["push", "--atomic", "origin", "main", "v1.3.0rc1"]));
+}

@@ -114,3 +114,134 @@ fn feature_branch_with_masters_bump_hinted_a_freeze() {
         accepted(&s.dev.git_run(&push));
     }
 }
+
+/// Pushes master at a beta: the words name a dev version, committed on top; the push lands.
+fn kind_at_push(hook: &str, push: &[&str]) {
+    let s = setup(hook);
+    s.dev.set_version("0.13.0b1");
+    let run = s.dev.git_run(push);
+    refused(&run, "version/kind");
+    words(
+        &run,
+        "version/kind",
+        "set a version such as `0.13.0.dev1` in `tokio/__init__.py`",
+    );
+    s.dev.set_version("0.13.0.dev1");
+    accepted(&s.dev.git_run(push));
+}
+
+/// pre-push.
+#[test]
+fn kind_at_pre_push_is_fixed_by_its_hint() {
+    kind_at_push("pre-receive", &["push", "origin", "master"]);
+}
+
+/// Server `pre-receive`.
+#[test]
+fn kind_at_pre_receive_is_fixed_by_its_hint() {
+    kind_at_push("pre-receive", &["push", "--no-verify", "origin", "master"]);
+}
+
+/// Server `update`.
+#[test]
+fn kind_at_update_is_fixed_by_its_hint() {
+    kind_at_push("update", &["push", "--no-verify", "origin", "master"]);
+}
+
+/// Pushes 0.12 at 0.13's beta: the words name the versions 0.12 carries; committed on top, the
+/// push lands.
+fn branch_name_at_push(hook: &str, push: &[&str]) {
+    let s = setup(hook);
+    super::commit::version_branch(&s);
+    s.dev.set_version("0.13.0b1");
+    let run = s.dev.git_run(push);
+    refused(&run, "version/branch-name");
+    words(
+        &run,
+        "version/branch-name",
+        "set a version matching `==0.12.*` in `tokio/__init__.py`",
+    );
+    s.dev.set_version("0.12.0b2");
+    accepted(&s.dev.git_run(push));
+}
+
+/// pre-push.
+#[test]
+fn branch_name_at_pre_push_is_fixed_by_its_hint() {
+    branch_name_at_push("pre-receive", &["push", "origin", "0.12"]);
+}
+
+/// Server `pre-receive`.
+#[test]
+fn branch_name_at_pre_receive_is_fixed_by_its_hint() {
+    branch_name_at_push("pre-receive", &["push", "--no-verify", "origin", "0.12"]);
+}
+
+/// Server `update`.
+#[test]
+fn branch_name_at_update_is_fixed_by_its_hint() {
+    branch_name_at_push("update", &["push", "--no-verify", "origin", "0.12"]);
+}
+
+/// Pushes a fix on 0.12 right after tagging its beta: the words name the next beta; the bump
+/// committed on top, the push lands.
+fn ahead_of_tags_at_push(hook: &str, push: &[&str]) {
+    let s = setup(hook);
+    super::commit::version_branch(&s);
+    s.dev.git(&["tag", "v0.12.0b1"]);
+    accepted(&s.dev.git_run(&["push", "origin", "v0.12.0b1"]));
+    s.dev.change("fix.txt", "fix\n", "Fix after the beta");
+    let run = s.dev.git_run(push);
+    refused(&run, "version/ahead-of-tags");
+    words(
+        &run,
+        "version/ahead-of-tags",
+        "bump the version in `tokio/__init__.py` to 0.12.0b2",
+    );
+    s.dev.set_version("0.12.0b2");
+    accepted(&s.dev.git_run(push));
+}
+
+/// pre-push.
+#[test]
+fn ahead_of_tags_at_pre_push_is_fixed_by_its_hint() {
+    ahead_of_tags_at_push("pre-receive", &["push", "origin", "0.12"]);
+}
+
+/// Server `pre-receive`.
+#[test]
+fn ahead_of_tags_at_pre_receive_is_fixed_by_its_hint() {
+    ahead_of_tags_at_push("pre-receive", &["push", "--no-verify", "origin", "0.12"]);
+}
+
+/// Server `update`.
+#[test]
+fn ahead_of_tags_at_update_is_fixed_by_its_hint() {
+    ahead_of_tags_at_push("update", &["push", "--no-verify", "origin", "0.12"]);
+}
+
+/// master pushed down to rc's minor: the relation's words name the lowest version that also
+/// keeps master from going back; committed on top, the push lands.
+#[test]
+fn relation_of_the_pushed_branch_is_fixed_by_its_hint() {
+    for (hook, verify) in [
+        ("pre-receive", None),
+        ("pre-receive", Some("--no-verify")),
+        ("update", Some("--no-verify")),
+    ] {
+        let s = setup(hook);
+        s.dev.set_version("0.12.0.dev9");
+        let mut push = vec!["push"];
+        push.extend(verify);
+        push.extend(["origin", "master"]);
+        let run = s.dev.git_run(&push);
+        refused(&run, "version/relation");
+        words(
+            &run,
+            "version/relation",
+            "set `master` to 0.13.0.dev1 or above in `tokio/__init__.py`",
+        );
+        s.dev.set_version("0.13.0.dev1");
+        accepted(&s.dev.git_run(&push));
+    }
+}
