@@ -109,6 +109,14 @@ pub fn husky_dir(dir: &Path) -> Option<PathBuf> {
     }
 }
 
+/// Whether husky's file for `hook` in `husky` runs git-policy.
+pub fn husky_runs_us(husky: &Path, hook: &str) -> bool {
+    fs::read_to_string(husky.join(hook)).is_ok_and(|text| {
+        text.lines()
+            .any(|l| l.ends_with(HUSKY_MARK) || l.trim_start().starts_with("git-policy hook"))
+    })
+}
+
 /// The line that runs git-policy's `hook` from a husky hook file.
 fn husky_line(hook: &str) -> String {
     format!("git-policy hook {hook} \"$@\" {HUSKY_MARK}\n")

@@ -6,6 +6,7 @@ mod commit;
 pub mod framework;
 pub mod install;
 pub mod layout;
+pub mod lefthook;
 pub mod local_update;
 pub mod managers;
 mod push;

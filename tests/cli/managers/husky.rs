@@ -31,13 +31,42 @@ fn husky_then_git_policy() {
     scenario(&husky(), Order::ManagerFirst, super::nothing);
 }
 
-/// `git policy install` then husky, which points git away from git-policy's hooks: `git
-/// policy install --via-manager` adds it to husky's files.
+/// `git policy install --via-manager` then husky, with nothing run again: git-policy's lines in
+/// `.husky/` run once husky points git there; either uninstalls leaving the other working.
 #[test]
 fn git_policy_then_husky() {
-    scenario(&husky(), Order::GitPolicyFirst, |dev| {
-        accepted(&dev.policy(&["install", "--via-manager"]));
-    });
+    scenario(&husky(), Order::GitPolicyFirst, super::nothing);
+}
+
+/// Plain `git policy install` where the project configures husky but it is not installed
+/// yet warns that husky will stop git-policy's hooks; its hint, followed, keeps them running
+/// once husky is installed.
+#[test]
+fn plain_install_before_husky_warns_with_the_way_in() {
+    let sandbox = Sandbox::new();
+    let repo = crate::harness::pytokio(&sandbox);
+    let tool = husky();
+    configure(&repo, super::MARKER);
+    repo.commit("configure husky");
+    let dev = super::developer(repo, &tool);
+    let plain = dev.policy(&["install"]);
+    accepted(&plain);
+    assert!(
+        plain.stdout.contains("git-policy's stop running"),
+        "{}",
+        plain.all()
+    );
+    let hint = plain
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("hint: `"))
+        .and_then(|l| l.split_once('`'))
+        .map(|(command, _)| command.to_owned())
+        .unwrap_or_else(|| panic!("no hint:\n{}", plain.all()));
+    assert_eq!(hint, "git policy install --via-manager");
+    accepted(&dev.policy(&["install", "--via-manager"]));
+    accepted(&dev.tool(&[]));
+    dev.both_run(1);
 }
 
 /// Plain `git policy install` under husky installs nothing where husky would overwrite it,

@@ -66,7 +66,7 @@ pub struct Tool {
     pub install: &'static [&'static str],
     /// Removes its hooks, as its documentation says.
     pub uninstall: fn(&Developer) -> Run,
-    /// `git policy install` where this manager runs the hooks.
+    /// `git policy install` where this manager runs the hooks, or will.
     pub git_policy_install: &'static [&'static str],
 }
 
@@ -190,7 +190,7 @@ pub fn set_up(sandbox: &Sandbox, tool: &Tool, order: Order) -> Developer {
             accepted(&run);
         }
         Order::GitPolicyFirst => {
-            accepted(&dev.policy(&["install"]));
+            accepted(&dev.policy(tool.git_policy_install));
             install_tool();
         }
     }
