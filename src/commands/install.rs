@@ -103,7 +103,7 @@ fn install_client(bin: &Path, kind: shim::Kind, via_manager: bool) -> anyhow::Re
     let actions = if through_lefthook {
         lefthook::install_beside(&dir, CLIENT_HOOKS, bin, kind)
     } else {
-        install::install(&dir, CLIENT_HOOKS, bin, kind)
+        install::install(&dir, CLIENT_HOOKS, bin, kind, shim::Side::Client)
     }
     .map_err(with_hint)?;
     print_actions(&dir, &actions)?;
@@ -261,7 +261,7 @@ fn install_husky(
         ));
     }
     // git-policy's own hooks too, where git runs them while husky does not set the path.
-    let actions = install::install(own, CLIENT_HOOKS, bin, kind).map_err(with_hint)?;
+    let actions = install::install(own, CLIENT_HOOKS, bin, kind, shim::Side::Client).map_err(with_hint)?;
     print_actions(own, &actions)?;
     let changed = managers::husky_add(husky, CLIENT_HOOKS)
         .with_context(|| format!("cannot edit husky's hook files in `{}`", husky.display()))?;
@@ -324,7 +324,7 @@ fn install_server(
             ))?;
             continue;
         };
-        let actions = install::install(&at, &[hook], bin, kind).map_err(with_hint)?;
+        let actions = install::install(&at, &[hook], bin, kind, shim::Side::Server).map_err(with_hint)?;
         print_actions(&at, &actions)?;
     }
     // Only one of our server hooks judges pushes; switching removes the other.

@@ -169,12 +169,13 @@ pub fn install(
     hooks: &[&str],
     bin: &Path,
     kind: shim::Kind,
+    side: shim::Side,
 ) -> Result<Vec<Action>, InstallError> {
     fs::create_dir_all(dir).map_err(io_err("create", dir))?;
     // Check every hook before touching any, so a refusal leaves the directory as it was.
     let mut plan = Vec::new();
     for &hook in hooks {
-        let Some(content) = shim::render(hook, bin, kind) else {
+        let Some(content) = shim::render(hook, bin, kind, side) else {
             continue;
         };
         let path = dir.join(hook);

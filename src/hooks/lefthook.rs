@@ -144,7 +144,7 @@ pub fn install_beside(
 ) -> Result<Vec<Action>, InstallError> {
     let mut actions = Vec::new();
     for &hook in hooks {
-        let Some(content) = shim::render(hook, bin, kind) else {
+        let Some(content) = shim::render(hook, bin, kind, shim::Side::Client) else {
             continue;
         };
         let path = dir.join(hook);
@@ -160,7 +160,7 @@ pub fn install_beside(
         let ours_here = fs::read(&path).is_ok_and(|c| shim::is_ours(&c));
         if !HOOKS.contains(&hook) || !(is_lefthooks(&path) || ours_here && is_lefthooks(&legacy))
         {
-            actions.extend(install::install(dir, &[hook], bin, kind)?);
+            actions.extend(install::install(dir, &[hook], bin, kind, shim::Side::Client)?);
             continue;
         }
         // An earlier install chained lefthook's script: lefthook now runs git-policy itself.
