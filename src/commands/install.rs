@@ -72,14 +72,15 @@ fn install_client(bin: &Path, kind: shim::Kind, via_manager: bool) -> anyhow::Re
     let top = git.workdir().map(Path::to_path_buf);
     // husky configured by the project but not installed yet: once installed, git runs only
     // its hooks, so git-policy goes into its files too (on request) and its own hooks here.
-    let husky = top.as_ref().map(|t| t.join(".husky")).filter(|h| h.is_dir());
+    let husky = top
+        .as_ref()
+        .map(|t| t.join(".husky"))
+        .filter(|h| h.is_dir());
     if let Some(husky) = husky.as_ref().filter(|_| via_manager) {
         return install_husky(husky, &dir, true, bin, kind);
     }
     let through_lefthook = match top.as_deref() {
-        Some(top) if lefthook::project_config(top).is_some() => {
-            register_lefthook(top, &git, bin)?
-        }
+        Some(top) if lefthook::project_config(top).is_some() => register_lefthook(top, &git, bin)?,
         _ => false,
     };
     let lefthook_configured = top
@@ -212,8 +213,7 @@ fn beside_managers(
             let manager = std::fs::read(dir.join(file))
                 .ok()
                 .and_then(|content| Manager::of_script(&content));
-            let manager =
-                manager.filter(|m| !(through_lefthook && *m == Manager::Lefthook));
+            let manager = manager.filter(|m| !(through_lefthook && *m == Manager::Lefthook));
             if let Some(manager) = manager.filter(|m| !found.contains(m)) {
                 found.push(manager);
             }
@@ -261,7 +261,8 @@ fn install_husky(
         ));
     }
     // git-policy's own hooks too, where git runs them while husky does not set the path.
-    let actions = install::install(own, CLIENT_HOOKS, bin, kind, shim::Side::Client).map_err(with_hint)?;
+    let actions =
+        install::install(own, CLIENT_HOOKS, bin, kind, shim::Side::Client).map_err(with_hint)?;
     print_actions(own, &actions)?;
     let changed = managers::husky_add(husky, CLIENT_HOOKS)
         .with_context(|| format!("cannot edit husky's hook files in `{}`", husky.display()))?;
@@ -324,7 +325,8 @@ fn install_server(
             ))?;
             continue;
         };
-        let actions = install::install(&at, &[hook], bin, kind, shim::Side::Server).map_err(with_hint)?;
+        let actions =
+            install::install(&at, &[hook], bin, kind, shim::Side::Server).map_err(with_hint)?;
         print_actions(&at, &actions)?;
     }
     // Only one of our server hooks judges pushes; switching removes the other.

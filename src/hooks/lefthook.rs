@@ -80,10 +80,10 @@ pub fn register(top: &Path, exclude: &Path, bin: &Path) -> Result<Registration, 
         }
     }
     let existing = files(top, true).find(|p| p.is_file());
-    let file = existing.clone().unwrap_or_else(|| top.join("lefthook-local.yml"));
-    let is_yaml = file
-        .extension()
-        .is_some_and(|e| e == "yml" || e == "yaml");
+    let file = existing
+        .clone()
+        .unwrap_or_else(|| top.join("lefthook-local.yml"));
+    let is_yaml = file.extension().is_some_and(|e| e == "yml" || e == "yaml");
     if !is_yaml {
         return Err(LefthookError::NotYaml { file });
     }
@@ -158,9 +158,14 @@ pub fn install_beside(
                 .is_some_and(|m| m == Manager::Lefthook)
         };
         let ours_here = fs::read(&path).is_ok_and(|c| shim::is_ours(&c));
-        if !HOOKS.contains(&hook) || !(is_lefthooks(&path) || ours_here && is_lefthooks(&legacy))
-        {
-            actions.extend(install::install(dir, &[hook], bin, kind, shim::Side::Client)?);
+        if !HOOKS.contains(&hook) || !(is_lefthooks(&path) || ours_here && is_lefthooks(&legacy)) {
+            actions.extend(install::install(
+                dir,
+                &[hook],
+                bin,
+                kind,
+                shim::Side::Client,
+            )?);
             continue;
         }
         // An earlier install chained lefthook's script: lefthook now runs git-policy itself.
@@ -312,8 +317,15 @@ mod tests {
             text.contains(r#"run: "'/opt/it'\\''s/git-policy' hook pre-push {1} {2}""#),
             "{text}"
         );
-        assert!(fs::read_to_string(&exclude).expect("exclude").contains(EXCLUDE));
-        assert_eq!(unregister(top, &exclude).expect("unregister"), Some(local.clone()));
+        assert!(
+            fs::read_to_string(&exclude)
+                .expect("exclude")
+                .contains(EXCLUDE)
+        );
+        assert_eq!(
+            unregister(top, &exclude).expect("unregister"),
+            Some(local.clone())
+        );
         assert!(!local.exists());
         assert_eq!(fs::read_to_string(&exclude).expect("exclude"), "");
 
@@ -339,8 +351,11 @@ mod tests {
         assert!(matches!(err, LefthookError::Taken { ref hook, .. } if hook == "pre-push"));
         fs::remove_file(&local).expect("remove");
         let project = top.join("lefthook.yml");
-        fs::write(&project, "pre-commit:\n  commands:\n    p:\n      run: git-policy hook pre-commit\n")
-            .expect("write");
+        fs::write(
+            &project,
+            "pre-commit:\n  commands:\n    p:\n      run: git-policy hook pre-commit\n",
+        )
+        .expect("write");
         assert_eq!(
             register(top, &exclude, Path::new("/bin/git-policy")).expect("register"),
             Registration::InProject(project)

@@ -178,13 +178,13 @@ mod tests {
     /// A path with a quote and a dollar sign stays one literal word for `sh`.
     #[test]
     fn binary_path_is_quoted_for_sh() {
-        let shim =
-            render(
+        let shim = render(
             "update",
             Path::new("/opt/it's $HOME/git-policy"),
             Kind::Sh,
             Side::Server,
-        ).expect("shim");
+        )
+        .expect("shim");
         assert!(
             shim.contains(r"bin='/opt/it'\''s $HOME/git-policy'"),
             "{shim}"
@@ -216,7 +216,8 @@ mod tests {
     fn unfit_paths_fall_back_to_sh() {
         let long = format!("/{}/git-policy", "x".repeat(130));
         for bin in ["/opt/my tools/git-policy", "bin/git-policy", long.as_str()] {
-            let shim = render("pre-commit", Path::new(bin), Kind::Exec, Side::Client).expect("shim");
+            let shim =
+                render("pre-commit", Path::new(bin), Kind::Exec, Side::Client).expect("shim");
             assert!(shim.starts_with("#!/bin/sh\n"), "{bin}: {shim}");
         }
     }

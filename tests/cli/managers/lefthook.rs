@@ -95,7 +95,11 @@ fn local_configuration_with_its_own_pre_commit_is_left_alone() {
         "{}",
         install.all()
     );
-    assert!(install.stdout.contains("use_stdin: true"), "{}", install.all());
+    assert!(
+        install.stdout.contains("use_stdin: true"),
+        "{}",
+        install.all()
+    );
     let now = fs::read_to_string(dev.repo.path.join("lefthook-local.yml")).expect("read");
     assert_eq!(now, local);
     dev.both_run(1);
