@@ -109,7 +109,7 @@ fn install_client(bin: &Path, kind: shim::Kind, via_manager: bool) -> anyhow::Re
     .map_err(with_hint)?;
     print_actions(&dir, &actions)?;
     if let Some(husky) = husky {
-        let missing: Vec<&str> = CLIENT_HOOKS
+        let missing: Vec<&str> = managers::HUSKY_HOOKS
             .iter()
             .copied()
             .filter(|hook| !managers::husky_runs_us(&husky, hook))
@@ -244,7 +244,7 @@ fn install_husky(
     bin: &Path,
     kind: shim::Kind,
 ) -> anyhow::Result<Outcome> {
-    let files = CLIENT_HOOKS
+    let files = managers::HUSKY_HOOKS
         .iter()
         .map(|hook| format!("`.husky/{hook}`"))
         .collect::<Vec<_>>()
@@ -264,9 +264,23 @@ fn install_husky(
     let actions =
         install::install(own, CLIENT_HOOKS, bin, kind, shim::Side::Client).map_err(with_hint)?;
     print_actions(own, &actions)?;
-    let changed = managers::husky_add(husky, CLIENT_HOOKS)
+    let changed = managers::husky_add(husky, managers::HUSKY_HOOKS)
         .with_context(|| format!("cannot edit husky's hook files in `{}`", husky.display()))?;
-    for hook in CLIENT_HOOKS {
+    // husky runs no `reference-transaction`: git-policy's goes where git runs hooks under
+    // husky, `.husky/_`, kept out of git by husky's `.gitignore` there (written ahead of husky
+    // when it is not installed yet).
+    let stubs = husky.join("_");
+    std::fs::create_dir_all(&stubs)
+        .with_context(|| format!("cannot create `{}`", stubs.display()))?;
+    let ignore = stubs.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(&ignore, "*\n")
+            .with_context(|| format!("cannot write `{}`", ignore.display()))?;
+    }
+    let actions = install::install(&stubs, &[transaction::HOOK], bin, kind, shim::Side::Client)
+        .map_err(with_hint)?;
+    print_actions(&stubs, &actions)?;
+    for hook in managers::HUSKY_HOOKS {
         let path = husky.join(hook);
         if changed.iter().any(|c| c == hook) {
             say(format_args!("added git-policy to `{}`", path.display()))?;
@@ -461,6 +475,23 @@ pub fn run_uninstall(args: &UninstallArgs) -> anyhow::Result<Outcome> {
         }
     }
     if let Some(top) = git.workdir().filter(|_| args.server.is_none()) {
+        // `--via-manager` before husky was installed: its lines and hook are there too.
+        let husky = top.join(".husky");
+        if husky.is_dir() {
+            for hook in managers::husky_remove(&husky, CLIENT_HOOKS).with_context(|| {
+                format!("cannot edit husky's hook files in `{}`", husky.display())
+            })? {
+                say(format_args!(
+                    "removed git-policy from `{}`",
+                    husky.join(hook).display()
+                ))?;
+                found = true;
+            }
+            let stubs = husky.join("_");
+            let actions = install::uninstall(&stubs, &[transaction::HOOK]).map_err(with_hint)?;
+            found |= !actions.is_empty();
+            print_actions(&stubs, &actions)?;
+        }
         let exclude = git.common_dir().join("info").join("exclude");
         if let Some(file) = lefthook::unregister(top, &exclude)? {
             say(format_args!(

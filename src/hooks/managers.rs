@@ -18,6 +18,11 @@ pub enum Manager {
 /// pre-commit framework, prek and git-policy use `.legacy`, lefthook `.old`.
 pub const ASIDE_SUFFIXES: &[&str] = &[".legacy", ".old"];
 
+/// The hooks husky runs from its files in `.husky/`. husky has no stub for
+/// `reference-transaction`: git-policy puts its own in `.husky/_`, the folder git runs, which
+/// husky keeps out of git and leaves alone beside its stubs.
+pub const HUSKY_HOOKS: &[&str] = &["pre-commit", "pre-merge-commit", "pre-push"];
+
 /// The line git-policy adds to a husky hook file ends with this, so uninstalling finds it.
 const HUSKY_MARK: &str = "# added by `git policy install --via-manager`";
 

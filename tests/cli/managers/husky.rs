@@ -2,7 +2,7 @@
 //! installs: git-policy goes into the project's own `.husky/<hook>` files on request.
 
 use super::{Developer, Order, Tool, scenario, tool};
-use crate::harness::{Run, Sandbox, accepted, failed};
+use crate::harness::{Run, Sandbox, accepted, failed, refused};
 
 fn configure(repo: &crate::harness::TestRepo, marker: &str) {
     repo.write(".husky/pre-commit", &format!("touch .git/{marker}\n"));
@@ -90,4 +90,42 @@ fn plain_install_under_husky_is_refused_with_the_way_in() {
     assert!(!dev.repo.path.join(".husky/_/pre-commit.legacy").exists());
     accepted(&dev.policy(&["install", "--via-manager"]));
     dev.both_run(1);
+}
+
+/// husky has no `reference-transaction` stub: in either order, and after husky installs again,
+/// git-policy's own in `.husky/_` (out of `git status`) refuses `git branch -f master rc`.
+#[test]
+fn local_moves_of_protected_branches_are_judged_under_husky() {
+    for order in [Order::ManagerFirst, Order::GitPolicyFirst] {
+        let sandbox = Sandbox::new();
+        let tool = husky();
+        let dev = super::set_up(&sandbox, &tool, order);
+        accepted(&dev.tool(&[]));
+        // rc moved to master's tip, then a hotfix and its version set back below master's,
+        // past the hooks: a fast-forward of master to rc would bring both into master.
+        dev.git(&[
+            "-c",
+            "core.hooksPath=/dev/null",
+            "branch",
+            "-f",
+            "rc",
+            "master",
+        ]);
+        dev.git(&["checkout", "-q", "rc"]);
+        dev.repo.write("hotfix.txt", "hotfix\n");
+        dev.repo
+            .write("tokio/__init__.py", "__version__ = \"0.12.0.dev2\"\n");
+        dev.git(&["add", "-A"]);
+        dev.git(&["commit", "-q", "--no-verify", "-m", "hotfix on rc"]);
+        dev.git(&["checkout", "-q", "-b", "topic", "master"]);
+        let master = dev.git(&["rev-parse", "master"]).stdout;
+        refused(&dev.git(&["branch", "-f", "master", "rc"]), "flow/foreign");
+        assert_eq!(
+            dev.git(&["rev-parse", "master"]).stdout,
+            master,
+            "{order:?}"
+        );
+        let status = dev.git(&["status", "--porcelain", "--untracked-files=all"]);
+        assert!(!status.stdout.contains(".husky/_"), "{}", status.stdout);
+    }
 }
