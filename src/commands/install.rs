@@ -274,7 +274,7 @@ fn install_husky(
         .with_context(|| format!("cannot create `{}`", stubs.display()))?;
     let ignore = stubs.join(".gitignore");
     if !ignore.exists() {
-        std::fs::write(&ignore, "*\n")
+        std::fs::write(&ignore, OUR_HUSKY_IGNORE)
             .with_context(|| format!("cannot write `{}`", ignore.display()))?;
     }
     let actions = install::install(&stubs, &[transaction::HOOK], bin, kind, shim::Side::Client)
@@ -294,6 +294,10 @@ fn install_husky(
     ))?;
     Ok(Outcome::Ok)
 }
+
+/// The `.husky/_/.gitignore` git-policy writes before husky is installed (husky's own has no
+/// newline), so uninstalling knows to remove it.
+const OUR_HUSKY_IGNORE: &str = "*\n";
 
 /// Where the administrator's policy comes from: a file (`None`: this clone's
 /// `.git-policy.toml`, else the embedded default), or a named preset.
@@ -491,6 +495,15 @@ pub fn run_uninstall(args: &UninstallArgs) -> anyhow::Result<Outcome> {
             let actions = install::uninstall(&stubs, &[transaction::HOOK]).map_err(with_hint)?;
             found |= !actions.is_empty();
             print_actions(&stubs, &actions)?;
+            // The folder as git-policy made it ahead of husky: nothing but its `.gitignore`.
+            let ignore = stubs.join(".gitignore");
+            let only_ours = std::fs::read_dir(&stubs).is_ok_and(|d| d.count() == 1)
+                && std::fs::read_to_string(&ignore).is_ok_and(|t| t == OUR_HUSKY_IGNORE);
+            if only_ours {
+                std::fs::remove_file(&ignore)
+                    .and_then(|()| std::fs::remove_dir(&stubs))
+                    .with_context(|| format!("cannot remove `{}`", stubs.display()))?;
+            }
         }
         let exclude = git.common_dir().join("info").join("exclude");
         if let Some(file) = lefthook::unregister(top, &exclude)? {

@@ -129,3 +129,27 @@ fn local_moves_of_protected_branches_are_judged_under_husky() {
         assert!(!status.stdout.contains(".husky/_"), "{}", status.stdout);
     }
 }
+
+/// `git policy install --via-manager` before husky is installed, then `git policy uninstall`,
+/// leaves the work tree as it was: husky's files unchanged, no `.husky/_`.
+#[test]
+fn via_manager_before_husky_uninstalls_cleanly() {
+    let sandbox = Sandbox::new();
+    let repo = crate::harness::pytokio(&sandbox);
+    let tool = husky();
+    configure(&repo, super::MARKER);
+    repo.commit("configure husky");
+    let dev = super::developer(repo, &tool);
+    accepted(&dev.policy(&["install", "--via-manager"]));
+    assert!(
+        dev.repo
+            .path
+            .join(".husky/_/reference-transaction")
+            .exists()
+    );
+    accepted(&dev.policy(&["uninstall"]));
+    let status = dev.git(&["status", "--porcelain", "--untracked-files=all"]);
+    assert_eq!(status.stdout, "", "{}", status.all());
+    assert!(!dev.repo.path.join(".husky/_").exists());
+    assert_eq!(dev.our_files(), Vec::<String>::new());
+}
