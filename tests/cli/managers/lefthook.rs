@@ -104,3 +104,33 @@ fn local_configuration_with_its_own_pre_commit_is_left_alone() {
     assert_eq!(now, local);
     dev.both_run(1);
 }
+
+/// A clone where an earlier `git policy install` chained lefthook's script (git-policy's hook
+/// as `pre-commit`, lefthook's as `pre-commit.legacy`) is moved over by `git policy install`:
+/// lefthook's script back in place and git-policy's as `pre-commit.old`; both run, and still do
+/// after `lefthook install` again.
+#[test]
+fn earlier_chained_install_is_moved_over() {
+    let sandbox = Sandbox::new();
+    let tool = lefthook();
+    let repo = crate::harness::pytokio(&sandbox);
+    configure(&repo, super::MARKER);
+    repo.commit("configure lefthook");
+    let dev = super::developer(repo, &tool);
+    accepted(&dev.tool(tool.install));
+    // git-policy's shim as an install without lefthook writes it.
+    let scratch = crate::harness::pytokio(&Sandbox::new());
+    accepted(&scratch.policy(&["install"]));
+    let shim = fs::read(scratch.path.join(".git/hooks/pre-commit")).expect("shim");
+    let hooks = dev.repo.path.join(".git/hooks");
+    fs::rename(hooks.join("pre-commit"), hooks.join("pre-commit.legacy")).expect("move");
+    fs::write(hooks.join("pre-commit"), shim).expect("write");
+    accepted(&dev.policy(&["install"]));
+    let here = fs::read_to_string(hooks.join("pre-commit")).expect("pre-commit");
+    assert!(here.contains("call_lefthook run"), "{here}");
+    assert!(!hooks.join("pre-commit.legacy").exists());
+    assert!(dev.our_files().contains(&"pre-commit.old".to_owned()));
+    dev.both_run(1);
+    accepted(&dev.tool(tool.install));
+    dev.both_run(2);
+}
