@@ -69,6 +69,20 @@ pub fn project_config(top: &Path) -> Option<PathBuf> {
     files(top, false).find(|p| p.is_file())
 }
 
+/// Whether lefthook's configuration in the work tree at `top` runs git-policy's hooks: the
+/// local file has git-policy's block, or the project's file runs `git-policy hook`.
+pub fn runs_git_policy(top: &Path) -> bool {
+    let local = files(top, true)
+        .filter_map(|file| fs::read_to_string(file).ok())
+        .any(|text| text.lines().any(|l| l.trim_end() == BEGIN));
+    local
+        || project_config(top)
+            .and_then(|file| fs::read_to_string(file).ok())
+            .is_some_and(|text| {
+                text.contains("git-policy hook") || text.contains("git policy hook")
+            })
+}
+
 /// Adds git-policy's hooks, calling the binary at `bin`, to the local configuration of the work
 /// tree at `top` (`lefthook-local.yml` unless another local file exists); `exclude` is the
 /// repository's `info/exclude`, which lists a `lefthook-local.yml` git-policy creates.

@@ -2,6 +2,7 @@
 //! input into an update set for the evaluator.
 
 pub mod advisory;
+pub mod bypassed;
 mod commit;
 pub mod framework;
 pub mod install;

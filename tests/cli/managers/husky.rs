@@ -153,3 +153,23 @@ fn via_manager_before_husky_uninstalls_cleanly() {
     assert!(!dev.repo.path.join(".husky/_").exists());
     assert_eq!(dev.our_files(), Vec::<String>::new());
 }
+
+/// Plain `git policy install`, then husky: `git policy check` says git-policy's hooks no longer
+/// run, and its hint, followed, has them run again and the warning gone.
+#[test]
+fn check_warns_when_husky_took_the_hooks_over() {
+    let sandbox = Sandbox::new();
+    let tool = husky();
+    let dev = super::set_up_plain(&sandbox, &tool);
+    let check = dev.policy(&["check"]);
+    accepted(&check);
+    let text = check.all();
+    assert!(text.contains("hooks in `"), "{text}");
+    assert!(text.contains("no longer run"), "{text}");
+    let hint = super::hinted_command(&text);
+    assert_eq!(hint, "git policy install --via-manager");
+    accepted(&dev.policy(&["install", "--via-manager"]));
+    let again = dev.policy(&["check"]);
+    assert!(!again.all().contains("no longer run"), "{}", again.all());
+    dev.both_run(1);
+}

@@ -134,3 +134,26 @@ fn earlier_chained_install_is_moved_over() {
     accepted(&dev.tool(tool.install));
     dev.both_run(2);
 }
+
+/// git-policy's hook left as `pre-commit.old` by `lefthook install` while lefthook's
+/// configuration does not run git-policy (its entry removed): `git policy check` says so, and
+/// its hint, followed, has both run again and the warning gone.
+#[test]
+fn check_warns_when_lefthook_stranded_the_hook() {
+    let sandbox = Sandbox::new();
+    let tool = lefthook();
+    let dev = super::set_up(&sandbox, &tool, Order::GitPolicyFirst);
+    fs::remove_file(dev.repo.path.join("lefthook-local.yml")).expect("remove the entry");
+    let check = dev.policy(&["check"]);
+    accepted(&check);
+    let text = check.all();
+    assert!(
+        text.contains("git-policy's `pre-commit` hook no longer runs"),
+        "{text}"
+    );
+    assert_eq!(super::hinted_command(&text), "git policy install");
+    accepted(&dev.policy(&["install"]));
+    let again = dev.policy(&["check"]);
+    assert!(!again.all().contains("no longer run"), "{}", again.all());
+    dev.both_run(1);
+}

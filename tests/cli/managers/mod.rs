@@ -197,6 +197,27 @@ pub fn set_up(sandbox: &Sandbox, tool: &Tool, order: Order) -> Developer {
     dev
 }
 
+/// pytokio with the manager's configuration committed, plain `git policy install`, then the
+/// manager's install.
+pub fn set_up_plain(sandbox: &Sandbox, tool: &Tool) -> Developer {
+    let repo = pytokio(sandbox);
+    (tool.configure)(&repo, MARKER);
+    repo.commit("configure the hook manager");
+    let dev = developer(repo, tool);
+    accepted(&dev.policy(&["install"]));
+    accepted(&dev.tool(tool.install));
+    dev
+}
+
+/// The command in the first `hint:` line of `text` that starts with one.
+pub fn hinted_command(text: &str) -> String {
+    text.lines()
+        .filter_map(|l| l.trim_start().strip_prefix("hint: `"))
+        .find_map(|l| l.split_once('`'))
+        .map(|(command, _)| command.to_owned())
+        .unwrap_or_else(|| panic!("no hint with a command:\n{text}"))
+}
+
 /// Both orders, then each tool uninstalled in turn (each on its own clone) with the other
 /// still working. `after_manager` runs after a manager installed second and returns what
 /// fixes git-policy's hooks if that manager disabled them.
