@@ -53,8 +53,8 @@ pub enum Registration {
     InProject(PathBuf),
 }
 
-/// The lefthook configuration files of the work tree at `top` named `name` (`lefthook`, or
-/// `lefthook-local`), in lefthook's order.
+/// The places of lefthook's configuration files in the work tree at `top`, the project's or
+/// (`local`) the clone's own `lefthook-local.*`, in lefthook's order.
 fn files(top: &Path, local: bool) -> impl Iterator<Item = PathBuf> + '_ {
     STEMS.iter().flat_map(move |stem| {
         EXTENSIONS.iter().map(move |ext| {
