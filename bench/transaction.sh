@@ -7,8 +7,9 @@
 #
 # - a `git fetch` that updates 100 remote-tracking refs (git runs the hook twice per ref:
 #   `prepared` and `committed`, as it gives each ref a transaction of its own);
-# - `git checkout -b` (the new branch is not protected: the hook opens the repository and
-#   loads the policy to know that).
+# - `git checkout -b` (the new branch is not protected: the hook's `sh` filter starts
+#   git-policy for it in `prepared`, which opens the repository and loads the policy to know
+#   that; a fetch's remote-tracking refs never start git-policy).
 #
 # ORIGIN is the repository to clone (bench/run.sh passes its 100k history); without it a small
 # one is made. Writes RESULTS_DIR/transaction-*.json and RESULTS_DIR/transaction.md.

@@ -209,8 +209,9 @@ pub struct InstallArgs {
     /// policy out; `enforce` refuses it (sets `mode` in the administrator's policy)
     #[arg(long, value_enum, requires = "server")]
     pub mode: Option<ModeArg>,
-    /// Where husky runs the hooks (`core.hooksPath=.husky/_`): add git-policy's lines to its
-    /// hook files in `.husky/` instead of installing shims
+    /// Where husky runs the hooks (`core.hooksPath=.husky/_`) or the project configures it
+    /// (`.husky/`): add git-policy's lines to its hook files in `.husky/`, beside git-policy's
+    /// own hooks
     #[arg(long, conflicts_with = "server")]
     pub via_manager: bool,
     /// With --server: where the hosting layer runs the repository's hooks (`auto`: told by

@@ -59,6 +59,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         warnings.extend(git.freshest_state(&protected)?.warnings);
     }
     warnings.extend(crate::hooks::renamed::unprotected_default(&git, &policy));
+    warnings.extend(crate::hooks::bypassed::warning(&git));
     let verdict = Verdict {
         violations: &violations,
         policy: policy.origin.to_string(),

@@ -209,11 +209,16 @@ fn judge_local(
 
 /// `prepared` of a push: its updates of refs the policy judges, judged with the lock held.
 fn judge_transaction(bytes: Vec<u8>, owner: &Owner, token: u64) -> anyhow::Result<Outcome> {
-    let lines = transaction::parse(&decode_input(bytes)?).map_err(HookError::from)?;
+    let mut lines = transaction::parse(&decode_input(bytes)?).map_err(HookError::from)?;
     if lines.is_empty() {
         return Ok(Outcome::Ok);
     }
     let git = open_repo()?;
+    // A server serving namespaces (`GIT_NAMESPACE`) judges each as a repository of its own,
+    // which is how the repository reads its refs under it.
+    if let Some(prefix) = git.namespace() {
+        lines = transaction::within_namespace(lines, prefix);
+    }
     // A push into a clone (`git push . rc:master`) is the clone's own move of its branches.
     if !is_server(&git) {
         let command = transaction::GitCommand {

@@ -9,6 +9,7 @@ use super::{Outcome, UserError, open_repo, open_repo_at};
 use crate::cli::{InstallArgs, LayoutArg, ServerHook, UninstallArgs};
 use crate::hooks::install::{self, Action, InstallError};
 use crate::hooks::layout::Layout;
+use crate::hooks::lefthook::{self, LefthookError, Registration};
 use crate::hooks::managers::{self, Manager};
 use crate::hooks::{CLIENT_HOOKS, SERVER_HOOKS};
 use crate::hooks::{advisory, shim, transaction};
@@ -65,10 +66,28 @@ fn install_client(bin: &Path, kind: shim::Kind, via_manager: bool) -> anyhow::Re
     }
     let dir = hooks_dir(&git)?;
     if let Some(husky) = managers::husky_dir(&dir) {
-        return install_husky(&husky, via_manager, bin, kind);
+        let own = git.common_dir().join("hooks");
+        return install_husky(&husky, &own, via_manager, bin, kind);
     }
-    let found = beside_managers(&dir)?;
-    if via_manager {
+    let top = git.workdir().map(Path::to_path_buf);
+    // husky configured by the project but not installed yet: once installed, git runs only
+    // its hooks, so git-policy goes into its files too (on request) and its own hooks here.
+    let husky = top
+        .as_ref()
+        .map(|t| t.join(".husky"))
+        .filter(|h| h.is_dir());
+    if let Some(husky) = husky.as_ref().filter(|_| via_manager) {
+        return install_husky(husky, &dir, true, bin, kind);
+    }
+    let through_lefthook = match top.as_deref() {
+        Some(top) if lefthook::project_config(top).is_some() => register_lefthook(top, &git, bin)?,
+        _ => false,
+    };
+    let lefthook_configured = top
+        .as_deref()
+        .is_some_and(|t| lefthook::project_config(t).is_some());
+    let found = beside_managers(&dir, through_lefthook, lefthook_configured)?;
+    if via_manager && !through_lefthook {
         let hint = match found.first() {
             Some(manager) => format!(
                 "add git-policy to {}'s `{}` with the entry printed above",
@@ -78,14 +97,39 @@ fn install_client(bin: &Path, kind: shim::Kind, via_manager: bool) -> anyhow::Re
             None => "install git-policy's own hooks: `git policy install`".to_owned(),
         };
         return Err(UserError::hinted(
-            "`--via-manager` adds git-policy to husky's hook files, and husky does not run this repository's hooks",
+            "`--via-manager` adds git-policy to husky's hook files, and this project has no `.husky/` folder",
             hint,
         ));
     }
-    let actions = install::install(&dir, CLIENT_HOOKS, bin, kind).map_err(with_hint)?;
+    let actions = if through_lefthook {
+        lefthook::install_beside(&dir, CLIENT_HOOKS, bin, kind)
+    } else {
+        install::install(&dir, CLIENT_HOOKS, bin, kind, shim::Side::Client)
+    }
+    .map_err(with_hint)?;
     print_actions(&dir, &actions)?;
-    let has_policy = git
-        .workdir()
+    if let Some(husky) = husky {
+        let missing: Vec<&str> = managers::HUSKY_HOOKS
+            .iter()
+            .copied()
+            .filter(|hook| !managers::husky_runs_us(&husky, hook))
+            .collect();
+        if !missing.is_empty() {
+            say(format_args!(
+                "warning: this project configures husky (`.husky/`): once husky is installed, git runs only the hooks in `.husky/`, and git-policy's stop running"
+            ))?;
+            say(format_args!(
+                "hint: `git policy install --via-manager` adds git-policy to {} as well; commit them",
+                missing
+                    .iter()
+                    .map(|hook| format!("`.husky/{hook}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))?;
+        }
+    }
+    let has_policy = top
+        .as_ref()
         .is_some_and(|w| w.join(policy::FILE_NAME).exists());
     if !has_policy {
         say(format_args!(
@@ -102,9 +146,66 @@ fn install_client(bin: &Path, kind: shim::Kind, via_manager: bool) -> anyhow::Re
     Ok(Outcome::Ok)
 }
 
+/// Registers git-policy's hooks in lefthook's local configuration of the work tree at `top`;
+/// whether lefthook now runs them. Where the configuration cannot take the entry, says so: the
+/// note on managers then prints the entry to merge.
+fn register_lefthook(top: &Path, git: &Git, bin: &Path) -> anyhow::Result<bool> {
+    let exclude = git.common_dir().join("info").join("exclude");
+    let relative = |file: &Path| file.strip_prefix(top).unwrap_or(file).display().to_string();
+    match lefthook::register(top, &exclude, bin) {
+        Ok(Registration::Added { file, created }) => {
+            say(format_args!(
+                "added git-policy's hooks to `{}`: lefthook runs them while it is installed in this clone",
+                relative(&file)
+            ))?;
+            if created {
+                say(format_args!(
+                    "note: `{}` is this clone's own, so it is listed in `{}`",
+                    relative(&file),
+                    exclude.display()
+                ))?;
+            }
+            Ok(true)
+        }
+        Ok(Registration::Present(file)) => {
+            say(format_args!(
+                "`{}` already runs git-policy's hooks",
+                relative(&file)
+            ))?;
+            Ok(true)
+        }
+        Ok(Registration::InProject(file)) => {
+            say(format_args!(
+                "`{}` runs git-policy's hooks through lefthook",
+                relative(&file)
+            ))?;
+            Ok(true)
+        }
+        Err(LefthookError::Taken { file, hook }) => {
+            say(format_args!(
+                "warning: `{}` already configures `{hook}`, so git-policy cannot add its own entry; its hooks run beside lefthook's, and stop running when `lefthook install` moves them to `<hook>.old`",
+                relative(&file)
+            ))?;
+            Ok(false)
+        }
+        Err(LefthookError::NotYaml { file }) => {
+            say(format_args!(
+                "warning: `{}` is not YAML, so git-policy cannot add its own entry; its hooks run beside lefthook's, and stop running when `lefthook install` moves them to `<hook>.old`",
+                relative(&file)
+            ))?;
+            Ok(false)
+        }
+        Err(err) => Err(anyhow::Error::new(err)),
+    }
+}
+
 /// Notes each hook manager installed in `dir`, with the entry that has it run git-policy's
-/// hooks itself; returns them.
-fn beside_managers(dir: &Path) -> anyhow::Result<Vec<Manager>> {
+/// hooks itself (lefthook: when it is configured and does not run them yet); returns them.
+fn beside_managers(
+    dir: &Path,
+    through_lefthook: bool,
+    lefthook_configured: bool,
+) -> anyhow::Result<Vec<Manager>> {
     let mut found = Vec::new();
     // A manager's script is in the hook's place, or kept aside where git-policy's shim runs it.
     for hook in CLIENT_HOOKS {
@@ -112,10 +213,14 @@ fn beside_managers(dir: &Path) -> anyhow::Result<Vec<Manager>> {
             let manager = std::fs::read(dir.join(file))
                 .ok()
                 .and_then(|content| Manager::of_script(&content));
+            let manager = manager.filter(|m| !(through_lefthook && *m == Manager::Lefthook));
             if let Some(manager) = manager.filter(|m| !found.contains(m)) {
                 found.push(manager);
             }
         }
+    }
+    if lefthook_configured && !through_lefthook && !found.contains(&Manager::Lefthook) {
+        found.push(Manager::Lefthook);
     }
     for manager in &found {
         let snippet = manager.snippet();
@@ -134,11 +239,12 @@ fn beside_managers(dir: &Path) -> anyhow::Result<Vec<Manager>> {
 /// into the project's own hook files in `.husky/`, on request.
 fn install_husky(
     husky: &Path,
+    own: &Path,
     via_manager: bool,
     bin: &Path,
     kind: shim::Kind,
 ) -> anyhow::Result<Outcome> {
-    let files = CLIENT_HOOKS
+    let files = managers::HUSKY_HOOKS
         .iter()
         .map(|hook| format!("`.husky/{hook}`"))
         .collect::<Vec<_>>()
@@ -154,14 +260,27 @@ fn install_husky(
             ),
         ));
     }
-    // git-policy's own hooks too, where git runs them once husky no longer sets the path.
-    let git = open_repo()?;
-    let own = git.common_dir().join("hooks");
-    let actions = install::install(&own, CLIENT_HOOKS, bin, kind).map_err(with_hint)?;
-    print_actions(&own, &actions)?;
-    let changed = managers::husky_add(husky, CLIENT_HOOKS)
+    // git-policy's own hooks too, where git runs them while husky does not set the path.
+    let actions =
+        install::install(own, CLIENT_HOOKS, bin, kind, shim::Side::Client).map_err(with_hint)?;
+    print_actions(own, &actions)?;
+    let changed = managers::husky_add(husky, managers::HUSKY_HOOKS)
         .with_context(|| format!("cannot edit husky's hook files in `{}`", husky.display()))?;
-    for hook in CLIENT_HOOKS {
+    // husky runs no `reference-transaction`: git-policy's goes where git runs hooks under
+    // husky, `.husky/_`, kept out of git by husky's `.gitignore` there (written ahead of husky
+    // when it is not installed yet).
+    let stubs = husky.join("_");
+    std::fs::create_dir_all(&stubs)
+        .with_context(|| format!("cannot create `{}`", stubs.display()))?;
+    let ignore = stubs.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(&ignore, OUR_HUSKY_IGNORE)
+            .with_context(|| format!("cannot write `{}`", ignore.display()))?;
+    }
+    let actions = install::install(&stubs, &[transaction::HOOK], bin, kind, shim::Side::Client)
+        .map_err(with_hint)?;
+    print_actions(&stubs, &actions)?;
+    for hook in managers::HUSKY_HOOKS {
         let path = husky.join(hook);
         if changed.iter().any(|c| c == hook) {
             say(format_args!("added git-policy to `{}`", path.display()))?;
@@ -170,11 +289,15 @@ fn install_husky(
         }
     }
     say(format_args!(
-        "note: husky runs these files in every clone once they are committed, and git runs the hooks in `{}` if husky stops setting `core.hooksPath`; `git policy uninstall` removes both",
+        "note: husky runs these files in every clone once they are committed, and git runs the hooks in `{}` whenever husky does not set `core.hooksPath`; `git policy uninstall` removes both",
         own.display()
     ))?;
     Ok(Outcome::Ok)
 }
+
+/// The `.husky/_/.gitignore` git-policy writes before husky is installed (husky's own has no
+/// newline), so uninstalling knows to remove it.
+const OUR_HUSKY_IGNORE: &str = "*\n";
 
 /// Where the administrator's policy comes from: a file (`None`: this clone's
 /// `.git-policy.toml`, else the embedded default), or a named preset.
@@ -220,7 +343,8 @@ fn install_server(
             ))?;
             continue;
         };
-        let actions = install::install(&at, &[hook], bin, kind).map_err(with_hint)?;
+        let actions =
+            install::install(&at, &[hook], bin, kind, shim::Side::Server).map_err(with_hint)?;
         print_actions(&at, &actions)?;
     }
     // Only one of our server hooks judges pushes; switching removes the other.
@@ -352,6 +476,42 @@ pub fn run_uninstall(args: &UninstallArgs) -> anyhow::Result<Outcome> {
             let actions = install::uninstall(&at, &[hook]).map_err(with_hint)?;
             found |= !actions.is_empty();
             print_actions(&at, &actions)?;
+        }
+    }
+    if let Some(top) = git.workdir().filter(|_| args.server.is_none()) {
+        // `--via-manager` before husky was installed: its lines and hook are there too.
+        let husky = top.join(".husky");
+        if husky.is_dir() {
+            for hook in managers::husky_remove(&husky, CLIENT_HOOKS).with_context(|| {
+                format!("cannot edit husky's hook files in `{}`", husky.display())
+            })? {
+                say(format_args!(
+                    "removed git-policy from `{}`",
+                    husky.join(hook).display()
+                ))?;
+                found = true;
+            }
+            let stubs = husky.join("_");
+            let actions = install::uninstall(&stubs, &[transaction::HOOK]).map_err(with_hint)?;
+            found |= !actions.is_empty();
+            print_actions(&stubs, &actions)?;
+            // The folder as git-policy made it ahead of husky: nothing but its `.gitignore`.
+            let ignore = stubs.join(".gitignore");
+            let only_ours = std::fs::read_dir(&stubs).is_ok_and(|d| d.count() == 1)
+                && std::fs::read_to_string(&ignore).is_ok_and(|t| t == OUR_HUSKY_IGNORE);
+            if only_ours {
+                std::fs::remove_file(&ignore)
+                    .and_then(|()| std::fs::remove_dir(&stubs))
+                    .with_context(|| format!("cannot remove `{}`", stubs.display()))?;
+            }
+        }
+        let exclude = git.common_dir().join("info").join("exclude");
+        if let Some(file) = lefthook::unregister(top, &exclude)? {
+            say(format_args!(
+                "removed git-policy's hooks from `{}`",
+                file.strip_prefix(top).unwrap_or(&file).display()
+            ))?;
+            found = true;
         }
     }
     if !found {

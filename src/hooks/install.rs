@@ -77,6 +77,12 @@ pub enum Action {
         file: String,
         manager: &'static str,
     },
+    /// Our shim was put where a hook manager that runs git-policy itself keeps the hook it
+    /// replaced, and puts it back when it is uninstalled.
+    Dormant {
+        file: String,
+        manager: &'static str,
+    },
     /// A shim of ours, moved by another manager where nothing runs it, was removed.
     Stranded {
         file: String,
@@ -104,6 +110,10 @@ impl fmt::Display for Action {
                     "installed `{file}`, which {manager} runs before its own hooks"
                 )
             }
+            Action::Dormant { file, manager } => write!(
+                f,
+                "installed `{file}`, which {manager} puts back when it is uninstalled; until then it runs git-policy itself"
+            ),
             Action::Stranded { file } => write!(
                 f,
                 "removed git-policy's old hook `{file}`, where another hook manager had moved it and nothing ran it"
@@ -159,12 +169,13 @@ pub fn install(
     hooks: &[&str],
     bin: &Path,
     kind: shim::Kind,
+    side: shim::Side,
 ) -> Result<Vec<Action>, InstallError> {
     fs::create_dir_all(dir).map_err(io_err("create", dir))?;
     // Check every hook before touching any, so a refusal leaves the directory as it was.
     let mut plan = Vec::new();
     for &hook in hooks {
-        let Some(content) = shim::render(hook, bin, kind) else {
+        let Some(content) = shim::render(hook, bin, kind, side) else {
             continue;
         };
         let path = dir.join(hook);
@@ -358,7 +369,7 @@ fn exists(path: &Path) -> bool {
 }
 
 /// Writes through a temporary file and a rename, so git never runs a half-written hook.
-fn write_executable(path: &Path, content: &str) -> Result<(), InstallError> {
+pub fn write_executable(path: &Path, content: &str) -> Result<(), InstallError> {
     let tmp = path.with_extension("git-policy-tmp");
     fs::write(&tmp, content).map_err(io_err("write", &tmp))?;
     #[cfg(unix)]

@@ -18,6 +18,11 @@ pub enum Manager {
 /// pre-commit framework, prek and git-policy use `.legacy`, lefthook `.old`.
 pub const ASIDE_SUFFIXES: &[&str] = &[".legacy", ".old"];
 
+/// The hooks husky runs from its files in `.husky/`. husky has no stub for
+/// `reference-transaction`: git-policy puts its own in `.husky/_`, the folder git runs, which
+/// husky keeps out of git and leaves alone beside its stubs.
+pub const HUSKY_HOOKS: &[&str] = &["pre-commit", "pre-merge-commit", "pre-push"];
+
 /// The line git-policy adds to a husky hook file ends with this, so uninstalling finds it.
 const HUSKY_MARK: &str = "# added by `git policy install --via-manager`";
 
@@ -107,6 +112,14 @@ pub fn husky_dir(dir: &Path) -> Option<PathBuf> {
     } else {
         None
     }
+}
+
+/// Whether husky's file for `hook` in `husky` runs git-policy.
+pub fn husky_runs_us(husky: &Path, hook: &str) -> bool {
+    fs::read_to_string(husky.join(hook)).is_ok_and(|text| {
+        text.lines()
+            .any(|l| l.ends_with(HUSKY_MARK) || l.trim_start().starts_with("git-policy hook"))
+    })
 }
 
 /// The line that runs git-policy's `hook` from a husky hook file.

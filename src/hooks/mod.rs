@@ -2,10 +2,12 @@
 //! input into an update set for the evaluator.
 
 pub mod advisory;
+pub mod bypassed;
 mod commit;
 pub mod framework;
 pub mod install;
 pub mod layout;
+pub mod lefthook;
 pub mod local_update;
 pub mod managers;
 mod push;

@@ -21,6 +21,15 @@ pub enum Kind {
     Sh,
 }
 
+/// Whose hook files these are: a clone's `reference-transaction` is an `sh` filter that starts
+/// git-policy only for the lines that name a local branch (git runs it for every ref a fetch
+/// updates); a server's judges every push.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Client,
+    Server,
+}
+
 /// Longest `#!` line every kernel we run on reads whole (Linux before 5.1 stops at 127 bytes).
 const MAX_SHEBANG: usize = 127;
 
@@ -49,9 +58,15 @@ pub fn exec_possible(bin: &Path) -> bool {
         && format!("#!{text} shim").len() <= MAX_SHEBANG
 }
 
-/// The hook file for `hook` calling the binary at `bin`: the shim of `kind`, or the `sh` shim
-/// when `bin` cannot stand on a `#!` line.
-pub fn render(hook: &str, bin: &Path, kind: Kind) -> Option<String> {
+/// The hook file for `hook` on `side` calling the binary at `bin`: the shim of `kind`, or the
+/// `sh` shim when `bin` cannot stand on a `#!` line; a clone's `reference-transaction` is
+/// always its `sh` filter.
+pub fn render(hook: &str, bin: &Path, kind: Kind, side: Side) -> Option<String> {
+    let quoted = bin.to_string_lossy().replace('\'', r"'\''");
+    if side == Side::Client && hook == "reference-transaction" {
+        let filter = include_str!("../../hooks/reference-transaction-client");
+        return Some(filter.replace(PLACEHOLDER, &quoted));
+    }
     let sh = template(hook)?;
     if kind == Kind::Exec && exec_possible(bin) {
         let text = bin.to_string_lossy();
@@ -61,7 +76,6 @@ pub fn render(hook: &str, bin: &Path, kind: Kind) -> Option<String> {
                 .replace("@HOOK@", hook),
         );
     }
-    let quoted = bin.to_string_lossy().replace('\'', r"'\''");
     Some(sh.replace(PLACEHOLDER, &quoted))
 }
 
@@ -164,8 +178,13 @@ mod tests {
     /// A path with a quote and a dollar sign stays one literal word for `sh`.
     #[test]
     fn binary_path_is_quoted_for_sh() {
-        let shim =
-            render("update", Path::new("/opt/it's $HOME/git-policy"), Kind::Sh).expect("shim");
+        let shim = render(
+            "update",
+            Path::new("/opt/it's $HOME/git-policy"),
+            Kind::Sh,
+            Side::Server,
+        )
+        .expect("shim");
         assert!(
             shim.contains(r"bin='/opt/it'\''s $HOME/git-policy'"),
             "{shim}"
@@ -180,6 +199,7 @@ mod tests {
             "pre-push",
             Path::new("/usr/local/bin/git-policy"),
             Kind::Exec,
+            Side::Client,
         )
         .expect("shim");
         assert!(
@@ -196,7 +216,8 @@ mod tests {
     fn unfit_paths_fall_back_to_sh() {
         let long = format!("/{}/git-policy", "x".repeat(130));
         for bin in ["/opt/my tools/git-policy", "bin/git-policy", long.as_str()] {
-            let shim = render("pre-commit", Path::new(bin), Kind::Exec).expect("shim");
+            let shim =
+                render("pre-commit", Path::new(bin), Kind::Exec, Side::Client).expect("shim");
             assert!(shim.starts_with("#!/bin/sh\n"), "{bin}: {shim}");
         }
     }

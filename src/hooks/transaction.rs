@@ -75,6 +75,20 @@ pub fn parse(input: &str) -> Result<Vec<Line>, StdinError> {
     Ok(lines)
 }
 
+/// A transaction's lines as the refs of the namespace under `prefix` (see
+/// [`crate::repo::namespace`]) name themselves: `refs/namespaces/ns/refs/heads/master` is
+/// `refs/heads/master`, as `pre-receive` is given it and as the repository reads under
+/// `GIT_NAMESPACE`. Refs outside the namespace are none of its own, and are left out.
+pub fn within_namespace(lines: Vec<Line>, prefix: &str) -> Vec<Line> {
+    lines
+        .into_iter()
+        .filter_map(|(refname, new)| {
+            let own = refname.strip_prefix(prefix)?;
+            own.starts_with("refs/").then(|| (own.to_owned(), new))
+        })
+        .collect()
+}
+
 /// Names one transaction across its `prepared` and `committed`/`aborted` runs, which get the
 /// same input (FNV-1a: stable across processes and builds).
 pub fn token(input: &str) -> u64 {
@@ -374,6 +388,27 @@ mod tests {
         for (line, command) in cases {
             assert_eq!(subcommand(&args(line)), *command, "{line:?}");
         }
+    }
+
+    /// A namespace's refs are named as its own, nested namespaces included; refs outside it
+    /// are left out.
+    #[test]
+    fn namespaced_refs_are_the_namespaces_own() {
+        let prefix = crate::repo::namespace::prefix("a/b").expect("a namespace");
+        let a = Id::parse_hex(A).expect("hex");
+        let lines = vec![
+            (format!("{prefix}refs/heads/master"), a),
+            ("refs/namespaces/a/refs/heads/master".to_owned(), a),
+            ("refs/heads/master".to_owned(), a),
+            (format!("{prefix}refs/tags/v1"), None),
+        ];
+        assert_eq!(
+            within_namespace(lines, &prefix),
+            [
+                ("refs/heads/master".to_owned(), a),
+                ("refs/tags/v1".to_owned(), None)
+            ]
+        );
     }
 
     /// The token names the input exactly.

@@ -20,7 +20,7 @@ impl Git {
 
     /// Whether branch `name` exists here, locally or as the upstream remote's tracking ref.
     pub fn has_branch(&self, name: &str) -> bool {
-        let exists = |refname: &str| self.repo.find_reference(refname).is_ok();
+        let exists = |refname: &str| self.repo.find_reference(&self.stored_name(refname)).is_ok();
         // The local branch first: it needs no look at the configuration.
         exists(&format!("refs/heads/{name}"))
             || self
@@ -69,7 +69,8 @@ impl Git {
     }
 
     fn symbolic_target(&self, refname: &str) -> Option<String> {
-        let reference = self.repo.find_reference(refname).ok()?;
-        reference.symbolic_target().ok()?.map(str::to_owned)
+        let reference = self.repo.find_reference(&self.stored_name(refname)).ok()?;
+        let target = reference.symbolic_target().ok()??;
+        self.own_name(target).map(str::to_owned)
     }
 }

@@ -14,6 +14,7 @@ mod graph;
 mod head;
 mod kind;
 mod moved;
+pub mod namespace;
 mod objects;
 mod pending;
 mod refs;
@@ -152,6 +153,10 @@ pub struct Git {
     damaged: Cell<Option<(Id, u32, u32)>>,
     /// What the last walk hid, for the next question hiding the same.
     hidden: RefCell<Option<ancestry::Hidden>>,
+    /// The prefix of the namespace's refs (`GIT_NAMESPACE`; see `namespace.rs`). libgit2 reads
+    /// a namespace's loose refs only, so the repository is opened without it and refs are read
+    /// through this prefix.
+    namespace: Option<String>,
 }
 
 impl Git {
@@ -159,7 +164,15 @@ impl Git {
     pub fn open_from_env() -> Result<Git, RepoError> {
         let repo = Repository::open_from_env().map_err(open_error)?;
         let object_dirs = objects::from_env(&repo);
-        Ok(Git::with_objects(repo, object_dirs))
+        let namespace = std::env::var("GIT_NAMESPACE")
+            .ok()
+            .and_then(|ns| namespace::prefix(&ns));
+        if namespace.is_some() {
+            repo.remove_namespace().map_err(open_error)?;
+        }
+        let mut git = Git::with_objects(repo, object_dirs);
+        git.namespace = namespace;
+        Ok(git)
     }
 
     pub fn open(path: &Path) -> Result<Git, RepoError> {
@@ -180,6 +193,7 @@ impl Git {
             remembered: OnceCell::new(),
             damaged: Cell::new(None),
             hidden: RefCell::new(None),
+            namespace: None,
         }
     }
 
@@ -366,9 +380,11 @@ impl Git {
 
     /// The short name of the branch `HEAD` is on, also when it is unborn.
     pub fn head_branch(&self) -> Option<String> {
-        let head = self.repo.find_reference("HEAD").ok()?;
+        let head = self.repo.find_reference(&self.stored_name("HEAD")).ok()?;
         let target = head.symbolic_target().ok()??;
-        target.strip_prefix("refs/heads/").map(str::to_owned)
+        self.own_name(target)?
+            .strip_prefix("refs/heads/")
+            .map(str::to_owned)
     }
 
     /// The commit `HEAD` points at, if any. git lets a branch name only a commit, so the id is

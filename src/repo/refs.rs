@@ -7,10 +7,11 @@ use super::{Git, RepoError, git_err, to_id};
 use crate::rules::{Id, RefState};
 
 impl Git {
-    /// Every ref under `prefix`, with its full name and (unpeeled) target.
+    /// Every ref under `prefix`, with its full name and (unpeeled) target; in a namespace, its
+    /// refs, named as its own.
     pub(super) fn refs_under(&self, prefix: &str) -> Result<Vec<(String, Id)>, RepoError> {
         let mut refs = Vec::new();
-        let glob = format!("{prefix}*");
+        let glob = format!("{}*", self.stored_name(prefix));
         for reference in self
             .repo
             .references_glob(&glob)
@@ -18,7 +19,9 @@ impl Git {
         {
             let reference = reference.map_err(git_err("read a ref"))?;
             let target = target_of(&reference);
-            let (Ok(name), Some(target)) = (reference.name(), target) else {
+            let (Ok(Some(name)), Some(target)) =
+                (reference.name().map(|n| self.own_name(n)), target)
+            else {
                 continue;
             };
             if let Some(peeled) = reference.target_peel() {
@@ -42,7 +45,7 @@ impl Git {
     /// The object a ref names now (a symbolic ref resolved), or `None` when there is no such
     /// ref (or the name cannot be one).
     pub fn ref_target(&self, name: &str) -> Result<Option<Id>, RepoError> {
-        match self.repo.find_reference(name) {
+        match self.repo.find_reference(&self.stored_name(name)) {
             Ok(reference) => Ok(target_of(&reference).map(to_id)),
             Err(e)
                 if matches!(

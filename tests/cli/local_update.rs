@@ -304,3 +304,65 @@ fn rebase_of_master_onto_rc_is_refused() {
     assert_eq!(dev.rev("HEAD"), master);
     assert_eq!(dev.git(&["status", "--porcelain"]), "");
 }
+
+/// The installed hook reads the ref lines itself: a fetch that updates remote-tracking refs
+/// and a tag never starts git-policy, while `git branch -f master rc` starts it in `prepared`
+/// only, with git's ref lines whole, and is refused.
+#[test]
+fn fetch_never_starts_git_policy() {
+    let s = setup("pre-receive");
+    let dev = &s.dev;
+    accepted(&dev.policy(&["install", "--shim", "sh"]));
+    rc_ahead_of_master(&s);
+    // The hook's binary swapped for one that logs each start and its input, then judges.
+    let hook = dev.path.join(".git/hooks/reference-transaction");
+    let text = std::fs::read_to_string(&hook).expect("the hook");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("bin='"))
+        .unwrap_or_else(|| panic!("an `sh` hook names its binary:\n{text}"));
+    let log = s.sandbox.path().join("starts.log");
+    let counting = s.sandbox.path().join("counting-git-policy");
+    std::fs::write(
+        &counting,
+        format!(
+            "#!/bin/sh\necho \"start $*\" >> '{log}'\ntee -a '{log}' | '{bin}' \"$@\"\n",
+            log = log.display(),
+            bin = crate::harness::bin().display()
+        ),
+    )
+    .expect("write");
+    make_executable(&counting);
+    let swapped = text.replace(line, &format!("bin='{}'", counting.display()));
+    std::fs::write(&hook, swapped).expect("write the hook");
+    let other = s.sandbox.clone_of(&s.central, "other");
+    other.git(&["checkout", "-q", "-b", "feature-b"]);
+    other.change("b.txt", "b\n", "feature b");
+    other.git(&["tag", "v-feature"]);
+    other.git(&["push", "-q", "origin", "feature-b", "v-feature"]);
+    accepted(&dev.git_run(&["fetch", "-q", "--tags", "origin"]));
+    assert_eq!(dev.rev("origin/feature-b"), other.rev("HEAD"));
+    assert!(
+        !log.exists(),
+        "{}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    let rc = dev.rev("rc");
+    let master = dev.rev("master");
+    dev.git(&["checkout", "-q", "-b", "topic"]);
+    let _ = std::fs::remove_file(&log);
+    refused(
+        &dev.git_run(&["branch", "-f", "master", "rc"]),
+        "flow/foreign",
+    );
+    assert_eq!(dev.rev("master"), master);
+    let starts = std::fs::read_to_string(&log).expect("git-policy started");
+    // git gives no old value for `branch -f`: the line is `<zeros or old> <rc> refs/heads/master`.
+    let lines: Vec<&str> = starts.lines().collect();
+    assert_eq!(lines.len(), 2, "{starts}");
+    assert_eq!(lines[0], "start hook reference-transaction prepared");
+    assert!(
+        lines[1].ends_with(&format!(" {rc} refs/heads/master")) && starts.ends_with('\n'),
+        "{starts}"
+    );
+}

@@ -30,6 +30,7 @@ mod landing;
 mod load;
 mod local_update;
 mod managers;
+mod namespaces;
 mod one_at_a_time;
 mod output;
 mod precommit;

@@ -66,7 +66,7 @@ pub struct Tool {
     pub install: &'static [&'static str],
     /// Removes its hooks, as its documentation says.
     pub uninstall: fn(&Developer) -> Run,
-    /// `git policy install` where this manager runs the hooks.
+    /// `git policy install` where this manager runs the hooks, or will.
     pub git_policy_install: &'static [&'static str],
 }
 
@@ -190,11 +190,32 @@ pub fn set_up(sandbox: &Sandbox, tool: &Tool, order: Order) -> Developer {
             accepted(&run);
         }
         Order::GitPolicyFirst => {
-            accepted(&dev.policy(&["install"]));
+            accepted(&dev.policy(tool.git_policy_install));
             install_tool();
         }
     }
     dev
+}
+
+/// pytokio with the manager's configuration committed, plain `git policy install`, then the
+/// manager's install.
+pub fn set_up_plain(sandbox: &Sandbox, tool: &Tool) -> Developer {
+    let repo = pytokio(sandbox);
+    (tool.configure)(&repo, MARKER);
+    repo.commit("configure the hook manager");
+    let dev = developer(repo, tool);
+    accepted(&dev.policy(&["install"]));
+    accepted(&dev.tool(tool.install));
+    dev
+}
+
+/// The command in the first `hint:` line of `text` that starts with one.
+pub fn hinted_command(text: &str) -> String {
+    text.lines()
+        .filter_map(|l| l.trim_start().strip_prefix("hint: `"))
+        .find_map(|l| l.split_once('`'))
+        .map(|(command, _)| command.to_owned())
+        .unwrap_or_else(|| panic!("no hint with a command:\n{text}"))
 }
 
 /// Both orders, then each tool uninstalled in turn (each on its own clone) with the other
