@@ -1,5 +1,7 @@
 //! The command line, as clap types only: what each subcommand accepts.
 
+mod release;
+
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -7,6 +9,10 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::hooks::shim;
 use crate::report::Format;
+pub use release::{
+    BranchArgs, BumpArgs, CommonArgs, FreezeArgs, MergeArgs, PlanArgs, PlanFormat, PortArgs,
+    ReleaseArgs, ReleaseStep, TagArgs,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -106,6 +112,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the JSON Schema of the policy file, for editors
     Schema,
+    /// Guided release steps: each computed from the policy and judged before it is written
+    Release(ReleaseArgs),
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ mod pylex;
 mod pyread;
 #[cfg(test)]
 mod pytests;
+pub mod write;
 
 /// Version files larger than this are refused rather than read: a version file is a few lines.
 pub const MAX_VERSION_FILE: usize = 1 << 20;

@@ -23,6 +23,9 @@ pub enum Entry {
     /// commit (a fast-forward, `branch -f`, `reset`), refused before git writes it, so there is
     /// nothing to undo.
     LocalUpdate,
+    /// `git policy release`: a step's whole result judged before anything is written, so a
+    /// refusal has nothing to undo.
+    Release,
 }
 
 impl Entry {
@@ -46,7 +49,7 @@ impl Entry {
             Entry::Push | Entry::PreReceive | Entry::Update => old.map(|old| {
                 format!("put `{branch}` back where the server has it with `git checkout -B {branch} {old}`")
             }),
-            Entry::Commit | Entry::Ci | Entry::Audit | Entry::LocalUpdate => None,
+            Entry::Commit | Entry::Ci | Entry::Audit | Entry::LocalUpdate | Entry::Release => None,
         }
     }
 }
@@ -68,7 +71,13 @@ mod tests {
             assert!(undo.contains("`git checkout -B rc abc1234`"), "{undo}");
             assert_eq!(entry.undo("rc", None), None);
         }
-        for entry in [Entry::Commit, Entry::Ci, Entry::Audit, Entry::LocalUpdate] {
+        for entry in [
+            Entry::Commit,
+            Entry::Ci,
+            Entry::Audit,
+            Entry::LocalUpdate,
+            Entry::Release,
+        ] {
             assert_eq!(entry.undo("rc", Some("abc")), None);
         }
     }

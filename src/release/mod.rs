@@ -1,0 +1,436 @@
+//! Guided release steps: each computes its whole result from the policy, has the one
+//! evaluator judge it, and only then writes it.
+
+pub mod changelog;
+pub mod flow;
+pub mod next;
+pub mod steps;
+
+use pep440_rs::Version;
+
+use crate::policy::Policy;
+use crate::repo::{self, Git, Pushed, RefWrite, RepoError};
+use crate::rules::{self, Entry, EvalError, Id, Judgement, RefState, RepoView, Update, ViewError};
+use crate::version::{self, ExtractError, Format};
+
+/// Why a step cannot be computed, judged or written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReleaseError {
+    /// A step issue #19 names that this build does not have yet.
+    #[error("`git policy release {0}` is not built yet")]
+    NotBuilt(&'static str),
+    /// What the user can fix (an argument, a branch, a dirty file), with the fix.
+    #[error("{message}")]
+    Usage { message: String, hint: String },
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+    #[error(transparent)]
+    Write(#[from] repo::WriteError),
+    #[error(transparent)]
+    Eval(#[from] EvalError),
+    #[error(transparent)]
+    View(#[from] ViewError),
+    #[error("`{path}` at {commit} {source}")]
+    ReadVersion {
+        path: String,
+        commit: String,
+        #[source]
+        source: ExtractError,
+    },
+    #[error("cannot set the version in `{path}`: it {source}")]
+    SetVersion {
+        path: String,
+        #[source]
+        source: version::write::WriteError,
+    },
+}
+
+impl ReleaseError {
+    pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> ReleaseError {
+        ReleaseError::Usage {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+/// What a step starts from and is judged against.
+pub struct Session {
+    pub git: Git,
+    pub policy: Policy,
+    /// The remote the step is judged against and pushed to.
+    pub remote: String,
+    /// The remote's refs as this clone knows them: its tracking branches as `refs/heads/*`,
+    /// with the local tags. Every update's old value comes from here.
+    pub before: RefState,
+    /// Where each branch starts: each protected one at the freshest of the local branch and
+    /// its tracking ref (unpushed local commits are included, and judged), the local tags.
+    pub tips: RefState,
+    /// The local refs (`refs/heads/*`, `refs/tags/*`) as they were when the step started: the
+    /// ref transaction checks each is still there before moving it.
+    pub local: RefState,
+    /// The checked-out branch.
+    pub head: Option<String>,
+    /// Today, in local time: calendar versions and changelog headings use it.
+    pub today: jiff::civil::Date,
+}
+
+/// A release tag among the session's tags.
+#[derive(Debug, Clone)]
+pub struct Tagged {
+    /// The short name (`v0.13.0b1`).
+    pub name: String,
+    pub version: Version,
+    /// Index into `Policy::tags`.
+    pub class: usize,
+    /// The tag's ref target (a tag object or a commit).
+    pub target: Id,
+}
+
+/// A step's whole result: the refs it moves or creates, each with the objects already built.
+#[derive(Debug, Clone, Default)]
+pub struct Step {
+    /// The step, as the command line names it (`freeze`).
+    pub name: &'static str,
+    pub moves: Vec<Move>,
+    /// Lines printed after the moves (what the user still has to do, what was chosen).
+    pub notes: Vec<String>,
+}
+
+/// One ref a step sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    /// The full ref name (`refs/heads/rc`, `refs/tags/v0.13.0b1`).
+    pub refname: String,
+    /// Where the step started it from (`Session::tips`); `None`: the step creates it.
+    pub from: Option<Id>,
+    /// A commit for a branch; for a tag, its tag object.
+    pub new: Id,
+    /// For people: `merge of master, 0.13.0.dev4`, `on 0.13 (0.13.0b1)`.
+    pub what: String,
+}
+
+impl Move {
+    pub fn branch(branch: &str, from: Option<Id>, new: Id, what: impl Into<String>) -> Move {
+        Move {
+            refname: format!("refs/heads/{branch}"),
+            from,
+            new,
+            what: what.into(),
+        }
+    }
+
+    pub fn tag(tag: &str, object: Id, what: impl Into<String>) -> Move {
+        Move {
+            refname: format!("refs/tags/{tag}"),
+            from: None,
+            new: object,
+            what: what.into(),
+        }
+    }
+
+    /// The short name: a branch's or a tag's.
+    pub fn short(&self) -> &str {
+        let name = &self.refname;
+        name.strip_prefix("refs/heads/")
+            .or_else(|| name.strip_prefix("refs/tags/"))
+            .unwrap_or(name)
+    }
+
+    pub fn is_tag(&self) -> bool {
+        self.refname.starts_with("refs/tags/")
+    }
+}
+
+impl Step {
+    pub fn new(name: &'static str) -> Step {
+        Step {
+            name,
+            ..Step::default()
+        }
+    }
+
+    /// The update set the evaluator judges: each move from the remote's value.
+    pub fn updates(&self, session: &Session) -> Vec<Update> {
+        self.moves
+            .iter()
+            .map(|m| Update {
+                refname: m.refname.clone(),
+                old: session.before.get(&m.refname).copied(),
+                new: Some(m.new),
+            })
+            .collect()
+    }
+}
+
+impl Session {
+    /// Reads where every branch stands: the remote's refs (`remote`, else the upstream
+    /// remote), the freshest tip of each protected branch, and the local refs.
+    pub fn start(git: Git, policy: Policy, remote: Option<&str>) -> Result<Session, ReleaseError> {
+        let remote = match remote {
+            Some(remote) => remote.to_owned(),
+            None => git.upstream_remote().ok_or_else(|| {
+                ReleaseError::usage(
+                    "this clone has no remote to release to",
+                    "add the central repository: `git remote add origin <url>`, then `git fetch origin`",
+                )
+            })?,
+        };
+        let before = git.remote_state(&remote)?;
+        let tips = git.freshest_state(&|b| policy.class_of(b).is_some())?.state;
+        let local = git.local_state()?;
+        let head = git.head_branch();
+        let today = jiff::Zoned::now().date();
+        Ok(Session {
+            git,
+            policy,
+            remote,
+            before,
+            tips,
+            local,
+            head,
+            today,
+        })
+    }
+
+    /// Where branch `branch` starts from.
+    pub fn tip(&self, branch: &str) -> Option<Id> {
+        self.tips.get(&format!("refs/heads/{branch}")).copied()
+    }
+
+    /// `branch`, else the checked-out branch; refused when there is neither.
+    pub fn branch_or_head(&self, branch: Option<&str>) -> Result<String, ReleaseError> {
+        match branch.map(str::to_owned).or_else(|| self.head.clone()) {
+            Some(branch) => Ok(branch),
+            None => Err(ReleaseError::usage(
+                "no branch is checked out",
+                "name the branch: `--branch <branch>`",
+            )),
+        }
+    }
+
+    /// Where `branch` starts from, protected or not; refused when it is nowhere.
+    pub fn branch_tip(&self, branch: &str) -> Result<Id, ReleaseError> {
+        self.tip(branch).ok_or_else(|| {
+            ReleaseError::usage(
+                format!("there is no branch `{branch}` here or on `{}`", self.remote),
+                format!("fetch it: `git fetch {}`", self.remote),
+            )
+        })
+    }
+
+    /// The tip of protected branch `branch` with its class index.
+    pub fn protected_tip(&self, branch: &str) -> Result<(usize, Id), ReleaseError> {
+        let Some(class) = self.policy.class_of(branch) else {
+            return Err(ReleaseError::usage(
+                format!("`{branch}` is not a protected branch of the policy"),
+                format!(
+                    "release from one of its branches ({}); `git policy explain` shows them",
+                    self.policy
+                        .branches
+                        .iter()
+                        .map(|b| format!("`{}`", b.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        };
+        Ok((class, self.branch_tip(branch)?))
+    }
+
+    /// The version files at `commit`, with their formats: each named file present and every
+    /// file a glob matches, in policy order.
+    pub fn version_files_at(&self, commit: Id) -> Result<Vec<(String, &Format)>, ReleaseError> {
+        let mut files: Vec<(String, &Format)> = Vec::new();
+        for file in &self.policy.version_files {
+            match &file.glob {
+                None => {
+                    if self.git.read_file(commit, &file.path)?.is_some() {
+                        files.push((file.path.clone(), &file.format));
+                    }
+                }
+                Some(glob) => {
+                    for path in self.git.list_files(commit, &glob.dir)? {
+                        if glob.matcher.is_match(&path) && !files.iter().any(|(p, _)| *p == path) {
+                            files.push((path, &file.format));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(files)
+    }
+
+    /// The version at `commit` (its first version file's), with that file's path.
+    pub fn version_at(&self, commit: Id) -> Result<Option<(Version, String)>, ReleaseError> {
+        let Some((path, format)) = self.version_files_at(commit)?.into_iter().next() else {
+            return Ok(None);
+        };
+        let bytes = self.git.read_file(commit, &path)?.unwrap_or_default();
+        let (version, _) = version::extract_file(format, &path, &bytes).map_err(|source| {
+            ReleaseError::ReadVersion {
+                path: path.clone(),
+                commit: commit.short(),
+                source,
+            }
+        })?;
+        Ok(Some((version, path)))
+    }
+
+    /// A commit on `parent` that sets `version` in every version file (each in its format).
+    pub fn commit_version(
+        &self,
+        parent: Id,
+        version: &Version,
+        message: &str,
+    ) -> Result<Id, ReleaseError> {
+        let files = self.version_files_with(parent, version)?;
+        Ok(self.git.commit_with_files(&[parent], &files, message)?)
+    }
+
+    /// Every version file at `commit` rewritten to carry `version`.
+    pub fn version_files_with(
+        &self,
+        commit: Id,
+        version: &Version,
+    ) -> Result<Vec<(String, Vec<u8>)>, ReleaseError> {
+        let files = self.version_files_at(commit)?;
+        if files.is_empty() {
+            return Err(ReleaseError::usage(
+                format!("{} has no version file", commit.short()),
+                format!(
+                    "commit a version file first ({}); `git policy explain` shows where the policy reads the version",
+                    self.policy
+                        .version_files
+                        .iter()
+                        .map(|f| format!("`{}`", f.path))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        let mut out = Vec::new();
+        for (path, format) in files {
+            let bytes = self.git.read_file(commit, &path)?.unwrap_or_default();
+            let written =
+                version::write::set_version(format, &path, &bytes, version).map_err(|source| {
+                    ReleaseError::SetVersion {
+                        path: path.clone(),
+                        source,
+                    }
+                })?;
+            out.push((path, written));
+        }
+        Ok(out)
+    }
+
+    /// The release tags among the session's tags (the remote's and the local ones).
+    pub fn release_tags(&self) -> Vec<Tagged> {
+        self.tips
+            .range("refs/tags/".to_owned()..)
+            .take_while(|(name, _)| name.starts_with("refs/tags/"))
+            .filter_map(|(refname, &target)| {
+                let name = refname.strip_prefix("refs/tags/")?;
+                let (class, version) =
+                    self.policy.tags.iter().enumerate().find_map(|(i, class)| {
+                        Some((i, version::parse(class.version_text(name)?).ok()?))
+                    })?;
+                Some(Tagged {
+                    name: name.to_owned(),
+                    version,
+                    class,
+                    target,
+                })
+            })
+            .collect()
+    }
+
+    /// `text` as a version, refused with an example where it is none.
+    pub fn parse_version(text: &str) -> Result<Version, ReleaseError> {
+        version::parse(text).map_err(|err| {
+            ReleaseError::usage(
+                format!("`{text}` is not a PEP 440 version: {err}"),
+                "write it as PEP 440 does, e.g. `1.2.3`, `0.13.0b1` or `0.14.0.dev1`",
+            )
+        })
+    }
+
+    /// Whether a ref exists here or on the remote (as this clone knows it).
+    pub fn exists(&self, refname: &str) -> bool {
+        self.tips.contains_key(refname) || self.before.contains_key(refname)
+    }
+}
+
+/// The evaluator's verdict on the step's whole result, as one update set against the remote's
+/// refs. The view is opened afresh, so that it sees the objects the step built.
+pub fn judge(session: &Session, step: &Step) -> Result<Judgement, ReleaseError> {
+    let view = session.git.reopen()?;
+    let updates = step.updates(session);
+    Ok(rules::judge_at(
+        &session.policy,
+        &view,
+        &session.before,
+        &updates,
+        Entry::Release,
+    )?)
+}
+
+/// The ref writes of a judged step, each checked against the local ref as the step found it.
+fn ref_writes(session: &Session, step: &Step) -> Vec<RefWrite> {
+    step.moves
+        .iter()
+        .map(|m| RefWrite {
+            refname: m.refname.clone(),
+            expected: session.local.get(&m.refname).copied(),
+            new: m.new,
+        })
+        .collect()
+}
+
+/// Writes a judged step into the clone: every ref at once, the work tree of the checked-out
+/// branch with it.
+pub fn write(session: &Session, step: &Step) -> Result<(), ReleaseError> {
+    let message = format!("git policy release {}", step.name);
+    Ok(session
+        .git
+        .write_refs(&ref_writes(session, step), &message)?)
+}
+
+/// Pushes a judged step atomically by object id; only when the remote took it are the local
+/// refs and the tracking refs written, as a fetch would.
+pub fn push(session: &Session, step: &Step) -> Result<Pushed, ReleaseError> {
+    let writes = ref_writes(session, step);
+    let pushed = session.git.push_by_id(&session.remote, &writes)?;
+    if !pushed.ok {
+        return Ok(pushed);
+    }
+    write(session, step)?;
+    let mut tracking = Vec::new();
+    for m in step.moves.iter().filter(|m| !m.is_tag()) {
+        let refname = format!("refs/remotes/{}/{}", session.remote, m.short());
+        tracking.push(RefWrite {
+            expected: session.git.ref_target(&refname)?,
+            refname,
+            new: m.new,
+        });
+    }
+    let message = format!("git policy release {}: pushed", step.name);
+    session.git.write_refs(&tracking, &message)?;
+    Ok(pushed)
+}
+
+/// The command that publishes a step written locally, for the user's own `pre-push` to judge.
+pub fn push_command(session: &Session, step: &Step) -> String {
+    let refs: Vec<String> = step
+        .moves
+        .iter()
+        .map(|m| {
+            if m.is_tag() {
+                format!("tag {}", m.short())
+            } else {
+                m.short().to_owned()
+            }
+        })
+        .collect();
+    format!("git push --atomic {} {}", session.remote, refs.join(" "))
+}

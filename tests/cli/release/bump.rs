@@ -1,0 +1,1 @@
+//! `git policy release bump VERSION`.
