@@ -50,10 +50,27 @@ pub fn flows(policy: &Policy, source: usize, target: usize) -> bool {
 }
 
 /// The tag class that releases `version` from a branch of class `branch`: the first whose
-/// kinds and letters allow the version and whose `on` takes the branch (or is empty).
-pub fn tag_class_for(policy: &Policy, version: &Version, branch: usize) -> Option<usize> {
+/// kinds and letters allow the version and whose `on` takes the branch (or is empty); for an
+/// unprotected branch (`None`), the first whose kinds allow it.
+pub fn tag_class_for(policy: &Policy, version: &Version, branch: Option<usize>) -> Option<usize> {
     policy.tags.iter().position(|class| {
         crate::rules::kind_problem(version, class.kinds.as_deref(), class.pre.as_deref()).is_none()
-            && (class.on.is_empty() || class.on.contains(&branch))
+            && branch.is_none_or(|b| class.on.is_empty() || class.on.contains(&b))
     })
+}
+
+/// The tag classes whose kinds include `kind` and whose `on` takes a branch of class `branch`.
+pub fn tag_classes_of_kind(
+    policy: &Policy,
+    kind: crate::version::Kind,
+    branch: Option<usize>,
+) -> Vec<usize> {
+    policy
+        .tags
+        .iter()
+        .enumerate()
+        .filter(|(_, class)| class.kinds.as_ref().is_none_or(|k| k.contains(&kind)))
+        .filter(|(_, class)| branch.is_none_or(|b| class.on.is_empty() || class.on.contains(&b)))
+        .map(|(i, _)| i)
+        .collect()
 }

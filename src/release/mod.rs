@@ -71,7 +71,11 @@ pub struct Session {
     pub local: RefState,
     /// The checked-out branch.
     pub head: Option<String>,
-    /// Today, in local time: calendar versions and changelog headings use it.
+    /// The command line that started the step (`git policy release tag 1.2.3 --push`), for
+    /// hints that say to run it again.
+    pub command: String,
+    /// The day the step's commits and tags are dated (the committer's): calendar versions and
+    /// changelog headings use it.
     pub today: jiff::civil::Date,
 }
 
@@ -180,8 +184,15 @@ impl Session {
         let tips = git.freshest_state(&|b| policy.class_of(b).is_some())?.state;
         let local = git.local_state()?;
         let head = git.head_branch();
-        let today = jiff::Zoned::now().date();
+        let today = git
+            .committer_day()
+            .unwrap_or_else(|| jiff::Zoned::now().date());
+        let command = std::iter::once("git policy".to_owned())
+            .chain(std::env::args().skip(1))
+            .collect::<Vec<_>>()
+            .join(" ");
         Ok(Session {
+            command,
             git,
             policy,
             remote,

@@ -153,6 +153,19 @@ impl Git {
         Ok((author, committer))
     }
 
+    /// The day a commit or tag made now is dated, as git dates it (`GIT_COMMITTER_DATE`, else
+    /// the clock), in the committer's offset: the day a calendar version and a changelog's
+    /// heading name.
+    pub fn committer_day(&self) -> Option<jiff::civil::Date> {
+        let (_, committer) = self.identities().ok()?;
+        let when = committer.when();
+        crate::rules::Stamp {
+            seconds: when.seconds(),
+            offset_minutes: when.offset_minutes(),
+        }
+        .date()
+    }
+
     /// A merge commit of `theirs` into `ours` (first parent `ours`), with `files` replaced in
     /// the merged tree. Refused with the paths when the merge conflicts.
     pub fn merge_commit(

@@ -7,7 +7,8 @@ mod engine;
 mod freeze;
 mod tag;
 
-use crate::harness::{Run, TestRepo};
+use crate::harness::{Run, Sandbox, TestRepo, accepted, serve};
+use crate::hooks::Setup;
 
 /// Everything a step could change in a clone: refs, `HEAD`, the index and the work tree.
 pub fn state(repo: &TestRepo) -> String {
@@ -45,4 +46,36 @@ pub fn unchanged(repo: &TestRepo, before: &str, run: &Run) {
         "the step changed the clone:\n{}",
         run.all()
     );
+}
+
+/// A repository on `branch` holding `files` and the preset's `.git-policy.toml` (written by
+/// `git policy init --preset NAME`), served with the pre-receive hook, cloned, with the client
+/// hooks installed in the clone.
+pub fn start(preset: &str, branch: &str, files: &[(&str, &str)]) -> Setup {
+    let sandbox = Sandbox::new();
+    let work = sandbox.repo("work");
+    work.git(&["symbolic-ref", "HEAD", &format!("refs/heads/{branch}")]);
+    for (path, text) in files {
+        work.write(path, text);
+    }
+    accepted(&work.policy(&["init", "--preset", preset]));
+    work.commit("Initial import, with the release policy");
+    let central = serve(&work, "pre-receive");
+    let dev = sandbox.clone_of(&central, "dev");
+    accepted(&dev.policy(&["install"]));
+    Setup {
+        sandbox,
+        central,
+        dev,
+    }
+}
+
+/// The pytokio setup with version branch `0.12` cut from `rc` at `0.12.0b1` and pushed, and
+/// checked out.
+pub fn with_version_branch() -> Setup {
+    let s = crate::hooks::setup("pre-receive");
+    s.dev.git(&["checkout", "-q", "-b", "0.12", "rc"]);
+    s.dev.set_version("0.12.0b1");
+    accepted(&s.dev.git_run(&["push", "-q", "origin", "0.12"]));
+    s
 }
