@@ -120,7 +120,7 @@ fn write_moves(session: &Session, step: &Step, out: &mut dyn Write) -> anyhow::R
         .max()
         .unwrap_or(0);
     for m in &step.moves {
-        let name = report::printable(m.short());
+        let name = report::printable(m.short()).to_string();
         let what = report::printable(&m.what);
         if m.is_tag() {
             writeln!(out, "tag {name} {what}")?;
