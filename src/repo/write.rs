@@ -279,15 +279,8 @@ impl Git {
     /// what the step started from. When the checked-out branch moves, its work tree and index
     /// follow, refused first when they have changes to the paths the move changes.
     pub fn write_refs(&self, writes: &[RefWrite], message: &str) -> Result<(), WriteError> {
-        let head = self.head_branch().map(|b| format!("refs/heads/{b}"));
-        let moved_head = writes
-            .iter()
-            .find(|w| Some(&w.refname) == head.as_ref() && w.expected != Some(w.new));
         // Checked before anything is locked or written.
-        let checkout = match moved_head {
-            Some(write) => Some(self.checkout_plan(write)?),
-            None => None,
-        };
+        let checkout = self.writable(writes)?;
         let mut tx = self
             .repo
             .transaction()
@@ -321,6 +314,20 @@ impl Git {
         }
         tx.commit().map_err(git_err("write the refs"))?;
         Ok(())
+    }
+
+    /// Refuses `writes` when they move the checked-out branch over changes in the work tree or
+    /// index to the paths the move changes; else the tree the work tree moves to, if it moves.
+    /// Asked before a push too: what the remote takes must be writable here.
+    pub fn writable(&self, writes: &[RefWrite]) -> Result<Option<git2::Object<'_>>, WriteError> {
+        let head = self.head_branch().map(|b| format!("refs/heads/{b}"));
+        let moved_head = writes
+            .iter()
+            .find(|w| Some(&w.refname) == head.as_ref() && w.expected != Some(w.new));
+        match moved_head {
+            Some(write) => Ok(Some(self.checkout_plan(write)?)),
+            None => Ok(None),
+        }
     }
 
     /// The tree the checked-out branch moves to, once its changed paths are known to be clean.
