@@ -6,6 +6,7 @@ mod branch;
 mod bump;
 mod engine;
 mod freeze;
+mod port;
 mod tag;
 
 use crate::harness::{Run, Sandbox, TestRepo, accepted, serve};
