@@ -6,6 +6,7 @@ mod branch;
 mod bump;
 mod engine;
 mod freeze;
+mod merge;
 mod port;
 mod tag;
 
