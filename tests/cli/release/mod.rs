@@ -7,6 +7,7 @@ mod bump;
 mod engine;
 mod freeze;
 mod merge;
+mod plan;
 mod port;
 mod tag;
 
