@@ -159,3 +159,34 @@ fn chained_hooks_still_run() {
     accepted(&run);
     assert!(run.stderr.contains("legacy pre-push ran"), "{}", run.all());
 }
+
+/// The remote is the upstream remote whatever it is called, or the one `--remote` names:
+/// the step is judged against, pushed to, and recorded in that remote's tracking refs.
+#[test]
+fn the_remote_is_the_upstream_or_the_named_one() {
+    let s = setup("pre-receive");
+    s.dev.git(&["remote", "rename", "origin", "central"]);
+    accepted(&release(&s.dev, &["bump", "0.13.0.dev2", "--push"]));
+    assert_eq!(s.central.rev("master"), s.dev.rev("central/master"));
+    s.dev.git(&["checkout", "-q", "--detach"]);
+    let run = release(
+        &s.dev,
+        &[
+            "bump",
+            "0.12.0.dev2",
+            "--branch",
+            "rc",
+            "--remote",
+            "central",
+            "--push",
+        ],
+    );
+    accepted(&run);
+    assert!(
+        run.stdout.contains("pushed to `central`: rc"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(s.central.rev("rc"), s.dev.rev("central/rc"));
+    audit_clean(&s.central);
+}
