@@ -21,13 +21,25 @@ struct Branch {
 
 /// A step the policy allows next.
 enum Next {
-    /// Computed and accepted: the command, and what it would set (`rc 0.13.0.dev4`, `tag v1`).
-    Accepted { command: String, sets: Vec<String> },
+    /// Computed and accepted: the command, and what it would set.
+    Accepted { command: String, sets: Vec<Sets> },
     /// The policy leaves an argument to the user.
     Needs {
         command: String,
         argument: String,
         example: String,
+    },
+}
+
+/// A ref an accepted step sets: a branch, with the version it would carry, or a tag.
+#[derive(PartialEq, Eq)]
+enum Sets {
+    Branch {
+        name: String,
+        version: Option<String>,
+    },
+    Tag {
+        name: String,
     },
 }
 
@@ -226,13 +238,12 @@ fn evaluate(
     };
     let mut sets = Vec::new();
     for m in &step.moves {
+        let name = m.short().to_owned();
         if m.is_tag() {
-            sets.push(format!("tag {}", m.short()));
+            sets.push(Sets::Tag { name });
         } else {
-            let version = session
-                .version_at(m.new)?
-                .map_or_else(|| "no version".to_owned(), |(v, _)| v.to_string());
-            sets.push(format!("{} {version}", m.short()));
+            let version = session.version_at(m.new)?.map(|(v, _)| v.to_string());
+            sets.push(Sets::Branch { name, version });
         }
     }
     Ok(Some((
@@ -260,7 +271,21 @@ fn write_text(session: &Session, branches: &[Branch], out: &mut dyn Write) -> st
         for next in &branch.next {
             match next {
                 Next::Accepted { command, sets } => {
-                    writeln!(out, "  next: `{command}`: {}", sets.join(", "))?;
+                    let sets: Vec<String> = sets
+                        .iter()
+                        .map(|set| match set {
+                            Sets::Branch {
+                                name,
+                                version: Some(version),
+                            } => format!("`{name}` at {version}"),
+                            Sets::Branch {
+                                name,
+                                version: None,
+                            } => format!("`{name}` moved"),
+                            Sets::Tag { name } => format!("tag `{name}`"),
+                        })
+                        .collect();
+                    writeln!(out, "  next: `{command}` ({})", sets.join(", "))?;
                 }
                 Next::Needs {
                     argument, example, ..
@@ -282,6 +307,15 @@ fn write_json(session: &Session, branches: &[Branch], out: &mut dyn Write) -> st
                 .iter()
                 .map(|n| match n {
                     Next::Accepted { command, sets } => {
+                        let sets: Vec<Value> = sets
+                            .iter()
+                            .map(|set| match set {
+                                Sets::Branch { name, version } => {
+                                    json!({ "branch": name, "version": version })
+                                }
+                                Sets::Tag { name } => json!({ "tag": name }),
+                            })
+                            .collect();
                         json!({ "command": command, "accepted": true, "sets": sets })
                     }
                     Next::Needs {
