@@ -23,6 +23,13 @@ struct Branch {
 enum Next {
     /// Computed and accepted: the command, and what it would set.
     Accepted { command: String, sets: Vec<Sets> },
+    /// A changelog lacks the entry the step's tag needs (`release tag` stubs it on the branch
+    /// checked out): what is missing.
+    Changelog {
+        command: String,
+        branch: String,
+        missing: String,
+    },
     /// The policy leaves an argument to the user.
     Needs {
         command: String,
@@ -115,6 +122,7 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
         if let Some(entry) = planned.iter_mut().find(|b| b.name == branch) {
             let same = |n: &Next| match (n, &next) {
                 (Next::Accepted { sets: a, .. }, Next::Accepted { sets: b, .. }) => a == b,
+                (Next::Changelog { missing: a, .. }, Next::Changelog { missing: b, .. }) => a == b,
                 _ => false,
             };
             if !entry.next.iter().any(same) {
@@ -156,10 +164,25 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
                 common: dry(),
             };
             let command = format!("tag{flag} --branch {name}");
-            if let Some((_, next)) =
-                evaluate(session, &command, steps::tag::compute(session, &tag))?
-            {
-                add(name, next);
+            match steps::tag::compute(session, &tag) {
+                // The tag's changelog entry comes first: the plan says so, and how.
+                Err(ReleaseError::Usage { message, .. })
+                    if message.contains(" has no entry for ") =>
+                {
+                    add(
+                        name,
+                        Next::Changelog {
+                            command: format!("git policy release {command}"),
+                            branch: name.clone(),
+                            missing: message,
+                        },
+                    );
+                }
+                computed => {
+                    if let Some((_, next)) = evaluate(session, &command, computed)? {
+                        add(name, next);
+                    }
+                }
             }
         }
         for (into, _, _) in branches.iter().filter(|(other, c, _)| {
@@ -292,6 +315,16 @@ fn write_text(session: &Session, branches: &[Branch], out: &mut dyn Write) -> st
                 } => {
                     writeln!(out, "  needs `{argument}`: e.g. `{example}`")?;
                 }
+                Next::Changelog {
+                    command,
+                    branch,
+                    missing,
+                } => {
+                    writeln!(
+                        out,
+                        "  needs a changelog entry: {missing}; `git switch {branch}`, then `{command}` adds the heading for you to fill in"
+                    )?;
+                }
             }
         }
     }
@@ -318,6 +351,17 @@ fn write_json(session: &Session, branches: &[Branch], out: &mut dyn Write) -> st
                             .collect();
                         json!({ "command": command, "accepted": true, "sets": sets })
                     }
+                    Next::Changelog {
+                        command,
+                        branch,
+                        missing,
+                    } => json!({
+                        "command": command,
+                        "accepted": false,
+                        "needs": "changelog",
+                        "branch": branch,
+                        "missing": missing,
+                    }),
                     Next::Needs {
                         command,
                         argument,

@@ -30,8 +30,8 @@ fn pytokio_plan_lists_the_accepted_steps() {
 }
 
 /// Twisted: with no release branch the plan asks for the ticket (the branch's name); with one
-/// checked out whose NEWS lacks the candidate's heading, the plan does not stub NEWS (it is a
-/// dry run) and lists what the policy accepts.
+/// checked out whose NEWS lacks the candidate's heading, the plan says that entry comes first
+/// and which command stubs it, and does not stub NEWS itself (it is a dry run).
 #[test]
 fn twisted_plan_asks_for_the_ticket_and_writes_nothing() {
     let s = twisted();
@@ -53,5 +53,12 @@ fn twisted_plan_asks_for_the_ticket_and_writes_nothing() {
     let run = release(&s.dev, &["plan"]);
     accepted(&run);
     unchanged(&s.dev, &before, &run);
+    assert!(
+        run.stdout.contains(
+            "needs a changelog entry: `NEWS` on `releases/release-4290` has no entry for 23.1.0rc1"
+        ),
+        "{}",
+        run.stdout
+    );
     insta::assert_snapshot!(run.stdout);
 }
