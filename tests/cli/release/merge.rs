@@ -122,3 +122,21 @@ fn dry_run_writes_nothing() {
     );
     unchanged(&s.dev, &before, &run);
 }
+
+/// A merge that would bring no change (rc's hotfix is on 0.12 as a pick already) is refused
+/// as nothing to do, and nothing is written.
+#[test]
+fn merge_that_changes_nothing_is_refused() {
+    let s = super::with_version_branch();
+    s.dev.checkout("rc");
+    let fix = s.dev.change("fix.txt", "fixed\n", "Hotfix on rc");
+    accepted(&s.dev.git_run(&["push", "-q", "origin", "rc"]));
+    accepted(&release(&s.dev, &["port", &fix, "--push"]));
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["merge", "rc", "--into", "0.12"]);
+    failed(
+        &run,
+        &["`0.12` has every change `rc` has (picked already): a merge would change nothing"],
+    );
+    unchanged(&s.dev, &before, &run);
+}
