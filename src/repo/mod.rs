@@ -170,6 +170,13 @@ impl Git {
         Ok(Git::with_objects(repo, object_dirs))
     }
 
+    /// The same repository opened again: a fresh view that sees objects written since.
+    pub fn reopen(&self) -> Result<Git, RepoError> {
+        let repo = Repository::open(self.repo.path()).map_err(open_error)?;
+        let object_dirs = objects::of(&repo);
+        Ok(Git::with_objects(repo, object_dirs))
+    }
+
     fn with_objects(repo: Repository, object_dirs: Vec<PathBuf>) -> Git {
         Git {
             repo,
