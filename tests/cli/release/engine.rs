@@ -58,16 +58,18 @@ fn refused_step_writes_nothing() {
     unchanged(&s.dev, &before, &run);
 }
 
-/// `--dry-run` prints the plan and the verdict and writes nothing.
+/// `--dry-run` writes no object either; it prints the plan and the verdict and writes nothing.
 #[test]
 fn dry_run_writes_nothing() {
     let s = setup("pre-receive");
     let before = state(&s.dev);
+    let stored = super::objects(&s.dev);
     let central = s.central.git(&["for-each-ref"]);
     let run = release(&s.dev, &["bump", "0.13.0.dev2", "--dry-run"]);
     accepted(&run);
     insta::assert_snapshot!(run.stdout);
     unchanged(&s.dev, &before, &run);
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
     assert_eq!(s.central.git(&["for-each-ref"]), central);
 }
 
@@ -189,4 +191,38 @@ fn the_remote_is_the_upstream_or_the_named_one() {
     );
     assert_eq!(s.central.rev("rc"), s.dev.rev("central/rc"));
     audit_clean(&s.central);
+}
+
+/// When the server's policy refuses what the clone's accepted, the server's violations are
+/// shown, the exit code is a verdict's (1), and nothing is written here.
+#[test]
+fn server_refusal_is_a_verdict() {
+    let s = setup("pre-receive");
+    let stricter = crate::preset_with(
+        "version = { kinds = [\"dev\"], above = { branch = \"rc\", by = \"minor\" } }",
+        "version = { kinds = [\"dev\"], above = { branch = \"rc\", by = \"major\" } }",
+    );
+    let policy = s.sandbox.path().join("stricter.toml");
+    std::fs::write(&policy, stricter).expect("write the policy");
+    let central = s.central.path.display().to_string();
+    let policy = policy.display().to_string();
+    accepted(
+        &s.dev
+            .policy(&["install", "--server", &central, "--policy", &policy]),
+    );
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["bump", "0.13.0.dev2", "--push"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(
+        run.stderr.contains("remote: error[version/relation]"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("rejected: `origin` refused the step with the violations above"),
+        "{}",
+        run.stderr
+    );
+    unchanged(&s.dev, &before, &run);
 }
