@@ -52,9 +52,12 @@ enum Sets {
 
 /// Writes the plan: each protected branch's version, last tag, and the steps allowed next.
 pub fn run(session: &Session, args: &PlanArgs, out: &mut dyn Write) -> Result<(), ReleaseError> {
-    // The steps are computed as dry runs: none may write to the work tree (a changelog stub).
+    // The steps are computed as dry runs: their objects stay in memory, and none may write to
+    // the work tree (a changelog stub).
+    let git = session.git.reopen()?;
+    git.objects_in_memory()?;
     let session = Session {
-        git: session.git.reopen()?,
+        git,
         policy: session.policy.clone(),
         remote: session.remote.clone(),
         before: session.before.clone(),

@@ -102,7 +102,7 @@ fn version_conflict_with_a_version_trunk_refuses() {
     unchanged(&s.dev, &before, &run);
 }
 
-/// `--dry-run` prints the merge and writes nothing.
+/// `--dry-run` writes no object either; it prints the merge and writes nothing.
 #[test]
 fn dry_run_writes_nothing() {
     let s = cut();
@@ -112,6 +112,7 @@ fn dry_run_writes_nothing() {
         &["bump", "23.1.0", "--branch", RELEASE, "--push"],
     ));
     let before = state(&s.dev);
+    let stored = super::objects(&s.dev);
     let run = release(&s.dev, &["merge", RELEASE, "--dry-run"]);
     accepted(&run);
     assert!(
@@ -121,6 +122,7 @@ fn dry_run_writes_nothing() {
         run.stdout
     );
     unchanged(&s.dev, &before, &run);
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
 }
 
 /// A merge that would bring no change (rc's hotfix is on 0.12 as a pick already) is refused

@@ -14,9 +14,11 @@ fn pytokio_plan_lists_the_accepted_steps() {
     let s = with_version_branch();
     accepted(&release(&s.dev, &["tag", "--push"]));
     let before = state(&s.dev);
+    let stored = super::objects(&s.dev);
     let run = release(&s.dev, &["plan"]);
     accepted(&run);
     unchanged(&s.dev, &before, &run);
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
     insta::assert_snapshot!(run.stdout);
     let json = release(&s.dev, &["plan", "--format", "json"]);
     accepted(&json);
@@ -50,9 +52,11 @@ fn twisted_plan_asks_for_the_ticket_and_writes_nothing() {
     ));
     s.dev.checkout("releases/release-4290");
     let before = state(&s.dev);
+    let stored = super::objects(&s.dev);
     let run = release(&s.dev, &["plan"]);
     accepted(&run);
     unchanged(&s.dev, &before, &run);
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
     assert!(
         run.stdout.contains(
             "needs a changelog entry: `NEWS` on `releases/release-4290` has no entry for 23.1.0rc1"
