@@ -9,6 +9,7 @@ mod freeze;
 mod merge;
 mod plan;
 mod port;
+mod seed_pytokio;
 mod tag;
 
 use crate::harness::{Run, Sandbox, TestRepo, accepted, serve};
