@@ -7,7 +7,9 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use crate::cli::{BranchArgs, CommonArgs, FreezeArgs, MergeArgs, PlanArgs, PlanFormat, TagArgs};
+use crate::cli::{
+    BranchArgs, CommonArgs, FreezeArgs, MergeArgs, PlanArgs, PlanFormat, PortArgs, TagArgs,
+};
 use crate::release::{ReleaseError, Session, Step, judge, steps};
 use crate::rules::{Id, Peeled, RepoView};
 
@@ -141,7 +143,7 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
     )? {
         add(&branch, next);
     }
-    for (name, class, _) in &branches {
+    for (name, class, tip) in &branches {
         let cut = BranchArgs {
             name: None,
             from: Some(name.clone()),
@@ -203,8 +205,74 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
                 add(name, next);
             }
         }
+        let downstream: Vec<Id> = branches
+            .iter()
+            .filter(|(other, c, _)| {
+                other != name && session.policy.branches[*c].accepts.classes.contains(class)
+            })
+            .map(|(_, _, tip)| *tip)
+            .collect();
+        if let Some(fix) = unported(session, *tip, &downstream)? {
+            let port = PortArgs {
+                commit: fix.to_string(),
+                onto: Vec::new(),
+                common: dry(),
+            };
+            // Which fix to port is the user's: the one found is the example, where the
+            // policy accepts its port.
+            let command = format!("port {}", fix.short());
+            let computed = steps::port::compute(session, &port);
+            if let Some((_, Next::Accepted { .. })) = evaluate(session, &command, computed)? {
+                add(
+                    name,
+                    Next::Needs {
+                        command: "git policy release port COMMIT".to_owned(),
+                        argument: "COMMIT".to_owned(),
+                        example: format!("git policy release {command}"),
+                    },
+                );
+            }
+        }
     }
     Ok(planned)
+}
+
+/// How many commits of a branch the plan looks through for a fix to port.
+const PORT_LOOKS_AT: usize = 50;
+
+/// The newest commit on `tip` that the branches it feeds (`downstream`) lack, neither merged
+/// nor picked, and that is a fix: one parent, no version file changed.
+fn unported(session: &Session, tip: Id, downstream: &[Id]) -> Result<Option<Id>, ReleaseError> {
+    if downstream.is_empty() {
+        return Ok(None);
+    }
+    let picked: std::collections::HashSet<Id> = session
+        .git
+        .walk(downstream, &[tip])?
+        .into_iter()
+        .filter_map(|c| session.git.commit(c).ok())
+        .flat_map(|info| crate::rules::picked_from(&info.message))
+        .collect();
+    for commit in session
+        .git
+        .walk(&[tip], downstream)?
+        .into_iter()
+        .take(PORT_LOOKS_AT)
+    {
+        if picked.contains(&commit) {
+            continue;
+        }
+        let parents = session.git.parents(commit)?;
+        let [parent] = parents.as_slice() else {
+            continue;
+        };
+        let version = session.version_at(commit).ok().flatten().map(|(v, _)| v);
+        let before = session.version_at(*parent).ok().flatten().map(|(v, _)| v);
+        if version == before {
+            return Ok(Some(commit));
+        }
+    }
+    Ok(None)
 }
 
 /// The options of a dry run against the session's remote.

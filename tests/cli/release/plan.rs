@@ -66,3 +66,25 @@ fn twisted_plan_asks_for_the_ticket_and_writes_nothing() {
     );
     insta::assert_snapshot!(run.stdout);
 }
+
+/// A fix on rc that 0.12 lacks is the plan's example of `port` under rc (the commit is the
+/// user's to choose); once ported, rc has none to offer.
+#[test]
+fn unported_fix_is_the_example_of_port() {
+    let s = with_version_branch();
+    s.dev.checkout("rc");
+    let fix = s.dev.change("fix.txt", "fixed\n", "Hotfix on rc");
+    accepted(&s.dev.git_run(&["push", "-q", "origin", "rc"]));
+    let line = format!(
+        "needs `COMMIT`: e.g. `git policy release port {}`",
+        &fix[..7]
+    );
+    let run = release(&s.dev, &["plan"]);
+    accepted(&run);
+    let rc = run.stdout.split("\n\n").find(|b| b.starts_with("`rc`"));
+    assert!(rc.is_some_and(|rc| rc.contains(&line)), "{}", run.stdout);
+    accepted(&release(&s.dev, &["port", &fix, "--push"]));
+    let run = release(&s.dev, &["plan"]);
+    accepted(&run);
+    assert!(!run.stdout.contains(&line), "{}", run.stdout);
+}
