@@ -66,10 +66,16 @@ pub fn compute(session: &Session, args: &PortArgs) -> Result<Step, ReleaseError>
                     "`{onto}` is not downstream of `{home_name}`, where {} is",
                     commit.short()
                 ),
-                format!(
-                    "port onto the branches that take commits from `{home_name}`: {}",
-                    names(targets.iter().map(|(b, _, _)| b.as_str()))
-                ),
+                match targets.first() {
+                    Some((first, _, _)) => format!(
+                        "port onto the branches downstream ({}), e.g. `git policy release port {} --onto {first}`",
+                        names(targets.iter().map(|(b, _, _)| b.as_str())),
+                        args.commit
+                    ),
+                    None => format!(
+                        "no branch takes commits from `{home_name}`: there is nowhere to port it"
+                    ),
+                },
             ));
         }
     }
