@@ -40,6 +40,16 @@ enum Next {
     },
 }
 
+impl Next {
+    fn command(&self) -> &str {
+        match self {
+            Next::Accepted { command, .. }
+            | Next::Changelog { command, .. }
+            | Next::Needs { command, .. } => command,
+        }
+    }
+}
+
 /// A ref an accepted step sets: a branch, with the version it would carry, or a tag.
 #[derive(PartialEq, Eq)]
 enum Sets {
@@ -123,25 +133,13 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
             next: Vec::new(),
         });
     }
-    let mut add = |branch: &str, next: Next| {
-        if let Some(entry) = planned.iter_mut().find(|b| b.name == branch) {
-            let same = |n: &Next| match (n, &next) {
-                (Next::Accepted { sets: a, .. }, Next::Accepted { sets: b, .. }) => a == b,
-                (Next::Changelog { missing: a, .. }, Next::Changelog { missing: b, .. }) => a == b,
-                _ => false,
-            };
-            if !entry.next.iter().any(same) {
-                entry.next.push(next);
-            }
-        }
-    };
     // The freeze moves a pair: it is listed under the first branch it moves.
     if let Some((branch, next)) = evaluate(
         session,
         "freeze",
         steps::freeze::compute(session, &FreezeArgs { common: dry() }),
     )? {
-        add(&branch, next);
+        add_next(&mut planned, &branch, next);
     }
     for (name, class, tip) in &branches {
         let cut = BranchArgs {
@@ -154,7 +152,7 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
         if let Some((under, next)) =
             evaluate(session, &command, steps::branch::compute(session, &cut))?
         {
-            add(&under, next);
+            add_next(&mut planned, &under, next);
         }
         for (pre, final_, flag) in [
             (false, false, ""),
@@ -174,7 +172,8 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
                 Err(ReleaseError::Usage { message, .. })
                     if message.contains(" has no entry for ") =>
                 {
-                    add(
+                    add_next(
+                        &mut planned,
                         name,
                         Next::Changelog {
                             command: format!("git policy release {command}"),
@@ -185,9 +184,47 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
                 }
                 computed => {
                     if let Some((_, next)) = evaluate(session, &command, computed)? {
-                        add(name, next);
+                        add_next(&mut planned, name, next);
                     }
                 }
+            }
+        }
+        let tagged = planned
+            .iter()
+            .find(|b| &b.name == name)
+            .is_some_and(|b| b.next.iter().any(|n| n.command().contains(" tag")));
+        if !tagged && let Some(example) = next_release(session, *class, *tip)? {
+            // The next release is the user's to choose (a micro, a minor): the next micro is
+            // the example, where the policy accepts its tag (its changelog entry aside).
+            let command = format!("tag {example} --branch {name}");
+            let tag = TagArgs {
+                version: Some(example.to_string()),
+                pre: false,
+                final_: false,
+                branch: Some(name.clone()),
+                common: dry(),
+            };
+            let listed = match steps::tag::compute(session, &tag) {
+                Err(ReleaseError::Usage { message, .. })
+                    if message.contains(" has no entry for ") =>
+                {
+                    true
+                }
+                computed => matches!(
+                    evaluate(session, &command, computed)?,
+                    Some((_, Next::Accepted { .. }))
+                ),
+            };
+            if listed {
+                add_next(
+                    &mut planned,
+                    name,
+                    Next::Needs {
+                        command: format!("git policy release tag VERSION --branch {name}"),
+                        argument: "VERSION".to_owned(),
+                        example: format!("git policy release {command}"),
+                    },
+                );
             }
         }
         for (into, _, _) in branches.iter().filter(|(other, c, _)| {
@@ -202,7 +239,7 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
             if let Some((_, next)) =
                 evaluate(session, &command, steps::merge::compute(session, &merge))?
             {
-                add(name, next);
+                add_next(&mut planned, name, next);
             }
         }
         let downstream: Vec<Id> = branches
@@ -223,7 +260,8 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
             let command = format!("port {}", fix.short());
             let computed = steps::port::compute(session, &port);
             if let Some((_, Next::Accepted { .. })) = evaluate(session, &command, computed)? {
-                add(
+                add_next(
+                    &mut planned,
                     name,
                     Next::Needs {
                         command: "git policy release port COMMIT".to_owned(),
@@ -235,6 +273,21 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
         }
     }
     Ok(planned)
+}
+
+/// Lists `next` under `branch`, once: a step that sets the same refs to the same versions as
+/// one listed already, or asks for the same changelog entry, is the same step.
+fn add_next(planned: &mut [Branch], branch: &str, next: Next) {
+    if let Some(entry) = planned.iter_mut().find(|b| b.name == branch) {
+        let same = |n: &Next| match (n, &next) {
+            (Next::Accepted { sets: a, .. }, Next::Accepted { sets: b, .. }) => a == b,
+            (Next::Changelog { missing: a, .. }, Next::Changelog { missing: b, .. }) => a == b,
+            _ => false,
+        };
+        if !entry.next.iter().any(same) {
+            entry.next.push(next);
+        }
+    }
 }
 
 /// How many commits of a branch the plan looks through for a fix to port.
@@ -273,6 +326,52 @@ fn unported(session: &Session, tip: Id, downstream: &[Id]) -> Result<Option<Id>,
         }
     }
     Ok(None)
+}
+
+/// The example of a next release tagged from a branch of `class`: the next micro of the
+/// version it carries, as the first pre-release where a tag class on the branch releases
+/// pre-releases (with its letter, else `rc`). `None` where no tag class releases from it.
+fn next_release(
+    session: &Session,
+    class: usize,
+    tip: Id,
+) -> Result<Option<pep440_rs::Version>, ReleaseError> {
+    use crate::version::{Kind, PreLetter};
+    let policy = &session.policy;
+    let on: Vec<&crate::policy::TagClass> = policy
+        .tags
+        .iter()
+        .filter(|t| t.on.is_empty() || t.on.contains(&class))
+        .collect();
+    let Some((carried, _)) = session.version_at(tip)? else {
+        return Ok(None);
+    };
+    if on.is_empty() {
+        return Ok(None);
+    }
+    let mut release = carried.release().to_vec();
+    release.resize(release.len().max(3), 0);
+    release[2] += 1;
+    let release = pep440_rs::Version::new(release);
+    let pre = on
+        .iter()
+        .find(|t| t.kinds.as_ref().is_none_or(|k| k.contains(&Kind::Pre)));
+    let Some(pre) = pre else {
+        return Ok(Some(release));
+    };
+    let letter = pre
+        .pre
+        .as_ref()
+        .and_then(|l| l.first().copied())
+        .unwrap_or(PreLetter::Rc);
+    let existing: Vec<pep440_rs::Version> = session
+        .release_tags()
+        .into_iter()
+        .map(|t| t.version)
+        .collect();
+    Ok(Some(crate::release::next::next_pre(
+        &release, letter, &existing,
+    )))
 }
 
 /// The options of a dry run against the session's remote.
