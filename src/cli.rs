@@ -1,5 +1,7 @@
 //! The command line, as clap types only: what each subcommand accepts.
 
+mod release;
+
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -7,6 +9,10 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::hooks::shim;
 use crate::report::Format;
+pub use release::{
+    BranchArgs, BumpArgs, CommonArgs, FreezeArgs, MergeArgs, PlanArgs, PlanFormat, PortArgs,
+    ReleaseArgs, ReleaseStep, TagArgs,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -106,6 +112,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the JSON Schema of the policy file, for editors
     Schema,
+    /// Guided release steps: each computed from the policy and judged before it is written
+    Release(ReleaseArgs),
 }
 
 #[derive(Debug, Args)]
@@ -340,6 +348,36 @@ mod tests {
             assert_eq!(shim.script, PathBuf::from("/r/.git/hooks/update"));
             assert_eq!(shim.args, ["refs/heads/x", "--help", "-q"]);
         }
+    }
+
+    /// Every release step parses, with its own arguments and the options all writing steps share.
+    #[test]
+    fn release_steps_parse() {
+        let lines: [&[&str]; 7] = [
+            &["plan", "--format", "json"],
+            &["freeze", "--push", "--remote", "up"],
+            &["branch", "0.13", "--from", "rc", "--version", "0.13.0b1"],
+            &["tag", "--final", "--branch", "0.13", "--dry-run"],
+            &["port", "abc123", "--onto", "rc", "--onto", "0.13"],
+            &["bump", "1.2.3", "--policy", "p.toml"],
+            &["merge", "releases/release-4290", "--into", "trunk"],
+        ];
+        for line in lines {
+            let mut args = vec!["git-policy", "release"];
+            args.extend_from_slice(line);
+            let Command::Release(release) = parse(&args).command else {
+                panic!("not a release step: {args:?}");
+            };
+            assert_eq!(release.step.name(), line[0]);
+            assert_eq!(release.step.common().is_none(), line[0] == "plan");
+        }
+        let both = Cli::try_from_args(
+            ["git-policy", "release", "tag", "--dry-run", "--push"]
+                .iter()
+                .map(OsString::from)
+                .collect(),
+        );
+        assert!(both.is_err(), "--dry-run and --push conflict");
     }
 
     /// Every other command line goes through the whole interface.

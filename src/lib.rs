@@ -8,6 +8,7 @@ pub mod explain;
 pub mod fault;
 pub mod hooks;
 pub mod policy;
+pub mod release;
 pub mod repo;
 pub mod report;
 pub mod rules;

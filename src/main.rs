@@ -46,6 +46,7 @@ fn main() -> ExitCode {
         Command::Man(args) => commands::man::run(args),
         Command::Completions(args) => commands::completions::run(args),
         Command::Schema => commands::schema::run(),
+        Command::Release(args) => commands::release::run(args),
     };
     match result.or_else(reader_gone) {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

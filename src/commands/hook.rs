@@ -24,6 +24,9 @@ pub fn run_hook(name: &str, args: &[String], input: Option<Vec<u8>>) -> anyhow::
         return reference_transaction(args, input);
     }
     let server = hooks::SERVER_HOOKS.contains(&name);
+    if !server && hooks::judged_by_release() {
+        return Ok(Outcome::Ok);
+    }
     let result = judge(name, args, input, server);
     match result {
         Ok(None) => Ok(Outcome::Ok),
@@ -109,7 +112,7 @@ fn reference_transaction(args: &[String], input: Option<Vec<u8>>) -> anyhow::Res
     // Only a push takes the lock. Anything else (`git gc`, `git update-ref`) passes at once on
     // a server; in a clone, `prepared` judges the local moves of protected branches.
     if !transaction::is_push(owner.pid) {
-        if step == Step::Release {
+        if step == Step::Release || hooks::judged_by_release() {
             return Ok(Outcome::Ok);
         }
         return local_transaction(bytes, transaction::command_of(owner.pid));
@@ -221,6 +224,9 @@ fn judge_transaction(bytes: Vec<u8>, owner: &Owner, token: u64) -> anyhow::Resul
     }
     // A push into a clone (`git push . rc:master`) is the clone's own move of its branches.
     if !is_server(&git) {
+        if hooks::judged_by_release() {
+            return Ok(Outcome::Ok);
+        }
         let command = transaction::GitCommand {
             name: "receive-pack".to_owned(),
             no_verify: false,

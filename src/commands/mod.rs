@@ -7,6 +7,7 @@ pub mod hook;
 pub mod init;
 pub mod install;
 pub mod man;
+pub mod release;
 pub mod schema;
 pub mod shim;
 

@@ -36,6 +36,16 @@ pub const CLIENT_HOOKS: &[&str] = &[
 /// as they land (`reference-transaction`, installed beside either).
 pub const SERVER_HOOKS: &[&str] = &["pre-receive", "update", transaction::HOOK];
 
+/// Set by `git policy release` on the `git push` it runs: the step judged the whole result
+/// before writing it, so git-policy's own client hooks accept at once. Other hooks (chained,
+/// managed) still run, and a server never reads it: it judges every push itself.
+pub const JUDGED_ENV: &str = "GIT_POLICY_JUDGED";
+
+/// Whether this client hook runs under a release step that judged its result already.
+pub fn judged_by_release() -> bool {
+    std::env::var_os(JUDGED_ENV).is_some_and(|v| v == "1")
+}
+
 /// Whether git gives hook `name` its input on standard input (the ref lines).
 pub fn reads_stdin(name: &str) -> bool {
     matches!(name, "pre-push" | "pre-receive" | transaction::HOOK)

@@ -19,6 +19,7 @@ mod objects;
 mod pending;
 mod refs;
 mod remembered;
+mod write;
 
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
@@ -34,6 +35,7 @@ use remembered::Remembered;
 use crate::rules::{CommitInfo, Id, Peeled, RepoView, Stamp, ViewError};
 pub use fresh::Fresh;
 pub use pending::{commit_files, index_files, merge_files};
+pub use write::{Pushed, RefWrite, WriteError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
@@ -177,6 +179,13 @@ impl Git {
 
     pub fn open(path: &Path) -> Result<Git, RepoError> {
         let repo = Repository::open(path).map_err(open_error)?;
+        let object_dirs = objects::of(&repo);
+        Ok(Git::with_objects(repo, object_dirs))
+    }
+
+    /// The same repository opened again: a fresh view that sees objects written since.
+    pub fn reopen(&self) -> Result<Git, RepoError> {
+        let repo = Repository::open(self.repo.path()).map_err(open_error)?;
         let object_dirs = objects::of(&repo);
         Ok(Git::with_objects(repo, object_dirs))
     }

@@ -103,6 +103,9 @@ fn linear_hint(entry: Entry, branch: &str, remote: &str) -> String {
         Entry::LocalUpdate => format!(
             "`{branch}` did not move: rebase the topic onto `{branch}` (`git rebase {branch} <topic>`), then fast-forward `{branch}` to it (`git checkout {branch} && git merge --ff-only <topic>`)"
         ),
+        Entry::Release => format!(
+            "nothing was written: `{branch}` takes no merge commits, so bring the other branch onto it by a fast-forward (rebase it onto `{branch}` first)"
+        ),
         Entry::Request | Entry::Ci | Entry::Audit => {
             format!(
                 "rebase the pull request onto `{branch}` or squash it: `{branch}` takes no merge commits"

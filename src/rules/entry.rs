@@ -26,6 +26,9 @@ pub enum Entry {
     /// commit (a fast-forward, `branch -f`, `reset`), refused before git writes it, so there is
     /// nothing to undo.
     LocalUpdate,
+    /// `git policy release`: a step's whole result judged before anything is written, so a
+    /// refusal has nothing to undo.
+    Release,
 }
 
 /// Who asks for a verdict: the entry point, and the remote its user pushes to, which the
@@ -71,7 +74,12 @@ impl Entry {
             Entry::Push | Entry::PreReceive | Entry::Update => old.map(|old| {
                 format!("put `{branch}` back where the server has it with `git checkout -B {branch} {old}`")
             }),
-            Entry::Commit | Entry::Ci | Entry::Request | Entry::Audit | Entry::LocalUpdate => None,
+            Entry::Commit
+            | Entry::Ci
+            | Entry::Request
+            | Entry::Audit
+            | Entry::LocalUpdate
+            | Entry::Release => None,
         }
     }
 }
@@ -99,6 +107,7 @@ mod tests {
             Entry::Request,
             Entry::Audit,
             Entry::LocalUpdate,
+            Entry::Release,
         ] {
             assert_eq!(entry.undo("rc", Some("abc")), None);
         }

@@ -29,8 +29,10 @@ use crate::policy::Policy;
 pub use audit::{audit, audit_updates};
 pub use context::EvalError;
 pub use entry::{Asker, Entry};
+pub use flow::picked_from;
 pub use message::{Message, cut_short};
 pub use stale::{evaluate_received, judge_received, judge_received_at};
+pub use versions::{is_above, kind_problem, next_after};
 pub use view::{
     CommitInfo, FileReader, Id, Peeled, Pending, PendingFiles, RepoView, Stamp, ViewError,
     WithPending, under,

@@ -564,6 +564,9 @@ fn freeze_hint(
         Entry::LocalUpdate => format!(
             "commit the bump of `{name}` to {bumped} on `{name}` first, then move `{other}` again"
         ),
+        Entry::Release => format!(
+            "nothing was written: bump `{name}` first, `git policy release bump {bumped} --branch {name}`, or let one step move both: `git policy release freeze`"
+        ),
         _ => format!(
             "at a feature freeze, bump `{name}` to {bumped} first and push it, or push both together: `git push --atomic {remote} {name} {other}`"
         ),

@@ -41,6 +41,7 @@ mod race;
 mod rawpush;
 mod refnames;
 mod reftable;
+mod release;
 mod renamed;
 mod replay;
 mod revisions;

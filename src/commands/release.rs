@@ -1,0 +1,219 @@
+//! `git policy release`: build the session, compute the step, print it with the evaluator's
+//! verdict, then stop (`--dry-run`, or a refusal), push it (`--push`) or write it.
+
+use std::io::Write;
+
+use super::check::refuse_shallow;
+use super::{Outcome, UserError, load_policy, open_repo};
+use crate::cli::{ReleaseArgs, ReleaseStep};
+use crate::release::{self, ReleaseError, Session, Step, steps};
+use crate::report::{self, Verdict};
+
+pub fn run(args: &ReleaseArgs) -> anyhow::Result<Outcome> {
+    run_step(&args.step).map_err(|err| match err.downcast::<ReleaseError>() {
+        Ok(err) => user_facing(err),
+        Err(err) => err,
+    })
+}
+
+fn run_step(step: &ReleaseStep) -> anyhow::Result<Outcome> {
+    let git = open_repo()?;
+    refuse_shallow(&git)?;
+    if let ReleaseStep::Plan(args) = step {
+        let policy = load_policy(&git, args.policy.as_deref())?;
+        let session = Session::start(git, policy, args.remote.as_deref())?;
+        steps::plan::run(&session, args, &mut anstream::stdout().lock())?;
+        return Ok(Outcome::Ok);
+    }
+    let Some(common) = step.common() else {
+        return Ok(Outcome::Ok);
+    };
+    let policy = load_policy(&git, common.policy.as_deref())?;
+    let session = Session::start(git, policy, common.remote.as_deref())?;
+    if common.dry_run {
+        session.git.objects_in_memory()?;
+    }
+    let computed = match step {
+        ReleaseStep::Freeze(args) => steps::freeze::compute(&session, args),
+        ReleaseStep::Branch(args) => steps::branch::compute(&session, args),
+        ReleaseStep::Tag(args) => steps::tag::compute(&session, args),
+        ReleaseStep::Port(args) => steps::port::compute(&session, args),
+        ReleaseStep::Bump(args) => steps::bump::compute(&session, args),
+        ReleaseStep::Merge(args) => steps::merge::compute(&session, args),
+        ReleaseStep::Plan(_) => return Ok(Outcome::Ok),
+    }?;
+    let judgement = release::judge(&session, &computed)?;
+    let mut out = anstream::stdout().lock();
+    write_moves(&session, &computed, &mut out)?;
+    let verdict = Verdict {
+        violations: &judgement.violations,
+        policy: session.policy.origin.to_string(),
+        subject: format!("`git policy release {}`", computed.name),
+        notes: judgement.notes.clone(),
+        warnings: Vec::new(),
+    };
+    report::write_text(&verdict, &mut out)?;
+    if !judgement.violations.is_empty() {
+        writeln!(out, "nothing was written")?;
+        return Ok(Outcome::Violations);
+    }
+    let again = again();
+    if common.dry_run {
+        writeln!(out, "dry run: nothing was written")?;
+        writeln!(out, "hint: to do it, run `{again}`")?;
+        return Ok(Outcome::Ok);
+    }
+    if common.push {
+        let pushed = release::push(&session, &computed)?;
+        // What the hooks and the server said, as `git push` shows it.
+        let said = pushed.stderr.trim_end();
+        if !said.is_empty() {
+            let _ = writeln!(anstream::stderr(), "{said}");
+        }
+        if !pushed.ok {
+            let refused: Vec<&str> = pushed
+                .stdout
+                .lines()
+                .filter(|l| l.starts_with('!'))
+                .collect();
+            if !refused.is_empty() {
+                let _ = writeln!(anstream::stderr(), "{}", refused.join("\n"));
+            }
+            // The server's own git-policy judged it a violation: a verdict, not an error.
+            if pushed.stderr.contains("remote: error[") {
+                let mut err = anstream::stderr().lock();
+                writeln!(
+                    err,
+                    "rejected: `{}` refused the step with the violations above (its policy or its refs differ from this clone's): nothing was written",
+                    session.remote
+                )?;
+                writeln!(
+                    err,
+                    "hint: `git fetch {}`, then judge the step against the server's refs: `{again} --dry-run`",
+                    session.remote
+                )?;
+                return Ok(Outcome::Violations);
+            }
+            return Err(UserError::hinted(
+                format!(
+                    "`{}` refused the push, or has moved on: nothing was written",
+                    session.remote
+                ),
+                format!(
+                    "`git fetch {}`, then run `{again} --push` again",
+                    session.remote
+                ),
+            ));
+        }
+        writeln!(
+            out,
+            "pushed to `{}`: {}",
+            session.remote,
+            names(&computed).join(", ")
+        )?;
+        return Ok(Outcome::Ok);
+    }
+    release::write(&session, &computed)?;
+    writeln!(out, "written here: {}", names(&computed).join(", "))?;
+    writeln!(
+        out,
+        "hint: publish it with `{}`",
+        release::push_command(&session, &computed)
+    )?;
+    Ok(Outcome::Ok)
+}
+
+/// The refs a step sets, by short name.
+fn names(step: &Step) -> Vec<String> {
+    step.moves.iter().map(|m| m.short().to_owned()).collect()
+}
+
+/// One line per move: `rc  a1b2c3d → d4e5f6a  merge of master`, `tag v0.13.0b1 on 0.13`.
+fn write_moves(session: &Session, step: &Step, out: &mut dyn Write) -> anyhow::Result<()> {
+    let width = step
+        .moves
+        .iter()
+        .filter(|m| !m.is_tag())
+        .map(|m| m.short().len())
+        .max()
+        .unwrap_or(0);
+    for m in &step.moves {
+        let name = report::printable(m.short()).to_string();
+        let what = report::printable(&m.what);
+        if m.is_tag() {
+            writeln!(out, "tag {name} {what}")?;
+            continue;
+        }
+        let from = m
+            .from
+            .map_or_else(|| "(new)".to_owned(), |from| from.short());
+        let pushed = match session.before.get(&m.refname) {
+            Some(&old) if Some(old) != m.from => {
+                format!(" (`{}` has {})", session.remote, old.short())
+            }
+            _ => String::new(),
+        };
+        if m.from == Some(m.new) {
+            writeln!(out, "{name:<width$}  {from}  {what}{pushed}")?;
+        } else {
+            writeln!(
+                out,
+                "{name:<width$}  {from} → {}  {what}{pushed}",
+                m.new.short()
+            )?;
+        }
+    }
+    for note in &step.notes {
+        writeln!(out, "note: {}", report::printable(note))?;
+    }
+    Ok(())
+}
+
+/// The command line that runs the step again, without `--dry-run` and `--push`.
+fn again() -> String {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--dry-run" && a != "--push")
+        .collect();
+    format!("git policy {}", args.join(" "))
+}
+
+/// A step's error as the user reads it: a fix where there is one.
+fn user_facing(err: ReleaseError) -> anyhow::Error {
+    match err {
+        ReleaseError::Usage { message, hint } => UserError::hinted(message, hint),
+        ReleaseError::Needs {
+            message,
+            argument,
+            example,
+        } => UserError::hinted(message, format!("give `{argument}`, e.g. `{example}`")),
+        ReleaseError::NotBuilt(step) => UserError::hinted(
+            format!("`git policy release {step}` is not built yet"),
+            "do this step by hand for now (`git policy explain` shows what the policy accepts)",
+        ),
+        ReleaseError::Write(crate::repo::WriteError::Dirty { paths }) => UserError::hinted(
+            format!(
+                "the work tree has changes to {}, which the step rewrites: nothing was written",
+                paths
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            "commit or stash them (`git stash`), then run the step again",
+        ),
+        ReleaseError::PushedNotWritten { remote, source } => {
+            anyhow::Error::new(*source).context(UserError {
+                message: format!("`{remote}` took the step, but this clone could not write it"),
+                hint: Some(format!(
+                    "fix the cause above, then bring this clone up to date: `git fetch {remote}`, and `git merge --ff-only` on the checked-out branch"
+                )),
+            })
+        }
+        ReleaseError::Write(crate::repo::WriteError::Moved { refname, .. }) => UserError::hinted(
+            format!("`{refname}` moved while the step ran: nothing was written"),
+            format!("run the step again: `{}`", std::env::args().skip(1).fold("git policy".to_owned(), |a, b| a + " " + &b)),
+        ),
+        other => anyhow::Error::new(other).context("the release step failed: nothing was written"),
+    }
+}

@@ -1,0 +1,228 @@
+//! The engine every step shares: judged as one update set before anything is written, pushed
+//! by id with git-policy's client hooks told the step judged it, nothing written when the
+//! server or the clone has moved on.
+
+use super::{audit_clean, release, state, unchanged};
+use crate::harness::{Run, accepted, failed, rejected};
+use crate::hooks::setup;
+
+/// A step pushed with `--push` lands on the server (its hook judged it too), moves the local
+/// branch and its tracking ref, and updates the checked-out work tree and index.
+#[test]
+fn pushed_step_lands_everywhere() {
+    let s = setup("pre-receive");
+    let run = release(&s.dev, &["bump", "0.13.0.dev2", "--push"]);
+    accepted(&run);
+    insta::assert_snapshot!(run.stdout);
+    let tip = s.dev.rev("master");
+    assert_eq!(s.central.rev("master"), tip);
+    assert_eq!(s.dev.rev("origin/master"), tip);
+    assert_eq!(
+        s.dev.git(&["status", "--porcelain"]),
+        "",
+        "work tree follows"
+    );
+    let file = std::fs::read_to_string(s.dev.path.join("tokio/__init__.py")).expect("read");
+    assert!(file.contains("\"0.13.0.dev2\""), "{file}");
+    audit_clean(&s.central);
+}
+
+/// Without `--push` the step is written in the clone only, and the command that publishes
+/// it is printed; the user's own `pre-push` then judges it, and accepts.
+#[test]
+fn local_step_prints_the_push_command() {
+    let s = setup("pre-receive");
+    let run = release(&s.dev, &["bump", "0.13.0.dev2"]);
+    accepted(&run);
+    assert!(
+        run.stdout
+            .contains("hint: publish it with `git push --atomic origin master`"),
+        "{}",
+        run.stdout
+    );
+    assert_ne!(s.central.rev("master"), s.dev.rev("master"));
+    accepted(&s.dev.git_run(&["push", "--atomic", "origin", "master"]));
+    audit_clean(&s.central);
+}
+
+/// A step whose result breaks the policy prints the violations as `check` does, exits 1 and
+/// writes nothing: refs, `HEAD`, index and work tree are as they were.
+#[test]
+fn refused_step_writes_nothing() {
+    let s = setup("pre-receive");
+    s.dev.checkout("rc");
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["bump", "0.13.0.dev2", "--push"]);
+    rejected(&run, "version/relation");
+    insta::assert_snapshot!(run.stdout);
+    unchanged(&s.dev, &before, &run);
+}
+
+/// `--dry-run` writes no object either; it prints the plan and the verdict and writes nothing.
+#[test]
+fn dry_run_writes_nothing() {
+    let s = setup("pre-receive");
+    let before = state(&s.dev);
+    let stored = super::objects(&s.dev);
+    let central = s.central.git(&["for-each-ref"]);
+    let run = release(&s.dev, &["bump", "0.13.0.dev2", "--dry-run"]);
+    accepted(&run);
+    insta::assert_snapshot!(run.stdout);
+    unchanged(&s.dev, &before, &run);
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
+    assert_eq!(s.central.git(&["for-each-ref"]), central);
+}
+
+/// When the server has moved on since the clone last fetched, the push is refused, nothing
+/// local is written, and the hint says to fetch and run the step again.
+#[test]
+fn server_moved_on_writes_nothing() {
+    let s = setup("pre-receive");
+    let other = s.sandbox.clone_of(&s.central, "other");
+    other.set_version("0.13.0.dev5");
+    accepted(&other.git_run(&["push", "-q", "origin", "master"]));
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["bump", "0.13.0.dev2", "--push"]);
+    failed(
+        &run,
+        &[
+            "`origin` refused the push, or has moved on: nothing was written",
+            "`git fetch origin`, then run `git policy release bump 0.13.0.dev2 --push` again",
+        ],
+    );
+    unchanged(&s.dev, &before, &run);
+}
+
+/// Changes in the work tree to a file the step rewrites on the checked-out branch refuse the
+/// step before anything is written or pushed; the changes are kept.
+#[test]
+fn dirty_version_file_refuses_the_step() {
+    let s = setup("pre-receive");
+    s.dev
+        .write("tokio/__init__.py", "__version__ = \"0.13.0.dev9\"\n");
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["bump", "0.13.0.dev2"]);
+    failed(
+        &run,
+        &[
+            "the work tree has changes to `tokio/__init__.py`",
+            "git stash",
+        ],
+    );
+    unchanged(&s.dev, &before, &run);
+}
+
+/// `GIT_POLICY_JUDGED=1` lets git-policy's own client hooks accept at once, but a server
+/// never reads it: a push that breaks the policy is still refused there.
+#[test]
+fn judged_marker_does_not_pass_the_server() {
+    let s = setup("pre-receive");
+    s.dev.checkout("rc");
+    s.dev.set_version("0.13.0.dev2");
+    let run = Run::from_output(
+        s.dev
+            .command("git")
+            .args(["push", "origin", "rc"])
+            .env("GIT_POLICY_JUDGED", "1")
+            .output()
+            .expect("run git push"),
+    );
+    assert_ne!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stderr.contains("remote: error[version/relation]"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("\nerror[version/relation]"),
+        "the client hook accepted:\n{}",
+        run.stderr
+    );
+}
+
+/// A hook git-policy's shim replaced still runs under a release step: only git-policy's own
+/// judgement is skipped.
+#[test]
+fn chained_hooks_still_run() {
+    let s = setup("pre-receive");
+    let hooks = s.dev.path.join(".git/hooks");
+    std::fs::write(
+        hooks.join("pre-push.legacy"),
+        "#!/bin/sh\necho legacy pre-push ran >&2\nexit 0\n",
+    )
+    .expect("write the legacy hook");
+    let chmod = s
+        .dev
+        .command("chmod")
+        .args(["+x", ".git/hooks/pre-push.legacy"])
+        .status();
+    assert!(chmod.expect("chmod").success());
+    let run = release(&s.dev, &["bump", "0.13.0.dev2", "--push"]);
+    accepted(&run);
+    assert!(run.stderr.contains("legacy pre-push ran"), "{}", run.all());
+}
+
+/// The remote is the upstream remote whatever it is called, or the one `--remote` names:
+/// the step is judged against, pushed to, and recorded in that remote's tracking refs.
+#[test]
+fn the_remote_is_the_upstream_or_the_named_one() {
+    let s = setup("pre-receive");
+    s.dev.git(&["remote", "rename", "origin", "central"]);
+    accepted(&release(&s.dev, &["bump", "0.13.0.dev2", "--push"]));
+    assert_eq!(s.central.rev("master"), s.dev.rev("central/master"));
+    s.dev.git(&["checkout", "-q", "--detach"]);
+    let run = release(
+        &s.dev,
+        &[
+            "bump",
+            "0.12.0.dev2",
+            "--branch",
+            "rc",
+            "--remote",
+            "central",
+            "--push",
+        ],
+    );
+    accepted(&run);
+    assert!(
+        run.stdout.contains("pushed to `central`: rc"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(s.central.rev("rc"), s.dev.rev("central/rc"));
+    audit_clean(&s.central);
+}
+
+/// When the server's policy refuses what the clone's accepted, the server's violations are
+/// shown, the exit code is a verdict's (1), and nothing is written here.
+#[test]
+fn server_refusal_is_a_verdict() {
+    let s = setup("pre-receive");
+    let stricter = crate::preset_with(
+        "version = { kinds = [\"dev\"], above = { branch = \"rc\", by = \"minor\" } }",
+        "version = { kinds = [\"dev\"], above = { branch = \"rc\", by = \"major\" } }",
+    );
+    let policy = s.sandbox.path().join("stricter.toml");
+    std::fs::write(&policy, stricter).expect("write the policy");
+    let central = s.central.path.display().to_string();
+    let policy = policy.display().to_string();
+    accepted(
+        &s.dev
+            .policy(&["install", "--server", &central, "--policy", &policy]),
+    );
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["bump", "0.13.0.dev2", "--push"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(
+        run.stderr.contains("remote: error[version/relation]"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("rejected: `origin` refused the step with the violations above"),
+        "{}",
+        run.stderr
+    );
+    unchanged(&s.dev, &before, &run);
+}
