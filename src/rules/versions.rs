@@ -187,7 +187,9 @@ fn taken_too_early(
         (Entry::LocalUpdate, None) => {
             format!("{why}; set one there first, then move `{branch}` again")
         }
-        (Entry::Ci | Entry::Audit, None) => format!("{why}; set one there first, then merge it"),
+        (Entry::Ci | Entry::Request | Entry::Audit | Entry::Release, None) => {
+            format!("{why}; set one there first, then merge it")
+        }
         (_, None) => format!("{why}; set one there first"),
     }
 }
