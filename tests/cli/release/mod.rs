@@ -3,6 +3,7 @@
 //! refused with the repository unchanged, and a `--dry-run` that writes nothing.
 
 mod bump;
+mod e2e;
 mod engine;
 mod freeze;
 mod tag;

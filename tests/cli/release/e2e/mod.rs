@@ -1,0 +1,207 @@
+//! Each seed's documented release procedure, end to end, as `git policy release` commands
+//! against a served repository: the preset installed as the server's policy, served by `git
+//! daemon`, a clone with the client hooks; every step pushed, none refused, none forced, and
+//! the server's audit clean afterwards. Every step is first run with `--dry-run`, which must
+//! change nothing.
+
+mod dagster;
+mod dry_run;
+mod github_rc;
+mod pypiserver;
+mod pytokio;
+mod twisted;
+
+use crate::harness::{Daemon, Run, Sandbox, TestRepo, daemon};
+
+/// A served repository: the bare repository with the server hook and the preset as its
+/// administrator's policy, `git daemon` serving it, and a developer's clone of it over
+/// `git://` with the client hooks installed.
+pub struct Served {
+    pub sandbox: Sandbox,
+    pub bare: TestRepo,
+    pub dev: TestRepo,
+    /// Stops the daemon when the test ends.
+    _daemon: Daemon,
+}
+
+/// A first commit on `branch` with `files` and the preset's `.git-policy.toml` (from `git
+/// policy init --preset`), `prepare` run on top of it (more branches, tags, history), served
+/// with `git policy install --server <bare> --preset <preset>`, and cloned by a developer who
+/// runs `git policy install`.
+pub fn served(
+    preset: &str,
+    branch: &str,
+    files: &[(&str, &str)],
+    prepare: impl FnOnce(&TestRepo),
+) -> Served {
+    let sandbox = Sandbox::new();
+    let work = sandbox.repo("work");
+    work.git(&["symbolic-ref", "HEAD", &format!("refs/heads/{branch}")]);
+    for (path, text) in files {
+        work.write(path, text);
+    }
+    ok(&work.policy(&["init", "--preset", preset]));
+    work.commit("Initial import, with the release policy");
+    prepare(&work);
+    let bare = sandbox.path().join("central.git");
+    work.git(&["clone", "-q", "--bare", ".", &bare.display().to_string()]);
+    ok(&work.policy(&[
+        "install",
+        "--server",
+        &bare.display().to_string(),
+        "--preset",
+        preset,
+    ]));
+    let bare = TestRepo {
+        sandbox: sandbox.clone(),
+        path: bare,
+    };
+    let served = daemon(&sandbox);
+    let here = TestRepo {
+        sandbox: sandbox.clone(),
+        path: sandbox.path().to_path_buf(),
+    };
+    let url = format!("git://127.0.0.1:{}/central.git", served.port);
+    here.git(&["clone", "-q", &url, "dev"]);
+    let dev = TestRepo {
+        sandbox: sandbox.clone(),
+        path: sandbox.path().join("dev"),
+    };
+    ok(&dev.policy(&["install"]));
+    Served {
+        sandbox,
+        bare,
+        dev,
+        _daemon: served,
+    }
+}
+
+/// Asserts a command succeeded and refused nothing.
+#[track_caller]
+pub fn ok(run: &Run) {
+    assert_eq!(run.code, 0, "expected success:\n{}", run.all());
+    assert!(
+        run.rules().is_empty(),
+        "expected no violation:\n{}",
+        run.all()
+    );
+}
+
+/// Everything a step could change in a clone: refs, `HEAD`, the index, the work tree, and the
+/// objects reachable from any ref.
+pub fn everything(repo: &TestRepo) -> String {
+    [
+        repo.git(&["for-each-ref"]),
+        repo.git(&["rev-parse", "HEAD"]),
+        repo.git_run(&["symbolic-ref", "-q", "HEAD"]).stdout,
+        repo.git(&["ls-files", "-s"]),
+        repo.git(&["status", "--porcelain", "--untracked-files=all"]),
+        repo.git(&["rev-list", "--objects", "--all"]),
+    ]
+    .join("\n--\n")
+}
+
+impl Served {
+    /// Runs `git policy release ARGS` with `--dry-run` in place of `--push` and asserts it
+    /// accepted the step and changed nothing in the clone or on the server; then runs ARGS
+    /// and asserts the step was done, with no violation. Returns the real run.
+    #[track_caller]
+    pub fn release(&self, args: &[&str]) -> Run {
+        let dry = self.dry_run(args);
+        ok(&dry);
+        let mut all = vec!["release"];
+        all.extend_from_slice(args);
+        let run = self.dev.policy(&all);
+        ok(&run);
+        run
+    }
+
+    /// Runs `git policy release ARGS --dry-run` (`--push` dropped) and asserts nothing changed:
+    /// the clone's refs, `HEAD`, index, work tree and reachable objects, and the server's refs.
+    #[track_caller]
+    pub fn dry_run(&self, args: &[&str]) -> Run {
+        let before = everything(&self.dev);
+        let server = self.bare.git(&["for-each-ref"]);
+        let mut all = vec!["release"];
+        all.extend(args.iter().copied().filter(|a| *a != "--push"));
+        all.push("--dry-run");
+        let run = self.dev.policy(&all);
+        assert_eq!(
+            everything(&self.dev),
+            before,
+            "`git policy {}` changed the clone:\n{}",
+            all.join(" "),
+            run.all()
+        );
+        assert_eq!(
+            self.bare.git(&["for-each-ref"]),
+            server,
+            "`git policy {}` changed the server:\n{}",
+            all.join(" "),
+            run.all()
+        );
+        assert!(
+            run.stdout.contains("dry run: nothing was written"),
+            "{}",
+            run.all()
+        );
+        run
+    }
+
+    /// A developer's ordinary work: on `branch`, write `path`, `git commit` it (the client
+    /// hooks run) and `git push` it. Returns the commit.
+    #[track_caller]
+    pub fn work(&self, branch: &str, path: &str, text: &str, message: &str) -> String {
+        self.dev.git(&["checkout", "-q", branch]);
+        self.dev.write(path, text);
+        self.dev.git(&["add", "-A"]);
+        ok(&self.dev.git_run(&["commit", "-q", "-m", message]));
+        ok(&self.dev.git_run(&["push", "-q", "origin", branch]));
+        self.dev.rev("HEAD")
+    }
+
+    /// A topic branch with one commit, merged into `into` with `git merge --no-ff` and pushed.
+    #[track_caller]
+    pub fn feature(&self, into: &str, name: &str) -> String {
+        self.dev.git(&["checkout", "-q", into]);
+        self.dev.git(&["checkout", "-q", "-b", name]);
+        self.dev.write(&format!("{name}.txt"), &format!("{name}\n"));
+        self.dev.git(&["add", "-A"]);
+        ok(&self
+            .dev
+            .git_run(&["commit", "-q", "-m", &format!("add {name}")]));
+        self.dev.git(&["checkout", "-q", into]);
+        let merge = format!("Merge branch '{name}'");
+        ok(&self
+            .dev
+            .git_run(&["merge", "-q", "--no-ff", "-m", &merge, name]));
+        ok(&self.dev.git_run(&["push", "-q", "origin", into]));
+        self.dev.rev("HEAD")
+    }
+
+    /// The server's refs, by name.
+    pub fn server_refs(&self) -> Vec<String> {
+        self.bare
+            .git(&["for-each-ref", "--format=%(refname)"])
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// `path` at `rev` on the server.
+    pub fn on_server(&self, rev: &str, path: &str) -> String {
+        self.bare.git(&["show", &format!("{rev}:{path}")])
+    }
+
+    /// Asserts the server's audit finds nothing: `git policy check` in the bare repository
+    /// (the administrator's policy), and `git policy check --history` in a fresh clone of it
+    /// (every protected branch's history replayed).
+    #[track_caller]
+    pub fn audit(&self) {
+        let run = self.bare.policy(&["check"]);
+        assert_eq!(run.code, 0, "the server's audit:\n{}", run.all());
+        let fresh = self.sandbox.clone_of(&self.bare, "audit");
+        let run = fresh.policy(&["check", "--history"]);
+        assert_eq!(run.code, 0, "the history's audit:\n{}", run.all());
+    }
+}
