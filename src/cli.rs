@@ -349,6 +349,36 @@ mod tests {
         }
     }
 
+    /// Every release step parses, with its own arguments and the options all writing steps share.
+    #[test]
+    fn release_steps_parse() {
+        let lines: [&[&str]; 7] = [
+            &["plan", "--format", "json"],
+            &["freeze", "--push", "--remote", "up"],
+            &["branch", "0.13", "--from", "rc", "--version", "0.13.0b1"],
+            &["tag", "--final", "--branch", "0.13", "--dry-run"],
+            &["port", "abc123", "--onto", "rc", "--onto", "0.13"],
+            &["bump", "1.2.3", "--policy", "p.toml"],
+            &["merge", "releases/release-4290", "--into", "trunk"],
+        ];
+        for line in lines {
+            let mut args = vec!["git-policy", "release"];
+            args.extend_from_slice(line);
+            let Command::Release(release) = parse(&args).command else {
+                panic!("not a release step: {args:?}");
+            };
+            assert_eq!(release.step.name(), line[0]);
+            assert_eq!(release.step.common().is_none(), line[0] == "plan");
+        }
+        let both = Cli::try_from_args(
+            ["git-policy", "release", "tag", "--dry-run", "--push"]
+                .iter()
+                .map(OsString::from)
+                .collect(),
+        );
+        assert!(both.is_err(), "--dry-run and --push conflict");
+    }
+
     /// Every other command line goes through the whole interface.
     #[test]
     fn other_commands_use_the_whole_interface() {

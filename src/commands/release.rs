@@ -54,7 +54,7 @@ fn run_step(step: &ReleaseStep) -> anyhow::Result<Outcome> {
         writeln!(out, "nothing was written")?;
         return Ok(Outcome::Violations);
     }
-    let again = again(step);
+    let again = again();
     if common.dry_run {
         writeln!(out, "dry run: nothing was written")?;
         writeln!(out, "hint: to do it, run `{again}`")?;
@@ -120,7 +120,7 @@ fn write_moves(session: &Session, step: &Step, out: &mut dyn Write) -> anyhow::R
         .max()
         .unwrap_or(0);
     for m in &step.moves {
-        let name = report::printable(m.short());
+        let name = report::printable(m.short()).to_string();
         let what = report::printable(&m.what);
         if m.is_tag() {
             writeln!(out, "tag {name} {what}")?;
@@ -148,7 +148,7 @@ fn write_moves(session: &Session, step: &Step, out: &mut dyn Write) -> anyhow::R
 }
 
 /// The command line that runs the step again, without `--dry-run` and `--push`.
-fn again(_step: &ReleaseStep) -> String {
+fn again() -> String {
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| a != "--dry-run" && a != "--push")

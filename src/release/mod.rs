@@ -411,6 +411,7 @@ pub fn write(session: &Session, step: &Step) -> Result<(), ReleaseError> {
 /// refs and the tracking refs written, as a fetch would.
 pub fn push(session: &Session, step: &Step) -> Result<Pushed, ReleaseError> {
     let writes = ref_writes(session, step);
+    session.git.writable(&writes)?;
     let pushed = session.git.push_by_id(&session.remote, &writes)?;
     if !pushed.ok {
         return Ok(pushed);

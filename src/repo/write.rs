@@ -194,11 +194,27 @@ impl Git {
                 .map(|e| String::from_utf8_lossy(&e.path).into_owned())
                 .collect();
             paths.dedup();
-            return Err(WriteError::Conflict {
-                ours: format!("`{ours_name}`"),
-                theirs: format!("`{theirs_name}`"),
-                paths,
-            });
+            // A conflict in a file the step writes anyway (the version file) is resolved by it.
+            let unresolved: Vec<String> = paths
+                .iter()
+                .filter(|p| !files.iter().any(|(f, _)| f == *p))
+                .cloned()
+                .collect();
+            if !unresolved.is_empty() {
+                return Err(WriteError::Conflict {
+                    ours: format!("`{ours_name}`"),
+                    theirs: format!("`{theirs_name}`"),
+                    paths: unresolved,
+                });
+            }
+            for path in &paths {
+                let bytes = files
+                    .iter()
+                    .find(|(f, _)| f == path)
+                    .map(|(_, b)| b.as_slice())
+                    .unwrap_or_default();
+                self.resolve_conflict(&mut index, path, bytes)?;
+            }
         }
         let merged = index
             .write_tree_to(&self.repo)
@@ -209,6 +225,40 @@ impl Git {
             .map_err(git_err("read the merged tree"))?;
         let tree = self.tree_with_files(&merged, files)?;
         Ok(self.commit_tree(tree, &[ours, theirs], message)?)
+    }
+
+    /// Resolves the conflict on `path` in a merge's index with `bytes`.
+    fn resolve_conflict(
+        &self,
+        index: &mut git2::Index,
+        path: &str,
+        bytes: &[u8],
+    ) -> Result<(), RepoError> {
+        index
+            .conflict_remove(Path::new(path))
+            .map_err(git_err(format!("resolve `{path}`")))?;
+        let blob = self
+            .repo
+            .blob(bytes)
+            .map_err(git_err(format!("write `{path}`")))?;
+        let time = git2::IndexTime::new(0, 0);
+        let entry = git2::IndexEntry {
+            ctime: time,
+            mtime: time,
+            dev: 0,
+            ino: 0,
+            mode: 0o100644,
+            uid: 0,
+            gid: 0,
+            file_size: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
+            id: blob,
+            flags: u16::try_from(path.len().min(0xfff)).unwrap_or(0xfff),
+            flags_extended: 0,
+            path: path.as_bytes().to_vec(),
+        };
+        index
+            .add(&entry)
+            .map_err(git_err(format!("resolve `{path}`")))
     }
 
     /// An annotated tag object named `name` on `target`, tagged by the committer; no ref.
@@ -229,15 +279,8 @@ impl Git {
     /// what the step started from. When the checked-out branch moves, its work tree and index
     /// follow, refused first when they have changes to the paths the move changes.
     pub fn write_refs(&self, writes: &[RefWrite], message: &str) -> Result<(), WriteError> {
-        let head = self.head_branch().map(|b| format!("refs/heads/{b}"));
-        let moved_head = writes
-            .iter()
-            .find(|w| Some(&w.refname) == head.as_ref() && w.expected != Some(w.new));
         // Checked before anything is locked or written.
-        let checkout = match moved_head {
-            Some(write) => Some(self.checkout_plan(write)?),
-            None => None,
-        };
+        let checkout = self.writable(writes)?;
         let mut tx = self
             .repo
             .transaction()
@@ -271,6 +314,20 @@ impl Git {
         }
         tx.commit().map_err(git_err("write the refs"))?;
         Ok(())
+    }
+
+    /// Refuses `writes` when they move the checked-out branch over changes in the work tree or
+    /// index to the paths the move changes; else the tree the work tree moves to, if it moves.
+    /// Asked before a push too: what the remote takes must be writable here.
+    pub fn writable(&self, writes: &[RefWrite]) -> Result<Option<git2::Object<'_>>, WriteError> {
+        let head = self.head_branch().map(|b| format!("refs/heads/{b}"));
+        let moved_head = writes
+            .iter()
+            .find(|w| Some(&w.refname) == head.as_ref() && w.expected != Some(w.new));
+        match moved_head {
+            Some(write) => Ok(Some(self.checkout_plan(write)?)),
+            None => Ok(None),
+        }
     }
 
     /// The tree the checked-out branch moves to, once its changed paths are known to be clean.

@@ -20,7 +20,13 @@ pub fn compute(session: &Session, args: &BumpArgs) -> Result<Step, ReleaseError>
     {
         return Err(ReleaseError::usage(
             format!("`{branch}` is at {version} already, in every version file"),
-            "name the version to move to, e.g. `git policy release bump <version>`",
+            format!(
+                "name the version to move to, e.g. `git policy release bump {}{}`",
+                following(&version),
+                args.branch
+                    .as_deref()
+                    .map_or_else(String::new, |b| format!(" --branch {b}"))
+            ),
         ));
     }
     let message = format!("release: set version {version}");
@@ -34,4 +40,12 @@ pub fn compute(session: &Session, args: &BumpArgs) -> Result<Step, ReleaseError>
         format!("set version {version} (was {was})"),
     ));
     Ok(step)
+}
+
+/// The version after `version` a bump most likely means: the next dev, pre-release or micro.
+fn following(version: &pep440_rs::Version) -> pep440_rs::Version {
+    match version.dev() {
+        Some(dev) => version.clone().with_dev(Some(dev + 1)),
+        None => crate::rules::next_after(version),
+    }
 }

@@ -92,7 +92,7 @@ fn server_moved_on_writes_nothing() {
 }
 
 /// Changes in the work tree to a file the step rewrites on the checked-out branch refuse the
-/// step before anything is written; the changes are kept.
+/// step before anything is written or pushed; the changes are kept.
 #[test]
 fn dirty_version_file_refuses_the_step() {
     let s = setup("pre-receive");

@@ -1,1 +1,130 @@
-//! `git policy release freeze`.
+//! `git policy release freeze`: the kept-below branch takes the kept-above one (a
+//! fast-forward where it can, else a merge) and the upper branch moves to its next minor's
+//! `.dev1`, as one update set.
+
+use super::{audit_clean, release, start, state, unchanged};
+use crate::harness::{accepted, failed, rejected};
+use crate::hooks::setup;
+
+/// seed 000: "Merge master into rc. In master, update version ... to 0.(N+1).0.dev1": where
+/// `rc` is behind `master` it fast-forwards, `master` moves to 0.14.0.dev1, and both land
+/// in one atomic push that neither the client hooks nor the server refuse.
+#[test]
+fn freeze_fast_forwards_rc_and_bumps_master() {
+    let s = setup("pre-receive");
+    let master = s.dev.rev("master");
+    let run = release(&s.dev, &["freeze", "--push"]);
+    accepted(&run);
+    insta::assert_snapshot!(run.stdout);
+    assert_eq!(s.central.rev("rc"), master);
+    assert_eq!(s.central.rev("master^"), master);
+    let file = s.central.git(&["show", "master:tokio/__init__.py"]);
+    assert!(file.contains("\"0.14.0.dev1\""), "{file}");
+    assert_eq!(s.dev.rev("rc"), master, "the local branch follows");
+    audit_clean(&s.central);
+}
+
+/// Where `rc` has a hotfix of its own, `rc` takes `master` by a merge, carrying `master`'s
+/// version (its conflict in the version file is the freeze's to resolve) and the hotfix.
+#[test]
+fn freeze_merges_master_into_a_diverged_rc() {
+    let s = setup("pre-receive");
+    s.dev.checkout("rc");
+    s.dev.change("fix.txt", "a hotfix\n", "hotfix on rc");
+    s.dev.set_version("0.12.0.dev2");
+    accepted(&s.dev.git_run(&["push", "-q", "origin", "rc"]));
+    let (rc, master) = (s.dev.rev("rc"), s.dev.rev("master"));
+    let run = release(&s.dev, &["freeze", "--push"]);
+    accepted(&run);
+    insta::assert_snapshot!(run.stdout);
+    assert_eq!(s.central.rev("rc^1"), rc);
+    assert_eq!(s.central.rev("rc^2"), master);
+    let file = s.central.git(&["show", "rc:tokio/__init__.py"]);
+    assert!(file.contains("\"0.13.0.dev1\""), "{file}");
+    assert_eq!(s.central.git(&["show", "rc:fix.txt"]), "a hotfix");
+    // The work tree of the checked-out `rc` follows the merge.
+    assert_eq!(s.dev.git(&["status", "--porcelain"]), "");
+    assert!(s.dev.path.join("feature.txt").exists());
+    audit_clean(&s.central);
+}
+
+/// A freeze whose result breaks the policy (here `rc` carries a local merge of a topic
+/// branch, which only `master` takes) is refused with the violation, and nothing is written.
+#[test]
+fn refused_freeze_writes_nothing() {
+    let s = setup("pre-receive");
+    s.dev.git(&["checkout", "-q", "-b", "topic", "rc"]);
+    s.dev.change("topic.txt", "topic\n", "topic work");
+    s.dev.checkout("rc");
+    s.dev.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "--no-verify",
+        "-m",
+        "Merge topic",
+        "topic",
+    ]);
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["freeze", "--push"]);
+    rejected(&run, "flow/source");
+    unchanged(&s.dev, &before, &run);
+}
+
+/// When `master` moved on at the server since the clone fetched, the atomic push is refused,
+/// nothing is written here, and the hint says to fetch and freeze again.
+#[test]
+fn upstream_moved_on_writes_nothing() {
+    let s = setup("pre-receive");
+    let other = s.sandbox.clone_of(&s.central, "other");
+    other.set_version("0.13.0.dev2");
+    accepted(&other.git_run(&["push", "-q", "origin", "master"]));
+    let before = state(&s.dev);
+    let central = s.central.git(&["for-each-ref"]);
+    let run = release(&s.dev, &["freeze", "--push"]);
+    failed(
+        &run,
+        &[
+            "refused the push, or has moved on",
+            "`git fetch origin`, then run `git policy release freeze --push` again",
+        ],
+    );
+    unchanged(&s.dev, &before, &run);
+    assert_eq!(
+        s.central.git(&["for-each-ref"]),
+        central,
+        "the atomic push moved nothing"
+    );
+}
+
+/// `--dry-run` prints both moves and the verdict, and writes nothing.
+#[test]
+fn dry_run_writes_nothing() {
+    let s = setup("pre-receive");
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["freeze", "--dry-run"]);
+    accepted(&run);
+    assert!(
+        run.stdout.contains("dry run: nothing was written"),
+        "{}",
+        run.stdout
+    );
+    unchanged(&s.dev, &before, &run);
+}
+
+/// A policy that keeps no branch above another has no freeze, and says so (exit 2).
+#[test]
+fn no_kept_above_pair_has_no_freeze() {
+    let files = [("src/__init__.py", "__version__ = \"1.2.3\"\n")];
+    let s = start("github-rc", "main", &files);
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["freeze"]);
+    failed(
+        &run,
+        &[
+            "`.git-policy.toml` has no feature freeze: no branch is kept above another (`version.above`)",
+            "hint: release with the steps it has: `git policy release tag`",
+        ],
+    );
+    unchanged(&s.dev, &before, &run);
+}
