@@ -175,6 +175,18 @@ fn user_facing(err: ReleaseError) -> anyhow::Error {
             ),
             "commit or stash them (`git stash`), then run the step again",
         ),
+        ReleaseError::PushedNotWritten { remote, source } => {
+            anyhow::Error::new(*source).context(UserError {
+                message: format!("`{remote}` took the step, but this clone could not write it"),
+                hint: Some(format!(
+                    "fix the cause above, then bring this clone up to date: `git fetch {remote}`, and `git merge --ff-only` on the checked-out branch"
+                )),
+            })
+        }
+        ReleaseError::Write(crate::repo::WriteError::Moved { refname, .. }) => UserError::hinted(
+            format!("`{refname}` moved while the step ran: nothing was written"),
+            format!("run the step again: `{}`", std::env::args().skip(1).fold("git policy".to_owned(), |a, b| a + " " + &b)),
+        ),
         other => anyhow::Error::new(other).context("the release step failed: nothing was written"),
     }
 }

@@ -37,6 +37,13 @@ pub enum ReleaseError {
         #[source]
         source: ExtractError,
     },
+    /// The remote took the step but this clone could not record it.
+    #[error("`{remote}` took the step, but this clone could not write it")]
+    PushedNotWritten {
+        remote: String,
+        #[source]
+        source: Box<ReleaseError>,
+    },
     #[error("cannot set the version in `{path}`: it {source}")]
     SetVersion {
         path: String,
@@ -416,7 +423,20 @@ pub fn push(session: &Session, step: &Step) -> Result<Pushed, ReleaseError> {
     if !pushed.ok {
         return Ok(pushed);
     }
-    write(session, step)?;
+    let written = write(session, step).and_then(|()| {
+        let tracking = tracking_writes(session, step)?;
+        let message = format!("git policy release {}: pushed", step.name);
+        Ok(session.git.write_refs(&tracking, &message)?)
+    });
+    written.map_err(|source| ReleaseError::PushedNotWritten {
+        remote: session.remote.clone(),
+        source: Box::new(source),
+    })?;
+    Ok(pushed)
+}
+
+/// The remote-tracking refs of the branches a pushed step moved, as a fetch would set them.
+fn tracking_writes(session: &Session, step: &Step) -> Result<Vec<RefWrite>, ReleaseError> {
     let mut tracking = Vec::new();
     for m in step.moves.iter().filter(|m| !m.is_tag()) {
         let refname = format!("refs/remotes/{}/{}", session.remote, m.short());
@@ -426,9 +446,7 @@ pub fn push(session: &Session, step: &Step) -> Result<Pushed, ReleaseError> {
             new: m.new,
         });
     }
-    let message = format!("git policy release {}: pushed", step.name);
-    session.git.write_refs(&tracking, &message)?;
-    Ok(pushed)
+    Ok(tracking)
 }
 
 /// The command that publishes a step written locally, for the user's own `pre-push` to judge.

@@ -93,6 +93,30 @@ pub fn decode(bytes: &[u8]) -> Result<String, ExtractError> {
     Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
+/// Where the text at `offset` in `decoded`, which is `decode(bytes)`, starts in `bytes`: the
+/// byte-order mark, the Latin-1 decoding and the folding of line ends undone.
+pub fn source_offset(bytes: &[u8], decoded: &str, offset: usize) -> usize {
+    let mut at = if bytes.starts_with(b"\xef\xbb\xbf") {
+        3
+    } else {
+        0
+    };
+    let latin1 = at == 0
+        && declared_encoding(bytes).as_deref().map(normal_encoding) == Some(Some(Encoding::Latin1));
+    for (i, c) in decoded.char_indices() {
+        if i >= offset {
+            break;
+        }
+        at += match c {
+            '\n' if bytes.get(at..at + 2) == Some(b"\r\n") => 2,
+            '\n' => 1,
+            _ if latin1 => 1,
+            _ => c.len_utf8(),
+        };
+    }
+    at
+}
+
 fn line_at(bytes: &[u8], offset: usize) -> usize {
     let before = &bytes[..offset.min(bytes.len())];
     let text = String::from_utf8_lossy(before);

@@ -48,6 +48,12 @@ const AUGMENTED: &[&str] = &[
 
 /// The `__version__` of a Python module.
 pub fn version(text: &str) -> Result<Found, ExtractError> {
+    version_at(text).map(|(found, _)| found)
+}
+
+/// The `__version__` of a Python module and where its text stands in `text`, between the
+/// string literal's quotes.
+pub fn version_at(text: &str) -> Result<(Found, std::ops::Range<usize>), ExtractError> {
     let module = Module::read(text)?;
     let name = "__version__";
     let binding = module.only_binding(name)?;
@@ -85,10 +91,14 @@ pub fn version(text: &str) -> Result<Found, ExtractError> {
     if body.contains('\n') {
         return Err(why("assigned a string that spans lines"));
     }
-    Ok(Found {
+    // The literal is `prefix quote body quote`, the two quotes of the same length.
+    let delimiter = (token.end - token.start - prefix.len() - body.len()) / 2;
+    let end = token.end - delimiter;
+    let found = Found {
         text: body.clone(),
         line: module.tokens[binding].line,
-    })
+    };
+    Ok((found, end - body.len()..end))
 }
 
 /// The version a policy's regex finds in a Python module, where the match is the whole value

@@ -67,7 +67,22 @@ pub fn compute(session: &Session, _args: &FreezeArgs) -> Result<Step, ReleaseErr
         let merge =
             session
                 .git
-                .merge_commit((lower_tip, lower), (upper_tip, upper), &files, &message)?;
+                .merge_commit((lower_tip, lower), (upper_tip, upper), &files, &message)
+                .map_err(|err| match err {
+                    // Resolved by hand once `upper` has moved on: the merge of its commit
+                    // before the bump then keeps the relation.
+                    crate::repo::WriteError::Conflict { paths, .. } => ReleaseError::usage(
+                        format!(
+                            "merging `{upper}` into `{lower}` conflicts in {}, which a freeze cannot resolve",
+                            paths.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+                        ),
+                        format!(
+                            "move `{upper}` on first, `git policy release bump {bumped} --branch {upper} --push`, then merge the commit before it into `{lower}` and resolve the conflict there: `git switch {lower} && git merge {}`",
+                            upper_tip.short()
+                        ),
+                    ),
+                    other => other.into(),
+                })?;
         (merge, format!("merge of `{upper}`, {version}"))
     };
     step.moves

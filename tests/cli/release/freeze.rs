@@ -128,3 +128,30 @@ fn no_kept_above_pair_has_no_freeze() {
     );
     unchanged(&s.dev, &before, &run);
 }
+
+/// A conflict outside the version files stops the freeze (exit 2, nothing written), and the
+/// hint gives the way through by hand that keeps `master` above `rc` at every moment.
+#[test]
+fn conflicting_freeze_says_how_to_merge_by_hand() {
+    let s = setup("pre-receive");
+    s.dev
+        .change("shared.txt", "master's line\n", "master edits shared.txt");
+    s.dev.checkout("rc");
+    s.dev
+        .change("shared.txt", "rc's line\n", "rc edits shared.txt");
+    let master = s.dev.rev("master");
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["freeze"]);
+    let merge = format!(
+        "hint: move `master` on first, `git policy release bump 0.14.0.dev1 --branch master --push`, then merge the commit before it into `rc` and resolve the conflict there: `git switch rc && git merge {}`",
+        &master[..7]
+    );
+    failed(
+        &run,
+        &[
+            "merging `master` into `rc` conflicts in `shared.txt`, which a freeze cannot resolve",
+            &merge,
+        ],
+    );
+    unchanged(&s.dev, &before, &run);
+}

@@ -53,13 +53,20 @@ pub fn unchanged(repo: &TestRepo, before: &str, run: &Run) {
 /// `git policy init --preset NAME`), served with the pre-receive hook, cloned, with the client
 /// hooks installed in the clone.
 pub fn start(preset: &str, branch: &str, files: &[(&str, &str)]) -> Setup {
+    start_with(Some(preset), branch, files)
+}
+
+/// [`start`] with the preset's policy (`Some`), or the `.git-policy.toml` among `files`.
+pub fn start_with(preset: Option<&str>, branch: &str, files: &[(&str, &str)]) -> Setup {
     let sandbox = Sandbox::new();
     let work = sandbox.repo("work");
     work.git(&["symbolic-ref", "HEAD", &format!("refs/heads/{branch}")]);
     for (path, text) in files {
         work.write(path, text);
     }
-    accepted(&work.policy(&["init", "--preset", preset]));
+    if let Some(preset) = preset {
+        accepted(&work.policy(&["init", "--preset", preset]));
+    }
     work.commit("Initial import, with the release policy");
     let central = serve(&work, "pre-receive");
     let dev = sandbox.clone_of(&central, "dev");

@@ -197,3 +197,42 @@ fn release_candidates_need_no_commit() {
     assert_eq!(s.central.rev("v1.2.3^{commit}"), main);
     audit_clean(&s.central);
 }
+
+/// A calendar policy: `trunk` at a dev version, final releases `YY.N.patch` tagged on it.
+const CALENDAR_POLICY: &str = r#"
+[version]
+files = ["VERSION"]
+
+[branches.trunk]
+accepts = "any"
+version = { kinds = ["final", "dev"] }
+
+[tags.release]
+pattern = "project-{version}"
+kinds = ["final"]
+on = ["trunk"]
+calendar = "YY.N.patch"
+immutable = true
+"#;
+
+/// A dated tag class releases the next calendar version from a dev version: `YY` the year
+/// the tag is made (the sandbox's clock says 2023), `N` one above that year's last release.
+#[test]
+fn final_of_a_calendar_class_is_the_next_release_of_the_year() {
+    let files = [
+        (".git-policy.toml", CALENDAR_POLICY),
+        ("VERSION", "22.4.0.dev0\n"),
+    ];
+    let s = super::start_with(None, "trunk", &files);
+    let run = release(&s.dev, &["tag", "--final", "--push"]);
+    accepted(&run);
+    insta::assert_snapshot!(run.stdout);
+    assert_eq!(s.central.git(&["show", "project-23.0.0:VERSION"]), "23.0.0");
+    accepted(&release(&s.dev, &["bump", "23.1.0.dev0", "--push"]));
+    accepted(&release(&s.dev, &["tag", "--final", "--push"]));
+    assert_eq!(
+        s.central.rev("project-23.1.0^{commit}"),
+        s.central.rev("trunk")
+    );
+    audit_clean(&s.central);
+}
