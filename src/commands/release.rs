@@ -160,6 +160,11 @@ fn again() -> String {
 fn user_facing(err: ReleaseError) -> anyhow::Error {
     match err {
         ReleaseError::Usage { message, hint } => UserError::hinted(message, hint),
+        ReleaseError::Needs {
+            message,
+            argument,
+            example,
+        } => UserError::hinted(message, format!("give `{argument}`, e.g. `{example}`")),
         ReleaseError::NotBuilt(step) => UserError::hinted(
             format!("`git policy release {step}` is not built yet"),
             "do this step by hand for now (`git policy explain` shows what the policy accepts)",

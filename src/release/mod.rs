@@ -22,6 +22,14 @@ pub enum ReleaseError {
     /// What the user can fix (an argument, a branch, a dirty file), with the fix.
     #[error("{message}")]
     Usage { message: String, hint: String },
+    /// The policy leaves a choice to the user (a name, a version): the argument that makes it,
+    /// with an example command computed from the repository.
+    #[error("{message}")]
+    Needs {
+        message: String,
+        argument: String,
+        example: String,
+    },
     #[error(transparent)]
     Repo(#[from] RepoError),
     #[error(transparent)]

@@ -2,6 +2,7 @@
 //! hooks installed in the clone), accepted with `--push` and audited clean on the server,
 //! refused with the repository unchanged, and a `--dry-run` that writes nothing.
 
+mod branch;
 mod bump;
 mod e2e;
 mod engine;
