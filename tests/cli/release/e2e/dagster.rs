@@ -50,4 +50,5 @@ fn dagster_release_procedure() {
         ["refs/heads/master", "refs/tags/0.4.3", "refs/tags/0.4.3rc0"]
     );
     s.audit();
+    s.readme_shows("dagster");
 }

@@ -77,4 +77,5 @@ fn github_rc_release_procedure() {
         ]
     );
     s.audit();
+    s.readme_shows("github-rc");
 }

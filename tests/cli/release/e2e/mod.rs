@@ -11,6 +11,8 @@ mod pypiserver;
 mod pytokio;
 mod twisted;
 
+use std::cell::RefCell;
+
 use crate::harness::{Daemon, Run, Sandbox, TestRepo, daemon};
 
 /// A served repository: the bare repository with the server hook and the preset as its
@@ -20,6 +22,8 @@ pub struct Served {
     pub sandbox: Sandbox,
     pub bare: TestRepo,
     pub dev: TestRepo,
+    /// The `git policy release` commands run, commit ids as `<commit>`, for the README.
+    ran: RefCell<Vec<String>>,
     /// Stops the daemon when the test ends.
     _daemon: Daemon,
 }
@@ -72,6 +76,7 @@ pub fn served(
         sandbox,
         bare,
         dev,
+        ran: RefCell::new(Vec::new()),
         _daemon: served,
     }
 }
@@ -113,7 +118,26 @@ impl Served {
         all.extend_from_slice(args);
         let run = self.dev.policy(&all);
         ok(&run);
+        let spelled: Vec<&str> = all
+            .iter()
+            .map(|a| if is_commit(a) { "<commit>" } else { a })
+            .collect();
+        self.ran
+            .borrow_mut()
+            .push(format!("git policy {}", spelled.join(" ")));
         run
+    }
+
+    /// Asserts the README's subsection `### PRESET` of "Releasing with `git policy release`"
+    /// shows the `git policy release` commands this test ran, in order (a `<...>` there
+    /// stands for a commit).
+    #[track_caller]
+    pub fn readme_shows(&self, preset: &str) {
+        assert_eq!(
+            readme_commands(preset),
+            *self.ran.borrow(),
+            "README's `### {preset}`"
+        );
     }
 
     /// Runs `git policy release ARGS --dry-run` (`--push` dropped) and asserts nothing changed:
@@ -204,4 +228,49 @@ impl Served {
         let run = fresh.policy(&["check", "--history"]);
         assert_eq!(run.code, 0, "the history's audit:\n{}", run.all());
     }
+}
+
+/// A full commit id.
+fn is_commit(arg: &str) -> bool {
+    arg.len() == 40 && arg.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The `git policy release` commands of the README's `### PRESET` release, comments dropped,
+/// each `<...>` as `<commit>`.
+pub fn readme_commands(preset: &str) -> Vec<String> {
+    let readme = include_str!("../../../../README.md");
+    let section = readme
+        .split_once("## Releasing with `git policy release`")
+        .expect("README has the release section")
+        .1;
+    let block = section
+        .split_once(&format!("\n### {preset}\n"))
+        .unwrap_or_else(|| panic!("README has no `### {preset}` release"))
+        .1
+        .split_once("```sh\n")
+        .expect("a sh block")
+        .1
+        .split_once("```")
+        .expect("the block ends")
+        .0;
+    block
+        .lines()
+        .map(|line| {
+            line.split_once(" #")
+                .map_or(line, |(command, _)| command)
+                .trim()
+        })
+        .filter(|line| line.starts_with("git policy release "))
+        .map(|line| {
+            let mut out = String::new();
+            let mut rest = line;
+            while let Some((before, after)) = rest.split_once('<') {
+                out.push_str(before);
+                out.push_str("<commit>");
+                rest = after.split_once('>').map_or("", |(_, r)| r);
+            }
+            out.push_str(rest);
+            out
+        })
+        .collect()
 }

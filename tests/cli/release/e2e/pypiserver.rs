@@ -87,4 +87,5 @@ fn pypiserver_release_procedure() {
     assert_eq!(s.bare.rev("v2.2.0^{commit}"), s.bare.rev("main"));
     assert_eq!(s.dev.rev("main"), s.bare.rev("main"));
     s.audit();
+    s.readme_shows("pypiserver");
 }

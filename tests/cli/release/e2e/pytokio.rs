@@ -158,4 +158,5 @@ fn pytokio_release_procedure() {
         );
     }
     s.audit();
+    s.readme_shows("pytokio");
 }

@@ -130,4 +130,5 @@ fn twisted_release_procedure() {
         ]
     );
     s.audit();
+    s.readme_shows("twisted");
 }
