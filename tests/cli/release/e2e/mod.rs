@@ -6,6 +6,7 @@
 
 mod dagster;
 mod dry_run;
+mod fixture;
 mod github_rc;
 mod pypiserver;
 mod pytokio;
