@@ -135,11 +135,15 @@ fn write_moves(session: &Session, step: &Step, out: &mut dyn Write) -> anyhow::R
             }
             _ => String::new(),
         };
-        writeln!(
-            out,
-            "{name:<width$}  {from} → {}  {what}{pushed}",
-            m.new.short()
-        )?;
+        if m.from == Some(m.new) {
+            writeln!(out, "{name:<width$}  {from}  {what}{pushed}")?;
+        } else {
+            writeln!(
+                out,
+                "{name:<width$}  {from} → {}  {what}{pushed}",
+                m.new.short()
+            )?;
+        }
     }
     for note in &step.notes {
         writeln!(out, "note: {}", report::printable(note))?;

@@ -85,7 +85,13 @@ pub fn compute(session: &Session, args: &TagArgs) -> Result<Step, ReleaseError> 
         new_tip = session.commit_version(tagged, &after, &message)?;
         done.push(format!("{after} after `{tag}`"));
     }
-    if new_tip != tip {
+    // The branch goes with the tag where it moves, and where the remote lacks commits of it
+    // the tag needs: a tag is judged on the branches that hold its commit.
+    let pushed = session.before.get(&format!("refs/heads/{branch}")).copied();
+    if new_tip != tip || pushed != Some(tip) {
+        if done.is_empty() {
+            done.push(format!("with its commits `{}` lacks", session.remote));
+        }
         step.moves.push(Move::branch(
             &branch,
             Some(tip),

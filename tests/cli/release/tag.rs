@@ -236,3 +236,51 @@ fn final_of_a_calendar_class_is_the_next_release_of_the_year() {
     );
     audit_clean(&s.central);
 }
+
+const TWISTED_NEWS: &str = "Ticket numbers in this file can be looked up by visiting\nhttps://github.com/twisted/twisted/issues/<number>\n\n.. towncrier release notes start\n\nTwisted 22.10.0 (2022-10-30)\n============================\n\nNo significant changes.\n";
+
+/// seed 004: on a release branch, each tag first gets its NEWS section (stubbed under the
+/// last release's, underlined alike), then `Version("Twisted", ...)` is set in every
+/// `_version.py` and tagged: the candidate `twisted-23.0.0rc1`, then the final `twisted-23.0.0`.
+#[test]
+fn twisted_candidate_then_final_with_news_sections() {
+    let version = "from incremental import Version\n\n__version__ = Version(\"Twisted\", 22, 10, 0)\n__all__ = [\"__version__\"]\n";
+    let files = [("src/twisted/_version.py", version), ("NEWS", TWISTED_NEWS)];
+    let s = start("twisted", "trunk", &files);
+    s.dev
+        .git(&["checkout", "-q", "-b", "releases/release-4290"]);
+    accepted(&release(&s.dev, &["bump", "23.0.0rc1", "--push"]));
+    let file = s
+        .central
+        .git(&["show", "releases/release-4290:src/twisted/_version.py"]);
+    assert!(
+        file.contains("Version(\"Twisted\", 23, 0, 0, release_candidate=1)"),
+        "{file}"
+    );
+    for (args, heading) in [
+        (&["tag"][..], "Twisted 23.0.0rc1 (2023-11-14)"),
+        (&["tag", "--final"][..], "Twisted 23.0.0 (2023-11-14)"),
+    ] {
+        let mut args = args.to_vec();
+        args.push("--push");
+        let run = release(&s.dev, &args);
+        failed(&run, &[&format!("an empty section `{heading}` was added")]);
+        let news = std::fs::read_to_string(s.dev.path.join("NEWS")).expect("read NEWS");
+        let underline = "=".repeat(heading.len());
+        assert!(
+            news.contains(&format!("start\n\n{heading}\n{underline}\n")),
+            "{news}"
+        );
+        s.dev.git(&["commit", "-q", "-m", "news", "NEWS"]);
+        accepted(&release(&s.dev, &args));
+    }
+    let file = s
+        .central
+        .git(&["show", "twisted-23.0.0:src/twisted/_version.py"]);
+    assert!(file.contains("Version(\"Twisted\", 23, 0, 0)"), "{file}");
+    assert_eq!(
+        s.central.rev("twisted-23.0.0rc1^{commit}"),
+        s.central.rev("twisted-23.0.0^{commit}^^")
+    );
+    audit_clean(&s.central);
+}
