@@ -30,6 +30,8 @@ pub enum WriteError {
     },
     #[error("the work tree has changes to {}, which the step rewrites", paths.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "))]
     Dirty { paths: Vec<String> },
+    #[error("cherry-picking {commit} conflicts in {}", paths.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "))]
+    PickConflict { commit: String, paths: Vec<String> },
     #[error("cannot run `git push`")]
     Spawn(#[source] std::io::Error),
 }
@@ -386,5 +388,105 @@ impl Git {
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         })
+    }
+}
+
+impl Git {
+    /// A cherry-pick of `commit` onto `onto` as `git cherry-pick -x` makes it: the change
+    /// `commit` made (to its first parent) applied to `onto`'s tree, its author and message
+    /// kept, with one `(cherry picked from commit <id>)` line naming `commit` (those it carried
+    /// are replaced: the pick names the commit it was made from). The paths of `keep` stay as
+    /// `onto` has them (a port never carries a version change). Refused with the paths where
+    /// it conflicts elsewhere; `None` where `onto` has the change already. No ref moves.
+    pub fn cherry_pick(
+        &self,
+        commit: Id,
+        onto: Id,
+        keep: &[String],
+    ) -> Result<Option<Id>, WriteError> {
+        let find = |id: Id| {
+            self.repo
+                .find_commit(to_oid(id))
+                .map_err(git_err(format!("read {}", id.short())))
+        };
+        let (picked, target) = (find(commit)?, find(onto)?);
+        let mainline = u32::from(picked.parent_count() > 1);
+        let mut index = self
+            .repo
+            .cherrypick_commit(&picked, &target, mainline, None)
+            .map_err(git_err(format!("cherry-pick {}", commit.short())))?;
+        let target_tree = target
+            .tree()
+            .map_err(git_err(format!("read {}'s tree", onto.short())))?;
+        let kept: Vec<(String, Vec<u8>)> = keep
+            .iter()
+            .filter_map(|path| {
+                let entry = target_tree.get_path(Path::new(path)).ok()?;
+                let blob = self.repo.find_blob(entry.id()).ok()?;
+                Some((path.clone(), blob.content().to_vec()))
+            })
+            .collect();
+        if index.has_conflicts() {
+            let mut paths: Vec<String> = index
+                .conflicts()
+                .map_err(git_err("list the cherry-pick's conflicts"))?
+                .filter_map(Result::ok)
+                .filter_map(|c| c.our.or(c.their).or(c.ancestor))
+                .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+                .collect();
+            paths.dedup();
+            let unresolved: Vec<String> = paths
+                .iter()
+                .filter(|p| !keep.contains(p))
+                .cloned()
+                .collect();
+            if !unresolved.is_empty() {
+                return Err(WriteError::PickConflict {
+                    commit: commit.short(),
+                    paths: unresolved,
+                });
+            }
+            for path in &paths {
+                let bytes = kept
+                    .iter()
+                    .find(|(p, _)| p == path)
+                    .map(|(_, b)| b.as_slice())
+                    .unwrap_or_default();
+                self.resolve_conflict(&mut index, path, bytes)?;
+            }
+        }
+        let applied = index
+            .write_tree_to(&self.repo)
+            .map_err(git_err("write the cherry-picked tree"))?;
+        let applied = self
+            .repo
+            .find_tree(applied)
+            .map_err(git_err("read the cherry-picked tree"))?;
+        let tree = self.tree_with_files(&applied, &kept)?;
+        if tree == target_tree.id() {
+            return Ok(None);
+        }
+        let tree = self
+            .repo
+            .find_tree(tree)
+            .map_err(git_err("read a tree just written"))?;
+        let message = picked.message_raw().unwrap_or_default();
+        let mut message: String = message
+            .lines()
+            .filter(|line| !line.trim().starts_with("(cherry picked from commit "))
+            .collect::<Vec<_>>()
+            .join("\n");
+        message.truncate(message.trim_end().len());
+        message.push_str(&format!(
+            "\n\n(cherry picked from commit {})\n",
+            to_oid(commit)
+        ));
+        let author = picked.author().to_owned();
+        let (_, committer) = self.identities()?;
+        let id = self
+            .repo
+            .commit(None, &author, &committer, &message, &tree, &[&target])
+            .map_err(git_err("write the cherry-pick"))?;
+        Ok(Some(to_id(id)))
     }
 }

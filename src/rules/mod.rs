@@ -29,6 +29,7 @@ use crate::policy::Policy;
 pub use audit::{audit, audit_updates};
 pub use context::EvalError;
 pub use entry::Entry;
+pub use flow::picked_from;
 pub use message::{Message, cut_short};
 pub use stale::{evaluate_received, judge_received, judge_received_at};
 pub use versions::{is_above, kind_problem, next_after};

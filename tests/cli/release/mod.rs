@@ -7,6 +7,8 @@ mod bump;
 mod e2e;
 mod engine;
 mod freeze;
+mod merge;
+mod port;
 mod tag;
 
 use crate::harness::{Run, Sandbox, TestRepo, accepted, serve};

@@ -1,0 +1,124 @@
+//! `git policy release merge BRANCH [--into B]`: a release branch merged back where the policy
+//! lets it go, fast-forward where it can, the version-file conflict resolved to the branch's
+//! version only where the target may carry it.
+
+use super::branch::twisted;
+use super::{audit_clean, release, state, unchanged};
+use crate::harness::{accepted, failed, rejected};
+use crate::hooks::Setup;
+
+const RELEASE: &str = "releases/release-4290";
+
+/// Twisted with release branch `releases/release-4290` cut at 23.1.0rc1 and pushed.
+fn cut() -> Setup {
+    let s = twisted();
+    accepted(&release(&s.dev, &["branch", RELEASE, "--push"]));
+    s
+}
+
+/// Moves trunk on to `version` with a commit of its own, pushed.
+fn trunk_moves_on(s: &Setup, version: &str) {
+    s.dev.change(
+        "src/twisted/_version.py",
+        &format!("__version__ = \"{version}\"\n"),
+        &format!("trunk is {version}"),
+    );
+    s.dev
+        .change("feature.txt", "a feature\n", "a feature on trunk");
+    accepted(&s.dev.git_run(&["push", "-q", "origin", "trunk"]));
+}
+
+/// seed 004: "merge the release branch into trunk": trunk moved on meanwhile (to a dev version
+/// of its own), so a merge commit is made, its version-file conflict resolved to the release
+/// branch's final version, which trunk may carry; pushed, and the work tree follows.
+#[test]
+fn final_release_merges_back_into_trunk() {
+    let s = cut();
+    trunk_moves_on(&s, "23.1.0.dev0");
+    accepted(&release(
+        &s.dev,
+        &["bump", "23.1.0", "--branch", RELEASE, "--push"],
+    ));
+    let (trunk, branch) = (s.dev.rev("trunk"), s.dev.rev(RELEASE));
+    let run = release(&s.dev, &["merge", RELEASE, "--push"]);
+    accepted(&run);
+    insta::assert_snapshot!(run.stdout);
+    assert_eq!(s.central.rev("trunk^1"), trunk);
+    assert_eq!(s.central.rev("trunk^2"), branch);
+    let file = s.central.git(&["show", "trunk:src/twisted/_version.py"]);
+    assert!(file.contains("\"23.1.0\""), "{file}");
+    assert_eq!(s.dev.rev("HEAD"), s.central.rev("trunk"));
+    assert_eq!(s.dev.git(&["status", "--porcelain"]), "");
+    audit_clean(&s.central);
+}
+
+/// Where trunk has not moved, the merge is a fast-forward.
+#[test]
+fn fast_forward_where_the_target_has_not_moved() {
+    let s = cut();
+    accepted(&release(
+        &s.dev,
+        &["bump", "23.1.0", "--branch", RELEASE, "--push"],
+    ));
+    let run = release(&s.dev, &["merge", RELEASE, "--push"]);
+    accepted(&run);
+    assert!(
+        run.stdout
+            .contains("fast-forward to `releases/release-4290`, 23.1.0"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(s.central.rev("trunk"), s.central.rev(RELEASE));
+    audit_clean(&s.central);
+}
+
+/// A release candidate is no version trunk carries: merged as it is, the evaluator refuses
+/// it (exit 1) and nothing is written.
+#[test]
+fn release_candidate_is_refused_on_trunk() {
+    let s = cut();
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["merge", RELEASE, "--push"]);
+    rejected(&run, "version/kind");
+    insta::assert_snapshot!(run.stdout);
+    unchanged(&s.dev, &before, &run);
+}
+
+/// A version-file conflict is not resolved to a version the target may not carry: refused
+/// with the version to set first, nothing written.
+#[test]
+fn version_conflict_with_a_version_trunk_refuses() {
+    let s = cut();
+    trunk_moves_on(&s, "23.1.0.dev0");
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["merge", RELEASE]);
+    failed(
+        &run,
+        &[
+            "merging `releases/release-4290` into `trunk` conflicts in `src/twisted/_version.py`, and `releases/release-4290`'s 23.1.0rc1 is not one `trunk` may carry",
+            "`git policy release bump 23.1.0 --branch releases/release-4290`",
+        ],
+    );
+    unchanged(&s.dev, &before, &run);
+}
+
+/// `--dry-run` prints the merge and writes nothing.
+#[test]
+fn dry_run_writes_nothing() {
+    let s = cut();
+    trunk_moves_on(&s, "23.1.0.dev0");
+    accepted(&release(
+        &s.dev,
+        &["bump", "23.1.0", "--branch", RELEASE, "--push"],
+    ));
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["merge", RELEASE, "--dry-run"]);
+    accepted(&run);
+    assert!(
+        run.stdout
+            .contains("merge of `releases/release-4290`, 23.1.0"),
+        "{}",
+        run.stdout
+    );
+    unchanged(&s.dev, &before, &run);
+}
