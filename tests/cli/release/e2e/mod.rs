@@ -220,9 +220,21 @@ impl Served {
 
     /// Asserts the server's audit finds nothing: `git policy check` in the bare repository
     /// (the administrator's policy), and `git policy check --history` in a fresh clone of it
-    /// (every protected branch's history replayed).
+    /// (every protected branch's history replayed). And the clone knows what the server has:
+    /// each branch's tracking ref and each tag as the server has them.
     #[track_caller]
     pub fn audit(&self) {
+        for refname in self.server_refs() {
+            let known = match refname.strip_prefix("refs/heads/") {
+                Some(branch) => format!("refs/remotes/origin/{branch}"),
+                None => refname.clone(),
+            };
+            assert_eq!(
+                self.dev.rev(&known),
+                self.bare.rev(&refname),
+                "the clone's `{known}`"
+            );
+        }
         let run = self.bare.policy(&["check"]);
         assert_eq!(run.code, 0, "the server's audit:\n{}", run.all());
         let fresh = self.sandbox.clone_of(&self.bare, "audit");

@@ -70,6 +70,18 @@ fn pytokio_release_procedure() {
     s.release(&["port", &fix, "--push"]);
     has_fix(&s, "rc", "fix-1.txt");
     has_fix(&s, "0.12", "fix-1.txt");
+    // Each pick names the commit of its immediate upstream: rc's names master's, 0.12's rc's.
+    let on_rc = s.bare.rev("rc");
+    let message = s.bare.git(&["log", "-1", "--format=%B", "rc"]);
+    assert!(
+        message.contains(&format!("(cherry picked from commit {fix})")),
+        "{message}"
+    );
+    let message = s.bare.git(&["log", "-1", "--format=%B", "0.12"]);
+    assert!(
+        message.contains(&format!("(cherry picked from commit {on_rc})")),
+        "{message}"
+    );
     // "Commit changes to rc if the fix still applies there"
     let hotfix = s.work("rc", "hotfix-1.txt", "hotfix 1\n", "fix: hotfix on rc");
     // "Cherry-pick the changes into downstream branches (... version branch from rc)"
