@@ -123,3 +123,32 @@ fn plan_changes_nothing() {
     super::ok(&run);
     assert_eq!(super::everything(&s.dev), before, "{}", run.all());
 }
+
+/// `release tag VERSION --dry-run` where the changelog lacks the release's heading says the
+/// step would stop to add it, and writes nothing: the work tree's changelog is as it was.
+#[test]
+fn tag_dry_run_without_changelog_heading_changes_nothing() {
+    let files = [
+        (
+            "pypiserver/__init__.py",
+            "version = __version__ = \"2.1.0\"\n",
+        ),
+        (
+            "CHANGES.rst",
+            "Changelog\n=========\n\n2.1.0 (2023-10-01)\n------------------\n\n- a change\n",
+        ),
+    ];
+    let s = served("pypiserver", "main", &files, |_| {});
+    let before = super::everything(&s.dev);
+    let run = s.dev.policy(&["release", "tag", "2.1.1", "--dry-run"]);
+    crate::harness::failed(
+        &run,
+        &[
+            "`CHANGES.rst` has no entry for 2.1.1",
+            "nothing was written",
+            "`git policy release tag 2.1.1`",
+        ],
+    );
+    assert!(!run.stderr.contains("--dry-run` again"), "{}", run.stderr);
+    assert_eq!(super::everything(&s.dev), before, "{}", run.all());
+}
