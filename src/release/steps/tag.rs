@@ -124,15 +124,17 @@ fn tagged_name(branch: &str, tagged: Id, tip: Id) -> String {
     }
 }
 
-/// The pre-release `--pre` tags: the version the branch carries when it is one, else the
-/// next pre-release of its release (counted among the tags).
+/// The pre-release `--pre` tags: the version the branch carries when it is one not tagged
+/// yet, else the next pre-release of its release (counted among the tags).
 fn pre_of(
     session: &Session,
     carried: &Version,
     class: Option<usize>,
     existing: &[Version],
 ) -> Version {
-    if Kind::of(carried) == Kind::Pre {
+    // A pre-release the branch carries is the one to tag, unless it is tagged already (a
+    // branch that does not move ahead of its tags): then the next one.
+    if Kind::of(carried) == Kind::Pre && !existing.contains(carried) {
         return carried.clone();
     }
     let classes = flow::tag_classes_of_kind(&session.policy, Kind::Pre, class);

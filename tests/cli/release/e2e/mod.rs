@@ -7,6 +7,7 @@
 mod dagster;
 mod dry_run;
 mod fixture;
+mod found;
 mod github_rc;
 mod pypiserver;
 mod pytokio;
