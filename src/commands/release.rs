@@ -76,6 +76,21 @@ fn run_step(step: &ReleaseStep) -> anyhow::Result<Outcome> {
             if !refused.is_empty() {
                 let _ = writeln!(anstream::stderr(), "{}", refused.join("\n"));
             }
+            // The server's own git-policy judged it a violation: a verdict, not an error.
+            if pushed.stderr.contains("remote: error[") {
+                let mut err = anstream::stderr().lock();
+                writeln!(
+                    err,
+                    "rejected: `{}` refused the step with the violations above (its policy or its refs differ from this clone's): nothing was written",
+                    session.remote
+                )?;
+                writeln!(
+                    err,
+                    "hint: `git fetch {}`, then judge the step against the server's refs: `{again} --dry-run`",
+                    session.remote
+                )?;
+                return Ok(Outcome::Violations);
+            }
             return Err(UserError::hinted(
                 format!(
                     "`{}` refused the push, or has moved on: nothing was written",

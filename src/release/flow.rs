@@ -74,3 +74,62 @@ pub fn tag_classes_of_kind(
         .map(|(i, _)| i)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::version::Kind;
+
+    fn preset(name: &str) -> Policy {
+        crate::policy::presets::load(name)
+            .expect("a preset")
+            .expect("valid")
+    }
+
+    fn v(text: &str) -> Version {
+        crate::version::parse(text).expect("a version")
+    }
+
+    /// pytokio keeps `master` a minor above `rc`, by name; the other presets keep no pair.
+    #[test]
+    fn only_pytokio_has_a_kept_above_pair() {
+        let policy = preset("pytokio");
+        let pairs = kept_above(&policy);
+        assert_eq!(pairs.len(), 1);
+        assert_eq!(exact_name(&policy, pairs[0].upper), Some("master"));
+        assert_eq!(exact_name(&policy, pairs[0].lower), Some("rc"));
+        assert_eq!(pairs[0].by, Level::Minor);
+        assert!(flows(&policy, pairs[0].upper, pairs[0].lower));
+        assert!(!flows(&policy, pairs[0].lower, pairs[0].upper));
+        for name in ["github-rc", "pypiserver", "dagster", "twisted"] {
+            assert!(kept_above(&preset(name)).is_empty(), "{name}");
+        }
+    }
+
+    /// The tag class follows the version's kind and the branch it is tagged from.
+    #[test]
+    fn tag_class_follows_kind_and_branch() {
+        let dagster = preset("dagster");
+        let master = dagster.class_of("master");
+        let name = |i: Option<usize>| i.map(|i| dagster.tags[i].name.clone());
+        assert_eq!(
+            name(tag_class_for(&dagster, &v("0.4.3rc0"), master)).as_deref(),
+            Some("pre-release")
+        );
+        assert_eq!(
+            name(tag_class_for(&dagster, &v("0.4.3"), master)).as_deref(),
+            Some("release")
+        );
+        assert_eq!(tag_class_for(&dagster, &v("0.4.3.dev1"), master), None);
+        let pytokio = preset("pytokio");
+        assert_eq!(
+            tag_class_for(&pytokio, &v("0.12.0b1"), pytokio.class_of("rc")),
+            None
+        );
+        assert!(tag_class_for(&pytokio, &v("0.12.0b1"), pytokio.class_of("0.12")).is_some());
+        assert_eq!(
+            tag_classes_of_kind(&pytokio, Kind::Pre, pytokio.class_of("master")),
+            Vec::<usize>::new()
+        );
+    }
+}

@@ -16,7 +16,7 @@ use crate::rules::Id;
 pub enum WriteError {
     #[error(transparent)]
     Repo(#[from] RepoError),
-    #[error("merging {theirs} into {ours} conflicts in {}", paths.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "))]
+    #[error("merging {theirs} into {ours} conflicts in {}", crate::rules::cut_short(&paths.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>()))]
     Conflict {
         ours: String,
         theirs: String,

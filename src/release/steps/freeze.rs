@@ -74,7 +74,9 @@ pub fn compute(session: &Session, _args: &FreezeArgs) -> Result<Step, ReleaseErr
                     crate::repo::WriteError::Conflict { paths, .. } => ReleaseError::usage(
                         format!(
                             "merging `{upper}` into `{lower}` conflicts in {}, which a freeze cannot resolve",
-                            paths.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+                            crate::rules::cut_short(
+                                &paths.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>()
+                            )
                         ),
                         format!(
                             "move `{upper}` on first, `git policy release bump {bumped} --branch {upper} --push`, then merge the commit before it into `{lower}` and resolve the conflict there: `git switch {lower} && git merge {}`",

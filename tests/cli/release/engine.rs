@@ -159,3 +159,68 @@ fn chained_hooks_still_run() {
     accepted(&run);
     assert!(run.stderr.contains("legacy pre-push ran"), "{}", run.all());
 }
+
+/// The remote is the upstream remote whatever it is called, or the one `--remote` names:
+/// the step is judged against, pushed to, and recorded in that remote's tracking refs.
+#[test]
+fn the_remote_is_the_upstream_or_the_named_one() {
+    let s = setup("pre-receive");
+    s.dev.git(&["remote", "rename", "origin", "central"]);
+    accepted(&release(&s.dev, &["bump", "0.13.0.dev2", "--push"]));
+    assert_eq!(s.central.rev("master"), s.dev.rev("central/master"));
+    s.dev.git(&["checkout", "-q", "--detach"]);
+    let run = release(
+        &s.dev,
+        &[
+            "bump",
+            "0.12.0.dev2",
+            "--branch",
+            "rc",
+            "--remote",
+            "central",
+            "--push",
+        ],
+    );
+    accepted(&run);
+    assert!(
+        run.stdout.contains("pushed to `central`: rc"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(s.central.rev("rc"), s.dev.rev("central/rc"));
+    audit_clean(&s.central);
+}
+
+/// When the server's policy refuses what the clone's accepted, the server's violations are
+/// shown, the exit code is a verdict's (1), and nothing is written here.
+#[test]
+fn server_refusal_is_a_verdict() {
+    let s = setup("pre-receive");
+    let stricter = crate::preset_with(
+        "version = { kinds = [\"dev\"], above = { branch = \"rc\", by = \"minor\" } }",
+        "version = { kinds = [\"dev\"], above = { branch = \"rc\", by = \"major\" } }",
+    );
+    let policy = s.sandbox.path().join("stricter.toml");
+    std::fs::write(&policy, stricter).expect("write the policy");
+    let central = s.central.path.display().to_string();
+    let policy = policy.display().to_string();
+    accepted(
+        &s.dev
+            .policy(&["install", "--server", &central, "--policy", &policy]),
+    );
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["bump", "0.13.0.dev2", "--push"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(
+        run.stderr.contains("remote: error[version/relation]"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("rejected: `origin` refused the step with the violations above"),
+        "{}",
+        run.stderr
+    );
+    unchanged(&s.dev, &before, &run);
+}

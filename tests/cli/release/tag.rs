@@ -284,3 +284,20 @@ fn twisted_candidate_then_final_with_news_sections() {
     );
     audit_clean(&s.central);
 }
+
+/// A version no tag class releases from the branch (a pre-release on `rc`, where only
+/// version branches are tagged) is a usage error that points at `explain`; nothing is written.
+#[test]
+fn version_no_tag_class_releases_is_refused() {
+    let s = crate::hooks::setup("pre-receive");
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["tag", "--branch", "rc", "0.12.0b1"]);
+    failed(
+        &run,
+        &[
+            "no tag class of the policy releases 0.12.0b1 from `rc`",
+            "`git policy explain` shows which versions each tag class releases",
+        ],
+    );
+    unchanged(&s.dev, &before, &run);
+}
