@@ -107,6 +107,14 @@ fn next_of_a_class(
             continue;
         };
         let source = match from {
+            // Only a class that takes commits from it is cut from a protected branch.
+            Some(from)
+                if policy
+                    .class_of(from)
+                    .is_some_and(|f| !branch.accepts.classes.contains(&f)) =>
+            {
+                continue;
+            }
             Some(from) => from.to_owned(),
             None => match single_source(policy, class) {
                 Some(source) => source.to_owned(),
@@ -131,7 +139,13 @@ fn next_of_a_class(
             }
         }
     }
-    let (name, source) = example.unwrap_or_else(|| ("<name>".to_owned(), "<branch>".to_owned()));
+    let Some((name, source)) = example else {
+        let from = from.map_or_else(String::new, |f| format!(" from `{f}`"));
+        return Err(ReleaseError::usage(
+            format!("no branch class of the policy is named after the version{from}"),
+            "name the branch to cut: `git policy release branch <name> --from <branch>`",
+        ));
+    };
     Err(ReleaseError::Needs {
         message: "the policy leaves the new branch's name to you".to_owned(),
         argument: "NAME".to_owned(),

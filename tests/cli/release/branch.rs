@@ -6,31 +6,25 @@ use super::{audit_clean, release, start, state, unchanged, with_version_branch};
 use crate::harness::{Sandbox, accepted, failed, rejected, serve};
 use crate::hooks::{Setup, setup};
 
-/// Twisted's preset with its version in `src/twisted/_version.py` as `__version__` (the
-/// writer of `Version("Twisted", ...)` is on another branch, `vwrite`), served and cloned as
-/// [`super::start`] does.
+/// The version file of Twisted at `major.minor.micro` (and `extra`, e.g. `, dev=0`).
+pub fn twisted_version(major: u32, minor: u32, micro: u32, extra: &str) -> String {
+    format!(
+        "from incremental import Version\n\n__version__ = Version(\"Twisted\", {major}, {minor}, {micro}{extra})\n"
+    )
+}
+
+/// Twisted's preset on trunk at 23.0.0, released as `twisted-23.0.0` (NEWS has its section),
+/// served and cloned as [`super::start`] does.
 pub fn twisted() -> Setup {
     let sandbox = Sandbox::new();
     let work = sandbox.repo("work");
     work.git(&["symbolic-ref", "HEAD", "refs/heads/trunk"]);
-    work.write("src/twisted/_version.py", "__version__ = \"23.0.0\"\n");
+    work.write("src/twisted/_version.py", &twisted_version(23, 0, 0, ""));
     work.write(
         "NEWS",
-        "Twisted 23.0.0 (2023-11-14)\n===========================\n",
+        ".. towncrier release notes start\n\nTwisted 23.0.0 (2023-11-14)\n===========================\n",
     );
     accepted(&work.policy(&["init", "--preset", "twisted"]));
-    let policy = std::fs::read_to_string(work.path.join(".git-policy.toml")).expect("read");
-    let policy: Vec<&str> = policy
-        .lines()
-        .map(|line| {
-            if line.starts_with("files = ") {
-                "files = [\"src/twisted/_version.py\"]"
-            } else {
-                line
-            }
-        })
-        .collect();
-    work.write(".git-policy.toml", &(policy.join("\n") + "\n"));
     work.commit("Initial import, with the release policy");
     work.git(&["tag", "-a", "-m", "release", "twisted-23.0.0"]);
     let central = serve(&work, "pre-receive");
@@ -153,7 +147,10 @@ fn twisted_release_branch_is_a_calendar_release_candidate() {
     let file = s
         .central
         .git(&["show", "releases/release-4290:src/twisted/_version.py"]);
-    assert!(file.contains("\"23.1.0rc1\""), "{file}");
+    assert!(
+        file.contains("Version(\"Twisted\", 23, 1, 0, release_candidate=1)"),
+        "{file}"
+    );
     audit_clean(&s.central);
 }
 

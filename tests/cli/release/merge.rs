@@ -2,7 +2,7 @@
 //! lets it go, fast-forward where it can, the version-file conflict resolved to the branch's
 //! version only where the target may carry it.
 
-use super::branch::twisted;
+use super::branch::{twisted, twisted_version};
 use super::{audit_clean, release, state, unchanged};
 use crate::harness::{accepted, failed, rejected};
 use crate::hooks::Setup;
@@ -16,12 +16,12 @@ fn cut() -> Setup {
     s
 }
 
-/// Moves trunk on to `version` with a commit of its own, pushed.
-fn trunk_moves_on(s: &Setup, version: &str) {
+/// Moves trunk on to 23.1.0.dev0 with commits of its own, pushed.
+fn trunk_moves_on(s: &Setup) {
     s.dev.change(
         "src/twisted/_version.py",
-        &format!("__version__ = \"{version}\"\n"),
-        &format!("trunk is {version}"),
+        &twisted_version(23, 1, 0, ", dev=0"),
+        "trunk is 23.1.0.dev0",
     );
     s.dev
         .change("feature.txt", "a feature\n", "a feature on trunk");
@@ -34,7 +34,7 @@ fn trunk_moves_on(s: &Setup, version: &str) {
 #[test]
 fn final_release_merges_back_into_trunk() {
     let s = cut();
-    trunk_moves_on(&s, "23.1.0.dev0");
+    trunk_moves_on(&s);
     accepted(&release(
         &s.dev,
         &["bump", "23.1.0", "--branch", RELEASE, "--push"],
@@ -46,7 +46,7 @@ fn final_release_merges_back_into_trunk() {
     assert_eq!(s.central.rev("trunk^1"), trunk);
     assert_eq!(s.central.rev("trunk^2"), branch);
     let file = s.central.git(&["show", "trunk:src/twisted/_version.py"]);
-    assert!(file.contains("\"23.1.0\""), "{file}");
+    assert!(file.contains("Version(\"Twisted\", 23, 1, 0)"), "{file}");
     assert_eq!(s.dev.rev("HEAD"), s.central.rev("trunk"));
     assert_eq!(s.dev.git(&["status", "--porcelain"]), "");
     audit_clean(&s.central);
@@ -89,7 +89,7 @@ fn release_candidate_is_refused_on_trunk() {
 #[test]
 fn version_conflict_with_a_version_trunk_refuses() {
     let s = cut();
-    trunk_moves_on(&s, "23.1.0.dev0");
+    trunk_moves_on(&s);
     let before = state(&s.dev);
     let run = release(&s.dev, &["merge", RELEASE]);
     failed(
@@ -106,7 +106,7 @@ fn version_conflict_with_a_version_trunk_refuses() {
 #[test]
 fn dry_run_writes_nothing() {
     let s = cut();
-    trunk_moves_on(&s, "23.1.0.dev0");
+    trunk_moves_on(&s);
     accepted(&release(
         &s.dev,
         &["bump", "23.1.0", "--branch", RELEASE, "--push"],

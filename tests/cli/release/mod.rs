@@ -8,6 +8,7 @@ mod e2e;
 mod engine;
 mod freeze;
 mod merge;
+mod plan;
 mod port;
 mod tag;
 

@@ -3,7 +3,7 @@
 //! version kept; a conflict is refused with the branch and paths, nothing written.
 
 use super::{audit_clean, release, state, unchanged, with_version_branch};
-use crate::harness::{accepted, failed};
+use crate::harness::{accepted, failed, refused};
 
 /// seed 000: "Cherry-pick the changes into downstream branches (rc if committed to master,
 /// version branch from rc)": one step picks the fix into rc and the rc pick into 0.12, both
@@ -116,4 +116,68 @@ fn dry_run_writes_nothing() {
         run.stdout
     );
     unchanged(&s.dev, &before, &run);
+}
+
+/// pytokio's policy with `cherry-pick = true` on rc and the version branches: a pick must name
+/// a commit of the branch's own source.
+const PICKY: &str = r#"[version]
+files = ["tokio/__init__.py"]
+
+[branches.master]
+accepts = "any"
+version = { kinds = ["dev"], above = { branch = "rc", by = "minor" } }
+
+[branches.rc]
+accepts = ["master"]
+cherry-pick = true
+version = { kinds = ["dev"] }
+
+[branches.version]
+pattern = '^(?P<major>[0-9]+)\.(?P<minor>[0-9]+)$'
+accepts = ["rc"]
+cherry-pick = true
+version = { kinds = ["pre", "final", "post"], matches = "=={major}.{minor}.*", ahead-of-tags = true }
+
+[tags.release]
+pattern = "v{version}"
+kinds = ["pre", "final", "post"]
+on = ["version"]
+immutable = true
+deletable = false
+"#;
+
+/// Rule flow/cherry-pick: the pick on 0.12 names rc's pick, a commit of 0.12's source, so the
+/// server takes both; a pick of master's commit straight onto 0.12, as `git cherry-pick -x`
+/// makes it by hand, is refused.
+#[test]
+fn each_pick_names_a_commit_of_its_source() {
+    let files = [
+        (".git-policy.toml", PICKY),
+        ("tokio/__init__.py", "__version__ = \"0.12.0.dev1\"\n"),
+    ];
+    let s = super::start_with(None, "master", &files);
+    s.dev.git(&["branch", "rc"]);
+    s.dev.set_version("0.13.0.dev1");
+    accepted(
+        &s.dev
+            .git_run(&["push", "-q", "--atomic", "origin", "master", "rc"]),
+    );
+    accepted(&release(
+        &s.dev,
+        &["branch", "--version", "0.12.0b1", "--push"],
+    ));
+    let fix = s
+        .dev
+        .change("fix.txt", "fixed\n", "Fix a crash in the reader");
+    accepted(&s.dev.git_run(&["push", "-q", "origin", "master"]));
+    // By hand, straight from master: refused (here by the client hook, as on the server).
+    s.dev.checkout("0.12");
+    let run = s.dev.git_run(&["cherry-pick", "-x", &fix]);
+    refused(&run, "flow/cherry-pick");
+    s.dev.git(&["reset", "-q", "--hard", "HEAD"]);
+    s.dev.checkout("master");
+    let run = release(&s.dev, &["port", &fix, "--push"]);
+    accepted(&run);
+    assert_eq!(s.central.git(&["show", "0.12:fix.txt"]), "fixed");
+    audit_clean(&s.central);
 }
