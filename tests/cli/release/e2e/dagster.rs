@@ -26,7 +26,7 @@ fn dagster_release_procedure() {
     s.feature("master", "feature-a");
     // "Check that the current version of the projects is consistent and what you expect by
     // running: python bin/publish.py version"
-    super::ok(&s.dev.policy(&["check"]));
+    s.plan_says("`master` at 0.4.2, no release tag");
     // "Create a new release by running (e.g., for version 0.4.3.pre0): python
     // bin/publish.py release 0.4.3.pre0" ... "Push the new version to the remote: git push &&
     // git push origin 0.4.3.pre0"
@@ -39,6 +39,7 @@ fn dagster_release_procedure() {
     s.feature("master", "fix-a");
     // "and then for version 0.3.0 only when you know that the process is going to succeed
     // without issues"
+    s.plan_says("`master` at 0.4.3rc0, last tag `0.4.3rc0`");
     s.release(&["tag", "0.4.3", "--push"]);
     for (path, _) in FILES {
         let file = s.on_server("0.4.3", path);

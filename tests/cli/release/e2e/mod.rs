@@ -142,6 +142,45 @@ impl Served {
         );
     }
 
+    /// Runs `git policy release plan --format json`, asserts it changed nothing and offers
+    /// `next` (a whole command, e.g. `git policy release freeze`) as a step the policy accepts.
+    #[track_caller]
+    pub fn plan_offers(&self, next: &str) {
+        let before = everything(&self.dev);
+        let run = self.dev.policy(&["release", "plan", "--format", "json"]);
+        ok(&run);
+        assert_eq!(everything(&self.dev), before, "plan changed the clone");
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("plan's JSON");
+        let offered: Vec<&str> = doc["branches"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|b| b["next"].as_array().into_iter().flatten())
+            .filter(|step| step["accepted"] == true)
+            .filter_map(|step| step["command"].as_str())
+            .collect();
+        assert!(
+            offered.contains(&next),
+            "plan offers {offered:?}, not `{next}`"
+        );
+        self.ran
+            .borrow_mut()
+            .push("git policy release plan".to_owned());
+    }
+
+    /// Runs `git policy release plan`, asserts it changed nothing and says `needle`.
+    #[track_caller]
+    pub fn plan_says(&self, needle: &str) {
+        let before = everything(&self.dev);
+        let run = self.dev.policy(&["release", "plan"]);
+        ok(&run);
+        assert_eq!(everything(&self.dev), before, "plan changed the clone");
+        assert!(run.stdout.contains(needle), "{needle} in:\n{}", run.stdout);
+        self.ran
+            .borrow_mut()
+            .push("git policy release plan".to_owned());
+    }
+
     /// Runs `git policy release ARGS --dry-run` (`--push` dropped) and asserts nothing changed:
     /// the clone's refs, `HEAD`, index, work tree and reachable objects, and the server's refs.
     #[track_caller]

@@ -41,6 +41,7 @@ fn pytokio_release_procedure() {
     });
     s.feature("master", "feature-a");
 
+    s.plan_offers("git policy release freeze");
     // Feature freezing: "1. Merge master into rc 2. In master, update version in tokio/ from
     // 0.N.0.devX to 0.(N+1).0.dev1 3. Commit to master"
     s.release(&["freeze", "--push"]);
@@ -111,6 +112,7 @@ fn pytokio_release_procedure() {
     assert_eq!(version(&s, "v0.12.0b3"), "0.12.0b3");
     assert_eq!(version(&s, "0.12"), "0.12.0b4");
 
+    s.plan_offers("git policy release tag --final --branch 0.12");
     // Releasing pytokio: "Ensure that the tokio.__version__ (in tokio/ is correctly set in
     // the version branch from which you would like to cut a release."
     s.release(&["tag", "--final", "--branch", "0.12", "--push"]);
