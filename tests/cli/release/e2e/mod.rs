@@ -40,6 +40,18 @@ pub fn served(
     files: &[(&str, &str)],
     prepare: impl FnOnce(&TestRepo),
 ) -> Served {
+    served_by("pre-receive", preset, branch, files, prepare)
+}
+
+/// [`served`], the server judging pushes with `hook`: `pre-receive` (the whole push as one
+/// set) or `update` (each ref alone, in the order pushed, as gitolite runs it).
+pub fn served_by(
+    hook: &str,
+    preset: &str,
+    branch: &str,
+    files: &[(&str, &str)],
+    prepare: impl FnOnce(&TestRepo),
+) -> Served {
     let sandbox = Sandbox::new();
     let work = sandbox.repo("work");
     work.git(&["symbolic-ref", "HEAD", &format!("refs/heads/{branch}")]);
@@ -57,6 +69,8 @@ pub fn served(
         &bare.display().to_string(),
         "--preset",
         preset,
+        "--hook",
+        hook,
     ]));
     let bare = TestRepo {
         sandbox: sandbox.clone(),

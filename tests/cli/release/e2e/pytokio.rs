@@ -1,7 +1,7 @@
 //! seed 000, pytokio: master, rc and version branches; feature freezes, betas tagged on the
 //! version branch with the branch one beta ahead, fixes cherry-picked down the line.
 
-use super::{Served, served};
+use super::{Served, served_by};
 
 const FILES: &[(&str, &str)] = &[(
     "tokio/__init__.py",
@@ -35,12 +35,33 @@ fn has_fix(s: &Served, branch: &str, path: &str) {
 /// 0.12, a post-release fix ported down the whole line, and the first beta of 0.13.
 #[test]
 fn pytokio_release_procedure() {
-    let s = served("pytokio", "master", FILES, |work| {
+    procedure("pre-receive");
+}
+
+/// seed 000 under the `update` hook: `release freeze --push` is refused, because `--atomic`
+/// has the server judge `rc` before `master` moved on, whatever order the refs are sent in.
+/// BUG (reported): the step should push `master` before `rc` in two pushes there (the policy
+/// holds between them), or say so in its hint.
+#[test]
+#[ignore = "bug: `release freeze --push` is refused by a server's per-ref `update` hook"]
+fn freeze_pushed_to_an_update_hook_server() {
+    let s = served_by("update", "pytokio", "master", FILES, |work| {
+        work.git(&["branch", "rc"]);
+        work.set_version("0.12.0.dev1");
+    });
+    s.release(&["freeze", "--push"]);
+    assert_eq!(version(&s, "master"), "0.13.0.dev1");
+    s.audit();
+}
+
+fn procedure(hook: &str) {
+    let s = served_by(hook, "pytokio", "master", FILES, |work| {
         work.git(&["branch", "rc"]);
         work.set_version("0.12.0.dev1");
     });
     s.feature("master", "feature-a");
 
+    // "Feature freezing": where the branches stand, and the freeze the policy offers.
     s.plan_offers("git policy release freeze");
     // Feature freezing: "1. Merge master into rc 2. In master, update version in tokio/ from
     // 0.N.0.devX to 0.(N+1).0.dev1 3. Commit to master"
@@ -107,11 +128,13 @@ fn pytokio_release_procedure() {
     s.release(&["tag", "--branch", "0.12", "--push"]);
     assert_eq!(version(&s, "v0.12.0b2"), "0.12.0b2");
     assert_eq!(version(&s, "0.12"), "0.12.0b3");
-    // The third beta, the same way.
+    // "6. Update the version in 0.N from 0.N.0b2 to 0.N.0b3 (or b4, etc) to prepare for a
+    // hypothetical next release": the third beta, tagged the same way.
     s.release(&["tag", "--branch", "0.12", "--push"]);
     assert_eq!(version(&s, "v0.12.0b3"), "0.12.0b3");
     assert_eq!(version(&s, "0.12"), "0.12.0b4");
 
+    // "Releasing pytokio": the final release of 0.12 is among the steps offered.
     s.plan_offers("git policy release tag --final --branch 0.12");
     // Releasing pytokio: "Ensure that the tokio.__version__ (in tokio/ is correctly set in
     // the version branch from which you would like to cut a release."

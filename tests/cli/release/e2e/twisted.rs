@@ -77,8 +77,8 @@ fn twisted_release_procedure() {
     s.release(&["tag", "--branch", BRANCH, "--push"]);
     assert_eq!(s.bare.git(&["cat-file", "-t", "twisted-23.11.0rc1"]), "tag");
 
-    // "Any mistakes should be fixed in trunk before making the release branch": a fix on
-    // trunk, ported to the release branch.
+    // "Any mistakes should be fixed in trunk": a fix made on trunk after the branch was cut,
+    // ported to it (a release branch takes only trunk's commits).
     let fix = s.work("trunk", "fix-1.txt", "fix 1\n", "fix: one (#4291)");
     s.release(&["port", &fix, "--onto", BRANCH, "--push"]);
     assert!(
@@ -91,10 +91,12 @@ fn twisted_release_procedure() {
     s.release(&["bump", "23.11.0rc2", "--branch", BRANCH, "--push"]);
     // "4. Run ./bin/admin/build-news . 5. Commit the changes made by build-news"
     build_news(&s, "23.11.0rc2", "fix one");
+    // "Release N prereleases": the second one.
     s.release(&["tag", "--branch", BRANCH, "--push"]);
 
     // How to do a final release: "1. Run ./bin/admin/change-versions XX.YY.ZZ"
     s.release(&["bump", "23.11.0", "--branch", BRANCH, "--push"]);
+    // The release tag class asks for the final's NEWS section too (`build-news` again).
     build_news(&s, "23.11.0", "feature a, fix one");
     // "2. Add the quote of the release to the README"
     s.work(
