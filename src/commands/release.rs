@@ -30,6 +30,9 @@ fn run_step(step: &ReleaseStep) -> anyhow::Result<Outcome> {
     };
     let policy = load_policy(&git, common.policy.as_deref())?;
     let session = Session::start(git, policy, common.remote.as_deref())?;
+    if common.dry_run {
+        session.git.objects_in_memory()?;
+    }
     let computed = match step {
         ReleaseStep::Freeze(args) => steps::freeze::compute(&session, args),
         ReleaseStep::Branch(args) => steps::branch::compute(&session, args),

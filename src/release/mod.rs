@@ -146,13 +146,13 @@ impl Step {
 }
 
 /// The evaluator's verdict on the step's whole result, as one update set against the remote's
-/// refs. The view is opened afresh, so that it sees the objects the step built.
+/// refs. The session's repository sees the objects the step built (commits it has no
+/// commit-graph entry for are read as objects, as a server reads pushed ones).
 pub fn judge(session: &Session, step: &Step) -> Result<Judgement, ReleaseError> {
-    let view = session.git.reopen()?;
     let updates = step.updates(session);
     Ok(rules::judge_at(
         &session.policy,
-        &view,
+        &session.git,
         &session.before,
         &updates,
         Entry::Release,

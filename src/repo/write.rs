@@ -64,6 +64,19 @@ fn mode_of(mode: i32) -> FileMode {
 }
 
 impl Git {
+    /// From now on, objects this process writes stay in memory (a `--dry-run`): they are read
+    /// back like any other, and gone when it ends.
+    pub fn objects_in_memory(&self) -> Result<(), RepoError> {
+        let odb = self
+            .repo
+            .odb()
+            .map_err(git_err("open the object database"))?;
+        // Above the loose and pack backends (priorities 1 and 2): written there first.
+        odb.add_new_mempack_backend(1000)
+            .map_err(git_err("keep new objects in memory"))?;
+        Ok(())
+    }
+
     /// The contents of `path` in the work tree's index and on disk differ from `HEAD`'s for
     /// any of `paths`: those paths (a step would overwrite them).
     fn dirty_paths(&self, paths: &[String]) -> Result<Vec<String>, RepoError> {

@@ -61,6 +61,7 @@ fn bump_down_is_refused() {
 fn dry_run_writes_nothing() {
     let s = setup("pre-receive");
     let before = state(&s.dev);
+    let stored = super::objects(&s.dev);
     let run = release(
         &s.dev,
         &["bump", "0.12.0.dev2", "--branch", "rc", "--dry-run"],
@@ -68,6 +69,7 @@ fn dry_run_writes_nothing() {
     accepted(&run);
     assert!(run.stdout.starts_with("rc  "), "{}", run.stdout);
     unchanged(&s.dev, &before, &run);
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
 }
 
 /// A branch that is not checked out moves without touching the work tree.

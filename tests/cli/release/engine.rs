@@ -58,16 +58,18 @@ fn refused_step_writes_nothing() {
     unchanged(&s.dev, &before, &run);
 }
 
-/// `--dry-run` prints the plan and the verdict and writes nothing.
+/// `--dry-run` writes no object either; it prints the plan and the verdict and writes nothing.
 #[test]
 fn dry_run_writes_nothing() {
     let s = setup("pre-receive");
     let before = state(&s.dev);
+    let stored = super::objects(&s.dev);
     let central = s.central.git(&["for-each-ref"]);
     let run = release(&s.dev, &["bump", "0.13.0.dev2", "--dry-run"]);
     accepted(&run);
     insta::assert_snapshot!(run.stdout);
     unchanged(&s.dev, &before, &run);
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
     assert_eq!(s.central.git(&["for-each-ref"]), central);
 }
 

@@ -97,11 +97,12 @@ fn upstream_moved_on_writes_nothing() {
     );
 }
 
-/// `--dry-run` prints both moves and the verdict, and writes nothing.
+/// `--dry-run` writes no object either; it prints both moves and the verdict, and writes nothing.
 #[test]
 fn dry_run_writes_nothing() {
     let s = setup("pre-receive");
     let before = state(&s.dev);
+    let stored = super::objects(&s.dev);
     let run = release(&s.dev, &["freeze", "--dry-run"]);
     accepted(&run);
     assert!(
@@ -110,6 +111,7 @@ fn dry_run_writes_nothing() {
         run.stdout
     );
     unchanged(&s.dev, &before, &run);
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
 }
 
 /// A policy that keeps no branch above another has no freeze, and says so (exit 2).

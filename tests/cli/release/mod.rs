@@ -91,3 +91,8 @@ pub fn with_version_branch() -> Setup {
     accepted(&s.dev.git_run(&["push", "-q", "origin", "0.12"]));
     s
 }
+
+/// The object database's counts (`git count-objects -v`): a dry run adds no object at all.
+pub fn objects(repo: &TestRepo) -> String {
+    repo.git(&["count-objects", "-v"])
+}

@@ -50,11 +50,12 @@ fn existing_tag_refuses_the_step() {
     unchanged(&s.dev, &before, &run);
 }
 
-/// `--dry-run` prints the commits and the tag it would make and writes nothing.
+/// `--dry-run` writes no object either; it prints the commits and the tag it would make and writes nothing.
 #[test]
 fn dry_run_writes_nothing() {
     let s = with_version_branch();
     let before = state(&s.dev);
+    let stored = super::objects(&s.dev);
     let run = release(&s.dev, &["tag", "--dry-run"]);
     accepted(&run);
     assert!(
@@ -63,6 +64,7 @@ fn dry_run_writes_nothing() {
         run.stdout
     );
     unchanged(&s.dev, &before, &run);
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
 }
 
 /// A dev version is no release: the hint names the ways to say which release to tag.
