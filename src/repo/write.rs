@@ -502,4 +502,15 @@ impl Git {
             .map_err(git_err("write the cherry-pick"))?;
         Ok(Some(to_id(id)))
     }
+
+    /// Whether commits `a` and `b` have the same tree (a merge that brings no change).
+    pub fn same_tree(&self, a: Id, b: Id) -> Result<bool, RepoError> {
+        let tree = |id: Id| {
+            self.repo
+                .find_commit(to_oid(id))
+                .map(|c| c.tree_id())
+                .map_err(git_err(format!("read {}", id.short())))
+        };
+        Ok(tree(a)? == tree(b)?)
+    }
 }

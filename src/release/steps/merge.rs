@@ -80,6 +80,14 @@ pub fn compute(session: &Session, args: &MergeArgs) -> Result<Step, ReleaseError
         }
         Err(other) => return Err(other.into()),
     };
+    if session.git.same_tree(merged, into_tip)? {
+        return Err(ReleaseError::usage(
+            format!(
+                "`{into}` has every change `{branch}` has (picked already): a merge would change nothing"
+            ),
+            "`git policy release plan` shows the next steps",
+        ));
+    }
     step.moves.push(Move::branch(
         &into,
         Some(into_tip),

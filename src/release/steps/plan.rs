@@ -7,7 +7,9 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use crate::cli::{BranchArgs, CommonArgs, FreezeArgs, MergeArgs, PlanArgs, PlanFormat, TagArgs};
+use crate::cli::{
+    BranchArgs, CommonArgs, FreezeArgs, MergeArgs, PlanArgs, PlanFormat, PortArgs, TagArgs,
+};
 use crate::release::{ReleaseError, Session, Step, judge, steps};
 use crate::rules::{Id, Peeled, RepoView};
 
@@ -21,8 +23,15 @@ struct Branch {
 
 /// A step the policy allows next.
 enum Next {
-    /// Computed and accepted: the command, and what it would set (`rc 0.13.0.dev4`, `tag v1`).
-    Accepted { command: String, sets: Vec<String> },
+    /// Computed and accepted: the command, and what it would set.
+    Accepted { command: String, sets: Vec<Sets> },
+    /// A changelog lacks the entry the step's tag needs (`release tag` stubs it on the branch
+    /// checked out): what is missing.
+    Changelog {
+        command: String,
+        branch: String,
+        missing: String,
+    },
     /// The policy leaves an argument to the user.
     Needs {
         command: String,
@@ -31,11 +40,26 @@ enum Next {
     },
 }
 
+/// A ref an accepted step sets: a branch, with the version it would carry, or a tag.
+#[derive(PartialEq, Eq)]
+enum Sets {
+    Branch {
+        name: String,
+        version: Option<String>,
+    },
+    Tag {
+        name: String,
+    },
+}
+
 /// Writes the plan: each protected branch's version, last tag, and the steps allowed next.
 pub fn run(session: &Session, args: &PlanArgs, out: &mut dyn Write) -> Result<(), ReleaseError> {
-    // The steps are computed as dry runs: none may write to the work tree (a changelog stub).
+    // The steps are computed as dry runs: their objects stay in memory, and none may write to
+    // the work tree (a changelog stub).
+    let git = session.git.reopen()?;
+    git.objects_in_memory()?;
     let session = Session {
-        git: session.git.reopen()?,
+        git,
         policy: session.policy.clone(),
         remote: session.remote.clone(),
         before: session.before.clone(),
@@ -103,6 +127,7 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
         if let Some(entry) = planned.iter_mut().find(|b| b.name == branch) {
             let same = |n: &Next| match (n, &next) {
                 (Next::Accepted { sets: a, .. }, Next::Accepted { sets: b, .. }) => a == b,
+                (Next::Changelog { missing: a, .. }, Next::Changelog { missing: b, .. }) => a == b,
                 _ => false,
             };
             if !entry.next.iter().any(same) {
@@ -118,7 +143,7 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
     )? {
         add(&branch, next);
     }
-    for (name, class, _) in &branches {
+    for (name, class, tip) in &branches {
         let cut = BranchArgs {
             name: None,
             from: Some(name.clone()),
@@ -144,10 +169,25 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
                 common: dry(),
             };
             let command = format!("tag{flag} --branch {name}");
-            if let Some((_, next)) =
-                evaluate(session, &command, steps::tag::compute(session, &tag))?
-            {
-                add(name, next);
+            match steps::tag::compute(session, &tag) {
+                // The tag's changelog entry comes first: the plan says so, and how.
+                Err(ReleaseError::Usage { message, .. })
+                    if message.contains(" has no entry for ") =>
+                {
+                    add(
+                        name,
+                        Next::Changelog {
+                            command: format!("git policy release {command}"),
+                            branch: name.clone(),
+                            missing: message,
+                        },
+                    );
+                }
+                computed => {
+                    if let Some((_, next)) = evaluate(session, &command, computed)? {
+                        add(name, next);
+                    }
+                }
             }
         }
         for (into, _, _) in branches.iter().filter(|(other, c, _)| {
@@ -165,8 +205,74 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
                 add(name, next);
             }
         }
+        let downstream: Vec<Id> = branches
+            .iter()
+            .filter(|(other, c, _)| {
+                other != name && session.policy.branches[*c].accepts.classes.contains(class)
+            })
+            .map(|(_, _, tip)| *tip)
+            .collect();
+        if let Some(fix) = unported(session, *tip, &downstream)? {
+            let port = PortArgs {
+                commit: fix.to_string(),
+                onto: Vec::new(),
+                common: dry(),
+            };
+            // Which fix to port is the user's: the one found is the example, where the
+            // policy accepts its port.
+            let command = format!("port {}", fix.short());
+            let computed = steps::port::compute(session, &port);
+            if let Some((_, Next::Accepted { .. })) = evaluate(session, &command, computed)? {
+                add(
+                    name,
+                    Next::Needs {
+                        command: "git policy release port COMMIT".to_owned(),
+                        argument: "COMMIT".to_owned(),
+                        example: format!("git policy release {command}"),
+                    },
+                );
+            }
+        }
     }
     Ok(planned)
+}
+
+/// How many commits of a branch the plan looks through for a fix to port.
+const PORT_LOOKS_AT: usize = 50;
+
+/// The newest commit on `tip` that the branches it feeds (`downstream`) lack, neither merged
+/// nor picked, and that is a fix: one parent, no version file changed.
+fn unported(session: &Session, tip: Id, downstream: &[Id]) -> Result<Option<Id>, ReleaseError> {
+    if downstream.is_empty() {
+        return Ok(None);
+    }
+    let picked: std::collections::HashSet<Id> = session
+        .git
+        .walk(downstream, &[tip])?
+        .into_iter()
+        .filter_map(|c| session.git.commit(c).ok())
+        .flat_map(|info| crate::rules::picked_from(&info.message))
+        .collect();
+    for commit in session
+        .git
+        .walk(&[tip], downstream)?
+        .into_iter()
+        .take(PORT_LOOKS_AT)
+    {
+        if picked.contains(&commit) {
+            continue;
+        }
+        let parents = session.git.parents(commit)?;
+        let [parent] = parents.as_slice() else {
+            continue;
+        };
+        let version = session.version_at(commit).ok().flatten().map(|(v, _)| v);
+        let before = session.version_at(*parent).ok().flatten().map(|(v, _)| v);
+        if version == before {
+            return Ok(Some(commit));
+        }
+    }
+    Ok(None)
 }
 
 /// The options of a dry run against the session's remote.
@@ -226,13 +332,12 @@ fn evaluate(
     };
     let mut sets = Vec::new();
     for m in &step.moves {
+        let name = m.short().to_owned();
         if m.is_tag() {
-            sets.push(format!("tag {}", m.short()));
+            sets.push(Sets::Tag { name });
         } else {
-            let version = session
-                .version_at(m.new)?
-                .map_or_else(|| "no version".to_owned(), |(v, _)| v.to_string());
-            sets.push(format!("{} {version}", m.short()));
+            let version = session.version_at(m.new)?.map(|(v, _)| v.to_string());
+            sets.push(Sets::Branch { name, version });
         }
     }
     Ok(Some((
@@ -260,12 +365,36 @@ fn write_text(session: &Session, branches: &[Branch], out: &mut dyn Write) -> st
         for next in &branch.next {
             match next {
                 Next::Accepted { command, sets } => {
-                    writeln!(out, "  next: `{command}`: {}", sets.join(", "))?;
+                    let sets: Vec<String> = sets
+                        .iter()
+                        .map(|set| match set {
+                            Sets::Branch {
+                                name,
+                                version: Some(version),
+                            } => format!("`{name}` at {version}"),
+                            Sets::Branch {
+                                name,
+                                version: None,
+                            } => format!("`{name}` moved"),
+                            Sets::Tag { name } => format!("tag `{name}`"),
+                        })
+                        .collect();
+                    writeln!(out, "  next: `{command}` ({})", sets.join(", "))?;
                 }
                 Next::Needs {
                     argument, example, ..
                 } => {
                     writeln!(out, "  needs `{argument}`: e.g. `{example}`")?;
+                }
+                Next::Changelog {
+                    command,
+                    branch,
+                    missing,
+                } => {
+                    writeln!(
+                        out,
+                        "  needs a changelog entry: {missing}; `git switch {branch}`, then `{command}` adds the heading for you to fill in"
+                    )?;
                 }
             }
         }
@@ -282,8 +411,28 @@ fn write_json(session: &Session, branches: &[Branch], out: &mut dyn Write) -> st
                 .iter()
                 .map(|n| match n {
                     Next::Accepted { command, sets } => {
+                        let sets: Vec<Value> = sets
+                            .iter()
+                            .map(|set| match set {
+                                Sets::Branch { name, version } => {
+                                    json!({ "branch": name, "version": version })
+                                }
+                                Sets::Tag { name } => json!({ "tag": name }),
+                            })
+                            .collect();
                         json!({ "command": command, "accepted": true, "sets": sets })
                     }
+                    Next::Changelog {
+                        command,
+                        branch,
+                        missing,
+                    } => json!({
+                        "command": command,
+                        "accepted": false,
+                        "needs": "changelog",
+                        "branch": branch,
+                        "missing": missing,
+                    }),
                     Next::Needs {
                         command,
                         argument,

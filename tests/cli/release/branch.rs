@@ -119,15 +119,17 @@ fn version_the_branch_name_refuses() {
     );
 }
 
-/// `--dry-run` prints the branch it would cut and writes nothing.
+/// `--dry-run` writes no object either; it prints the branch it would cut and writes nothing.
 #[test]
 fn dry_run_writes_nothing() {
     let s = setup("pre-receive");
     let before = state(&s.dev);
+    let stored = super::objects(&s.dev);
     let run = release(&s.dev, &["branch", "--version", "0.12.0b1", "--dry-run"]);
     accepted(&run);
     assert!(run.stdout.contains("0.12  (new) → "), "{}", run.stdout);
     unchanged(&s.dev, &before, &run);
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
 }
 
 /// seed 004: "create a branch named releases/release-NNNN from trunk ... the version

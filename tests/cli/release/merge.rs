@@ -102,7 +102,7 @@ fn version_conflict_with_a_version_trunk_refuses() {
     unchanged(&s.dev, &before, &run);
 }
 
-/// `--dry-run` prints the merge and writes nothing.
+/// `--dry-run` writes no object either; it prints the merge and writes nothing.
 #[test]
 fn dry_run_writes_nothing() {
     let s = cut();
@@ -112,6 +112,7 @@ fn dry_run_writes_nothing() {
         &["bump", "23.1.0", "--branch", RELEASE, "--push"],
     ));
     let before = state(&s.dev);
+    let stored = super::objects(&s.dev);
     let run = release(&s.dev, &["merge", RELEASE, "--dry-run"]);
     accepted(&run);
     assert!(
@@ -119,6 +120,25 @@ fn dry_run_writes_nothing() {
             .contains("merge of `releases/release-4290`, 23.1.0"),
         "{}",
         run.stdout
+    );
+    unchanged(&s.dev, &before, &run);
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
+}
+
+/// A merge that would bring no change (rc's hotfix is on 0.12 as a pick already) is refused
+/// as nothing to do, and nothing is written.
+#[test]
+fn merge_that_changes_nothing_is_refused() {
+    let s = super::with_version_branch();
+    s.dev.checkout("rc");
+    let fix = s.dev.change("fix.txt", "fixed\n", "Hotfix on rc");
+    accepted(&s.dev.git_run(&["push", "-q", "origin", "rc"]));
+    accepted(&release(&s.dev, &["port", &fix, "--push"]));
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["merge", "rc", "--into", "0.12"]);
+    failed(
+        &run,
+        &["`0.12` has every change `rc` has (picked already): a merge would change nothing"],
     );
     unchanged(&s.dev, &before, &run);
 }

@@ -10,6 +10,8 @@ mod freeze;
 mod merge;
 mod plan;
 mod port;
+mod seed_pytokio;
+mod seed_twisted;
 mod tag;
 
 use crate::harness::{Run, Sandbox, TestRepo, accepted, serve};

@@ -14,9 +14,11 @@ fn pytokio_plan_lists_the_accepted_steps() {
     let s = with_version_branch();
     accepted(&release(&s.dev, &["tag", "--push"]));
     let before = state(&s.dev);
+    let stored = super::objects(&s.dev);
     let run = release(&s.dev, &["plan"]);
     accepted(&run);
     unchanged(&s.dev, &before, &run);
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
     insta::assert_snapshot!(run.stdout);
     let json = release(&s.dev, &["plan", "--format", "json"]);
     accepted(&json);
@@ -30,8 +32,8 @@ fn pytokio_plan_lists_the_accepted_steps() {
 }
 
 /// Twisted: with no release branch the plan asks for the ticket (the branch's name); with one
-/// checked out whose NEWS lacks the candidate's heading, the plan does not stub NEWS (it is a
-/// dry run) and lists what the policy accepts.
+/// checked out whose NEWS lacks the candidate's heading, the plan says that entry comes first
+/// and which command stubs it, and does not stub NEWS itself (it is a dry run).
 #[test]
 fn twisted_plan_asks_for_the_ticket_and_writes_nothing() {
     let s = twisted();
@@ -50,8 +52,39 @@ fn twisted_plan_asks_for_the_ticket_and_writes_nothing() {
     ));
     s.dev.checkout("releases/release-4290");
     let before = state(&s.dev);
+    let stored = super::objects(&s.dev);
     let run = release(&s.dev, &["plan"]);
     accepted(&run);
     unchanged(&s.dev, &before, &run);
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
+    assert!(
+        run.stdout.contains(
+            "needs a changelog entry: `NEWS` on `releases/release-4290` has no entry for 23.1.0rc1"
+        ),
+        "{}",
+        run.stdout
+    );
     insta::assert_snapshot!(run.stdout);
+}
+
+/// A fix on rc that 0.12 lacks is the plan's example of `port` under rc (the commit is the
+/// user's to choose); once ported, rc has none to offer.
+#[test]
+fn unported_fix_is_the_example_of_port() {
+    let s = with_version_branch();
+    s.dev.checkout("rc");
+    let fix = s.dev.change("fix.txt", "fixed\n", "Hotfix on rc");
+    accepted(&s.dev.git_run(&["push", "-q", "origin", "rc"]));
+    let line = format!(
+        "needs `COMMIT`: e.g. `git policy release port {}`",
+        &fix[..7]
+    );
+    let run = release(&s.dev, &["plan"]);
+    accepted(&run);
+    let rc = run.stdout.split("\n\n").find(|b| b.starts_with("`rc`"));
+    assert!(rc.is_some_and(|rc| rc.contains(&line)), "{}", run.stdout);
+    accepted(&release(&s.dev, &["port", &fix, "--push"]));
+    let run = release(&s.dev, &["plan"]);
+    accepted(&run);
+    assert!(!run.stdout.contains(&line), "{}", run.stdout);
 }

@@ -99,7 +99,7 @@ fn conflict_is_refused_with_the_paths() {
     assert_eq!(s.central.git(&["for-each-ref"]), central);
 }
 
-/// `--dry-run` prints the picks it would make and writes nothing.
+/// `--dry-run` writes no object either; it prints the picks it would make and writes nothing.
 #[test]
 fn dry_run_writes_nothing() {
     let s = with_version_branch();
@@ -107,6 +107,7 @@ fn dry_run_writes_nothing() {
     let fix = s.dev.change("fix.txt", "fixed\n", "Hotfix on rc");
     accepted(&s.dev.git_run(&["push", "-q", "origin", "rc"]));
     let before = state(&s.dev);
+    let stored = super::objects(&s.dev);
     let run = release(&s.dev, &["port", &fix, "--dry-run"]);
     accepted(&run);
     assert!(
@@ -116,6 +117,7 @@ fn dry_run_writes_nothing() {
         run.stdout
     );
     unchanged(&s.dev, &before, &run);
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
 }
 
 /// pytokio's policy with `cherry-pick = true` on rc and the version branches: a pick must name
