@@ -66,3 +66,15 @@ fn tag_on_a_new_commit_pushed_to_an_update_hook_server() {
     assert_eq!(s.bare.rev("0.4.3rc0^{commit}"), s.bare.rev("master"));
     s.audit();
 }
+
+/// The README's way through a per-ref `update` hook until then: the step written locally
+/// (no `--push`), then the branch pushed before its tag; each push is accepted on both sides.
+#[test]
+fn tag_on_a_new_commit_then_pushed_ref_by_ref_to_an_update_hook_server() {
+    let s = served_by("update", "dagster", "master", FILES, |_| {});
+    s.release(&["tag", "0.4.3rc0"]);
+    super::ok(&s.dev.git_run(&["push", "-q", "origin", "master"]));
+    super::ok(&s.dev.git_run(&["push", "-q", "origin", "0.4.3rc0"]));
+    assert_eq!(s.bare.rev("0.4.3rc0^{commit}"), s.bare.rev("master"));
+    s.audit();
+}

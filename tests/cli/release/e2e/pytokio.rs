@@ -197,3 +197,19 @@ fn procedure(hook: &str) {
     s.audit();
     s.readme_shows("pytokio");
 }
+
+/// The README's way through a per-ref `update` hook until then: the freeze written locally
+/// (no `--push`), then `master` pushed before `rc`; each push is accepted on both sides.
+#[test]
+fn freeze_then_pushed_ref_by_ref_to_an_update_hook_server() {
+    let s = served_by("update", "pytokio", "master", FILES, |work| {
+        work.git(&["branch", "rc"]);
+        work.set_version("0.12.0.dev1");
+    });
+    s.release(&["freeze"]);
+    super::ok(&s.dev.git_run(&["push", "-q", "origin", "master"]));
+    super::ok(&s.dev.git_run(&["push", "-q", "origin", "rc"]));
+    assert_eq!(version(&s, "master"), "0.13.0.dev1");
+    assert_eq!(version(&s, "rc"), "0.12.0.dev1");
+    s.audit();
+}
