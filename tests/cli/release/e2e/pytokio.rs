@@ -167,6 +167,28 @@ fn procedure(hook: &str) {
     has_fix(&s, "0.13", "hotfix-1.txt");
     has_fix(&s, "0.13", "fix-2.txt");
 
+    // "Merge changes into master if the fix still applies there" ... "Cherry-pick the changes
+    // into downstream branches": with two version branches, the fix reaches both, each pick
+    // from rc's.
+    let third = s.work(
+        "master",
+        "fix-3.txt",
+        "fix 3\n",
+        "fix: three, for both lines",
+    );
+    s.release(&["port", &third, "--push"]);
+    let on_rc = s.bare.rev("rc");
+    for branch in ["0.12", "0.13"] {
+        has_fix(&s, branch, "fix-3.txt");
+        let message = s.bare.git(&["log", "-1", "--format=%B", branch]);
+        assert!(
+            message.contains(&format!("(cherry picked from commit {on_rc})")),
+            "{message}"
+        );
+    }
+    assert_eq!(version(&s, "0.12"), "0.12.1b1");
+    assert_eq!(version(&s, "0.13"), "0.13.0b2");
+
     assert_eq!(
         s.server_refs(),
         [
