@@ -134,6 +134,14 @@ impl Served {
         all.extend_from_slice(args);
         let run = self.dev.policy(&all);
         ok(&run);
+        // The checked-out branch's work tree and index follow the step: nothing left over.
+        assert_eq!(
+            self.dev
+                .git(&["status", "--porcelain", "--untracked-files=all"]),
+            "",
+            "after `git policy {}`",
+            all.join(" ")
+        );
         let spelled: Vec<&str> = all
             .iter()
             .map(|a| if is_commit(a) { "<commit>" } else { a })
@@ -275,7 +283,7 @@ impl Served {
     /// Asserts the server's audit finds nothing: `git policy check` in the bare repository
     /// (the administrator's policy), and `git policy check --history` in a fresh clone of it
     /// (every protected branch's history replayed). And the clone knows what the server has:
-    /// each branch's tracking ref and each tag as the server has them.
+    /// each branch's tracking ref and each tag as the server has them; its plan reads it all.
     #[track_caller]
     pub fn audit(&self) {
         for refname in self.server_refs() {
@@ -291,6 +299,9 @@ impl Served {
         }
         let run = self.bare.policy(&["check"]);
         assert_eq!(run.code, 0, "the server's audit:\n{}", run.all());
+        // The plan reads the whole state the procedure left, without failing.
+        let run = self.dev.policy(&["release", "plan"]);
+        assert_eq!(run.code, 0, "the plan afterwards:\n{}", run.all());
         let fresh = self.sandbox.clone_of(&self.bare, "audit");
         let run = fresh.policy(&["check", "--history"]);
         assert_eq!(run.code, 0, "the history's audit:\n{}", run.all());
