@@ -311,21 +311,18 @@ fn needs_version(
     } else {
         release
     };
-    let (message, argument) = match class {
-        Some(_) => (
-            format!(
-                "the policy does not say which version `{name}` starts at (no pre-release tag to take the letter from)"
-            ),
-            "--version",
+    let message = match class {
+        Some(_) if pre && release_of(caps).is_some() => format!(
+            "the policy does not say which version `{name}` starts at (no pre-release tag to take the letter from)"
         ),
-        None => (
-            format!("`{name}` is not a protected branch: say which version it starts at"),
-            "--version",
+        Some(_) => format!(
+            "the policy does not say which version `{name}` starts at (its name names no release)"
         ),
+        None => format!("`{name}` is not a protected branch: say which version it starts at"),
     };
     ReleaseError::Needs {
         message,
-        argument: argument.to_owned(),
+        argument: "--version".to_owned(),
         example: format!("git policy release branch {name} --from {from} --version {example}"),
     }
 }

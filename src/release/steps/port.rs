@@ -66,14 +66,22 @@ pub fn compute(session: &Session, args: &PortArgs) -> Result<Step, ReleaseError>
                     "`{onto}` is not downstream of `{home_name}`, where {} is",
                     commit.short()
                 ),
-                format!(
-                    "port onto the branches that take commits from `{home_name}`: {}",
-                    names(targets.iter().map(|(b, _, _)| b.as_str()))
-                ),
+                match targets.first() {
+                    Some((first, _, _)) => format!(
+                        "port onto the branches downstream ({}), e.g. `git policy release port {} --onto {first}`",
+                        names(targets.iter().map(|(b, _, _)| b.as_str())),
+                        args.commit
+                    ),
+                    None => format!(
+                        "no branch takes commits from `{home_name}`: there is nowhere to port it"
+                    ),
+                },
             ));
         }
     }
     let mut step = Step::new("port");
+    // Branches `--onto` leaves out, which the branches after them may need as a source.
+    let mut left_out: Vec<(String, usize)> = Vec::new();
     for (branch, class, tip) in targets {
         if has.iter().any(|h| &h.branch == branch) {
             continue;
@@ -87,12 +95,26 @@ pub fn compute(session: &Session, args: &PortArgs) -> Result<Step, ReleaseError>
             continue;
         }
         if !args.onto.is_empty() && !args.onto.contains(branch) {
+            left_out.push((branch.clone(), *class));
             continue;
         }
         let Some(upstream) = has
             .iter()
             .find(|h| policy.branches[*class].accepts.classes.contains(&h.class))
         else {
+            let sources = &policy.branches[*class].accepts.classes;
+            if let Some((via, _)) = left_out.iter().find(|(_, c)| sources.contains(c)) {
+                return Err(ReleaseError::usage(
+                    format!(
+                        "`{branch}` takes commits from `{via}`, which lacks {} and which `--onto` leaves out",
+                        commit.short()
+                    ),
+                    format!(
+                        "port it onto `{via}` too: `git policy release port {} --onto {via} --onto {branch}`",
+                        args.commit
+                    ),
+                ));
+            }
             step.notes.push(format!(
                 "`{branch}` is left out: none of the branches it takes commits from has {}",
                 commit.short()

@@ -142,3 +142,27 @@ fn merge_that_changes_nothing_is_refused() {
     );
     unchanged(&s.dev, &before, &run);
 }
+
+/// seed 001: the release branch `release/v1.2.3` lands on main: an unprotected branch names
+/// no target, so `--into` is asked for with an example; given, main fast-forwards to it.
+#[test]
+fn unprotected_branch_merges_into_the_branch_named() {
+    let files = [
+        ("src/__init__.py", "__version__ = \"1.2.2\"\n"),
+        ("CHANGELOG.md", "# Changelog\n"),
+    ];
+    let s = super::start("github-rc", "main", &files);
+    accepted(&release(&s.dev, &["branch", "release/v1.2.3", "--push"]));
+    let run = release(&s.dev, &["merge", "release/v1.2.3"]);
+    failed(
+        &run,
+        &["give `--into`, e.g. `git policy release merge release/v1.2.3 --into main`"],
+    );
+    let run = release(
+        &s.dev,
+        &["merge", "release/v1.2.3", "--into", "main", "--push"],
+    );
+    accepted(&run);
+    assert_eq!(s.central.rev("main"), s.central.rev("release/v1.2.3"));
+    audit_clean(&s.central);
+}

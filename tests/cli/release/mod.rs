@@ -10,6 +10,7 @@ mod freeze;
 mod merge;
 mod plan;
 mod port;
+mod seed_github_rc;
 mod seed_pytokio;
 mod seed_twisted;
 mod tag;

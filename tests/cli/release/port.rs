@@ -183,3 +183,31 @@ fn each_pick_names_a_commit_of_its_source() {
     assert_eq!(s.central.git(&["show", "0.12:fix.txt"]), "fixed");
     audit_clean(&s.central);
 }
+
+/// `--onto` that leaves out the branch a target takes commits from is refused with the
+/// command that ports onto both; nothing is written.
+#[test]
+fn onto_without_the_source_between_is_refused() {
+    let s = with_version_branch();
+    s.dev.checkout("master");
+    let fix = s
+        .dev
+        .change("fix.txt", "fixed\n", "Fix a crash in the reader");
+    accepted(&s.dev.git_run(&["push", "-q", "origin", "master"]));
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["port", &fix, "--onto", "0.12"]);
+    failed(
+        &run,
+        &[
+            "`0.12` takes commits from `rc`, which lacks",
+            &format!("`git policy release port {fix} --onto rc --onto 0.12`"),
+        ],
+    );
+    unchanged(&s.dev, &before, &run);
+    accepted(&release(
+        &s.dev,
+        &["port", &fix, "--onto", "rc", "--onto", "0.12", "--push"],
+    ));
+    assert_eq!(s.central.git(&["show", "0.12:fix.txt"]), "fixed");
+    audit_clean(&s.central);
+}
