@@ -63,3 +63,27 @@ fn candidate_after_a_deleted_one_is_named() {
     assert_eq!(s.server_refs(), ["refs/heads/main", "refs/tags/v1.2.3rc2"]);
     s.audit();
 }
+
+/// seed 004, "MM is the number of the release in the year": trunk at 23.10.0 says ten
+/// releases of 23 were made, whether or not their tags are here; the release branch cut from
+/// it starts above it (23.11.0rc1), never at 23.0.0rc1, which trunk could never take back
+/// (`version/monotonic`). BUG (reported): the calendar counter is counted among the tags only.
+#[test]
+#[ignore = "bug: `release branch` numbers a calendar release from the tags only, below trunk's version"]
+fn calendar_release_branch_starts_above_its_source() {
+    let files = [
+        (
+            "src/twisted/_version.py",
+            "from incremental import Version\n\n__version__ = Version(\"Twisted\", 23, 10, 0)\n",
+        ),
+        (
+            "NEWS",
+            "Twisted 23.10.0 (2023-10-01)\n============================\n\n- a\n",
+        ),
+    ];
+    let s = served("twisted", "trunk", &files, |_| {});
+    let branch = "releases/release-4290";
+    s.release(&["branch", branch, "--push"]);
+    let file = s.on_server(branch, "src/twisted/_version.py");
+    assert!(file.contains("23, 11, 0, release_candidate=1)"), "{file}");
+}
