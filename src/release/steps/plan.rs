@@ -5,13 +5,13 @@
 
 use std::io::Write;
 
-use serde_json::{Value, json};
-
 use crate::cli::{
     BranchArgs, CommonArgs, FreezeArgs, MergeArgs, PlanArgs, PlanFormat, PortArgs, TagArgs,
 };
 use crate::release::{ReleaseError, Session, Step, judge, steps};
 use crate::rules::{Id, Peeled, RepoView};
+
+mod show;
 
 /// A protected branch as the plan shows it.
 struct Branch {
@@ -38,6 +38,16 @@ enum Next {
         argument: String,
         example: String,
     },
+}
+
+impl Next {
+    fn command(&self) -> &str {
+        match self {
+            Next::Accepted { command, .. }
+            | Next::Changelog { command, .. }
+            | Next::Needs { command, .. } => command,
+        }
+    }
 }
 
 /// A ref an accepted step sets: a branch, with the version it would carry, or a tag.
@@ -71,8 +81,8 @@ pub fn run(session: &Session, args: &PlanArgs, out: &mut dyn Write) -> Result<()
     };
     let branches = plan(&session)?;
     let written = match args.format {
-        PlanFormat::Text => write_text(&session, &branches, out),
-        PlanFormat::Json => write_json(&session, &branches, out),
+        PlanFormat::Text => show::text(&session, &branches, out),
+        PlanFormat::Json => show::json(&session, &branches, out),
     };
     // A reader that stopped reading (`| head`) has what it wanted.
     let written = written.or_else(|err| match err.kind() {
@@ -123,25 +133,13 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
             next: Vec::new(),
         });
     }
-    let mut add = |branch: &str, next: Next| {
-        if let Some(entry) = planned.iter_mut().find(|b| b.name == branch) {
-            let same = |n: &Next| match (n, &next) {
-                (Next::Accepted { sets: a, .. }, Next::Accepted { sets: b, .. }) => a == b,
-                (Next::Changelog { missing: a, .. }, Next::Changelog { missing: b, .. }) => a == b,
-                _ => false,
-            };
-            if !entry.next.iter().any(same) {
-                entry.next.push(next);
-            }
-        }
-    };
     // The freeze moves a pair: it is listed under the first branch it moves.
     if let Some((branch, next)) = evaluate(
         session,
         "freeze",
         steps::freeze::compute(session, &FreezeArgs { common: dry() }),
     )? {
-        add(&branch, next);
+        add_next(&mut planned, &branch, next);
     }
     for (name, class, tip) in &branches {
         let cut = BranchArgs {
@@ -154,7 +152,7 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
         if let Some((under, next)) =
             evaluate(session, &command, steps::branch::compute(session, &cut))?
         {
-            add(&under, next);
+            add_next(&mut planned, &under, next);
         }
         for (pre, final_, flag) in [
             (false, false, ""),
@@ -174,7 +172,8 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
                 Err(ReleaseError::Usage { message, .. })
                     if message.contains(" has no entry for ") =>
                 {
-                    add(
+                    add_next(
+                        &mut planned,
                         name,
                         Next::Changelog {
                             command: format!("git policy release {command}"),
@@ -185,9 +184,47 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
                 }
                 computed => {
                     if let Some((_, next)) = evaluate(session, &command, computed)? {
-                        add(name, next);
+                        add_next(&mut planned, name, next);
                     }
                 }
+            }
+        }
+        let tagged = planned
+            .iter()
+            .find(|b| &b.name == name)
+            .is_some_and(|b| b.next.iter().any(|n| n.command().contains(" tag")));
+        if !tagged && let Some(example) = next_release(session, *class, *tip)? {
+            // The next release is the user's to choose (a micro, a minor): the next micro is
+            // the example, where the policy accepts its tag (its changelog entry aside).
+            let command = format!("tag {example} --branch {name}");
+            let tag = TagArgs {
+                version: Some(example.to_string()),
+                pre: false,
+                final_: false,
+                branch: Some(name.clone()),
+                common: dry(),
+            };
+            let listed = match steps::tag::compute(session, &tag) {
+                Err(ReleaseError::Usage { message, .. })
+                    if message.contains(" has no entry for ") =>
+                {
+                    true
+                }
+                computed => matches!(
+                    evaluate(session, &command, computed)?,
+                    Some((_, Next::Accepted { .. }))
+                ),
+            };
+            if listed {
+                add_next(
+                    &mut planned,
+                    name,
+                    Next::Needs {
+                        command: format!("git policy release tag VERSION --branch {name}"),
+                        argument: "VERSION".to_owned(),
+                        example: format!("git policy release {command}"),
+                    },
+                );
             }
         }
         for (into, _, _) in branches.iter().filter(|(other, c, _)| {
@@ -202,7 +239,7 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
             if let Some((_, next)) =
                 evaluate(session, &command, steps::merge::compute(session, &merge))?
             {
-                add(name, next);
+                add_next(&mut planned, name, next);
             }
         }
         let downstream: Vec<Id> = branches
@@ -223,7 +260,8 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
             let command = format!("port {}", fix.short());
             let computed = steps::port::compute(session, &port);
             if let Some((_, Next::Accepted { .. })) = evaluate(session, &command, computed)? {
-                add(
+                add_next(
+                    &mut planned,
                     name,
                     Next::Needs {
                         command: "git policy release port COMMIT".to_owned(),
@@ -235,6 +273,21 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
         }
     }
     Ok(planned)
+}
+
+/// Lists `next` under `branch`, once: a step that sets the same refs to the same versions as
+/// one listed already, or asks for the same changelog entry, is the same step.
+fn add_next(planned: &mut [Branch], branch: &str, next: Next) {
+    if let Some(entry) = planned.iter_mut().find(|b| b.name == branch) {
+        let same = |n: &Next| match (n, &next) {
+            (Next::Accepted { sets: a, .. }, Next::Accepted { sets: b, .. }) => a == b,
+            (Next::Changelog { missing: a, .. }, Next::Changelog { missing: b, .. }) => a == b,
+            _ => false,
+        };
+        if !entry.next.iter().any(same) {
+            entry.next.push(next);
+        }
+    }
 }
 
 /// How many commits of a branch the plan looks through for a fix to port.
@@ -273,6 +326,52 @@ fn unported(session: &Session, tip: Id, downstream: &[Id]) -> Result<Option<Id>,
         }
     }
     Ok(None)
+}
+
+/// The example of a next release tagged from a branch of `class`: the next micro of the
+/// version it carries, as the first pre-release where a tag class on the branch releases
+/// pre-releases (with its letter, else `rc`). `None` where no tag class releases from it.
+fn next_release(
+    session: &Session,
+    class: usize,
+    tip: Id,
+) -> Result<Option<pep440_rs::Version>, ReleaseError> {
+    use crate::version::{Kind, PreLetter};
+    let policy = &session.policy;
+    let on: Vec<&crate::policy::TagClass> = policy
+        .tags
+        .iter()
+        .filter(|t| t.on.is_empty() || t.on.contains(&class))
+        .collect();
+    let Some((carried, _)) = session.version_at(tip)? else {
+        return Ok(None);
+    };
+    if on.is_empty() {
+        return Ok(None);
+    }
+    let mut release = carried.release().to_vec();
+    release.resize(release.len().max(3), 0);
+    release[2] += 1;
+    let release = pep440_rs::Version::new(release);
+    let pre = on
+        .iter()
+        .find(|t| t.kinds.as_ref().is_none_or(|k| k.contains(&Kind::Pre)));
+    let Some(pre) = pre else {
+        return Ok(Some(release));
+    };
+    let letter = pre
+        .pre
+        .as_ref()
+        .and_then(|l| l.first().copied())
+        .unwrap_or(PreLetter::Rc);
+    let existing: Vec<pep440_rs::Version> = session
+        .release_tags()
+        .into_iter()
+        .map(|t| t.version)
+        .collect();
+    Ok(Some(crate::release::next::next_pre(
+        &release, letter, &existing,
+    )))
 }
 
 /// The options of a dry run against the session's remote.
@@ -344,120 +443,4 @@ fn evaluate(
         first.short().to_owned(),
         Next::Accepted { command, sets },
     )))
-}
-
-fn write_text(session: &Session, branches: &[Branch], out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "the release plan of {}, from `{}` as this clone knows it",
-        session.policy.origin, session.remote
-    )?;
-    for branch in branches {
-        let version = branch.version.as_deref().unwrap_or("no version");
-        let tag = branch.last_tag.as_deref().map_or_else(
-            || "no release tag".to_owned(),
-            |t| format!("last tag `{t}`"),
-        );
-        writeln!(out, "\n`{}` at {version}, {tag}", branch.name)?;
-        if branch.next.is_empty() {
-            writeln!(out, "  nothing next that the policy accepts")?;
-        }
-        for next in &branch.next {
-            match next {
-                Next::Accepted { command, sets } => {
-                    let sets: Vec<String> = sets
-                        .iter()
-                        .map(|set| match set {
-                            Sets::Branch {
-                                name,
-                                version: Some(version),
-                            } => format!("`{name}` at {version}"),
-                            Sets::Branch {
-                                name,
-                                version: None,
-                            } => format!("`{name}` moved"),
-                            Sets::Tag { name } => format!("tag `{name}`"),
-                        })
-                        .collect();
-                    writeln!(out, "  next: `{command}` ({})", sets.join(", "))?;
-                }
-                Next::Needs {
-                    argument, example, ..
-                } => {
-                    writeln!(out, "  needs `{argument}`: e.g. `{example}`")?;
-                }
-                Next::Changelog {
-                    command,
-                    branch,
-                    missing,
-                } => {
-                    writeln!(
-                        out,
-                        "  needs a changelog entry: {missing}; `git switch {branch}`, then `{command}` adds the heading for you to fill in"
-                    )?;
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-fn write_json(session: &Session, branches: &[Branch], out: &mut dyn Write) -> std::io::Result<()> {
-    let branches: Vec<Value> = branches
-        .iter()
-        .map(|b| {
-            let next: Vec<Value> = b
-                .next
-                .iter()
-                .map(|n| match n {
-                    Next::Accepted { command, sets } => {
-                        let sets: Vec<Value> = sets
-                            .iter()
-                            .map(|set| match set {
-                                Sets::Branch { name, version } => {
-                                    json!({ "branch": name, "version": version })
-                                }
-                                Sets::Tag { name } => json!({ "tag": name }),
-                            })
-                            .collect();
-                        json!({ "command": command, "accepted": true, "sets": sets })
-                    }
-                    Next::Changelog {
-                        command,
-                        branch,
-                        missing,
-                    } => json!({
-                        "command": command,
-                        "accepted": false,
-                        "needs": "changelog",
-                        "branch": branch,
-                        "missing": missing,
-                    }),
-                    Next::Needs {
-                        command,
-                        argument,
-                        example,
-                    } => json!({
-                        "command": command,
-                        "accepted": false,
-                        "needs": argument,
-                        "example": example,
-                    }),
-                })
-                .collect();
-            json!({
-                "branch": b.name,
-                "version": b.version,
-                "last_tag": b.last_tag,
-                "next": next,
-            })
-        })
-        .collect();
-    let plan = json!({
-        "policy": session.policy.origin.to_string(),
-        "remote": session.remote,
-        "branches": branches,
-    });
-    let text = serde_json::to_string_pretty(&plan).map_err(std::io::Error::other)?;
-    writeln!(out, "{text}")
 }

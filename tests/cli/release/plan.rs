@@ -88,3 +88,32 @@ fn unported_fix_is_the_example_of_port() {
     accepted(&run);
     assert!(!run.stdout.contains(&line), "{}", run.stdout);
 }
+
+/// Dagster at a released version: no tag is accepted without a new version, so the plan asks
+/// for the VERSION with the next micro's first candidate as the example, which is accepted.
+#[test]
+fn next_release_is_asked_for_with_an_example() {
+    let files = [
+        (
+            "python_modules/dagster/dagster/version.py",
+            "__version__ = \"0.4.2\"\n",
+        ),
+        (
+            "python_modules/dagit/dagit/version.py",
+            "__version__ = \"0.4.2\"\n",
+        ),
+    ];
+    let s = super::start("dagster", "master", &files);
+    let run = release(&s.dev, &["plan"]);
+    accepted(&run);
+    let example = "git policy release tag 0.4.3rc1 --branch master";
+    assert!(
+        run.stdout
+            .contains(&format!("needs `VERSION`: e.g. `{example}`")),
+        "{}",
+        run.stdout
+    );
+    let args: Vec<&str> = example.split(' ').skip(3).chain(["--push"]).collect();
+    accepted(&release(&s.dev, &args));
+    audit_clean(&s.central);
+}
