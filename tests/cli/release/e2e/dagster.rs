@@ -26,7 +26,9 @@ fn dagster_release_procedure() {
     s.feature("master", "feature-a");
     // "Check that the current version of the projects is consistent and what you expect by
     // running: python bin/publish.py version"
-    s.plan_says("`master` at 0.4.2, no release tag");
+    s.plan_says(
+        "`master` at 0.4.2, no release tag\n  needs `VERSION`: e.g. `git policy release tag 0.4.3",
+    );
     // "Create a new release by running (e.g., for version 0.4.3.pre0): python
     // bin/publish.py release 0.4.3.pre0" ... "Push the new version to the remote: git push &&
     // git push origin 0.4.3.pre0"
