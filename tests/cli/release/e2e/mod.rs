@@ -44,7 +44,8 @@ pub fn served(
 }
 
 /// [`served`], the server judging pushes with `hook`: `pre-receive` (the whole push as one
-/// set) or `update` (each ref alone, in the order pushed, as gitolite runs it).
+/// set) or `update` (each ref alone, against the refs as they were before the push, as
+/// gitolite runs it).
 pub fn served_by(
     hook: &str,
     preset: &str,
