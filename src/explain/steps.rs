@@ -237,4 +237,19 @@ mod tests {
             steps[2]
         );
     }
+
+    /// Dagster: a final only after its pre-release; every version file by its glob.
+    #[test]
+    fn dagster_steps() {
+        let steps = of("dagster");
+        assert!(
+            steps[2].contains("final or post-release versions as `{version}` on `master` after a pre-release of the same release"),
+            "{}",
+            steps[2]
+        );
+        assert_eq!(
+            steps[5],
+            "`bump`: sets a version in `python_modules/**/version.py` on any branch"
+        );
+    }
 }
