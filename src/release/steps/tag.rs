@@ -53,7 +53,15 @@ pub fn compute(session: &Session, args: &TagArgs) -> Result<Step, ReleaseError> 
     let tag_class = &policy.tags[tag_class];
     let tag = tag_class.template.replace("{version}", &wanted.to_string());
     if let Some(log) = &tag_class.changelog {
-        changelog_ready(session, &branch, tip, (&log.path, &log.heading), &wanted)?;
+        let dry_run = args.common.dry_run;
+        changelog_ready(
+            session,
+            &branch,
+            tip,
+            (&log.path, &log.heading),
+            &wanted,
+            dry_run,
+        )?;
     }
     let mut step = Step::new("tag");
     let mut done = Vec::new();
@@ -116,15 +124,17 @@ fn tagged_name(branch: &str, tagged: Id, tip: Id) -> String {
     }
 }
 
-/// The pre-release `--pre` tags: the version the branch carries when it is one, else the
-/// next pre-release of its release (counted among the tags).
+/// The pre-release `--pre` tags: the version the branch carries when it is one not tagged
+/// yet, else the next pre-release of its release (counted among the tags).
 fn pre_of(
     session: &Session,
     carried: &Version,
     class: Option<usize>,
     existing: &[Version],
 ) -> Version {
-    if Kind::of(carried) == Kind::Pre {
+    // A pre-release the branch carries is the one to tag, unless it is tagged already (a
+    // branch that does not move ahead of its tags): then the next one.
+    if Kind::of(carried) == Kind::Pre && !existing.contains(carried) {
         return carried.clone();
     }
     let classes = flow::tag_classes_of_kind(&session.policy, Kind::Pre, class);
@@ -180,13 +190,15 @@ fn pre_letter(
 
 /// Refuses the tag when the changelog at `tip` lacks the heading the tag class needs. Where
 /// `branch` is checked out, an empty section with the heading is written into the work tree's
-/// file for the user to fill in; nothing else is written.
+/// file for the user to fill in; nothing else is written. A dry run writes nothing at all and
+/// says what the step would add.
 fn changelog_ready(
     session: &Session,
     branch: &str,
     tip: Id,
     (path, heading): (&str, &str),
     version: &Version,
+    dry_run: bool,
 ) -> Result<(), ReleaseError> {
     let spelled = version.to_string();
     let committed = session.git.read_file(tip, path)?.unwrap_or_default();
@@ -199,7 +211,8 @@ fn changelog_ready(
         return Ok(());
     }
     let commit_it = format!("`git commit -m \"changelog: {version}\" {path}`");
-    let again = format!("`{}`", session.command);
+    // The hints name the step itself: a dry run adds no heading.
+    let again = format!("`{}`", session.command.replace(" --dry-run", ""));
     let line = changelog::render(heading, version, session.today);
     let checked_out = session.head.as_deref() == Some(branch);
     let file = session.git.workdir().map(|dir| dir.join(path));
@@ -231,6 +244,14 @@ fn changelog_ready(
             format!("add the heading by hand, commit it ({commit_it}), then run {again} again"),
         ));
     };
+    if dry_run {
+        return Err(ReleaseError::usage(
+            format!(
+                "`{path}` has no entry for {version}: the step would add an empty section `{line}` for you to fill in, and stop; nothing was written"
+            ),
+            format!("to add it, run {again}"),
+        ));
+    }
     let text = changelog::insert(&on_disk, heading, &line);
     std::fs::write(&file, text).map_err(|err| {
         ReleaseError::usage(
