@@ -1,7 +1,7 @@
 //! seed 003, Dagster: every package's `version.py` in lockstep, a pre-release tagged on
 //! master before each release, both pushed with the commit that sets them.
 
-use super::{served, served_by};
+use super::served_by;
 
 const FILES: &[(&str, &str)] = &[
     (
@@ -22,7 +22,18 @@ const FILES: &[(&str, &str)] = &[
 /// tagged on master by one `git policy release tag VERSION --push`.
 #[test]
 fn dagster_release_procedure() {
-    let s = served("dagster", "master", FILES, |_| {});
+    procedure("pre-receive");
+}
+
+/// [`dagster_release_procedure`] against a server whose `update` hook judges each ref alone: a step of
+/// several refs it refuses as one push is pushed one ref at a time, and none is refused.
+#[test]
+fn dagster_release_procedure_under_the_update_hook() {
+    procedure("update");
+}
+
+fn procedure(hook: &str) {
+    let s = served_by(hook, "dagster", "master", FILES, |_| {});
     s.feature("master", "feature-a");
     // "Check that the current version of the projects is consistent and what you expect by
     // running: python bin/publish.py version"

@@ -38,6 +38,14 @@ fn pytokio_release_procedure() {
     procedure("pre-receive");
 }
 
+/// seed 000 end to end against a server whose `update` hook judges each ref alone: every
+/// step of several refs (the freezes, the betas with the branch moved ahead, the ports) is
+/// pushed one ref at a time where the atomic push is refused, and none is refused in the end.
+#[test]
+fn pytokio_release_procedure_under_the_update_hook() {
+    procedure("update");
+}
+
 /// seed 000 under the `update` hook: `release freeze --push` is refused as one atomic push
 /// (the server judges `rc` before `master` moved on), so the step pushes `master` then `rc`,
 /// one at a time, says so, and writes both here.
