@@ -157,7 +157,7 @@ fn final_of(
         .find_map(|&c| session.policy.tags[c].calendar.as_ref());
     match calendar {
         Some(calendar) if Kind::of(carried) == Kind::Dev => {
-            next::calendar(calendar, session.today, existing)
+            next::calendar(calendar, session.today, existing, Some(carried))
         }
         _ => carried.only_release(),
     }

@@ -1,7 +1,7 @@
 //! seed 003, Dagster: every package's `version.py` in lockstep, a pre-release tagged on
 //! master before each release, both pushed with the commit that sets them.
 
-use super::{served, served_by};
+use super::served_by;
 
 const FILES: &[(&str, &str)] = &[
     (
@@ -22,7 +22,18 @@ const FILES: &[(&str, &str)] = &[
 /// tagged on master by one `git policy release tag VERSION --push`.
 #[test]
 fn dagster_release_procedure() {
-    let s = served("dagster", "master", FILES, |_| {});
+    procedure("pre-receive");
+}
+
+/// [`dagster_release_procedure`] against a server whose `update` hook judges each ref alone: a step of
+/// several refs it refuses as one push is pushed one ref at a time, and none is refused.
+#[test]
+fn dagster_release_procedure_under_the_update_hook() {
+    procedure("update");
+}
+
+fn procedure(hook: &str) {
+    let s = served_by(hook, "dagster", "master", FILES, |_| {});
     s.feature("master", "feature-a");
     // "Check that the current version of the projects is consistent and what you expect by
     // running: python bin/publish.py version"
@@ -57,20 +68,24 @@ fn dagster_release_procedure() {
 }
 
 /// seed 003 against a server whose per-ref `update` hook judges each ref alone (gitolite):
-/// `tag 0.4.3rc0 --push` is refused, because under `--atomic` the tag is judged before
-/// master moved to the commit it tags ("on no branch"). BUG (reported): such a step should
-/// push the branch before its tag in two pushes there, or say so in its hint.
+/// `tag 0.4.3rc0 --push` is refused as one atomic push (the tag is judged before master moved
+/// to the commit it tags, "on no branch"), so the step pushes `master` then the tag.
 #[test]
-#[ignore = "bug: `release tag VERSION --push` is refused by a server's per-ref `update` hook"]
 fn tag_on_a_new_commit_pushed_to_an_update_hook_server() {
     let s = served_by("update", "dagster", "master", FILES, |_| {});
-    s.release(&["tag", "0.4.3rc0", "--push"]);
+    let run = s.release(&["tag", "0.4.3rc0", "--push"]);
+    assert!(
+        run.stdout
+            .contains("in an order it accepts: `master`, then `0.4.3rc0`\n"),
+        "{}",
+        run.all()
+    );
     assert_eq!(s.bare.rev("0.4.3rc0^{commit}"), s.bare.rev("master"));
     s.audit();
 }
 
-/// The README's way through a per-ref `update` hook until then: the step written locally
-/// (no `--push`), then the branch pushed before its tag; each push is accepted on both sides.
+/// By hand through a per-ref `update` hook: the step written locally (no `--push`), then the
+/// branch pushed before its tag; each push is accepted on both sides.
 #[test]
 fn tag_on_a_new_commit_then_pushed_ref_by_ref_to_an_update_hook_server() {
     let s = served_by("update", "dagster", "master", FILES, |_| {});

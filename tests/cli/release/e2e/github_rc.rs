@@ -2,7 +2,7 @@
 //! changelog entry and lands on main by pull request (linear history), then `vX.Y.Z-rcN` tags
 //! on main, then the production tag `vX.Y.Z`.
 
-use super::{Served, ok, served};
+use super::{Served, ok, served_by};
 
 const FILES: &[(&str, &str)] = &[
     ("src/__init__.py", "__version__ = \"1.2.2\"\n"),
@@ -26,7 +26,18 @@ fn land(s: &Served, branch: &str) {
 /// it, landed on main; two release candidates (a fix landed between them), then production.
 #[test]
 fn github_rc_release_procedure() {
-    let s = served("github-rc", "main", FILES, |work| {
+    procedure("pre-receive");
+}
+
+/// [`github_rc_release_procedure`] against a server whose `update` hook judges each ref alone: each step
+/// is accepted there as one atomic push, none needs its refs pushed one at a time.
+#[test]
+fn github_rc_release_procedure_under_the_update_hook() {
+    procedure("update");
+}
+
+fn procedure(hook: &str) {
+    let s = served_by(hook, "github-rc", "main", FILES, |work| {
         work.git(&["tag", "-a", "-m", "release 1.2.2", "v1.2.2"]);
     });
     // Work lands on main by pull request, rebased: main stays linear.

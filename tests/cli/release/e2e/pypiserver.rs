@@ -1,7 +1,7 @@
 //! seed 002, pypiserver: a release-candidate pull request sets the changelog's heading, then
 //! the `rt.yml` workflow bumps the version, commits it and pushes the tag `vX.Y.Z` on main.
 
-use super::{Served, served};
+use super::{Served, served_by};
 
 const FILES: &[(&str, &str)] = &[
     (
@@ -61,7 +61,18 @@ fn release_candidate(s: &Served, version: &str, notes: &str) {
 /// `git policy release tag X.Y.Z --push` in place of the `rt.yml` workflow.
 #[test]
 fn pypiserver_release_procedure() {
-    let s = served("pypiserver", "main", FILES, |_| {});
+    procedure("pre-receive");
+}
+
+/// [`pypiserver_release_procedure`] against a server whose `update` hook judges each ref alone: a step of
+/// several refs it refuses as one push is pushed one ref at a time, and none is refused.
+#[test]
+fn pypiserver_release_procedure_under_the_update_hook() {
+    procedure("update");
+}
+
+fn procedure(hook: &str) {
+    let s = served_by(hook, "pypiserver", "main", FILES, |_| {});
     s.feature("main", "feature-a");
     release_candidate(&s, "2.1.1", "- feature a");
     // "to create a release tag, manually run the rt.yml GH Workflow. First, it executes all

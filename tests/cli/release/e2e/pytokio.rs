@@ -38,19 +38,87 @@ fn pytokio_release_procedure() {
     procedure("pre-receive");
 }
 
-/// seed 000 under the `update` hook: `release freeze --push` is refused, because `--atomic`
-/// has the server judge `rc` before `master` moved on, whatever order the refs are sent in.
-/// BUG (reported): the step should push `master` before `rc` in two pushes there (the policy
-/// holds between them), or say so in its hint.
+/// seed 000 end to end against a server whose `update` hook judges each ref alone: every
+/// step of several refs (the freezes, the betas with the branch moved ahead, the ports) is
+/// pushed one ref at a time where the atomic push is refused, and none is refused in the end.
 #[test]
-#[ignore = "bug: `release freeze --push` is refused by a server's per-ref `update` hook"]
+fn pytokio_release_procedure_under_the_update_hook() {
+    procedure("update");
+}
+
+/// seed 000 under the `update` hook: `release freeze --push` is refused as one atomic push
+/// (the server judges `rc` before `master` moved on), so the step pushes `master` then `rc`,
+/// one at a time, says so, and writes both here.
+#[test]
 fn freeze_pushed_to_an_update_hook_server() {
     let s = served_by("update", "pytokio", "master", FILES, |work| {
         work.git(&["branch", "rc"]);
         work.set_version("0.12.0.dev1");
     });
-    s.release(&["freeze", "--push"]);
+    let run = s.release(&["freeze", "--push"]);
+    insta::assert_snapshot!(run.stdout);
     assert_eq!(version(&s, "master"), "0.13.0.dev1");
+    assert_eq!(version(&s, "rc"), "0.12.0.dev1");
+    s.audit();
+}
+
+/// Under the `update` hook, a freeze whose second ref the server refuses (here a hook of the
+/// administrator's that runs before git-policy's) lands `master` alone: the clone writes
+/// `master` and its tracking ref and nothing else, exits 2 naming what landed, and the `git
+/// push` its hint gives publishes the rest once the server takes it.
+#[test]
+fn freeze_refused_midway_by_an_update_hook_server() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = served_by("update", "pytokio", "master", FILES, |work| {
+        work.git(&["branch", "rc"]);
+        work.set_version("0.12.0.dev1");
+    });
+    let legacy = s.bare.path.join("hooks/update.legacy");
+    let frozen =
+        "#!/bin/sh\n[ \"$1\" = refs/heads/rc ] && echo \"rc is frozen\" >&2 && exit 1\nexit 0\n";
+    std::fs::write(&legacy, frozen).expect("write the administrator's hook");
+    std::fs::set_permissions(&legacy, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let rc = s.bare.rev("rc");
+    let run = s.dev.policy(&["release", "freeze", "--push"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    // What git-policy says after the server's refusal: what landed, and how to push the rest.
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    insta::assert_snapshot!(lines[lines.len().saturating_sub(2)..].join("\n"));
+    assert!(run.stderr.contains("rc is frozen"), "{}", run.all());
+    assert_eq!(version(&s, "master"), "0.13.0.dev1");
+    assert_eq!(s.bare.rev("rc"), rc, "the server kept `rc`");
+    assert_eq!(s.dev.rev("master"), s.bare.rev("master"));
+    assert_eq!(s.dev.rev("origin/master"), s.bare.rev("master"));
+    let local_rc = s
+        .dev
+        .git_run(&["rev-parse", "-q", "--verify", "refs/heads/rc"]);
+    assert_ne!(
+        local_rc.code,
+        0,
+        "`rc` was not written here: {}",
+        local_rc.all()
+    );
+    assert_eq!(s.dev.rev("origin/rc"), rc);
+    assert_eq!(
+        s.dev
+            .git(&["status", "--porcelain", "--untracked-files=all"]),
+        ""
+    );
+    // The hint's command, run as written once the administrator lets `rc` move.
+    let hint = run
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("hint: "))
+        .expect("a hint");
+    let command = hint
+        .split('`')
+        .nth(3)
+        .unwrap_or_else(|| panic!("a command in: {hint}"));
+    assert!(command.starts_with("git push origin "), "{hint}");
+    std::fs::remove_file(&legacy).expect("remove the administrator's hook");
+    let args: Vec<&str> = command.split(' ').skip(1).collect();
+    super::ok(&s.dev.git_run(&args));
+    assert_eq!(version(&s, "rc"), "0.12.0.dev1");
     s.audit();
 }
 
@@ -220,8 +288,8 @@ fn procedure(hook: &str) {
     s.readme_shows("pytokio");
 }
 
-/// The README's way through a per-ref `update` hook until then: the freeze written locally
-/// (no `--push`), then `master` pushed before `rc`; each push is accepted on both sides.
+/// By hand through a per-ref `update` hook: the freeze written locally (no `--push`), then
+/// `master` pushed before `rc`; each push is accepted on both sides.
 #[test]
 fn freeze_then_pushed_ref_by_ref_to_an_update_hook_server() {
     let s = served_by("update", "pytokio", "master", FILES, |work| {

@@ -1,7 +1,7 @@
 //! seed 004, Twisted: calendar versions; a release branch cut from trunk, pre-releases then
 //! the final tagged on it, the branch merged back into trunk once reviewed.
 
-use super::{Served, served};
+use super::{Served, served_by};
 
 const BRANCH: &str = "releases/release-4290";
 
@@ -54,7 +54,18 @@ fn spelled(s: &Served, rev: &str, path: &str) -> String {
 /// branch merged back into trunk, the final tagged.
 #[test]
 fn twisted_release_procedure() {
-    let s = served("twisted", "trunk", FILES, |work| {
+    procedure("pre-receive");
+}
+
+/// [`twisted_release_procedure`] against a server whose `update` hook judges each ref alone: each step
+/// is accepted there as one atomic push, none needs its refs pushed one at a time.
+#[test]
+fn twisted_release_procedure_under_the_update_hook() {
+    procedure("update");
+}
+
+fn procedure(hook: &str) {
+    let s = served_by(hook, "twisted", "trunk", FILES, |work| {
         work.git(&["tag", "-a", "-m", "Twisted 23.10.0", "twisted-23.10.0"]);
     });
     s.feature("trunk", "feature-a");
