@@ -10,9 +10,6 @@ mod freeze;
 mod merge;
 mod plan;
 mod port;
-mod seed_github_rc;
-mod seed_pytokio;
-mod seed_twisted;
 mod tag;
 
 use crate::harness::{Run, Sandbox, TestRepo, accepted, serve};
