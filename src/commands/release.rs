@@ -7,6 +7,7 @@ use super::check::refuse_shallow;
 use super::{Outcome, UserError, load_policy, open_repo};
 use crate::cli::{ReleaseArgs, ReleaseStep};
 use crate::release::{self, ReleaseError, Session, Step, steps};
+use crate::repo::Holding;
 use crate::report::{self, Verdict};
 
 pub fn run(args: &ReleaseArgs) -> anyhow::Result<Outcome> {
@@ -202,6 +203,24 @@ fn user_facing(err: ReleaseError) -> anyhow::Error {
             ),
             "commit or stash them (`git stash`), then run the step again",
         ),
+        ReleaseError::Write(crate::repo::WriteError::Held { branch, held }) => {
+            let at = format!("git -C {}", shell_word(&held.worktree.display().to_string()));
+            let (message, hint) = match held.how {
+                Holding::CheckedOut => (
+                    format!("`{branch}` is checked out in the worktree `{}`, and the step would move it under that worktree: nothing was written", held.worktree.display()),
+                    format!("detach that worktree (`{at} switch --detach`), run the step again, then check the branch out there again: `{at} switch {branch}`"),
+                ),
+                Holding::Rebased => (
+                    format!("`{branch}` is being rebased in the worktree `{}`: nothing was written", held.worktree.display()),
+                    format!("finish the rebase (`{at} rebase --continue`) or abort it (`{at} rebase --abort`), then run the step again"),
+                ),
+                Holding::Bisected => (
+                    format!("`{branch}` is being bisected in the worktree `{}`: nothing was written", held.worktree.display()),
+                    format!("end the bisect (`{at} bisect reset`), then run the step again"),
+                ),
+            };
+            UserError::hinted(message, hint)
+        }
         ReleaseError::PushedNotWritten { remote, source } => {
             anyhow::Error::new(*source).context(UserError {
                 message: format!("`{remote}` took the step, but this clone could not write it"),
@@ -215,5 +234,15 @@ fn user_facing(err: ReleaseError) -> anyhow::Error {
             format!("run the step again: `{}`", std::env::args().skip(1).fold("git policy".to_owned(), |a, b| a + " " + &b)),
         ),
         other => anyhow::Error::new(other).context("the release step failed: nothing was written"),
+    }
+}
+
+/// `word` as a shell reads it back: as is when it is plain, else in single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+@:=,".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
     }
 }

@@ -8,6 +8,7 @@ use std::process::Command;
 
 use git2::{FileMode, Oid, Signature};
 
+use super::worktrees::{Held, Holding};
 use super::{Git, RepoError, git_err, to_id, to_oid};
 use crate::rules::Id;
 
@@ -34,6 +35,9 @@ pub enum WriteError {
     PickConflict { commit: String, paths: Vec<String> },
     #[error("cannot run `git push`")]
     Spawn(#[source] std::io::Error),
+    /// The step moves a branch another worktree holds (git never moves one under it).
+    #[error("`{branch}` is {} in the worktree `{}`", match held.how { Holding::CheckedOut => "checked out", Holding::Rebased => "being rebased", Holding::Bisected => "being bisected" }, held.worktree.display())]
+    Held { branch: String, held: Held },
 }
 
 /// One ref a judged step sets: `expected` is what it named when the step started (`None`:
@@ -331,10 +335,21 @@ impl Git {
         Ok(())
     }
 
-    /// Refuses `writes` when they move the checked-out branch over changes in the work tree or
+    /// Refuses `writes` when they move a branch another worktree holds (checked out there, or
+    /// being rebased or bisected anywhere), or the checked-out branch over changes in the work tree or
     /// index to the paths the move changes; else the tree the work tree moves to, if it moves.
     /// Asked before a push too: what the remote takes must be writable here.
     pub fn writable(&self, writes: &[RefWrite]) -> Result<Option<git2::Object<'_>>, WriteError> {
+        for write in writes.iter().filter(|w| w.expected != Some(w.new)) {
+            if let Some(branch) = write.refname.strip_prefix("refs/heads/") {
+                if let Some(held) = self.held_by_worktree(&write.refname) {
+                    return Err(WriteError::Held {
+                        branch: branch.to_owned(),
+                        held,
+                    });
+                }
+            }
+        }
         let head = self.head_branch().map(|b| format!("refs/heads/{b}"));
         let moved_head = writes
             .iter()
