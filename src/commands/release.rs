@@ -66,8 +66,15 @@ fn run_step(step: &ReleaseStep) -> anyhow::Result<Outcome> {
     }
     if common.push {
         let pushed = release::push(&session, &computed)?;
-        // What the hooks and the server said, as `git push` shows it.
-        let said = pushed.stderr.trim_end();
+        // What the hooks and the server said, as `git push` shows it, without git's own
+        // `hint:` lines (`git pull`): the step's hint below is the one that fits.
+        let said: Vec<&str> = pushed
+            .stderr
+            .lines()
+            .filter(|l| !l.starts_with("hint:"))
+            .collect();
+        let said = said.join("\n");
+        let said = said.trim_end();
         if !said.is_empty() {
             let _ = writeln!(anstream::stderr(), "{said}");
         }
@@ -100,10 +107,7 @@ fn run_step(step: &ReleaseStep) -> anyhow::Result<Outcome> {
                     "`{}` refused the push, or has moved on: nothing was written",
                     session.remote
                 ),
-                format!(
-                    "`git fetch {}`, then run `{again} --push` again",
-                    session.remote
-                ),
+                moved_on_hint(&session, &computed, &again),
             ));
         }
         writeln!(
@@ -122,6 +126,30 @@ fn run_step(step: &ReleaseStep) -> anyhow::Result<Outcome> {
         release::push_command(&session, &computed)
     )?;
     Ok(Outcome::Ok)
+}
+
+/// What to do when the remote refused the push or moved on: fetch, put this clone's unpushed
+/// commits on the branches the step moves onto the remote's new tips (else the step, run
+/// again, would rewrite them), and run the step again.
+fn moved_on_hint(session: &Session, step: &Step, again: &str) -> String {
+    let remote = &session.remote;
+    let rebases: Vec<String> = step
+        .moves
+        .iter()
+        .filter(|m| !m.is_tag())
+        .filter(|m| match (m.from, session.before.get(&m.refname)) {
+            (Some(from), Some(&pushed)) => from != pushed,
+            _ => false,
+        })
+        .map(|m| format!("git rebase {remote}/{0} {0}", m.short()))
+        .collect();
+    if rebases.is_empty() {
+        return format!("`git fetch {remote}`, then run `{again} --push` again");
+    }
+    format!(
+        "`git fetch {remote}`, put this clone's unpushed commits on what `{remote}` has (`{}`), then run `{again} --push` again",
+        rebases.join(" && ")
+    )
 }
 
 /// The refs a step sets, by short name.

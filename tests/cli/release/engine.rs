@@ -226,3 +226,25 @@ fn server_refusal_is_a_verdict() {
     );
     unchanged(&s.dev, &before, &run);
 }
+
+/// Bug: when the server moved on and the clone had unpushed commits on the branch, the hint
+/// (fetch, run again) led to a `branch/force` refusal, and git's own `git pull` hint was shown
+/// beside it. The hint now says to rebase those commits first, and followed literally, works.
+#[test]
+fn moved_on_hint_with_unpushed_commits_is_followable() {
+    let s = setup("pre-receive");
+    let other = s.sandbox.clone_of(&s.central, "other");
+    other.change("other.txt", "other\n", "other's work");
+    accepted(&other.git_run(&["push", "-q", "origin", "master"]));
+    s.dev.change("local.txt", "local\n", "local work");
+    let run = release(&s.dev, &["bump", "0.13.0.dev2", "--push"]);
+    let hint = "hint: `git fetch origin`, put this clone's unpushed commits on what `origin` has (`git rebase origin/master master`), then run `git policy release bump 0.13.0.dev2 --push` again";
+    failed(&run, &[hint]);
+    assert!(!run.stderr.contains("git pull"), "{}", run.stderr);
+    accepted(&s.dev.git_run(&["fetch", "-q", "origin"]));
+    accepted(&s.dev.git_run(&["rebase", "-q", "origin/master", "master"]));
+    accepted(&release(&s.dev, &["bump", "0.13.0.dev2", "--push"]));
+    assert_eq!(s.central.git(&["show", "master:local.txt"]), "local");
+    assert_eq!(s.central.git(&["show", "master:other.txt"]), "other");
+    audit_clean(&s.central);
+}
