@@ -167,6 +167,29 @@ impl Session {
         Ok(Some((version, path)))
     }
 
+    /// The version at `commit` as its first version file writes it (`0.13.0-beta1`), with
+    /// its normal form (`0.13.0b1`); `None` where there is none.
+    fn written_at(&self, commit: Id) -> Option<(String, Version)> {
+        let (path, format) = self.version_files_at(commit).ok()?.into_iter().next()?;
+        let bytes = self.git.read_file(commit, &path).ok()??;
+        let (version, found) = version::extract_file(format, &path, &bytes).ok()?;
+        Some((found.text.trim().to_owned(), version))
+    }
+
+    /// The version at `commit` as its first version file writes it, with its normal form
+    /// after it where that differs: `0.13.0-beta1 (0.13.0b1)`.
+    pub fn shown_at(&self, commit: Id) -> Option<String> {
+        let (text, version) = self.written_at(commit)?;
+        Some(crate::rules::shown(&text, &version))
+    }
+
+    /// The version at `commit` as its first version file writes it (`0.13.0-beta1`), or
+    /// `version` where it cannot be read.
+    pub fn as_written(&self, commit: Id, version: &Version) -> String {
+        self.written_at(commit)
+            .map_or_else(|| version.to_string(), |(text, _)| text)
+    }
+
     /// A commit on `parent` that sets `version` in every version file (each in its format).
     pub fn commit_version(
         &self,

@@ -95,7 +95,10 @@ pub fn compute(session: &Session, _args: &FreezeArgs) -> Result<Step, ReleaseErr
         upper,
         Some(upper_tip),
         upper_new,
-        format!("set version {bumped} (was {version} in `{path}`)"),
+        format!(
+            "set version {bumped} (was {} in `{path}`)",
+            session.as_written(upper_tip, &version)
+        ),
     ));
     Ok(step)
 }

@@ -34,7 +34,8 @@ pub fn compute(session: &Session, args: &TagArgs) -> Result<Step, ReleaseError> 
         None if Kind::of(&carried) == Kind::Dev => {
             return Err(ReleaseError::usage(
                 format!(
-                    "`{branch}` carries {carried} ({path}), a dev version no release is tagged with"
+                    "`{branch}` carries {} (`{path}`), a dev version no release is tagged with",
+                    shown(session, tip, &carried)
                 ),
                 format!(
                     "say which release to tag: `git policy release tag --pre`, `--final`, or a version, e.g. `git policy release tag {}`",
@@ -70,7 +71,10 @@ pub fn compute(session: &Session, args: &TagArgs) -> Result<Step, ReleaseError> 
     if !matches {
         let message = format!("release: set version {needed}");
         tagged = session.commit_version(tip, &needed, &message)?;
-        done.push(format!("set version {needed} (was {carried})"));
+        done.push(format!(
+            "set version {needed} (was {})",
+            session.as_written(tip, &carried)
+        ));
     }
     let object = session
         .git
@@ -105,6 +109,11 @@ pub fn compute(session: &Session, args: &TagArgs) -> Result<Step, ReleaseError> 
         format!("on {} ({wanted})", tagged_name(&branch, tagged, tip)),
     ));
     Ok(step)
+}
+
+/// The version at `tip` as its file writes it, `carried` where it cannot be read again.
+fn shown(session: &Session, tip: Id, carried: &Version) -> String {
+    session.shown_at(tip).unwrap_or_else(|| carried.to_string())
 }
 
 /// `rc` when the tag is on the branch's tip as it was, else the new commit's short id.
