@@ -92,10 +92,27 @@ impl Session {
     pub fn branch_or_head(&self, branch: Option<&str>) -> Result<String, ReleaseError> {
         match branch.map(str::to_owned).or_else(|| self.head.clone()) {
             Some(branch) => Ok(branch),
-            None => Err(ReleaseError::usage(
-                "no branch is checked out",
-                "name the branch: `--branch <branch>`",
-            )),
+            None => {
+                // The branch `HEAD` was detached at, where one protected branch is there.
+                let head = self.git.head_commit();
+                let at: Vec<&str> = self
+                    .tips
+                    .iter()
+                    .filter(|(_, tip)| Some(**tip) == head)
+                    .filter_map(|(name, _)| name.strip_prefix("refs/heads/"))
+                    .collect();
+                let hint = match at.as_slice() {
+                    [branch] => format!(
+                        "name the branch, e.g. the one `HEAD` is at: `{} --branch {branch}`",
+                        self.command
+                    ),
+                    _ => format!("name the branch: `{} --branch <branch>`", self.command),
+                };
+                Err(ReleaseError::usage(
+                    "no branch is checked out (`HEAD` is detached)",
+                    hint,
+                ))
+            }
         }
     }
 

@@ -303,3 +303,22 @@ fn version_no_tag_class_releases_is_refused() {
     );
     unchanged(&s.dev, &before, &run);
 }
+
+/// Bug: on a detached `HEAD` the hint was a bare `--branch <branch>`; it is now the whole
+/// command, naming the branch `HEAD` is at, and followed literally, it works.
+#[test]
+fn detached_head_hint_names_the_branch_it_is_at() {
+    let s = with_version_branch();
+    s.dev.git(&["checkout", "-q", "--detach", "0.12"]);
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["tag", "--dry-run"]);
+    failed(
+        &run,
+        &[
+            "no branch is checked out (`HEAD` is detached)",
+            "hint: name the branch, e.g. the one `HEAD` is at: `git policy release tag --dry-run --branch 0.12`",
+        ],
+    );
+    unchanged(&s.dev, &before, &run);
+    accepted(&release(&s.dev, &["tag", "--dry-run", "--branch", "0.12"]));
+}
