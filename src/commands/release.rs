@@ -87,6 +87,28 @@ fn run_step(step: &ReleaseStep) -> anyhow::Result<Outcome> {
             if !refused.is_empty() {
                 let _ = writeln!(anstream::stderr(), "{}", refused.join("\n"));
             }
+            // No ref has a status: a `pre-push` hook here refused it, or the push never reached
+            // the remote (its URL, the network, access). Fetching would help neither.
+            let statuses = pushed.stdout.lines().any(|l| l.starts_with('!'));
+            let fatal = pushed.stderr.lines().any(|l| l.starts_with("fatal:"));
+            if !statuses && !fatal {
+                return Err(UserError::hinted(
+                    "a `pre-push` hook of this clone refused the push (its message is above): nothing was written",
+                    format!("fix what it says, then run `{again} --push` again"),
+                ));
+            }
+            if !statuses {
+                return Err(UserError::hinted(
+                    format!(
+                        "cannot push to `{}` (git's message is above): nothing was written",
+                        session.remote
+                    ),
+                    format!(
+                        "check its URL (`git remote get-url {}`) and your access to it, then run `{again} --push` again",
+                        session.remote
+                    ),
+                ));
+            }
             // The server's own git-policy judged it a violation: a verdict, not an error.
             if pushed.stderr.contains("remote: error[") {
                 let mut err = anstream::stderr().lock();

@@ -59,6 +59,12 @@ impl Session {
                 )
             })?,
         };
+        if !git.has_remote(&remote) {
+            return Err(ReleaseError::usage(
+                format!("this clone has no remote `{remote}`"),
+                "name one of its remotes (`git remote -v` lists them), or add it: `git remote add <name> <url>`",
+            ));
+        }
         let before = git.remote_state(&remote)?;
         let tips = git.freshest_state(&|b| policy.class_of(b).is_some())?.state;
         let local = git.local_state()?;

@@ -125,6 +125,11 @@ impl Git {
         })
     }
 
+    /// Whether this clone has a remote named `name`.
+    pub fn has_remote(&self, name: &str) -> bool {
+        self.repo.find_remote(name).is_ok()
+    }
+
     /// The remote the commands in hints push to and fetch from: the
     /// [`upstream_remote`](Self::upstream_remote), else `origin`.
     pub fn hint_remote(&self) -> String {

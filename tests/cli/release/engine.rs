@@ -248,3 +248,71 @@ fn moved_on_hint_with_unpushed_commits_is_followable() {
     assert_eq!(s.central.git(&["show", "master:other.txt"]), "other");
     audit_clean(&s.central);
 }
+
+/// Bug: `--remote` naming no remote judged the step against no refs at all and accepted it;
+/// it is now refused, naming how to list the remotes.
+#[test]
+fn unknown_remote_is_refused() {
+    let s = setup("pre-receive");
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["bump", "0.13.0.dev2", "--remote", "nosuch"]);
+    failed(
+        &run,
+        &["this clone has no remote `nosuch`", "`git remote -v`"],
+    );
+    unchanged(&s.dev, &before, &run);
+}
+
+/// Bug: a push that never reached the remote said the remote "has moved on" and to fetch it;
+/// it now says the remote cannot be reached and to check its URL.
+#[test]
+fn unreachable_remote_says_to_check_its_url() {
+    let s = setup("pre-receive");
+    let gone = s.sandbox.path().join("gone");
+    s.dev
+        .git(&["remote", "add", "gone", &gone.display().to_string()]);
+    s.dev
+        .git(&["update-ref", "refs/remotes/gone/master", "origin/master"]);
+    let before = state(&s.dev);
+    let run = release(
+        &s.dev,
+        &["bump", "0.13.0.dev2", "--remote", "gone", "--push"],
+    );
+    failed(
+        &run,
+        &[
+            "cannot push to `gone` (git's message is above): nothing was written",
+            "hint: check its URL (`git remote get-url gone`)",
+        ],
+    );
+    assert!(!run.stderr.contains("git fetch"), "{}", run.stderr);
+    unchanged(&s.dev, &before, &run);
+}
+
+/// Bug: a push a `pre-push` hook of the clone refused was reported as the remote refusing or
+/// having moved on, with a hint to fetch; it now names the hook.
+#[test]
+fn pre_push_refusal_names_the_hook() {
+    let s = setup("pre-receive");
+    std::fs::write(
+        s.dev.path.join(".git/hooks/pre-push.legacy"),
+        "#!/bin/sh\necho legacy says no >&2\nexit 1\n",
+    )
+    .expect("write the legacy hook");
+    let chmod = s
+        .dev
+        .command("chmod")
+        .args(["+x", ".git/hooks/pre-push.legacy"])
+        .status();
+    assert!(chmod.expect("chmod").success());
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["bump", "0.13.0.dev2", "--push"]);
+    failed(
+        &run,
+        &[
+            "legacy says no",
+            "a `pre-push` hook of this clone refused the push (its message is above): nothing was written",
+        ],
+    );
+    unchanged(&s.dev, &before, &run);
+}
