@@ -316,3 +316,42 @@ fn pre_push_refusal_names_the_hook() {
     );
     unchanged(&s.dev, &before, &run);
 }
+
+/// `GIT_POLICY_JUDGED=1` in the pusher's environment passes no server hook (`pre-receive`,
+/// `update`), over `file://` (where receive-pack inherits that environment) and over the git
+/// protocol; the client's own `pre-push` is what it skips.
+#[test]
+fn judged_marker_passes_no_server_hook_over_any_transport() {
+    for hook in ["pre-receive", "update"] {
+        let s = setup(hook);
+        let daemon = crate::harness::daemon(&s.sandbox);
+        let urls = [
+            format!("file://{}", s.central.path.display()),
+            format!("git://127.0.0.1:{}/central.git", daemon.port),
+        ];
+        s.dev.checkout("rc");
+        s.dev.set_version("0.13.0.dev2");
+        let before = s.central.git(&["for-each-ref"]);
+        for url in &urls {
+            let run = Run::from_output(
+                s.dev
+                    .command("git")
+                    .args(["push", url, "rc"])
+                    .env("GIT_POLICY_JUDGED", "1")
+                    .output()
+                    .expect("run git push"),
+            );
+            assert_ne!(run.code, 0, "{hook} over {url}:\n{}", run.all());
+            assert!(
+                run.stderr.contains("remote: error[version/relation]"),
+                "{hook} over {url}:\n{}",
+                run.stderr
+            );
+            assert_eq!(
+                s.central.git(&["for-each-ref"]),
+                before,
+                "{hook} over {url}"
+            );
+        }
+    }
+}
