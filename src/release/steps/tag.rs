@@ -54,7 +54,14 @@ pub fn compute(session: &Session, args: &TagArgs) -> Result<Step, ReleaseError> 
     let tag_class = &policy.tags[tag_class];
     let tag = tag_class.template.replace("{version}", &wanted.to_string());
     if let Some(log) = &tag_class.changelog {
-        changelog_ready(session, &branch, tip, (&log.path, &log.heading), &wanted)?;
+        let dry_run = args.common.dry_run;
+        changelog_ready(
+            session,
+            (&branch, tip),
+            (&log.path, &log.heading),
+            &wanted,
+            dry_run,
+        )?;
     }
     let mut step = Step::new("tag");
     let mut done = Vec::new();
@@ -189,13 +196,13 @@ fn pre_letter(
 
 /// Refuses the tag when the changelog at `tip` lacks the heading the tag class needs. Where
 /// `branch` is checked out, an empty section with the heading is written into the work tree's
-/// file for the user to fill in; nothing else is written.
+/// file for the user to fill in (not in a dry run); nothing else is written.
 fn changelog_ready(
     session: &Session,
-    branch: &str,
-    tip: Id,
+    (branch, tip): (&str, Id),
     (path, heading): (&str, &str),
     version: &Version,
+    dry_run: bool,
 ) -> Result<(), ReleaseError> {
     let spelled = version.to_string();
     let committed = session.git.read_file(tip, path)?.unwrap_or_default();
@@ -240,6 +247,15 @@ fn changelog_ready(
             format!("add the heading by hand, commit it ({commit_it}), then run {again} again"),
         ));
     };
+    if dry_run {
+        let write = session.command.replace(" --dry-run", "");
+        return Err(ReleaseError::usage(
+            format!(
+                "`{path}` on `{branch}` has no entry for {version} (a heading like `{line}`): dry run, nothing was written"
+            ),
+            format!("run `{write}`: it adds the heading for you to fill in"),
+        ));
+    }
     let text = changelog::insert(&on_disk, heading, &line);
     std::fs::write(&file, text).map_err(|err| {
         ReleaseError::usage(

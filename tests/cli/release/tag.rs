@@ -322,3 +322,22 @@ fn detached_head_hint_names_the_branch_it_is_at() {
     unchanged(&s.dev, &before, &run);
     accepted(&release(&s.dev, &["tag", "--dry-run", "--branch", "0.12"]));
 }
+
+/// Bug: `tag --dry-run` wrote the missing changelog heading into the work tree's file; a dry
+/// run now only says what the step would add, and writes nothing at all.
+#[test]
+fn dry_run_does_not_stub_the_changelog() {
+    let s = start("pypiserver", "main", PYPISERVER_FILES);
+    let before = state(&s.dev);
+    let stored = super::objects(&s.dev);
+    let run = release(&s.dev, &["tag", "1.2.3", "--dry-run"]);
+    failed(
+        &run,
+        &[
+            "`CHANGES.rst` on `main` has no entry for 1.2.3 (a heading like `1.2.3 (2023-11-14)`): dry run, nothing was written",
+            "hint: run `git policy release tag 1.2.3`: it adds the heading for you to fill in",
+        ],
+    );
+    unchanged(&s.dev, &before, &run);
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
+}
