@@ -63,6 +63,10 @@ pub fn compute(session: &Session, _args: &FreezeArgs) -> Result<Step, ReleaseErr
                 Ok((p, bytes))
             })
             .collect::<Result<_, ReleaseError>>()?;
+        let where_ = match files.len() {
+            0 | 1 => format!("`{path}`"),
+            _ => format!("`{path}` and the other version files"),
+        };
         let message = format!("Merge branch '{upper}' into {lower}\n\nrelease: freeze {frozen}\n");
         let merge =
             session
@@ -73,14 +77,16 @@ pub fn compute(session: &Session, _args: &FreezeArgs) -> Result<Step, ReleaseErr
                     // before the bump then keeps the relation.
                     crate::repo::WriteError::Conflict { paths, .. } => ReleaseError::usage(
                         format!(
-                            "merging `{upper}` into `{lower}` conflicts in {}, which a freeze cannot resolve",
+                            "merging `{upper}` into `{lower}` conflicts in {}, which a freeze cannot resolve: nothing was written",
                             crate::rules::cut_short(
                                 &paths.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>()
                             )
                         ),
                         format!(
-                            "move `{upper}` on first, `git policy release bump {bumped} --branch {upper} --push`, then merge the commit before it into `{lower}` and resolve the conflict there: `git switch {lower} && git merge {}`",
-                            upper_tip.short()
+                            "move `{upper}` on first, `git policy release bump {bumped} --branch {upper} --push`; then merge the commit before it into `{lower}`, `git switch {lower} && git merge {}`, resolve the conflicts with {} in {where_}, `git commit`, and `git push {} {lower}`",
+                            upper_tip.short(),
+                            session.as_written(upper_tip, &version),
+                            session.remote,
                         ),
                     ),
                     other => other.into(),
