@@ -251,7 +251,7 @@ fn user_facing(err: ReleaseError) -> anyhow::Error {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            "commit or stash them (`git stash`), then run the step again",
+            format!("commit or stash them (`git stash`), then run `{}` again", command_line()),
         ),
         ReleaseError::Write(crate::repo::WriteError::Held { branch, held }) => {
             let at = format!("git -C {}", shell_word(&held.worktree.display().to_string()));
@@ -281,10 +281,18 @@ fn user_facing(err: ReleaseError) -> anyhow::Error {
         }
         ReleaseError::Write(crate::repo::WriteError::Moved { refname, .. }) => UserError::hinted(
             format!("`{refname}` moved while the step ran: nothing was written"),
-            format!("run the step again: `{}`", std::env::args().skip(1).fold("git policy".to_owned(), |a, b| a + " " + &b)),
+            format!("run the step again: `{}`", command_line()),
         ),
         other => anyhow::Error::new(other).context("the release step failed: nothing was written"),
     }
+}
+
+/// The command line that ran the step, as the user typed it.
+fn command_line() -> String {
+    std::iter::once("git policy".to_owned())
+        .chain(std::env::args().skip(1))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `word` as a shell reads it back: as is when it is plain, else in single quotes.

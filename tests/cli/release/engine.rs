@@ -106,10 +106,13 @@ fn dirty_version_file_refuses_the_step() {
         &run,
         &[
             "the work tree has changes to `tokio/__init__.py`",
-            "git stash",
+            // Bug: the hint said "run the step again" without the command.
+            "hint: commit or stash them (`git stash`), then run `git policy release bump 0.13.0.dev2` again",
         ],
     );
     unchanged(&s.dev, &before, &run);
+    accepted(&s.dev.git_run(&["stash", "-q"]));
+    accepted(&release(&s.dev, &["bump", "0.13.0.dev2"]));
 }
 
 /// `GIT_POLICY_JUDGED=1` lets git-policy's own client hooks accept at once, but a server
