@@ -118,6 +118,23 @@ pub fn compute(session: &Session, args: &TagArgs) -> Result<Step, ReleaseError> 
     Ok(step)
 }
 
+/// The first part of `path` (`docs`, `docs/NEWS`) that is a symbolic link in the work tree.
+fn linked_component(session: &Session, path: &str) -> Option<String> {
+    let dir = session.git.workdir()?;
+    let mut at = String::new();
+    for part in path.split('/') {
+        if !at.is_empty() {
+            at.push('/');
+        }
+        at.push_str(part);
+        let meta = std::fs::symlink_metadata(dir.join(&at)).ok()?;
+        if meta.file_type().is_symlink() {
+            return Some(at);
+        }
+    }
+    None
+}
+
 /// The version at `tip` as its file writes it, `carried` where it cannot be read again.
 fn shown(session: &Session, tip: Id, carried: &Version) -> String {
     session.shown_at(tip).unwrap_or_else(|| carried.to_string())
@@ -229,6 +246,19 @@ fn changelog_ready(
             ),
         ));
     };
+    // git writes no file through a symbolic link; neither does the stub (a link committed in
+    // the path would send it outside the repository).
+    if let Some(link) = linked_component(session, path) {
+        return Err(ReleaseError::usage(
+            format!(
+                "`{path}` on `{branch}` has no entry for {version}, and `{link}` in the work tree is a symbolic link, which git-policy writes nothing through"
+            ),
+            format!(
+                "add the heading `{}` by hand, commit it ({commit_it}), then run {again} again",
+                line.as_deref().unwrap_or(heading)
+            ),
+        ));
+    }
     let on_disk = std::fs::read(&file).unwrap_or_default();
     let on_disk = String::from_utf8_lossy(&on_disk);
     if changelog::has_entry(heading, &on_disk, version, &spelled) {

@@ -341,3 +341,36 @@ fn dry_run_does_not_stub_the_changelog() {
     unchanged(&s.dev, &before, &run);
     assert_eq!(super::objects(&s.dev), stored, "no object was written");
 }
+
+/// Bug: the changelog stub followed a symbolic link committed in the changelog's path, and
+/// wrote its heading into a file outside the repository; it now writes nothing through one.
+#[test]
+fn changelog_stub_writes_nothing_through_a_symbolic_link() {
+    let policy = include_str!("../../../policy/pypiserver.toml")
+        .replace("file = \"CHANGES.rst\"", "file = \"docs/CHANGES.rst\"");
+    let files = [
+        (".git-policy.toml", policy.as_str()),
+        (
+            "pypiserver/__init__.py",
+            "version = __version__ = \"1.2.2\"\n",
+        ),
+    ];
+    let s = super::start_with(None, "main", &files);
+    let outside = s.sandbox.path().join("outside");
+    std::fs::create_dir_all(&outside).expect("create the outside directory");
+    std::fs::write(outside.join("CHANGES.rst"), "not the repository's\n").expect("write");
+    std::os::unix::fs::symlink(&outside, s.dev.path.join("docs")).expect("link docs");
+    s.dev.git(&["add", "docs"]);
+    s.dev.commit("docs is a link");
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["tag", "1.2.3"]);
+    failed(
+        &run,
+        &["`docs` in the work tree is a symbolic link, which git-policy writes nothing through"],
+    );
+    unchanged(&s.dev, &before, &run);
+    assert_eq!(
+        std::fs::read_to_string(outside.join("CHANGES.rst")).expect("read"),
+        "not the repository's\n"
+    );
+}
