@@ -31,19 +31,23 @@ fn run_step(step: &ReleaseStep) -> anyhow::Result<Outcome> {
     };
     let policy = load_policy(&git, common.policy.as_deref())?;
     let session = Session::start(git, policy, common.remote.as_deref())?;
-    if common.dry_run {
-        session.git.objects_in_memory()?;
-    }
-    let computed = match step {
-        ReleaseStep::Freeze(args) => steps::freeze::compute(&session, args),
-        ReleaseStep::Branch(args) => steps::branch::compute(&session, args),
-        ReleaseStep::Tag(args) => steps::tag::compute(&session, args),
-        ReleaseStep::Port(args) => steps::port::compute(&session, args),
-        ReleaseStep::Bump(args) => steps::bump::compute(&session, args),
-        ReleaseStep::Merge(args) => steps::merge::compute(&session, args),
-        ReleaseStep::Plan(_) => return Ok(Outcome::Ok),
-    }?;
-    let judgement = release::judge(&session, &computed)?;
+    // The step's objects stay in memory until it is judged and to be written: a refusal, a
+    // dry run or an error leaves none behind.
+    let (computed, judgement) = session.git.staged(|| {
+        let computed = match step {
+            ReleaseStep::Freeze(args) => steps::freeze::compute(&session, args),
+            ReleaseStep::Branch(args) => steps::branch::compute(&session, args),
+            ReleaseStep::Tag(args) => steps::tag::compute(&session, args),
+            ReleaseStep::Port(args) => steps::port::compute(&session, args),
+            ReleaseStep::Bump(args) => steps::bump::compute(&session, args),
+            ReleaseStep::Merge(args) => steps::merge::compute(&session, args),
+            ReleaseStep::Plan(_) => Err(ReleaseError::NotBuilt("plan")),
+        }?;
+        let judgement = release::judge(&session, &computed)?;
+        let keep = (!common.dry_run && judgement.violations.is_empty())
+            .then(|| computed.moves.iter().map(|m| m.new).collect());
+        Ok::<_, ReleaseError>(((computed, judgement), keep))
+    })?;
     let mut out = anstream::stdout().lock();
     write_moves(&session, &computed, &mut out)?;
     let verdict = Verdict {

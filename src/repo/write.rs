@@ -81,6 +81,84 @@ impl Git {
         Ok(())
     }
 
+    /// Runs `compute` with every object it writes held in memory. Where it returns its result
+    /// with `Some(ids)` (a judged step to write or push, and the objects its refs will name),
+    /// the objects those reach that are not stored yet are then written to the object database
+    /// as one pack; else (a refusal, a dry run, an error) none is written.
+    pub fn staged<T, E: From<RepoError>>(
+        &self,
+        compute: impl FnOnce() -> Result<(T, Option<Vec<Id>>), E>,
+    ) -> Result<T, E> {
+        let odb = self
+            .repo
+            .odb()
+            .map_err(git_err("open the object database"))?;
+        // Above the loose and pack backends (priorities 1 and 2): written there first.
+        odb.add_new_mempack_backend(1000)
+            .map_err(git_err("keep new objects in memory"))?;
+        let (result, keep) = compute()?;
+        let Some(ids) = keep else {
+            return Ok(result);
+        };
+        let pack = self.pack_of_new(&ids)?;
+        self.write_pack(&odb, &pack)?;
+        // The objects stay in memory too: what the step reads from here on finds them there.
+        Ok(result)
+    }
+
+    /// A pack of the objects `ids` reach that the object database on disk lacks: what a step
+    /// made (its commits, their new trees and blobs, its tag objects).
+    fn pack_of_new(&self, ids: &[Id]) -> Result<Vec<u8>, RepoError> {
+        let failed = || git_err("pack the step's objects");
+        // The repository opened again has no objects in memory: its database is the disk's.
+        let disk = git2::Repository::open(self.repo.path()).map_err(failed())?;
+        let disk = disk.odb().map_err(failed())?;
+        let mut builder = self.repo.packbuilder().map_err(failed())?;
+        let mut seen = std::collections::HashSet::new();
+        let mut stack: Vec<Oid> = ids.iter().map(|&id| to_oid(id)).collect();
+        while let Some(oid) = stack.pop() {
+            if !seen.insert(oid) || disk.exists(oid) {
+                continue;
+            }
+            let object = self.repo.find_object(oid, None).map_err(failed())?;
+            builder.insert_object(oid, None).map_err(failed())?;
+            if let Some(commit) = object.as_commit() {
+                stack.push(commit.tree_id());
+                stack.extend(commit.parent_ids());
+            } else if let Some(tree) = object.as_tree() {
+                // A submodule's commit (a gitlink) is not in this repository.
+                let entries = tree.iter().filter(|e| e.filemode() != 0o160000);
+                stack.extend(entries.map(|e| e.id()));
+            } else if let Some(tag) = object.as_tag() {
+                stack.push(tag.target_id());
+            }
+        }
+        let mut pack = git2::Buf::new();
+        builder.write_buf(&mut pack).map_err(failed())?;
+        Ok(pack.to_vec())
+    }
+
+    /// Writes `pack` into the object database with its index, unless it holds no object (its
+    /// header counts them, bytes 8 to 12).
+    fn write_pack(&self, odb: &git2::Odb<'_>, pack: &[u8]) -> Result<(), RepoError> {
+        let count = pack
+            .get(8..12)
+            .map_or(0, |n| u32::from_be_bytes([n[0], n[1], n[2], n[3]]));
+        if count == 0 {
+            return Ok(());
+        }
+        let failed = git_err("write the step's objects");
+        let mut writer = odb
+            .packwriter()
+            .map_err(git_err("write the step's objects"))?;
+        std::io::Write::write_all(&mut writer, pack)
+            .map_err(|err| failed(git2::Error::from_str(&err.to_string())))?;
+        writer
+            .commit()
+            .map_err(git_err("write the step's objects"))?;
+        Ok(())
+    }
+
     /// The contents of `path` in the work tree's index and on disk differ from `HEAD`'s for
     /// any of `paths`: those paths (a step would overwrite them).
     fn dirty_paths(&self, paths: &[String]) -> Result<Vec<String>, RepoError> {

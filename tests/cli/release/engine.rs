@@ -358,3 +358,15 @@ fn judged_marker_passes_no_server_hook_over_any_transport() {
         }
     }
 }
+
+/// Bug: a refused step left the commits and tags it had computed in the object database; a
+/// refused step now writes no object at all, as a dry run.
+#[test]
+fn refused_step_writes_no_object() {
+    let s = setup("pre-receive");
+    s.dev.checkout("rc");
+    let stored = super::objects(&s.dev);
+    let run = release(&s.dev, &["bump", "0.13.0.dev2", "--push"]);
+    rejected(&run, "version/relation");
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
+}
