@@ -224,6 +224,20 @@ impl Session {
         Ok(self.git.commit_with_files(&[parent], &files, message)?)
     }
 
+    /// What to do where a branch has no version file: a step sets versions in files that
+    /// exist, it makes none.
+    pub fn no_version_file_hint(&self) -> String {
+        format!(
+            "commit a version file first ({}); `git policy explain` shows where the policy reads the version",
+            self.policy
+                .version_files
+                .iter()
+                .map(|f| format!("`{}`", f.path))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+
     /// Every version file at `commit` rewritten to carry `version`.
     pub fn version_files_with(
         &self,
@@ -234,15 +248,7 @@ impl Session {
         if files.is_empty() {
             return Err(ReleaseError::usage(
                 format!("{} has no version file", commit.short()),
-                format!(
-                    "commit a version file first ({}); `git policy explain` shows where the policy reads the version",
-                    self.policy
-                        .version_files
-                        .iter()
-                        .map(|f| format!("`{}`", f.path))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                self.no_version_file_hint(),
             ));
         }
         let mut out = Vec::new();

@@ -36,7 +36,7 @@ pub fn compute(session: &Session, _args: &FreezeArgs) -> Result<Step, ReleaseErr
     let Some((version, path)) = session.version_at(upper_tip)? else {
         return Err(ReleaseError::usage(
             format!("`{upper}` has no version file, so there is no version to freeze"),
-            format!("set one first: `git policy release bump 0.1.0.dev1 --branch {upper}`"),
+            session.no_version_file_hint(),
         ));
     };
     if session.git.is_ancestor(upper_tip, lower_tip)? {

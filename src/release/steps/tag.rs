@@ -19,7 +19,7 @@ pub fn compute(session: &Session, args: &TagArgs) -> Result<Step, ReleaseError> 
     let Some((carried, path)) = session.version_at(tip)? else {
         return Err(ReleaseError::usage(
             format!("`{branch}` has no version file, so there is no version to tag"),
-            "set one first: `git policy release bump 0.1.0`",
+            session.no_version_file_hint(),
         ));
     };
     let existing: Vec<Version> = session

@@ -374,3 +374,21 @@ fn changelog_stub_writes_nothing_through_a_symbolic_link() {
         "not the repository's\n"
     );
 }
+
+/// Bug: a branch without a version file was told to `git policy release bump 0.1.0`, which
+/// cannot make one and was refused in turn; the hint now says to commit the file first.
+#[test]
+fn no_version_file_says_to_commit_one() {
+    let s = start("pytokio", "master", &[("README", "no version here\n")]);
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["tag", "0.1.0"]);
+    failed(
+        &run,
+        &[
+            "`master` has no version file, so there is no version to tag",
+            "hint: commit a version file first (`tokio/__init__.py`)",
+        ],
+    );
+    assert!(!run.stderr.contains("release bump"), "{}", run.stderr);
+    unchanged(&s.dev, &before, &run);
+}
