@@ -275,6 +275,10 @@ fn user_facing(err: ReleaseError) -> anyhow::Error {
             };
             UserError::hinted(message, hint)
         }
+        ReleaseError::Write(crate::repo::WriteError::InProgress(operation)) => UserError::hinted(
+            format!("a `git {operation}` is in progress in this work tree, on the branch the step moves: nothing was written"),
+            format!("finish it, or abort it (`git {operation} --abort`), then run `{}` again", command_line()),
+        ),
         ReleaseError::PushedNotWritten { remote, source } => {
             anyhow::Error::new(*source).context(UserError {
                 message: format!("`{remote}` took the step, but this clone could not write it"),

@@ -35,6 +35,10 @@ pub enum WriteError {
     PickConflict { commit: String, paths: Vec<String> },
     #[error("cannot run `git push`")]
     Spawn(#[source] std::io::Error),
+    /// The step moves the checked-out branch while git is in the middle of an operation on it
+    /// (`merge`, `cherry-pick`, `revert`, `am`): what it is, as its `--abort` names it.
+    #[error("a `git {0}` is in progress in this work tree")]
+    InProgress(&'static str),
     /// The step moves a branch another worktree holds (git never moves one under it).
     #[error("`{branch}` is {} in the worktree `{}`", match held.how { Holding::CheckedOut => "checked out", Holding::Rebased => "being rebased", Holding::Bisected => "being bisected" }, held.worktree.display())]
     Held { branch: String, held: Held },
@@ -433,8 +437,26 @@ impl Git {
             .iter()
             .find(|w| Some(&w.refname) == head.as_ref() && w.expected != Some(w.new));
         match moved_head {
-            Some(write) => Ok(Some(self.checkout_plan(write)?)),
+            Some(write) => {
+                if let Some(operation) = self.operation_in_progress() {
+                    return Err(WriteError::InProgress(operation));
+                }
+                Ok(Some(self.checkout_plan(write)?))
+            }
             None => Ok(None),
+        }
+    }
+
+    /// The operation git is in the middle of in this work tree, by the command that ends it.
+    fn operation_in_progress(&self) -> Option<&'static str> {
+        use git2::RepositoryState as State;
+        match self.repo.state() {
+            State::Clean | State::Bisect => None,
+            State::Merge => Some("merge"),
+            State::CherryPick | State::CherryPickSequence => Some("cherry-pick"),
+            State::Revert | State::RevertSequence => Some("revert"),
+            State::ApplyMailbox | State::ApplyMailboxOrRebase => Some("am"),
+            State::Rebase | State::RebaseInteractive | State::RebaseMerge => Some("rebase"),
         }
     }
 

@@ -98,3 +98,35 @@ fn step_refuses_a_branch_being_rebased() {
     );
     unchanged(&s.dev, &before, &run);
 }
+
+/// Bug: a step moved the checked-out branch in the middle of a conflicted merge, which the
+/// merge's commit would then have been made on; it is now refused, and `--abort` named.
+#[test]
+fn step_refuses_the_branch_of_a_merge_in_progress() {
+    let s = setup("pre-receive");
+    s.dev.git(&["checkout", "-q", "-b", "side", "master"]);
+    s.dev
+        .change("shared.txt", "side\n", "side edits shared.txt");
+    s.dev.checkout("master");
+    s.dev
+        .change("shared.txt", "master\n", "master edits shared.txt");
+    let run = s.dev.git_run(&["merge", "--no-verify", "side"]);
+    assert_ne!(
+        run.code,
+        0,
+        "the merge stops on its conflict:\n{}",
+        run.all()
+    );
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["bump", "0.13.0.dev2", "--push"]);
+    failed(
+        &run,
+        &[
+            "a `git merge` is in progress in this work tree, on the branch the step moves: nothing was written",
+            "hint: finish it, or abort it (`git merge --abort`), then run `git policy release bump 0.13.0.dev2 --push` again",
+        ],
+    );
+    unchanged(&s.dev, &before, &run);
+    accepted(&s.dev.git_run(&["merge", "--abort"]));
+    accepted(&release(&s.dev, &["bump", "0.13.0.dev2", "--push"]));
+}
