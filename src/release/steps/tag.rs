@@ -167,7 +167,8 @@ fn pre_of(
 }
 
 /// The final release `--final` tags: the release part of the version the branch carries, or
-/// the next calendar release where the tag class is dated and the branch is at a dev version.
+/// the next calendar release where the tag class is dated and the branch is at a dev version
+/// (the release it develops where that is later).
 fn final_of(
     session: &Session,
     carried: &Version,
@@ -179,8 +180,9 @@ fn final_of(
         .iter()
         .find_map(|&c| session.policy.tags[c].calendar.as_ref());
     match calendar {
+        // Never below the release the branch is developing (`26.1.0` at `26.1.0.dev0`).
         Some(calendar) if Kind::of(carried) == Kind::Dev => {
-            next::calendar(calendar, session.today, existing)
+            next::calendar(calendar, session.today, existing).max(carried.only_release())
         }
         _ => carried.only_release(),
     }
@@ -239,7 +241,8 @@ fn changelog_ready(
     let (Some(file), true) = (file, checked_out) else {
         return Err(ReleaseError::usage(
             format!(
-                "`{path}` on `{branch}` has no entry for {version} (a heading like `{heading}`)"
+                "`{path}` on `{branch}` has no entry for {version} (a heading like `{}`)",
+                line.as_deref().unwrap_or(heading)
             ),
             format!(
                 "check out `{branch}` (`git switch {branch}`) and run {again} again: it adds the heading for you to fill in"

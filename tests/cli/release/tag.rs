@@ -392,3 +392,19 @@ fn no_version_file_says_to_commit_one() {
     assert!(!run.stderr.contains("release bump"), "{}", run.stderr);
     unchanged(&s.dev, &before, &run);
 }
+
+/// Bug: on a branch developing a later release of this year (`23.2.0.dev0`, with no release
+/// tagged yet), `tag --final` proposed the year's first (`23.0.0`), which goes back and is
+/// refused; it now tags the release the branch develops.
+#[test]
+fn final_of_a_calendar_class_is_not_below_the_release_developed() {
+    let files = [
+        (".git-policy.toml", CALENDAR_POLICY),
+        ("VERSION", "23.2.0.dev0\n"),
+    ];
+    let s = super::start_with(None, "trunk", &files);
+    let run = release(&s.dev, &["tag", "--final", "--push"]);
+    accepted(&run);
+    assert_eq!(s.central.git(&["show", "project-23.2.0:VERSION"]), "23.2.0");
+    audit_clean(&s.central);
+}
