@@ -51,8 +51,10 @@ pub fn compute(session: &Session, _args: &FreezeArgs) -> Result<Step, ReleaseErr
     let frozen = label(&version, pair.by);
     let bumped = next::next_dev(&version, pair.by);
     let mut step = Step::new("freeze");
+    // The version `lower` takes, as `upper`'s file writes it.
+    let written = session.as_written(upper_tip, &version);
     let (lower_new, how) = if session.git.is_ancestor(lower_tip, upper_tip)? {
-        (upper_tip, format!("fast-forward to `{upper}`, {version}"))
+        (upper_tip, format!("fast-forward to `{upper}`, {written}"))
     } else {
         // The version files come from the upper branch: a conflict there is the freeze's.
         let files: Vec<(String, Vec<u8>)> = session
@@ -85,13 +87,13 @@ pub fn compute(session: &Session, _args: &FreezeArgs) -> Result<Step, ReleaseErr
                         format!(
                             "move `{upper}` on first, `git policy release bump {bumped} --branch {upper} --push`; then merge the commit before it into `{lower}`, `git switch {lower} && git merge {}`, resolve the conflicts with {} in {where_}, `git commit`, and `git push {} {lower}`",
                             upper_tip.short(),
-                            session.as_written(upper_tip, &version),
+                            written,
                             session.remote,
                         ),
                     ),
                     other => other.into(),
                 })?;
-        (merge, format!("merge of `{upper}`, {version}"))
+        (merge, format!("merge of `{upper}`, {written}"))
     };
     step.moves
         .push(Move::branch(lower, Some(lower_tip), lower_new, how));

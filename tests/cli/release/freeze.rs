@@ -194,3 +194,24 @@ fn conflicting_freeze_hint_followed_literally_lands() {
     assert!(file.contains("\"0.13.0.dev1\""), "{file}");
     audit_clean(&s.central);
 }
+
+/// Bug: the freeze showed the version `rc` takes in its normal form (`0.13.0.dev1`) where
+/// `master`'s file, which `rc` takes as it is, writes `0.13.0-dev1`.
+#[test]
+fn freeze_shows_the_version_as_the_file_writes_it() {
+    let s = setup("pre-receive");
+    s.dev.set_version("0.13.0-dev1");
+    let run = release(&s.dev, &["freeze", "--dry-run"]);
+    accepted(&run);
+    assert!(
+        run.stdout.contains("fast-forward to `master`, 0.13.0-dev1"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("(was 0.13.0-dev1 in `tokio/__init__.py`)"),
+        "{}",
+        run.stdout
+    );
+}
