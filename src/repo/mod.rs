@@ -36,6 +36,7 @@ use remembered::Remembered;
 use crate::rules::{CommitInfo, Id, Peeled, RepoView, Stamp, ViewError};
 pub use fresh::Fresh;
 pub use pending::{commit_files, index_files, merge_files};
+pub use refs::valid_branch_name;
 pub use worktrees::{Held, Holding};
 pub use write::{Pushed, RefWrite, WriteError};
 

@@ -145,3 +145,9 @@ fn target_of(reference: &git2::Reference<'_>) -> Option<Oid> {
         .target()
         .or_else(|| reference.resolve().ok().and_then(|r| r.target()))
 }
+
+/// Whether git takes `name` as a branch name (`refs/heads/<name>` is a valid ref name, and
+/// the name does not start with `-`, as `git check-ref-format --branch` asks).
+pub fn valid_branch_name(name: &str) -> bool {
+    !name.starts_with('-') && git2::Reference::is_valid_name(&format!("refs/heads/{name}"))
+}
