@@ -127,7 +127,10 @@ impl Session {
         self.tip(branch).ok_or_else(|| {
             ReleaseError::usage(
                 format!("there is no branch `{branch}` here or on `{}`", self.remote),
-                format!("fetch it: `git fetch {}`", self.remote),
+                format!(
+                    "if it is new on `{0}`, fetch it (`git fetch {0}`); `git branch -a` lists the branches this clone knows",
+                    self.remote
+                ),
             )
         })
     }
