@@ -65,6 +65,17 @@ fn run_step(step: &ReleaseStep) -> anyhow::Result<Outcome> {
     let again = again();
     if common.dry_run {
         writeln!(out, "dry run: nothing was written")?;
+        // What would stop the step here, said now rather than when it is run.
+        if let Err(err) = release::writable(&session, &computed) {
+            let err = user_facing(err);
+            let message = err.to_string();
+            let message = message.trim_end_matches(": nothing was written");
+            writeln!(out, "warning: run now, the step would stop: {message}")?;
+            if let Some(hint) = super::hint_of(&err) {
+                writeln!(out, "hint: {hint}")?;
+            }
+            return Ok(Outcome::Ok);
+        }
         writeln!(out, "hint: to do it, run `{again}`")?;
         return Ok(Outcome::Ok);
     }

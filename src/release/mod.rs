@@ -180,6 +180,13 @@ pub fn write(session: &Session, step: &Step) -> Result<(), ReleaseError> {
         .write_refs(&ref_writes(session, step), &message)?)
 }
 
+/// Whether this clone could take a judged step now (no branch it moves held by a worktree,
+/// no change in the work tree it would overwrite): a dry run says so.
+pub fn writable(session: &Session, step: &Step) -> Result<(), ReleaseError> {
+    session.git.writable(&ref_writes(session, step))?;
+    Ok(())
+}
+
 /// Pushes a judged step atomically by object id; only when the remote took it are the local
 /// refs and the tracking refs written, as a fetch would.
 pub fn push(session: &Session, step: &Step) -> Result<Pushed, ReleaseError> {

@@ -130,3 +130,27 @@ fn step_refuses_the_branch_of_a_merge_in_progress() {
     accepted(&s.dev.git_run(&["merge", "--abort"]));
     accepted(&release(&s.dev, &["bump", "0.13.0.dev2", "--push"]));
 }
+
+/// Bug: a dry run said to go ahead with a step the clone could not take (its branch held by
+/// another worktree); it now says what would stop it, and writes nothing.
+#[test]
+fn dry_run_says_what_would_stop_the_step() {
+    let s = setup("pre-receive");
+    let linked = s.sandbox.path().join("rc-tree");
+    let linked_arg = linked.display().to_string();
+    s.dev.git(&["worktree", "add", "-q", &linked_arg, "rc"]);
+    let before = state(&s.dev);
+    let stored = super::objects(&s.dev);
+    let run = release(&s.dev, &["freeze", "--dry-run"]);
+    accepted(&run);
+    assert!(
+        run.stdout.contains(&format!(
+            "warning: run now, the step would stop: `rc` is checked out in the worktree `{linked_arg}`"
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("to do it, run"), "{}", run.stdout);
+    unchanged(&s.dev, &before, &run);
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
+}
