@@ -124,7 +124,10 @@ impl Git {
             if !seen.insert(oid) || disk.exists(oid) {
                 continue;
             }
-            let object = self.repo.find_object(oid, None).map_err(failed())?;
+            // Neither stored nor made by the step (a partial clone's missing blob): not ours.
+            let Ok(object) = self.repo.find_object(oid, None) else {
+                continue;
+            };
             builder.insert_object(oid, None).map_err(failed())?;
             if let Some(commit) = object.as_commit() {
                 stack.push(commit.tree_id());
