@@ -240,6 +240,7 @@ fn again() -> String {
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| a != "--dry-run" && a != "--push")
+        .map(|a| release::shell_word(&a))
         .collect();
     format!("git policy {}", args.join(" "))
 }
@@ -266,10 +267,10 @@ fn user_facing(err: ReleaseError) -> anyhow::Error {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            format!("commit or stash them (`git stash`), then run `{}` again", command_line()),
+            format!("commit or stash them (`git stash`), then run `{}` again", release::command_line()),
         ),
         ReleaseError::Write(crate::repo::WriteError::Held { branch, held }) => {
-            let at = format!("git -C {}", shell_word(&held.worktree.display().to_string()));
+            let at = format!("git -C {}", release::shell_word(&held.worktree.display().to_string()));
             let (message, hint) = match held.how {
                 Holding::CheckedOut => (
                     format!("`{branch}` is checked out in the worktree `{}`, and the step would move it under that worktree: nothing was written", held.worktree.display()),
@@ -288,7 +289,7 @@ fn user_facing(err: ReleaseError) -> anyhow::Error {
         }
         ReleaseError::Write(crate::repo::WriteError::InProgress(operation)) => UserError::hinted(
             format!("a `git {operation}` is in progress in this work tree, on the branch the step moves: nothing was written"),
-            format!("finish it, or abort it (`git {operation} --abort`), then run `{}` again", command_line()),
+            format!("finish it, or abort it (`git {operation} --abort`), then run `{}` again", release::command_line()),
         ),
         ReleaseError::PushedNotWritten { remote, source } => {
             anyhow::Error::new(*source).context(UserError {
@@ -300,26 +301,8 @@ fn user_facing(err: ReleaseError) -> anyhow::Error {
         }
         ReleaseError::Write(crate::repo::WriteError::Moved { refname, .. }) => UserError::hinted(
             format!("`{refname}` moved while the step ran: nothing was written"),
-            format!("run the step again: `{}`", command_line()),
+            format!("run the step again: `{}`", release::command_line()),
         ),
         other => anyhow::Error::new(other).context("the release step failed: nothing was written"),
-    }
-}
-
-/// The command line that ran the step, as the user typed it.
-fn command_line() -> String {
-    std::iter::once("git policy".to_owned())
-        .chain(std::env::args().skip(1))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// `word` as a shell reads it back: as is when it is plain, else in single quotes.
-fn shell_word(word: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+@:=,".contains(c);
-    if !word.is_empty() && word.chars().all(plain) {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
     }
 }

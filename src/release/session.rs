@@ -72,10 +72,7 @@ impl Session {
         let today = git
             .committer_day()
             .unwrap_or_else(|| jiff::Zoned::now().date());
-        let command = std::iter::once("git policy".to_owned())
-            .chain(std::env::args().skip(1))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let command = super::command_line();
         Ok(Session {
             command,
             git,

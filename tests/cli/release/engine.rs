@@ -370,3 +370,40 @@ fn refused_step_writes_no_object() {
     rejected(&run, "version/relation");
     assert_eq!(super::objects(&s.dev), stored, "no object was written");
 }
+
+/// Bug: a hint that runs the step again wrote its arguments unquoted, so a `--policy` path
+/// with a space broke it; they are now quoted as a shell reads them back.
+#[test]
+fn hint_quotes_arguments_with_spaces() {
+    let s = setup("pre-receive");
+    let policy = s.sandbox.path().join("my policy.toml");
+    std::fs::write(&policy, include_str!("../../../policy/pytokio.toml")).expect("write");
+    let policy = policy.display().to_string();
+    let other = s.sandbox.clone_of(&s.central, "other");
+    other.set_version("0.13.0.dev5");
+    accepted(&other.git_run(&["push", "-q", "origin", "master"]));
+    let run = release(
+        &s.dev,
+        &["bump", "0.13.0.dev6", "--policy", &policy, "--push"],
+    );
+    failed(
+        &run,
+        &[&format!(
+            "then run `git policy release bump 0.13.0.dev6 --policy '{policy}' --push` again"
+        )],
+    );
+    accepted(&s.dev.git_run(&["fetch", "-q", "origin"]));
+    let again = s
+        .dev
+        .command("sh")
+        .args([
+            "-c",
+            &format!(
+                "{} release bump 0.13.0.dev6 --policy '{policy}' --push",
+                crate::harness::bin().display()
+            ),
+        ])
+        .output()
+        .expect("run the hint");
+    assert!(again.status.success(), "{again:?}");
+}
