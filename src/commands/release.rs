@@ -272,6 +272,11 @@ fn user_facing(err: ReleaseError) -> anyhow::Error {
         ReleaseError::Write(crate::repo::WriteError::Held { branch, held }) => {
             let at = format!("git -C {}", release::shell_word(&held.worktree.display().to_string()));
             let (message, hint) = match held.how {
+                // Removed without `git worktree remove`: git still counts it until pruned.
+                _ if !held.worktree.exists() => (
+                    format!("`{branch}` is checked out in the worktree `{}`, which is gone but still registered: nothing was written", held.worktree.display()),
+                    format!("forget the worktrees that are gone, `git worktree prune`, then run `{}` again", release::command_line()),
+                ),
                 Holding::CheckedOut => (
                     format!("`{branch}` is checked out in the worktree `{}`, and the step would move it under that worktree: nothing was written", held.worktree.display()),
                     format!("detach that worktree (`{at} switch --detach`), run the step again, then check the branch out there again: `{at} switch {branch}`"),

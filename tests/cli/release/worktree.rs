@@ -154,3 +154,26 @@ fn dry_run_says_what_would_stop_the_step() {
     unchanged(&s.dev, &before, &run);
     assert_eq!(super::objects(&s.dev), stored, "no object was written");
 }
+
+/// Bug: for a branch checked out in a worktree deleted without `git worktree remove`, the
+/// hint said to run git in the deleted directory; it now says to prune it, and that works.
+#[test]
+fn deleted_worktree_hint_says_to_prune() {
+    let s = setup("pre-receive");
+    let linked = s.sandbox.path().join("rc-tree");
+    let linked_arg = linked.display().to_string();
+    s.dev.git(&["worktree", "add", "-q", &linked_arg, "rc"]);
+    std::fs::remove_dir_all(&linked).expect("delete the worktree");
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["freeze", "--push"]);
+    failed(
+        &run,
+        &[
+            "which is gone but still registered: nothing was written",
+            "hint: forget the worktrees that are gone, `git worktree prune`, then run `git policy release freeze --push` again",
+        ],
+    );
+    unchanged(&s.dev, &before, &run);
+    s.dev.git(&["worktree", "prune"]);
+    accepted(&release(&s.dev, &["freeze", "--push"]));
+}
