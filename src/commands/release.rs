@@ -6,8 +6,8 @@ use std::io::Write;
 use super::check::refuse_shallow;
 use super::{Outcome, UserError, load_policy, open_repo};
 use crate::cli::{ReleaseArgs, ReleaseStep};
-use crate::release::{self, ReleaseError, Session, Step, steps};
-use crate::repo::Holding;
+use crate::release::{self, Move, Published, ReleaseError, Session, Step, steps};
+use crate::repo::{Holding, Pushed};
 use crate::report::{self, Verdict};
 
 pub fn run(args: &ReleaseArgs) -> anyhow::Result<Outcome> {
@@ -80,80 +80,8 @@ fn run_step(step: &ReleaseStep) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Ok);
     }
     if common.push {
-        let pushed = release::push(&session, &computed)?;
-        // What the hooks and the server said, as `git push` shows it, without git's own
-        // `hint:` lines (`git pull`): the step's hint below is the one that fits.
-        let said: Vec<&str> = pushed
-            .stderr
-            .lines()
-            .filter(|l| !l.starts_with("hint:"))
-            .collect();
-        let said = said.join("\n");
-        let said = said.trim_end();
-        if !said.is_empty() {
-            let _ = writeln!(anstream::stderr(), "{said}");
-        }
-        if !pushed.ok {
-            let refused: Vec<&str> = pushed
-                .stdout
-                .lines()
-                .filter(|l| l.starts_with('!'))
-                .collect();
-            if !refused.is_empty() {
-                let _ = writeln!(anstream::stderr(), "{}", refused.join("\n"));
-            }
-            // No ref has a status: a `pre-push` hook here refused it, or the push never reached
-            // the remote (its URL, the network, access). Fetching would help neither.
-            let statuses = pushed.stdout.lines().any(|l| l.starts_with('!'));
-            let fatal = pushed.stderr.lines().any(|l| l.starts_with("fatal:"));
-            if !statuses && !fatal {
-                return Err(UserError::hinted(
-                    "a `pre-push` hook of this clone refused the push (its message is above): nothing was written",
-                    format!("fix what it says, then run `{again} --push` again"),
-                ));
-            }
-            if !statuses {
-                return Err(UserError::hinted(
-                    format!(
-                        "cannot push to `{}` (git's message is above): nothing was written",
-                        session.remote
-                    ),
-                    format!(
-                        "check its URL (`git remote get-url {}`) and your access to it, then run `{again} --push` again",
-                        session.remote
-                    ),
-                ));
-            }
-            // The server's own git-policy judged it a violation: a verdict, not an error.
-            if pushed.stderr.contains("remote: error[") {
-                let mut err = anstream::stderr().lock();
-                writeln!(
-                    err,
-                    "rejected: `{}` refused the step with the violations above (its policy or its refs differ from this clone's): nothing was written",
-                    session.remote
-                )?;
-                writeln!(
-                    err,
-                    "hint: `git fetch {}`, then judge the step against the server's refs: `{again} --dry-run`",
-                    session.remote
-                )?;
-                return Ok(Outcome::Violations);
-            }
-            return Err(UserError::hinted(
-                format!(
-                    "`{}` refused the push, or has moved on: nothing was written",
-                    session.remote
-                ),
-                moved_on_hint(&session, &computed, &again),
-            ));
-        }
-        writeln!(
-            out,
-            "pushed to `{}`: {}",
-            session.remote,
-            names(&computed).join(", ")
-        )?;
-        return Ok(Outcome::Ok);
+        let published = release::push(&session, &computed)?;
+        return report_push(&session, &computed, &published, &again, &mut out);
     }
     release::write(&session, &computed)?;
     writeln!(out, "written here: {}", names(&computed).join(", "))?;
@@ -163,6 +91,153 @@ fn run_step(step: &ReleaseStep) -> anyhow::Result<Outcome> {
         release::push_command(&session, &computed)
     )?;
     Ok(Outcome::Ok)
+}
+
+/// What `--push` did, as `git push` and the server said it, and what to do where it failed.
+fn report_push(
+    session: &Session,
+    step: &Step,
+    published: &Published,
+    again: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
+    let remote = &session.remote;
+    let pushed = match published {
+        Published::Atomic(pushed) => pushed,
+        Published::NoOrder(pushed) => {
+            show_refusal(pushed);
+            let mut err = anstream::stderr().lock();
+            writeln!(
+                err,
+                "rejected: `{remote}` judges each ref alone (an `update` hook) and refused the refs as one push, and no order of them is accepted one at a time: nothing was written"
+            )?;
+            writeln!(
+                err,
+                "hint: the server has to judge the push as one set: its administrator runs `git policy install --server <BARE_REPO> --hook pre-receive`"
+            )?;
+            return Ok(Outcome::Violations);
+        }
+        Published::RefByRef { order, pushes } => {
+            for pushed in pushes.iter().filter(|p| p.ok) {
+                show_said(pushed);
+            }
+            let landed = published.landed(step);
+            let last = pushes.last().filter(|p| !p.ok);
+            writeln!(
+                out,
+                "`{remote}` judges each ref alone (an `update` hook) and refused the refs as one push: pushed them one at a time, in an order it accepts: {}",
+                ticked(order).join(", then ")
+            )?;
+            let Some(refused) = last else {
+                let landed: Vec<&str> = landed.iter().map(Move::short).collect();
+                writeln!(out, "pushed to `{remote}`: {}", landed.join(", "))?;
+                return Ok(Outcome::Ok);
+            };
+            if landed.is_empty() {
+                refused
+            } else {
+                show_refusal(refused);
+                let rest = &order[landed.len()..];
+                let commands: Vec<String> = rest
+                    .iter()
+                    .map(|m| format!("git push {remote} {}:{}", m.new, m.refname))
+                    .collect();
+                let message = format!(
+                    "`{remote}` took {}, then refused {}: only what it took is written here",
+                    ticked(&landed).join(", "),
+                    ticked(&rest[..1]).join(""),
+                );
+                let hint = format!(
+                    "fix what `{remote}` said above, then push the rest, one ref at a time: `{}`",
+                    commands.join(" && ")
+                );
+                if refused.stderr.contains("remote: error[") {
+                    let mut err = anstream::stderr().lock();
+                    writeln!(err, "rejected: {message}")?;
+                    writeln!(err, "hint: {hint}")?;
+                    return Ok(Outcome::Violations);
+                }
+                return Err(UserError::hinted(message, hint));
+            }
+        }
+    };
+    if pushed.ok {
+        show_said(pushed);
+        writeln!(out, "pushed to `{remote}`: {}", names(step).join(", "))?;
+        return Ok(Outcome::Ok);
+    }
+    show_refusal(pushed);
+    // No ref has a status: a `pre-push` hook here refused it, or the push never reached the
+    // remote (its URL, the network, access). Fetching would help neither.
+    let statuses = pushed.stdout.lines().any(|l| l.starts_with('!'));
+    let fatal = pushed.stderr.lines().any(|l| l.starts_with("fatal:"));
+    if !statuses && !fatal {
+        return Err(UserError::hinted(
+            "a `pre-push` hook of this clone refused the push (its message is above): nothing was written",
+            format!("fix what it says, then run `{again} --push` again"),
+        ));
+    }
+    if !statuses {
+        return Err(UserError::hinted(
+            format!("cannot push to `{remote}` (git's message is above): nothing was written"),
+            format!(
+                "check its URL (`git remote get-url {remote}`) and your access to it, then run `{again} --push` again"
+            ),
+        ));
+    }
+    // The server's own git-policy judged it a violation: a verdict, not an error.
+    if pushed.stderr.contains("remote: error[") {
+        let mut err = anstream::stderr().lock();
+        writeln!(
+            err,
+            "rejected: `{remote}` refused the step with the violations above (its policy or its refs differ from this clone's): nothing was written"
+        )?;
+        writeln!(
+            err,
+            "hint: `git fetch {remote}`, then judge the step against the server's refs: `{again} --dry-run`"
+        )?;
+        return Ok(Outcome::Violations);
+    }
+    Err(UserError::hinted(
+        format!("`{remote}` refused the push, or has moved on: nothing was written"),
+        moved_on_hint(session, step, again),
+    ))
+}
+
+/// What the hooks and the server said, as `git push` shows it, without git's own `hint:`
+/// lines (`git pull`): the step's hint is the one that fits.
+fn show_said(pushed: &Pushed) {
+    let said: Vec<&str> = pushed
+        .stderr
+        .lines()
+        .filter(|l| !l.starts_with("hint:"))
+        .collect();
+    let said = said.join("\n");
+    let said = said.trim_end();
+    if !said.is_empty() {
+        let _ = writeln!(anstream::stderr(), "{said}");
+    }
+}
+
+/// What a refused push said, and the refs it refused (its `--porcelain` `!` lines).
+fn show_refusal(pushed: &Pushed) {
+    show_said(pushed);
+    let refused: Vec<&str> = pushed
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with('!'))
+        .collect();
+    if !refused.is_empty() {
+        let _ = writeln!(anstream::stderr(), "{}", refused.join("\n"));
+    }
+}
+
+/// Moves by short name, in backticks.
+fn ticked(moves: &[Move]) -> Vec<String> {
+    moves
+        .iter()
+        .map(|m| format!("`{}`", report::printable(m.short())))
+        .collect()
 }
 
 /// What to do when the remote refused the push or moved on: fetch, put this clone's unpushed

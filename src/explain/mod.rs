@@ -3,6 +3,7 @@
 
 mod mermaid;
 mod sentences;
+mod steps;
 mod text;
 
 use pep440_rs::Version;
@@ -13,6 +14,7 @@ use crate::rules::{RuleId, cut_short};
 
 pub use mermaid::write_mermaid;
 pub use sentences::sentences;
+pub use steps::steps;
 pub use text::write_text;
 
 /// A protected branch as it is now.

@@ -184,7 +184,7 @@ fn one(policy: &Policy, c: usize) -> String {
 }
 
 /// A class as one place: `` `master` `` or "a `version` branch".
-fn one_of(policy: &Policy, c: usize) -> String {
+pub(super) fn one_of(policy: &Policy, c: usize) -> String {
     let class = &policy.branches[c];
     match class.matcher {
         Matcher::Exact(_) => format!("`{}`", class.name),
@@ -193,7 +193,7 @@ fn one_of(policy: &Policy, c: usize) -> String {
 }
 
 /// A class as a source: `` `master` `` or "`version` branches".
-fn all(policy: &Policy, c: usize) -> String {
+pub(super) fn all(policy: &Policy, c: usize) -> String {
     let class = &policy.branches[c];
     match class.matcher {
         Matcher::Exact(_) => format!("`{}`", class.name),
@@ -216,7 +216,7 @@ fn example(facts: &Facts<'_>, class: usize, template: &str) -> String {
     format!(" (`{}` carries `{spec}`)", branch.name)
 }
 
-fn kind_names(kinds: &[Kind]) -> String {
+pub(super) fn kind_names(kinds: &[Kind]) -> String {
     let names: Vec<String> = kinds
         .iter()
         .map(|k| {
@@ -261,10 +261,10 @@ fn join(items: &[String], word: &str) -> String {
     }
 }
 
-fn and(items: &[String]) -> String {
+pub(super) fn and(items: &[String]) -> String {
     join(items, "and")
 }
 
-fn or(items: &[String]) -> String {
+pub(super) fn or(items: &[String]) -> String {
     join(items, "or")
 }

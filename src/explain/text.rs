@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use super::{Facts, Node, label, sentences, spine};
+use super::{Facts, Node, label, sentences, spine, steps};
 use crate::report::printable;
 use crate::version::Kind;
 
@@ -37,11 +37,27 @@ pub fn write_text(facts: &Facts<'_>, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     table(facts, out)?;
     writeln!(out)?;
-    writeln!(out, "{HEAD}Rules{HEAD:#}")?;
-    writeln!(out)?;
     let options = textwrap::Options::new(WIDTH - 2)
         .initial_indent("  - ")
         .subsequent_indent("    ");
+    writeln!(
+        out,
+        "{HEAD}Release steps{HEAD:#} {DIM}(`git policy release <step>`){DIM:#}"
+    )?;
+    writeln!(out)?;
+    // Version kinds such as `pre-release` stay whole on a line.
+    let whole = options
+        .clone()
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    for step in steps(policy) {
+        let step = printable(&step).to_string();
+        for line in textwrap::wrap(&step, &whole) {
+            writeln!(out, "{line}")?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "{HEAD}Rules{HEAD:#}")?;
+    writeln!(out)?;
     for sentence in sentences(facts) {
         let sentence = printable(&sentence).to_string();
         for line in textwrap::wrap(&sentence, &options) {

@@ -4,6 +4,7 @@
 pub mod changelog;
 pub mod flow;
 pub mod next;
+mod per_ref;
 mod session;
 pub mod steps;
 
@@ -159,9 +160,9 @@ pub fn judge(session: &Session, step: &Step) -> Result<Judgement, ReleaseError> 
     )?)
 }
 
-/// The ref writes of a judged step, each checked against the local ref as the step found it.
-fn ref_writes(session: &Session, step: &Step) -> Vec<RefWrite> {
-    step.moves
+/// The ref writes of judged moves, each checked against the local ref as the step found it.
+fn ref_writes(session: &Session, moves: &[Move]) -> Vec<RefWrite> {
+    moves
         .iter()
         .map(|m| RefWrite {
             refname: m.refname.clone(),
@@ -174,44 +175,134 @@ fn ref_writes(session: &Session, step: &Step) -> Vec<RefWrite> {
 /// Writes a judged step into the clone: every ref at once, the work tree of the checked-out
 /// branch with it.
 pub fn write(session: &Session, step: &Step) -> Result<(), ReleaseError> {
-    let message = format!("git policy release {}", step.name);
-    Ok(session
-        .git
-        .write_refs(&ref_writes(session, step), &message)?)
+    write_moves(session, step.name, &step.moves)
 }
 
 /// Whether this clone could take a judged step now (no branch it moves held by a worktree,
 /// no change in the work tree it would overwrite): a dry run says so.
 pub fn writable(session: &Session, step: &Step) -> Result<(), ReleaseError> {
-    session.git.writable(&ref_writes(session, step))?;
+    session.git.writable(&ref_writes(session, &step.moves))?;
     Ok(())
 }
 
-/// Pushes a judged step atomically by object id; only when the remote took it are the local
-/// refs and the tracking refs written, as a fetch would.
-pub fn push(session: &Session, step: &Step) -> Result<Pushed, ReleaseError> {
-    let writes = ref_writes(session, step);
-    session.git.writable(&writes)?;
-    let pushed = session.git.push_by_id(&session.remote, &writes)?;
-    if !pushed.ok {
-        return Ok(pushed);
+fn write_moves(session: &Session, name: &str, moves: &[Move]) -> Result<(), ReleaseError> {
+    let message = format!("git policy release {name}");
+    Ok(session
+        .git
+        .write_refs(&ref_writes(session, moves), &message)?)
+}
+
+/// What `--push` did.
+#[derive(Debug)]
+pub enum Published {
+    /// One atomic push: the remote took every ref of the step, or none.
+    Atomic(Pushed),
+    /// The remote judges each ref alone (an `update` hook) and refused the atomic push for a
+    /// ref it judged before the others landed: the refs were pushed one at a time, in `order`,
+    /// one in which each is accepted after the ones before it; `pushes` has a push per ref
+    /// tried, up to the first refused. The refs it took are written here, the others not.
+    RefByRef {
+        order: Vec<Move>,
+        pushes: Vec<Pushed>,
+    },
+    /// The remote judges each ref alone and refused the atomic push, and no order of the
+    /// step's refs is accepted one at a time: nothing was written.
+    NoOrder(Pushed),
+}
+
+impl Published {
+    /// The moves the remote took, in the order it took them.
+    pub fn landed(&self, step: &Step) -> Vec<Move> {
+        match self {
+            Published::Atomic(pushed) if pushed.ok => step.moves.clone(),
+            Published::RefByRef { order, pushes } => order
+                .iter()
+                .zip(pushes)
+                .filter(|(_, pushed)| pushed.ok)
+                .map(|(m, _)| m.clone())
+                .collect(),
+            _ => Vec::new(),
+        }
     }
-    let written = write(session, step).and_then(|()| {
-        let tracking = tracking_writes(session, step)?;
-        let message = format!("git policy release {}: pushed", step.name);
+}
+
+/// Pushes a judged step atomically by object id; only the refs the remote took are written
+/// here, with their tracking refs as a fetch would set them. A remote that judges each ref
+/// alone (an `update` hook) refuses some valid steps of several refs as one push (each ref is
+/// judged before any lands): when that is why it refused, the refs are pushed one at a time in
+/// an order the evaluator accepts ref by ref, as that hook judges them.
+pub fn push(session: &Session, step: &Step) -> Result<Published, ReleaseError> {
+    let writes = ref_writes(session, &step.moves);
+    session.git.writable(&writes)?;
+    let atomic = session.git.push_by_id(&session.remote, &writes)?;
+    if atomic.ok {
+        record(session, step.name, &step.moves)?;
+        return Ok(Published::Atomic(atomic));
+    }
+    let declined = per_ref::declined_by_update_hook(&atomic);
+    let per_ref = step.moves.len() > 1
+        && !declined.is_empty()
+        && per_ref::refused_together(
+            &session.policy,
+            &session.git,
+            &session.before,
+            &step.moves,
+            &declined,
+        )?;
+    if !per_ref {
+        return Ok(Published::Atomic(atomic));
+    }
+    let Some(order) = per_ref::order(&session.policy, &session.git, &session.before, &step.moves)?
+    else {
+        return Ok(Published::NoOrder(atomic));
+    };
+    let order: Vec<Move> = order.into_iter().map(|i| step.moves[i].clone()).collect();
+    let mut pushes: Vec<Pushed> = Vec::new();
+    for m in &order {
+        let pushed = session.git.push_by_id(
+            &session.remote,
+            &ref_writes(session, std::slice::from_ref(m)),
+        );
+        match pushed {
+            Ok(pushed) => {
+                let ok = pushed.ok;
+                pushes.push(pushed);
+                if !ok {
+                    break;
+                }
+            }
+            Err(err) => {
+                // What landed before it is recorded all the same.
+                record(session, step.name, &order[..pushes.len()])?;
+                return Err(err.into());
+            }
+        }
+    }
+    let published = Published::RefByRef { order, pushes };
+    record(session, step.name, &published.landed(step))?;
+    Ok(published)
+}
+
+/// Writes the moves the remote took here, and their tracking refs.
+fn record(session: &Session, name: &str, moves: &[Move]) -> Result<(), ReleaseError> {
+    if moves.is_empty() {
+        return Ok(());
+    }
+    let written = write_moves(session, name, moves).and_then(|()| {
+        let tracking = tracking_writes(session, moves)?;
+        let message = format!("git policy release {name}: pushed");
         Ok(session.git.write_refs(&tracking, &message)?)
     });
     written.map_err(|source| ReleaseError::PushedNotWritten {
         remote: session.remote.clone(),
         source: Box::new(source),
-    })?;
-    Ok(pushed)
+    })
 }
 
-/// The remote-tracking refs of the branches a pushed step moved, as a fetch would set them.
-fn tracking_writes(session: &Session, step: &Step) -> Result<Vec<RefWrite>, ReleaseError> {
+/// The remote-tracking refs of the branches among pushed moves, as a fetch would set them.
+fn tracking_writes(session: &Session, moves: &[Move]) -> Result<Vec<RefWrite>, ReleaseError> {
     let mut tracking = Vec::new();
-    for m in step.moves.iter().filter(|m| !m.is_tag()) {
+    for m in moves.iter().filter(|m| !m.is_tag()) {
         let refname = format!("refs/remotes/{}/{}", session.remote, m.short());
         tracking.push(RefWrite {
             expected: session.git.ref_target(&refname)?,

@@ -77,10 +77,18 @@ pub fn after_tag(tagged: &Version, kinds: Option<&[Kind]>, letter: PreLetter) ->
     tagged.clone().with_dev(None).with_post(Some(post))
 }
 
-/// The next release of a calendar scheme on `today`: each date component today's, each
-/// number after the dates one above the highest among `existing` with the same dates, else 0,
-/// and the numbers after it 0 (`YY.N.patch` on a day of 2026, after `26.0.0`: `26.1.0`).
-pub fn calendar(calendar: &Calendar, today: jiff::civil::Date, existing: &[Version]) -> Version {
+/// The next release of a calendar scheme on `today`: each date component today's, and the
+/// first number after the dates one above the highest released with the same dates, else 0,
+/// the numbers after it 0 (`YY.N.patch` on a day of 2026, after `26.0.0`: `26.1.0`). Released
+/// are `existing` (the versions of the tags so far) and `source`, the version of the branch the
+/// release is cut from: it counts whether its tag is here or not (trunk at `26.4.0`: `26.5.0`),
+/// except a dev version, which names the release to come (trunk at `26.5.0.dev0`: `26.5.0`).
+pub fn calendar(
+    calendar: &Calendar,
+    today: jiff::civil::Date,
+    existing: &[Version],
+    source: Option<&Version>,
+) -> Version {
     let dates: Vec<(usize, u64)> = calendar
         .parts
         .iter()
@@ -99,14 +107,20 @@ pub fn calendar(calendar: &Calendar, today: jiff::civil::Date, existing: &[Versi
                 .iter()
                 .all(|&(i, value)| v.release().get(i).copied() == Some(value))
         };
-        if let Some(highest) = existing
+        let number = |v: &Version| v.release().get(counter).copied().unwrap_or(0);
+        let after_tags = existing
             .iter()
             .filter(same_dates)
-            .filter_map(|v| v.release().get(counter).copied())
-            .max()
-        {
-            release[counter] = highest + 1;
-        }
+            .map(|v| number(v) + 1)
+            .max();
+        let after_source = source.filter(same_dates).map(|v| {
+            if Kind::of(v) == Kind::Dev {
+                number(v)
+            } else {
+                number(v) + 1
+            }
+        });
+        release[counter] = after_tags.max(after_source).unwrap_or(0);
     }
     Version::new(release)
 }
@@ -182,13 +196,39 @@ mod tests {
             parts: vec![Some(DatePart::ShortYear), None, None],
         };
         let today = jiff::civil::date(2026, 12, 2);
-        assert_eq!(calendar(&scheme, today, &[]), v("26.0.0"));
+        assert_eq!(calendar(&scheme, today, &[], None), v("26.0.0"));
         let tags = [v("25.4.0"), v("26.0.0"), v("26.1.2"), v("26.1.0rc1")];
-        assert_eq!(calendar(&scheme, today, &tags), v("26.2.0"));
+        assert_eq!(calendar(&scheme, today, &tags, None), v("26.2.0"));
         let monthly = Calendar {
             scheme: "YYYY.MM.N".into(),
             parts: vec![Some(DatePart::Year), Some(DatePart::Month), None],
         };
-        assert_eq!(calendar(&monthly, today, &[v("2026.12.0")]), v("2026.12.1"));
+        assert_eq!(
+            calendar(&monthly, today, &[v("2026.12.0")], None),
+            v("2026.12.1")
+        );
+    }
+
+    /// The branch a calendar release is cut from counts as released without its tags: at a
+    /// final, post- or pre-release the next number is above it, at a dev it is the number the
+    /// dev names; the higher of that and the tags' wins, and another year's version is ignored.
+    #[test]
+    fn calendar_counts_the_source_branch_version() {
+        let scheme = Calendar {
+            scheme: "YY.N.patch".into(),
+            parts: vec![Some(DatePart::ShortYear), None, None],
+        };
+        let today = jiff::civil::date(2023, 11, 14);
+        let next =
+            |tags: &[Version], source: &str| calendar(&scheme, today, tags, Some(&v(source)));
+        assert_eq!(next(&[], "23.10.0"), v("23.11.0"));
+        assert_eq!(next(&[], "23.10.1.post1"), v("23.11.0"));
+        assert_eq!(next(&[], "23.11.0.dev0"), v("23.11.0"));
+        assert_eq!(next(&[], "23.11.0rc1"), v("23.12.0"));
+        assert_eq!(next(&[v("23.11.0")], "23.10.0"), v("23.12.0"));
+        assert_eq!(next(&[v("23.8.0")], "23.11.0.dev0"), v("23.11.0"));
+        assert_eq!(next(&[v("23.4.0")], "22.10.0"), v("23.5.0"));
+        assert_eq!(next(&[], "22.10.0"), v("23.0.0"));
+        assert_eq!(calendar(&scheme, today, &[], None), v("23.0.0"));
     }
 }

@@ -285,31 +285,49 @@ impl Git {
                 .map_err(git_err(format!("read {}", id.short())))
         };
         let (our_commit, their_commit) = (find(ours)?, find(theirs)?);
-        let mut index = self
+        let index = self
             .repo
             .merge_commits(&our_commit, &their_commit, None)
             .map_err(git_err(format!("merge `{theirs_name}` into `{ours_name}`")))?;
+        let merged = match self.settled_tree(index, files, "merge")? {
+            Ok(tree) => tree,
+            Err(paths) => {
+                return Err(WriteError::Conflict {
+                    ours: format!("`{ours_name}`"),
+                    theirs: format!("`{theirs_name}`"),
+                    paths,
+                });
+            }
+        };
+        let tree = self.tree_with_files(&merged, files)?;
+        Ok(self.commit_tree(tree, &[ours, theirs], message)?)
+    }
+
+    /// The tree of a merge's or pick's `index`, with its conflicts on the paths of `files`
+    /// (which the step writes anyway: the version file) resolved to their bytes; or the other
+    /// paths in conflict, when there are any.
+    fn settled_tree(
+        &self,
+        mut index: git2::Index,
+        files: &[(String, Vec<u8>)],
+        what: &str,
+    ) -> Result<Result<git2::Tree<'_>, Vec<String>>, RepoError> {
         if index.has_conflicts() {
             let mut paths: Vec<String> = index
                 .conflicts()
-                .map_err(git_err("list the merge's conflicts"))?
+                .map_err(git_err(format!("list the {what}'s conflicts")))?
                 .filter_map(Result::ok)
                 .filter_map(|c| c.our.or(c.their).or(c.ancestor))
                 .map(|e| String::from_utf8_lossy(&e.path).into_owned())
                 .collect();
             paths.dedup();
-            // A conflict in a file the step writes anyway (the version file) is resolved by it.
             let unresolved: Vec<String> = paths
                 .iter()
                 .filter(|p| !files.iter().any(|(f, _)| f == *p))
                 .cloned()
                 .collect();
             if !unresolved.is_empty() {
-                return Err(WriteError::Conflict {
-                    ours: format!("`{ours_name}`"),
-                    theirs: format!("`{theirs_name}`"),
-                    paths: unresolved,
-                });
+                return Ok(Err(unresolved));
             }
             for path in &paths {
                 let bytes = files
@@ -320,15 +338,14 @@ impl Git {
                 self.resolve_conflict(&mut index, path, bytes)?;
             }
         }
-        let merged = index
+        let tree = index
             .write_tree_to(&self.repo)
-            .map_err(git_err("write the merged tree"))?;
-        let merged = self
+            .map_err(git_err(format!("write the {what}'s tree")))?;
+        let tree = self
             .repo
-            .find_tree(merged)
-            .map_err(git_err("read the merged tree"))?;
-        let tree = self.tree_with_files(&merged, files)?;
-        Ok(self.commit_tree(tree, &[ours, theirs], message)?)
+            .find_tree(tree)
+            .map_err(git_err(format!("read the {what}'s tree")))?;
+        Ok(Ok(tree))
     }
 
     /// Resolves the conflict on `path` in a merge's index with `bytes`.
@@ -542,7 +559,7 @@ impl Git {
         };
         let (picked, target) = (find(commit)?, find(onto)?);
         let mainline = u32::from(picked.parent_count() > 1);
-        let mut index = self
+        let index = self
             .repo
             .cherrypick_commit(&picked, &target, mainline, None)
             .map_err(git_err(format!("cherry-pick {}", commit.short())))?;
@@ -557,42 +574,15 @@ impl Git {
                 Some((path.clone(), blob.content().to_vec()))
             })
             .collect();
-        if index.has_conflicts() {
-            let mut paths: Vec<String> = index
-                .conflicts()
-                .map_err(git_err("list the cherry-pick's conflicts"))?
-                .filter_map(Result::ok)
-                .filter_map(|c| c.our.or(c.their).or(c.ancestor))
-                .map(|e| String::from_utf8_lossy(&e.path).into_owned())
-                .collect();
-            paths.dedup();
-            let unresolved: Vec<String> = paths
-                .iter()
-                .filter(|p| !keep.contains(p))
-                .cloned()
-                .collect();
-            if !unresolved.is_empty() {
+        let applied = match self.settled_tree(index, &kept, "cherry-pick")? {
+            Ok(tree) => tree,
+            Err(paths) => {
                 return Err(WriteError::PickConflict {
                     commit: commit.short(),
-                    paths: unresolved,
+                    paths,
                 });
             }
-            for path in &paths {
-                let bytes = kept
-                    .iter()
-                    .find(|(p, _)| p == path)
-                    .map(|(_, b)| b.as_slice())
-                    .unwrap_or_default();
-                self.resolve_conflict(&mut index, path, bytes)?;
-            }
-        }
-        let applied = index
-            .write_tree_to(&self.repo)
-            .map_err(git_err("write the cherry-picked tree"))?;
-        let applied = self
-            .repo
-            .find_tree(applied)
-            .map_err(git_err("read the cherry-picked tree"))?;
+        };
         let tree = self.tree_with_files(&applied, &kept)?;
         if tree == target_tree.id() {
             return Ok(None);

@@ -86,7 +86,7 @@ pub fn resolve(
     let version = match version {
         Some(text) => Session::parse_version(text)?,
         None => match class {
-            Some(class) => first_version(session, class, &caps)
+            Some(class) => first_version(session, class, &caps, tip)?
                 .ok_or_else(|| needs_version(session, &name, &from, tip, Some(class), &caps))?,
             None => version_in_name(&name)
                 .ok_or_else(|| needs_version(session, &name, &from, tip, None, &caps))?,
@@ -226,11 +226,27 @@ fn tag_classes_on(policy: &Policy, class: usize) -> Vec<usize> {
         .collect()
 }
 
-/// The first version of a new branch of `class`: the release its captures name, else the
-/// next calendar release of its tag class; as the next pre-release where the branch carries
-/// pre-releases (the letter its tag class or rules allow, else the newest pre-release tag's),
-/// else as the final release. `None`: the policy leaves the choice to the user.
-pub fn first_version(session: &Session, class: usize, caps: &Captures) -> Option<Version> {
+/// The first version of a new branch of `class` cut at `tip`: the release its captures name,
+/// else the next calendar release of its tag class (above the tags and the version `tip`
+/// carries); as the next pre-release where the branch carries pre-releases (the letter its tag
+/// class or rules allow, else the newest pre-release tag's), else as the final release.
+/// `None`: the policy leaves the choice to the user.
+pub fn first_version(
+    session: &Session,
+    class: usize,
+    caps: &Captures,
+    tip: Id,
+) -> Result<Option<Version>, ReleaseError> {
+    let source = session.version_at(tip)?.map(|(v, _)| v);
+    Ok(first_version_above(session, class, caps, source.as_ref()))
+}
+
+fn first_version_above(
+    session: &Session,
+    class: usize,
+    caps: &Captures,
+    source: Option<&Version>,
+) -> Option<Version> {
     let policy = &session.policy;
     let kinds = policy.branches[class]
         .version
@@ -244,7 +260,7 @@ pub fn first_version(session: &Session, class: usize, caps: &Captures) -> Option
         let calendar = tag_classes
             .iter()
             .find_map(|&t| policy.tags[t].calendar.as_ref())?;
-        Some(next::calendar(calendar, session.today, &existing))
+        Some(next::calendar(calendar, session.today, &existing, source))
     })?;
     if allows(Kind::Pre) {
         let letter = pre_letter(session, class, &tag_classes)?;

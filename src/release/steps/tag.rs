@@ -149,15 +149,17 @@ fn tagged_name(branch: &str, tagged: Id, tip: Id) -> String {
     }
 }
 
-/// The pre-release `--pre` tags: the version the branch carries when it is one, else the
-/// next pre-release of its release (counted among the tags).
+/// The pre-release `--pre` tags: the version the branch carries when it is one not tagged
+/// yet, else the next pre-release of its release (counted among the tags).
 fn pre_of(
     session: &Session,
     carried: &Version,
     class: Option<usize>,
     existing: &[Version],
 ) -> Version {
-    if Kind::of(carried) == Kind::Pre {
+    // A pre-release the branch carries is the one to tag, unless it is tagged already (a
+    // branch that does not move ahead of its tags): then the next one.
+    if Kind::of(carried) == Kind::Pre && !existing.contains(carried) {
         return carried.clone();
     }
     let classes = flow::tag_classes_of_kind(&session.policy, Kind::Pre, class);
@@ -180,9 +182,8 @@ fn final_of(
         .iter()
         .find_map(|&c| session.policy.tags[c].calendar.as_ref());
     match calendar {
-        // Never below the release the branch is developing (`26.1.0` at `26.1.0.dev0`).
         Some(calendar) if Kind::of(carried) == Kind::Dev => {
-            next::calendar(calendar, session.today, existing).max(carried.only_release())
+            next::calendar(calendar, session.today, existing, Some(carried))
         }
         _ => carried.only_release(),
     }
@@ -215,7 +216,8 @@ fn pre_letter(
 
 /// Refuses the tag when the changelog at `tip` lacks the heading the tag class needs. Where
 /// `branch` is checked out, an empty section with the heading is written into the work tree's
-/// file for the user to fill in (not in a dry run); nothing else is written.
+/// file for the user to fill in; nothing else is written. A dry run writes nothing at all and
+/// says what the step would add.
 fn changelog_ready(
     session: &Session,
     (branch, tip): (&str, Id),
@@ -234,7 +236,8 @@ fn changelog_ready(
         return Ok(());
     }
     let commit_it = format!("`git commit -m \"changelog: {version}\" {path}`");
-    let again = format!("`{}`", session.command);
+    // The hints name the step itself: a dry run adds no heading.
+    let again = format!("`{}`", session.command.replace(" --dry-run", ""));
     let line = changelog::render(heading, version, session.today);
     let checked_out = session.head.as_deref() == Some(branch);
     let file = session.git.workdir().map(|dir| dir.join(path));
@@ -281,12 +284,11 @@ fn changelog_ready(
         ));
     };
     if dry_run {
-        let write = session.command.replace(" --dry-run", "");
         return Err(ReleaseError::usage(
             format!(
-                "`{path}` on `{branch}` has no entry for {version} (a heading like `{line}`): dry run, nothing was written"
+                "`{path}` has no entry for {version}: the step would add an empty section `{line}` for you to fill in, and stop; nothing was written"
             ),
-            format!("run `{write}`: it adds the heading for you to fill in"),
+            format!("to add it, run {again}"),
         ));
     }
     let text = changelog::insert(&on_disk, heading, &line);

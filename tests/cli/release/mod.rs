@@ -4,6 +4,7 @@
 
 mod branch;
 mod bump;
+mod e2e;
 mod engine;
 mod freeze;
 mod merge;

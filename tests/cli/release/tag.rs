@@ -334,8 +334,8 @@ fn dry_run_does_not_stub_the_changelog() {
     failed(
         &run,
         &[
-            "`CHANGES.rst` on `main` has no entry for 1.2.3 (a heading like `1.2.3 (2023-11-14)`): dry run, nothing was written",
-            "hint: run `git policy release tag 1.2.3`: it adds the heading for you to fill in",
+            "`CHANGES.rst` has no entry for 1.2.3: the step would add an empty section `1.2.3 (2023-11-14)` for you to fill in, and stop; nothing was written",
+            "hint: to add it, run `git policy release tag 1.2.3`",
         ],
     );
     unchanged(&s.dev, &before, &run);
