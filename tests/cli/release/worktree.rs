@@ -177,3 +177,35 @@ fn deleted_worktree_hint_says_to_prune() {
     s.dev.git(&["worktree", "prune"]);
     accepted(&release(&s.dev, &["freeze", "--push"]));
 }
+
+/// Run from a linked worktree, a step that moves the branch checked out there lands on the
+/// server and brings that worktree's files and index along; the main worktree is untouched.
+#[test]
+fn step_from_a_linked_worktree_moves_its_own_branch() {
+    let s = setup("pre-receive");
+    let linked = s.sandbox.path().join("rc-tree");
+    let linked_arg = linked.display().to_string();
+    s.dev.git(&["worktree", "add", "-q", &linked_arg, "rc"]);
+    let main = state(&s.dev);
+    let run = Run::from_output(
+        s.sandbox
+            .command(bin(), &linked)
+            .args(["release", "bump", "0.12.0.dev2", "--push"])
+            .output()
+            .expect("run git-policy"),
+    );
+    accepted(&run);
+    assert_eq!(
+        s.dev.git(&["-C", &linked_arg, "rev-parse", "HEAD"]),
+        s.central.rev("rc")
+    );
+    assert_eq!(s.dev.git(&["-C", &linked_arg, "status", "--porcelain"]), "");
+    let file = std::fs::read_to_string(linked.join("tokio/__init__.py")).expect("read");
+    assert!(file.contains("\"0.12.0.dev2\""), "{file}");
+    assert_eq!(
+        s.dev.git(&["status", "--porcelain"]),
+        "",
+        "the main worktree is as it was"
+    );
+    assert_ne!(state(&s.dev), main, "its refs record the push");
+}
