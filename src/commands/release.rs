@@ -7,7 +7,7 @@ use super::check::refuse_shallow;
 use super::{Outcome, UserError, load_policy, open_repo};
 use crate::cli::{ReleaseArgs, ReleaseStep};
 use crate::release::{self, Move, Published, ReleaseError, Session, Step, steps};
-use crate::repo::Pushed;
+use crate::repo::{Holding, Pushed};
 use crate::report::{self, Verdict};
 
 pub fn run(args: &ReleaseArgs) -> anyhow::Result<Outcome> {
@@ -31,19 +31,23 @@ fn run_step(step: &ReleaseStep) -> anyhow::Result<Outcome> {
     };
     let policy = load_policy(&git, common.policy.as_deref())?;
     let session = Session::start(git, policy, common.remote.as_deref())?;
-    if common.dry_run {
-        session.git.objects_in_memory()?;
-    }
-    let computed = match step {
-        ReleaseStep::Freeze(args) => steps::freeze::compute(&session, args),
-        ReleaseStep::Branch(args) => steps::branch::compute(&session, args),
-        ReleaseStep::Tag(args) => steps::tag::compute(&session, args),
-        ReleaseStep::Port(args) => steps::port::compute(&session, args),
-        ReleaseStep::Bump(args) => steps::bump::compute(&session, args),
-        ReleaseStep::Merge(args) => steps::merge::compute(&session, args),
-        ReleaseStep::Plan(_) => return Ok(Outcome::Ok),
-    }?;
-    let judgement = release::judge(&session, &computed)?;
+    // The step's objects stay in memory until it is judged and to be written: a refusal, a
+    // dry run or an error leaves none behind.
+    let (computed, judgement) = session.git.staged(|| {
+        let computed = match step {
+            ReleaseStep::Freeze(args) => steps::freeze::compute(&session, args),
+            ReleaseStep::Branch(args) => steps::branch::compute(&session, args),
+            ReleaseStep::Tag(args) => steps::tag::compute(&session, args),
+            ReleaseStep::Port(args) => steps::port::compute(&session, args),
+            ReleaseStep::Bump(args) => steps::bump::compute(&session, args),
+            ReleaseStep::Merge(args) => steps::merge::compute(&session, args),
+            ReleaseStep::Plan(_) => Err(ReleaseError::NotBuilt("plan")),
+        }?;
+        let judgement = release::judge(&session, &computed)?;
+        let keep = (!common.dry_run && judgement.violations.is_empty())
+            .then(|| computed.moves.iter().map(|m| m.new).collect());
+        Ok::<_, ReleaseError>(((computed, judgement), keep))
+    })?;
     let mut out = anstream::stdout().lock();
     write_moves(&session, &computed, &mut out)?;
     let verdict = Verdict {
@@ -61,6 +65,17 @@ fn run_step(step: &ReleaseStep) -> anyhow::Result<Outcome> {
     let again = again();
     if common.dry_run {
         writeln!(out, "dry run: nothing was written")?;
+        // What would stop the step here, said now rather than when it is run.
+        if let Err(err) = release::writable(&session, &computed) {
+            let err = user_facing(err);
+            let message = err.to_string();
+            let message = message.trim_end_matches(": nothing was written");
+            writeln!(out, "warning: run now, the step would stop: {message}")?;
+            if let Some(hint) = super::hint_of(&err) {
+                writeln!(out, "hint: {hint}")?;
+            }
+            return Ok(Outcome::Ok);
+        }
         writeln!(out, "hint: to do it, run `{again}`")?;
         return Ok(Outcome::Ok);
     }
@@ -152,6 +167,24 @@ fn report_push(
         return Ok(Outcome::Ok);
     }
     show_refusal(pushed);
+    // No ref has a status: a `pre-push` hook here refused it, or the push never reached the
+    // remote (its URL, the network, access). Fetching would help neither.
+    let statuses = pushed.stdout.lines().any(|l| l.starts_with('!'));
+    let fatal = pushed.stderr.lines().any(|l| l.starts_with("fatal:"));
+    if !statuses && !fatal {
+        return Err(UserError::hinted(
+            "a `pre-push` hook of this clone refused the push (its message is above): nothing was written",
+            format!("fix what it says, then run `{again} --push` again"),
+        ));
+    }
+    if !statuses {
+        return Err(UserError::hinted(
+            format!("cannot push to `{remote}` (git's message is above): nothing was written"),
+            format!(
+                "check its URL (`git remote get-url {remote}`) and your access to it, then run `{again} --push` again"
+            ),
+        ));
+    }
     // The server's own git-policy judged it a violation: a verdict, not an error.
     if pushed.stderr.contains("remote: error[") {
         let mut err = anstream::stderr().lock();
@@ -167,13 +200,20 @@ fn report_push(
     }
     Err(UserError::hinted(
         format!("`{remote}` refused the push, or has moved on: nothing was written"),
-        format!("`git fetch {remote}`, then run `{again} --push` again"),
+        moved_on_hint(session, step, again),
     ))
 }
 
-/// What the hooks and the server said, as `git push` shows it.
+/// What the hooks and the server said, as `git push` shows it, without git's own `hint:`
+/// lines (`git pull`): the step's hint is the one that fits.
 fn show_said(pushed: &Pushed) {
-    let said = pushed.stderr.trim_end();
+    let said: Vec<&str> = pushed
+        .stderr
+        .lines()
+        .filter(|l| !l.starts_with("hint:"))
+        .collect();
+    let said = said.join("\n");
+    let said = said.trim_end();
     if !said.is_empty() {
         let _ = writeln!(anstream::stderr(), "{said}");
     }
@@ -198,6 +238,30 @@ fn ticked(moves: &[Move]) -> Vec<String> {
         .iter()
         .map(|m| format!("`{}`", report::printable(m.short())))
         .collect()
+}
+
+/// What to do when the remote refused the push or moved on: fetch, put this clone's unpushed
+/// commits on the branches the step moves onto the remote's new tips (else the step, run
+/// again, would rewrite them), and run the step again.
+fn moved_on_hint(session: &Session, step: &Step, again: &str) -> String {
+    let remote = &session.remote;
+    let rebases: Vec<String> = step
+        .moves
+        .iter()
+        .filter(|m| !m.is_tag())
+        .filter(|m| match (m.from, session.before.get(&m.refname)) {
+            (Some(from), Some(&pushed)) => from != pushed,
+            _ => false,
+        })
+        .map(|m| format!("git rebase {remote}/{0} {0}", m.short()))
+        .collect();
+    if rebases.is_empty() {
+        return format!("`git fetch {remote}`, then run `{again} --push` again");
+    }
+    format!(
+        "`git fetch {remote}`, put this clone's unpushed commits on what `{remote}` has (`{}`), then run `{again} --push` again",
+        rebases.join(" && ")
+    )
 }
 
 /// The refs a step sets, by short name.
@@ -251,6 +315,7 @@ fn again() -> String {
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| a != "--dry-run" && a != "--push")
+        .map(|a| release::shell_word(&a))
         .collect();
     format!("git policy {}", args.join(" "))
 }
@@ -277,7 +342,34 @@ fn user_facing(err: ReleaseError) -> anyhow::Error {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            "commit or stash them (`git stash`), then run the step again",
+            format!("commit or stash them (`git stash`), then run `{}` again", release::command_line()),
+        ),
+        ReleaseError::Write(crate::repo::WriteError::Held { branch, held }) => {
+            let at = format!("git -C {}", release::shell_word(&held.worktree.display().to_string()));
+            let (message, hint) = match held.how {
+                // Removed without `git worktree remove`: git still counts it until pruned.
+                _ if !held.worktree.exists() => (
+                    format!("`{branch}` is checked out in the worktree `{}`, which is gone but still registered: nothing was written", held.worktree.display()),
+                    format!("forget the worktrees that are gone, `git worktree prune`, then run `{}` again", release::command_line()),
+                ),
+                Holding::CheckedOut => (
+                    format!("`{branch}` is checked out in the worktree `{}`, and the step would move it under that worktree: nothing was written", held.worktree.display()),
+                    format!("detach that worktree (`{at} switch --detach`), run the step again, then check the branch out there again: `{at} switch {branch}`"),
+                ),
+                Holding::Rebased => (
+                    format!("`{branch}` is being rebased in the worktree `{}`: nothing was written", held.worktree.display()),
+                    format!("finish the rebase (`{at} rebase --continue`) or abort it (`{at} rebase --abort`), then run the step again"),
+                ),
+                Holding::Bisected => (
+                    format!("`{branch}` is being bisected in the worktree `{}`: nothing was written", held.worktree.display()),
+                    format!("end the bisect (`{at} bisect reset`), then run the step again"),
+                ),
+            };
+            UserError::hinted(message, hint)
+        }
+        ReleaseError::Write(crate::repo::WriteError::InProgress(operation)) => UserError::hinted(
+            format!("a `git {operation}` is in progress in this work tree, on the branch the step moves: nothing was written"),
+            format!("finish it, or abort it (`git {operation} --abort`), then run `{}` again", release::command_line()),
         ),
         ReleaseError::PushedNotWritten { remote, source } => {
             anyhow::Error::new(*source).context(UserError {
@@ -289,7 +381,7 @@ fn user_facing(err: ReleaseError) -> anyhow::Error {
         }
         ReleaseError::Write(crate::repo::WriteError::Moved { refname, .. }) => UserError::hinted(
             format!("`{refname}` moved while the step ran: nothing was written"),
-            format!("run the step again: `{}`", std::env::args().skip(1).fold("git policy".to_owned(), |a, b| a + " " + &b)),
+            format!("run the step again: `{}`", release::command_line()),
         ),
         other => anyhow::Error::new(other).context("the release step failed: nothing was written"),
     }

@@ -178,6 +178,13 @@ pub fn write(session: &Session, step: &Step) -> Result<(), ReleaseError> {
     write_moves(session, step.name, &step.moves)
 }
 
+/// Whether this clone could take a judged step now (no branch it moves held by a worktree,
+/// no change in the work tree it would overwrite): a dry run says so.
+pub fn writable(session: &Session, step: &Step) -> Result<(), ReleaseError> {
+    session.git.writable(&ref_writes(session, &step.moves))?;
+    Ok(())
+}
+
 fn write_moves(session: &Session, name: &str, moves: &[Move]) -> Result<(), ReleaseError> {
     let message = format!("git policy release {name}");
     Ok(session
@@ -320,4 +327,23 @@ pub fn push_command(session: &Session, step: &Step) -> String {
         })
         .collect();
     format!("git push --atomic {} {}", session.remote, refs.join(" "))
+}
+
+/// The command line that ran the step, as a shell reads it back (`git policy release tag
+/// 1.2.3 --push`): hints say to run it again.
+pub fn command_line() -> String {
+    std::iter::once("git policy".to_owned())
+        .chain(std::env::args().skip(1).map(|a| shell_word(&a)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `word` as a shell reads it back: as is when it is plain, else in single quotes.
+pub fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+@:=,".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
 }

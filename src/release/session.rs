@@ -59,6 +59,12 @@ impl Session {
                 )
             })?,
         };
+        if !git.has_remote(&remote) {
+            return Err(ReleaseError::usage(
+                format!("this clone has no remote `{remote}`"),
+                "name one of its remotes (`git remote -v` lists them), or add it: `git remote add <name> <url>`",
+            ));
+        }
         let before = git.remote_state(&remote)?;
         let tips = git.freshest_state(&|b| policy.class_of(b).is_some())?.state;
         let local = git.local_state()?;
@@ -66,10 +72,7 @@ impl Session {
         let today = git
             .committer_day()
             .unwrap_or_else(|| jiff::Zoned::now().date());
-        let command = std::iter::once("git policy".to_owned())
-            .chain(std::env::args().skip(1))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let command = super::command_line();
         Ok(Session {
             command,
             git,
@@ -92,10 +95,27 @@ impl Session {
     pub fn branch_or_head(&self, branch: Option<&str>) -> Result<String, ReleaseError> {
         match branch.map(str::to_owned).or_else(|| self.head.clone()) {
             Some(branch) => Ok(branch),
-            None => Err(ReleaseError::usage(
-                "no branch is checked out",
-                "name the branch: `--branch <branch>`",
-            )),
+            None => {
+                // The branch `HEAD` was detached at, where one protected branch is there.
+                let head = self.git.head_commit();
+                let at: Vec<&str> = self
+                    .tips
+                    .iter()
+                    .filter(|(_, tip)| Some(**tip) == head)
+                    .filter_map(|(name, _)| name.strip_prefix("refs/heads/"))
+                    .collect();
+                let hint = match at.as_slice() {
+                    [branch] => format!(
+                        "name the branch, e.g. the one `HEAD` is at: `{} --branch {branch}`",
+                        self.command
+                    ),
+                    _ => format!("name the branch: `{} --branch <branch>`", self.command),
+                };
+                Err(ReleaseError::usage(
+                    "no branch is checked out (`HEAD` is detached)",
+                    hint,
+                ))
+            }
         }
     }
 
@@ -104,7 +124,10 @@ impl Session {
         self.tip(branch).ok_or_else(|| {
             ReleaseError::usage(
                 format!("there is no branch `{branch}` here or on `{}`", self.remote),
-                format!("fetch it: `git fetch {}`", self.remote),
+                format!(
+                    "if it is new on `{0}`, fetch it (`git fetch {0}`); `git branch -a` lists the branches this clone knows",
+                    self.remote
+                ),
             )
         })
     }
@@ -167,6 +190,29 @@ impl Session {
         Ok(Some((version, path)))
     }
 
+    /// The version at `commit` as its first version file writes it (`0.13.0-beta1`), with
+    /// its normal form (`0.13.0b1`); `None` where there is none.
+    fn written_at(&self, commit: Id) -> Option<(String, Version)> {
+        let (path, format) = self.version_files_at(commit).ok()?.into_iter().next()?;
+        let bytes = self.git.read_file(commit, &path).ok()??;
+        let (version, found) = version::extract_file(format, &path, &bytes).ok()?;
+        Some((found.text.trim().to_owned(), version))
+    }
+
+    /// The version at `commit` as its first version file writes it, with its normal form
+    /// after it where that differs: `0.13.0-beta1 (0.13.0b1)`.
+    pub fn shown_at(&self, commit: Id) -> Option<String> {
+        let (text, version) = self.written_at(commit)?;
+        Some(crate::rules::shown(&text, &version))
+    }
+
+    /// The version at `commit` as its first version file writes it (`0.13.0-beta1`), or
+    /// `version` where it cannot be read.
+    pub fn as_written(&self, commit: Id, version: &Version) -> String {
+        self.written_at(commit)
+            .map_or_else(|| version.to_string(), |(text, _)| text)
+    }
+
     /// A commit on `parent` that sets `version` in every version file (each in its format).
     pub fn commit_version(
         &self,
@@ -176,6 +222,20 @@ impl Session {
     ) -> Result<Id, ReleaseError> {
         let files = self.version_files_with(parent, version)?;
         Ok(self.git.commit_with_files(&[parent], &files, message)?)
+    }
+
+    /// What to do where a branch has no version file: a step sets versions in files that
+    /// exist, it makes none.
+    pub fn no_version_file_hint(&self) -> String {
+        format!(
+            "commit a version file first ({}); `git policy explain` shows where the policy reads the version",
+            self.policy
+                .version_files
+                .iter()
+                .map(|f| format!("`{}`", f.path))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     }
 
     /// Every version file at `commit` rewritten to carry `version`.
@@ -188,15 +248,7 @@ impl Session {
         if files.is_empty() {
             return Err(ReleaseError::usage(
                 format!("{} has no version file", commit.short()),
-                format!(
-                    "commit a version file first ({}); `git policy explain` shows where the policy reads the version",
-                    self.policy
-                        .version_files
-                        .iter()
-                        .map(|f| format!("`{}`", f.path))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                self.no_version_file_hint(),
             ));
         }
         let mut out = Vec::new();

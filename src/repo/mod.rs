@@ -19,6 +19,7 @@ mod objects;
 mod pending;
 mod refs;
 mod remembered;
+mod worktrees;
 mod write;
 
 use std::cell::{Cell, OnceCell, RefCell};
@@ -35,6 +36,8 @@ use remembered::Remembered;
 use crate::rules::{CommitInfo, Id, Peeled, RepoView, Stamp, ViewError};
 pub use fresh::Fresh;
 pub use pending::{commit_files, index_files, merge_files};
+pub use refs::valid_branch_name;
+pub use worktrees::{Held, Holding};
 pub use write::{Pushed, RefWrite, WriteError};
 
 #[derive(Debug, thiserror::Error)]

@@ -125,6 +125,11 @@ impl Git {
         })
     }
 
+    /// Whether this clone has a remote named `name`.
+    pub fn has_remote(&self, name: &str) -> bool {
+        self.repo.find_remote(name).is_ok()
+    }
+
     /// The remote the commands in hints push to and fetch from: the
     /// [`upstream_remote`](Self::upstream_remote), else `origin`.
     pub fn hint_remote(&self) -> String {
@@ -139,4 +144,10 @@ fn target_of(reference: &git2::Reference<'_>) -> Option<Oid> {
     reference
         .target()
         .or_else(|| reference.resolve().ok().and_then(|r| r.target()))
+}
+
+/// Whether git takes `name` as a branch name (`refs/heads/<name>` is a valid ref name, and
+/// the name does not start with `-`, as `git check-ref-format --branch` asks).
+pub fn valid_branch_name(name: &str) -> bool {
+    !name.starts_with('-') && git2::Reference::is_valid_name(&format!("refs/heads/{name}"))
 }

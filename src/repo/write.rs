@@ -8,6 +8,7 @@ use std::process::Command;
 
 use git2::{FileMode, Oid, Signature};
 
+use super::worktrees::{Held, Holding};
 use super::{Git, RepoError, git_err, to_id, to_oid};
 use crate::rules::Id;
 
@@ -34,6 +35,13 @@ pub enum WriteError {
     PickConflict { commit: String, paths: Vec<String> },
     #[error("cannot run `git push`")]
     Spawn(#[source] std::io::Error),
+    /// The step moves the checked-out branch while git is in the middle of an operation on it
+    /// (`merge`, `cherry-pick`, `revert`, `am`): what it is, as its `--abort` names it.
+    #[error("a `git {0}` is in progress in this work tree")]
+    InProgress(&'static str),
+    /// The step moves a branch another worktree holds (git never moves one under it).
+    #[error("`{branch}` is {} in the worktree `{}`", match held.how { Holding::CheckedOut => "checked out", Holding::Rebased => "being rebased", Holding::Bisected => "being bisected" }, held.worktree.display())]
+    Held { branch: String, held: Held },
 }
 
 /// One ref a judged step sets: `expected` is what it named when the step started (`None`:
@@ -74,6 +82,87 @@ impl Git {
         // Above the loose and pack backends (priorities 1 and 2): written there first.
         odb.add_new_mempack_backend(1000)
             .map_err(git_err("keep new objects in memory"))?;
+        Ok(())
+    }
+
+    /// Runs `compute` with every object it writes held in memory. Where it returns its result
+    /// with `Some(ids)` (a judged step to write or push, and the objects its refs will name),
+    /// the objects those reach that are not stored yet are then written to the object database
+    /// as one pack; else (a refusal, a dry run, an error) none is written.
+    pub fn staged<T, E: From<RepoError>>(
+        &self,
+        compute: impl FnOnce() -> Result<(T, Option<Vec<Id>>), E>,
+    ) -> Result<T, E> {
+        let odb = self
+            .repo
+            .odb()
+            .map_err(git_err("open the object database"))?;
+        // Above the loose and pack backends (priorities 1 and 2): written there first.
+        odb.add_new_mempack_backend(1000)
+            .map_err(git_err("keep new objects in memory"))?;
+        let (result, keep) = compute()?;
+        let Some(ids) = keep else {
+            return Ok(result);
+        };
+        let pack = self.pack_of_new(&ids)?;
+        self.write_pack(&odb, &pack)?;
+        // The objects stay in memory too: what the step reads from here on finds them there.
+        Ok(result)
+    }
+
+    /// A pack of the objects `ids` reach that the object database on disk lacks: what a step
+    /// made (its commits, their new trees and blobs, its tag objects).
+    fn pack_of_new(&self, ids: &[Id]) -> Result<Vec<u8>, RepoError> {
+        let failed = || git_err("pack the step's objects");
+        // The repository opened again has no objects in memory: its database is the disk's.
+        let disk = git2::Repository::open(self.repo.path()).map_err(failed())?;
+        let disk = disk.odb().map_err(failed())?;
+        let mut builder = self.repo.packbuilder().map_err(failed())?;
+        let mut seen = std::collections::HashSet::new();
+        let mut stack: Vec<Oid> = ids.iter().map(|&id| to_oid(id)).collect();
+        while let Some(oid) = stack.pop() {
+            if !seen.insert(oid) || disk.exists(oid) {
+                continue;
+            }
+            // Neither stored nor made by the step (a partial clone's missing blob): not ours.
+            let Ok(object) = self.repo.find_object(oid, None) else {
+                continue;
+            };
+            builder.insert_object(oid, None).map_err(failed())?;
+            if let Some(commit) = object.as_commit() {
+                stack.push(commit.tree_id());
+                stack.extend(commit.parent_ids());
+            } else if let Some(tree) = object.as_tree() {
+                // A submodule's commit (a gitlink) is not in this repository.
+                let entries = tree.iter().filter(|e| e.filemode() != 0o160000);
+                stack.extend(entries.map(|e| e.id()));
+            } else if let Some(tag) = object.as_tag() {
+                stack.push(tag.target_id());
+            }
+        }
+        let mut pack = git2::Buf::new();
+        builder.write_buf(&mut pack).map_err(failed())?;
+        Ok(pack.to_vec())
+    }
+
+    /// Writes `pack` into the object database with its index, unless it holds no object (its
+    /// header counts them, bytes 8 to 12).
+    fn write_pack(&self, odb: &git2::Odb<'_>, pack: &[u8]) -> Result<(), RepoError> {
+        let count = pack
+            .get(8..12)
+            .map_or(0, |n| u32::from_be_bytes([n[0], n[1], n[2], n[3]]));
+        if count == 0 {
+            return Ok(());
+        }
+        let failed = git_err("write the step's objects");
+        let mut writer = odb
+            .packwriter()
+            .map_err(git_err("write the step's objects"))?;
+        std::io::Write::write_all(&mut writer, pack)
+            .map_err(|err| failed(git2::Error::from_str(&err.to_string())))?;
+        writer
+            .commit()
+            .map_err(git_err("write the step's objects"))?;
         Ok(())
     }
 
@@ -348,17 +437,46 @@ impl Git {
         Ok(())
     }
 
-    /// Refuses `writes` when they move the checked-out branch over changes in the work tree or
+    /// Refuses `writes` when they move a branch another worktree holds (checked out there, or
+    /// being rebased or bisected anywhere), or the checked-out branch over changes in the work tree or
     /// index to the paths the move changes; else the tree the work tree moves to, if it moves.
     /// Asked before a push too: what the remote takes must be writable here.
     pub fn writable(&self, writes: &[RefWrite]) -> Result<Option<git2::Object<'_>>, WriteError> {
+        for write in writes.iter().filter(|w| w.expected != Some(w.new)) {
+            if let Some(branch) = write.refname.strip_prefix("refs/heads/") {
+                if let Some(held) = self.held_by_worktree(&write.refname) {
+                    return Err(WriteError::Held {
+                        branch: branch.to_owned(),
+                        held,
+                    });
+                }
+            }
+        }
         let head = self.head_branch().map(|b| format!("refs/heads/{b}"));
         let moved_head = writes
             .iter()
             .find(|w| Some(&w.refname) == head.as_ref() && w.expected != Some(w.new));
         match moved_head {
-            Some(write) => Ok(Some(self.checkout_plan(write)?)),
+            Some(write) => {
+                if let Some(operation) = self.operation_in_progress() {
+                    return Err(WriteError::InProgress(operation));
+                }
+                Ok(Some(self.checkout_plan(write)?))
+            }
             None => Ok(None),
+        }
+    }
+
+    /// The operation git is in the middle of in this work tree, by the command that ends it.
+    fn operation_in_progress(&self) -> Option<&'static str> {
+        use git2::RepositoryState as State;
+        match self.repo.state() {
+            State::Clean | State::Bisect => None,
+            State::Merge => Some("merge"),
+            State::CherryPick | State::CherryPickSequence => Some("cherry-pick"),
+            State::Revert | State::RevertSequence => Some("revert"),
+            State::ApplyMailbox | State::ApplyMailboxOrRebase => Some("am"),
+            State::Rebase | State::RebaseInteractive | State::RebaseMerge => Some("rebase"),
         }
     }
 

@@ -27,7 +27,7 @@ use serde::Serialize;
 
 use crate::policy::Policy;
 pub use audit::{audit, audit_updates};
-pub use context::EvalError;
+pub use context::{EvalError, shown};
 pub use entry::{Asker, Entry};
 pub use flow::picked_from;
 pub use message::{Message, cut_short};

@@ -68,6 +68,12 @@ pub fn resolve(
         }
         None => next_of_a_class(session, from)?,
     };
+    if !crate::repo::valid_branch_name(&name) {
+        return Err(ReleaseError::usage(
+            format!("`{name}` is not a branch name git takes"),
+            "name it as git allows: `git help check-ref-format` lists the rules",
+        ));
+    }
     if session.exists(&format!("refs/heads/{name}")) || session.git.has_branch(&name) {
         return Err(ReleaseError::usage(
             format!("branch `{name}` exists already"),

@@ -31,7 +31,7 @@ pub fn compute(session: &Session, args: &BumpArgs) -> Result<Step, ReleaseError>
     }
     let message = format!("release: set version {version}");
     let new = session.commit_version(tip, &version, &message)?;
-    let was = current.map_or_else(|| "no version".to_owned(), |v| v.to_string());
+    let was = current.map_or_else(|| "no version".to_owned(), |v| session.as_written(tip, &v));
     let mut step = Step::new("bump");
     step.moves.push(Move::branch(
         &branch,

@@ -36,7 +36,7 @@ pub fn compute(session: &Session, _args: &FreezeArgs) -> Result<Step, ReleaseErr
     let Some((version, path)) = session.version_at(upper_tip)? else {
         return Err(ReleaseError::usage(
             format!("`{upper}` has no version file, so there is no version to freeze"),
-            format!("set one first: `git policy release bump 0.1.0.dev1 --branch {upper}`"),
+            session.no_version_file_hint(),
         ));
     };
     if session.git.is_ancestor(upper_tip, lower_tip)? {
@@ -51,8 +51,10 @@ pub fn compute(session: &Session, _args: &FreezeArgs) -> Result<Step, ReleaseErr
     let frozen = label(&version, pair.by);
     let bumped = next::next_dev(&version, pair.by);
     let mut step = Step::new("freeze");
+    // The version `lower` takes, as `upper`'s file writes it.
+    let written = session.as_written(upper_tip, &version);
     let (lower_new, how) = if session.git.is_ancestor(lower_tip, upper_tip)? {
-        (upper_tip, format!("fast-forward to `{upper}`, {version}"))
+        (upper_tip, format!("fast-forward to `{upper}`, {written}"))
     } else {
         // The version files come from the upper branch: a conflict there is the freeze's.
         let files: Vec<(String, Vec<u8>)> = session
@@ -63,6 +65,10 @@ pub fn compute(session: &Session, _args: &FreezeArgs) -> Result<Step, ReleaseErr
                 Ok((p, bytes))
             })
             .collect::<Result<_, ReleaseError>>()?;
+        let where_ = match files.len() {
+            0 | 1 => format!("`{path}`"),
+            _ => format!("`{path}` and the other version files"),
+        };
         let message = format!("Merge branch '{upper}' into {lower}\n\nrelease: freeze {frozen}\n");
         let merge =
             session
@@ -73,19 +79,21 @@ pub fn compute(session: &Session, _args: &FreezeArgs) -> Result<Step, ReleaseErr
                     // before the bump then keeps the relation.
                     crate::repo::WriteError::Conflict { paths, .. } => ReleaseError::usage(
                         format!(
-                            "merging `{upper}` into `{lower}` conflicts in {}, which a freeze cannot resolve",
+                            "merging `{upper}` into `{lower}` conflicts in {}, which a freeze cannot resolve: nothing was written",
                             crate::rules::cut_short(
                                 &paths.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>()
                             )
                         ),
                         format!(
-                            "move `{upper}` on first, `git policy release bump {bumped} --branch {upper} --push`, then merge the commit before it into `{lower}` and resolve the conflict there: `git switch {lower} && git merge {}`",
-                            upper_tip.short()
+                            "move `{upper}` on first, `git policy release bump {bumped} --branch {upper} --push`; then merge the commit before it into `{lower}`, `git switch {lower} && git merge {}`, resolve the conflicts with {} in {where_}, `git commit`, and `git push {} {lower}`",
+                            upper_tip.short(),
+                            written,
+                            session.remote,
                         ),
                     ),
                     other => other.into(),
                 })?;
-        (merge, format!("merge of `{upper}`, {version}"))
+        (merge, format!("merge of `{upper}`, {written}"))
     };
     step.moves
         .push(Move::branch(lower, Some(lower_tip), lower_new, how));
@@ -95,7 +103,10 @@ pub fn compute(session: &Session, _args: &FreezeArgs) -> Result<Step, ReleaseErr
         upper,
         Some(upper_tip),
         upper_new,
-        format!("set version {bumped} (was {version} in `{path}`)"),
+        format!(
+            "set version {bumped} (was {} in `{path}`)",
+            session.as_written(upper_tip, &version)
+        ),
     ));
     Ok(step)
 }

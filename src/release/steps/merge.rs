@@ -69,7 +69,8 @@ pub fn compute(session: &Session, args: &MergeArgs) -> Result<Step, ReleaseError
                         quoted(others.iter().map(|p| p.as_str()))
                     ),
                     format!(
-                        "merge it by hand: `git switch {into} && git merge {branch}`, resolve the conflicts, commit, then push `{into}`"
+                        "merge it by hand: `git switch {into} && git merge {branch}`, resolve the conflicts, commit, then `git push {} {into}`",
+                        session.remote
                     ),
                 ));
             }

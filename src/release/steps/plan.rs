@@ -16,7 +16,10 @@ mod show;
 /// A protected branch as the plan shows it.
 struct Branch {
     name: String,
+    /// Its normal form (`0.13.0b1`).
     version: Option<String>,
+    /// As the version file writes it, with the normal form where that differs.
+    shown: Option<String>,
     last_tag: Option<String>,
     next: Vec<Next>,
 }
@@ -115,6 +118,7 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
             .ok()
             .flatten()
             .map(|(v, _)| v.to_string());
+        let shown = session.shown_at(*tip);
         let mut last: Option<&crate::release::Tagged> = None;
         for tag in &tags {
             let Ok(Peeled::Commit(commit)) = session.git.peel(tag.target) else {
@@ -129,6 +133,7 @@ fn plan(session: &Session) -> Result<Vec<Branch>, ReleaseError> {
         planned.push(Branch {
             name: name.clone(),
             version,
+            shown,
             last_tag: last.map(|t| t.name.clone()),
             next: Vec::new(),
         });

@@ -129,7 +129,7 @@ pub fn compute(session: &Session, args: &PortArgs) -> Result<Step, ReleaseError>
         let picked = session
             .git
             .cherry_pick(upstream.fix, *tip, &keep)
-            .map_err(|err| conflict(err, branch, upstream.fix))?;
+            .map_err(|err| conflict(err, (branch, &session.remote), upstream.fix))?;
         let Some(picked) = picked else {
             step.notes.push(format!(
                 "`{branch}` has the change of {} already: a pick would change nothing",
@@ -265,7 +265,7 @@ fn picked_already(
 }
 
 /// A conflicting pick as the user fixes it: by hand, on that branch.
-fn conflict(err: WriteError, branch: &str, fix: Id) -> ReleaseError {
+fn conflict(err: WriteError, (branch, remote): (&str, &str), fix: Id) -> ReleaseError {
     match err {
         WriteError::PickConflict { commit, paths } => ReleaseError::usage(
             format!(
@@ -273,7 +273,7 @@ fn conflict(err: WriteError, branch: &str, fix: Id) -> ReleaseError {
                 names(paths.iter().map(String::as_str))
             ),
             format!(
-                "port it by hand: `git switch {branch} && git cherry-pick -x {}`, resolve the conflicts, `git cherry-pick --continue`, then push `{branch}`",
+                "port it by hand: `git switch {branch} && git cherry-pick -x {}`, resolve the conflicts, `git cherry-pick --continue`, then `git push {remote} {branch}`",
                 fix.short()
             ),
         ),

@@ -19,7 +19,7 @@ pub fn compute(session: &Session, args: &TagArgs) -> Result<Step, ReleaseError> 
     let Some((carried, path)) = session.version_at(tip)? else {
         return Err(ReleaseError::usage(
             format!("`{branch}` has no version file, so there is no version to tag"),
-            "set one first: `git policy release bump 0.1.0`",
+            session.no_version_file_hint(),
         ));
     };
     let existing: Vec<Version> = session
@@ -34,7 +34,8 @@ pub fn compute(session: &Session, args: &TagArgs) -> Result<Step, ReleaseError> 
         None if Kind::of(&carried) == Kind::Dev => {
             return Err(ReleaseError::usage(
                 format!(
-                    "`{branch}` carries {carried} ({path}), a dev version no release is tagged with"
+                    "`{branch}` carries {} (`{path}`), a dev version no release is tagged with",
+                    shown(session, tip, &carried)
                 ),
                 format!(
                     "say which release to tag: `git policy release tag --pre`, `--final`, or a version, e.g. `git policy release tag {}`",
@@ -56,8 +57,7 @@ pub fn compute(session: &Session, args: &TagArgs) -> Result<Step, ReleaseError> 
         let dry_run = args.common.dry_run;
         changelog_ready(
             session,
-            &branch,
-            tip,
+            (&branch, tip),
             (&log.path, &log.heading),
             &wanted,
             dry_run,
@@ -78,7 +78,10 @@ pub fn compute(session: &Session, args: &TagArgs) -> Result<Step, ReleaseError> 
     if !matches {
         let message = format!("release: set version {needed}");
         tagged = session.commit_version(tip, &needed, &message)?;
-        done.push(format!("set version {needed} (was {carried})"));
+        done.push(format!(
+            "set version {needed} (was {})",
+            session.as_written(tip, &carried)
+        ));
     }
     let object = session
         .git
@@ -115,6 +118,28 @@ pub fn compute(session: &Session, args: &TagArgs) -> Result<Step, ReleaseError> 
     Ok(step)
 }
 
+/// The first part of `path` (`docs`, `docs/NEWS`) that is a symbolic link in the work tree.
+fn linked_component(session: &Session, path: &str) -> Option<String> {
+    let dir = session.git.workdir()?;
+    let mut at = String::new();
+    for part in path.split('/') {
+        if !at.is_empty() {
+            at.push('/');
+        }
+        at.push_str(part);
+        let meta = std::fs::symlink_metadata(dir.join(&at)).ok()?;
+        if meta.file_type().is_symlink() {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// The version at `tip` as its file writes it, `carried` where it cannot be read again.
+fn shown(session: &Session, tip: Id, carried: &Version) -> String {
+    session.shown_at(tip).unwrap_or_else(|| carried.to_string())
+}
+
 /// `rc` when the tag is on the branch's tip as it was, else the new commit's short id.
 fn tagged_name(branch: &str, tagged: Id, tip: Id) -> String {
     if tagged == tip {
@@ -144,7 +169,8 @@ fn pre_of(
 }
 
 /// The final release `--final` tags: the release part of the version the branch carries, or
-/// the next calendar release where the tag class is dated and the branch is at a dev version.
+/// the next calendar release where the tag class is dated and the branch is at a dev version
+/// (the release it develops where that is later).
 fn final_of(
     session: &Session,
     carried: &Version,
@@ -194,8 +220,7 @@ fn pre_letter(
 /// says what the step would add.
 fn changelog_ready(
     session: &Session,
-    branch: &str,
-    tip: Id,
+    (branch, tip): (&str, Id),
     (path, heading): (&str, &str),
     version: &Version,
     dry_run: bool,
@@ -219,13 +244,27 @@ fn changelog_ready(
     let (Some(file), true) = (file, checked_out) else {
         return Err(ReleaseError::usage(
             format!(
-                "`{path}` on `{branch}` has no entry for {version} (a heading like `{heading}`)"
+                "`{path}` on `{branch}` has no entry for {version} (a heading like `{}`)",
+                line.as_deref().unwrap_or(heading)
             ),
             format!(
                 "check out `{branch}` (`git switch {branch}`) and run {again} again: it adds the heading for you to fill in"
             ),
         ));
     };
+    // git writes no file through a symbolic link; neither does the stub (a link committed in
+    // the path would send it outside the repository).
+    if let Some(link) = linked_component(session, path) {
+        return Err(ReleaseError::usage(
+            format!(
+                "`{path}` on `{branch}` has no entry for {version}, and `{link}` in the work tree is a symbolic link, which git-policy writes nothing through"
+            ),
+            format!(
+                "add the heading `{}` by hand, commit it ({commit_it}), then run {again} again",
+                line.as_deref().unwrap_or(heading)
+            ),
+        ));
+    }
     let on_disk = std::fs::read(&file).unwrap_or_default();
     let on_disk = String::from_utf8_lossy(&on_disk);
     if changelog::has_entry(heading, &on_disk, version, &spelled) {

@@ -172,3 +172,33 @@ fn unprotected_branch_takes_the_version_in_its_name() {
     assert_eq!(s.central.rev("release/v1.2.3^"), s.central.rev("main"));
     audit_clean(&s.central);
 }
+
+/// Bug: a name git refuses as a branch (`0.14..x`) passed the dry run and failed on writing
+/// with libgit2's own message; it is refused first, with where git's rules are.
+#[test]
+fn invalid_branch_name_is_refused_first() {
+    let s = setup("pre-receive");
+    let before = state(&s.dev);
+    for args in [
+        &[
+            "branch",
+            "0.14..x",
+            "--from",
+            "rc",
+            "--version",
+            "0.14.0b1",
+            "--dry-run",
+        ][..],
+        &["branch", "0.14..x", "--from", "rc", "--version", "0.14.0b1"][..],
+    ] {
+        let run = release(&s.dev, args);
+        failed(
+            &run,
+            &[
+                "`0.14..x` is not a branch name git takes",
+                "hint: name it as git allows: `git help check-ref-format` lists the rules",
+            ],
+        );
+        unchanged(&s.dev, &before, &run);
+    }
+}

@@ -106,3 +106,28 @@ fn bump_needs_a_new_version() {
     );
     unchanged(&s.dev, &before, &run);
 }
+
+/// Bug: a step showed the version it replaced in its normal form (`0.13.0.dev1`) where the
+/// file writes `0.13.0-dev1`; the plan too. Both now show it as the file writes it.
+#[test]
+fn versions_are_shown_as_the_file_writes_them() {
+    let s = setup("pre-receive");
+    s.dev.set_version("0.13.0-dev1");
+    accepted(&s.dev.git_run(&["push", "-q", "origin", "master"]));
+    let run = release(&s.dev, &["bump", "0.13.0.dev2", "--dry-run"]);
+    accepted(&run);
+    assert!(
+        run.stdout
+            .contains("set version 0.13.0.dev2 (was 0.13.0-dev1)"),
+        "{}",
+        run.stdout
+    );
+    let plan = release(&s.dev, &["plan"]);
+    accepted(&plan);
+    assert!(
+        plan.stdout
+            .contains("`master` at 0.13.0-dev1 (0.13.0.dev1)"),
+        "{}",
+        plan.stdout
+    );
+}

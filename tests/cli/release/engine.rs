@@ -106,10 +106,13 @@ fn dirty_version_file_refuses_the_step() {
         &run,
         &[
             "the work tree has changes to `tokio/__init__.py`",
-            "git stash",
+            // Bug: the hint said "run the step again" without the command.
+            "hint: commit or stash them (`git stash`), then run `git policy release bump 0.13.0.dev2` again",
         ],
     );
     unchanged(&s.dev, &before, &run);
+    accepted(&s.dev.git_run(&["stash", "-q"]));
+    accepted(&release(&s.dev, &["bump", "0.13.0.dev2"]));
 }
 
 /// `GIT_POLICY_JUDGED=1` lets git-policy's own client hooks accept at once, but a server
@@ -225,4 +228,182 @@ fn server_refusal_is_a_verdict() {
         run.stderr
     );
     unchanged(&s.dev, &before, &run);
+}
+
+/// Bug: when the server moved on and the clone had unpushed commits on the branch, the hint
+/// (fetch, run again) led to a `branch/force` refusal, and git's own `git pull` hint was shown
+/// beside it. The hint now says to rebase those commits first, and followed literally, works.
+#[test]
+fn moved_on_hint_with_unpushed_commits_is_followable() {
+    let s = setup("pre-receive");
+    let other = s.sandbox.clone_of(&s.central, "other");
+    other.change("other.txt", "other\n", "other's work");
+    accepted(&other.git_run(&["push", "-q", "origin", "master"]));
+    s.dev.change("local.txt", "local\n", "local work");
+    let run = release(&s.dev, &["bump", "0.13.0.dev2", "--push"]);
+    let hint = "hint: `git fetch origin`, put this clone's unpushed commits on what `origin` has (`git rebase origin/master master`), then run `git policy release bump 0.13.0.dev2 --push` again";
+    failed(&run, &[hint]);
+    assert!(!run.stderr.contains("git pull"), "{}", run.stderr);
+    accepted(&s.dev.git_run(&["fetch", "-q", "origin"]));
+    accepted(&s.dev.git_run(&["rebase", "-q", "origin/master", "master"]));
+    accepted(&release(&s.dev, &["bump", "0.13.0.dev2", "--push"]));
+    assert_eq!(s.central.git(&["show", "master:local.txt"]), "local");
+    assert_eq!(s.central.git(&["show", "master:other.txt"]), "other");
+    audit_clean(&s.central);
+}
+
+/// Bug: `--remote` naming no remote judged the step against no refs at all and accepted it;
+/// it is now refused, naming how to list the remotes.
+#[test]
+fn unknown_remote_is_refused() {
+    let s = setup("pre-receive");
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["bump", "0.13.0.dev2", "--remote", "nosuch"]);
+    failed(
+        &run,
+        &["this clone has no remote `nosuch`", "`git remote -v`"],
+    );
+    unchanged(&s.dev, &before, &run);
+}
+
+/// Bug: a push that never reached the remote said the remote "has moved on" and to fetch it;
+/// it now says the remote cannot be reached and to check its URL.
+#[test]
+fn unreachable_remote_says_to_check_its_url() {
+    let s = setup("pre-receive");
+    let gone = s.sandbox.path().join("gone");
+    s.dev
+        .git(&["remote", "add", "gone", &gone.display().to_string()]);
+    s.dev
+        .git(&["update-ref", "refs/remotes/gone/master", "origin/master"]);
+    let before = state(&s.dev);
+    let run = release(
+        &s.dev,
+        &["bump", "0.13.0.dev2", "--remote", "gone", "--push"],
+    );
+    failed(
+        &run,
+        &[
+            "cannot push to `gone` (git's message is above): nothing was written",
+            "hint: check its URL (`git remote get-url gone`)",
+        ],
+    );
+    assert!(!run.stderr.contains("git fetch"), "{}", run.stderr);
+    unchanged(&s.dev, &before, &run);
+}
+
+/// Bug: a push a `pre-push` hook of the clone refused was reported as the remote refusing or
+/// having moved on, with a hint to fetch; it now names the hook.
+#[test]
+fn pre_push_refusal_names_the_hook() {
+    let s = setup("pre-receive");
+    std::fs::write(
+        s.dev.path.join(".git/hooks/pre-push.legacy"),
+        "#!/bin/sh\necho legacy says no >&2\nexit 1\n",
+    )
+    .expect("write the legacy hook");
+    let chmod = s
+        .dev
+        .command("chmod")
+        .args(["+x", ".git/hooks/pre-push.legacy"])
+        .status();
+    assert!(chmod.expect("chmod").success());
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["bump", "0.13.0.dev2", "--push"]);
+    failed(
+        &run,
+        &[
+            "legacy says no",
+            "a `pre-push` hook of this clone refused the push (its message is above): nothing was written",
+        ],
+    );
+    unchanged(&s.dev, &before, &run);
+}
+
+/// `GIT_POLICY_JUDGED=1` in the pusher's environment passes no server hook (`pre-receive`,
+/// `update`), over `file://` (where receive-pack inherits that environment) and over the git
+/// protocol; the client's own `pre-push` is what it skips.
+#[test]
+fn judged_marker_passes_no_server_hook_over_any_transport() {
+    for hook in ["pre-receive", "update"] {
+        let s = setup(hook);
+        let daemon = crate::harness::daemon(&s.sandbox);
+        let urls = [
+            format!("file://{}", s.central.path.display()),
+            format!("git://127.0.0.1:{}/central.git", daemon.port),
+        ];
+        s.dev.checkout("rc");
+        s.dev.set_version("0.13.0.dev2");
+        let before = s.central.git(&["for-each-ref"]);
+        for url in &urls {
+            let run = Run::from_output(
+                s.dev
+                    .command("git")
+                    .args(["push", url, "rc"])
+                    .env("GIT_POLICY_JUDGED", "1")
+                    .output()
+                    .expect("run git push"),
+            );
+            assert_ne!(run.code, 0, "{hook} over {url}:\n{}", run.all());
+            assert!(
+                run.stderr.contains("remote: error[version/relation]"),
+                "{hook} over {url}:\n{}",
+                run.stderr
+            );
+            assert_eq!(
+                s.central.git(&["for-each-ref"]),
+                before,
+                "{hook} over {url}"
+            );
+        }
+    }
+}
+
+/// Bug: a refused step left the commits and tags it had computed in the object database; a
+/// refused step now writes no object at all, as a dry run.
+#[test]
+fn refused_step_writes_no_object() {
+    let s = setup("pre-receive");
+    s.dev.checkout("rc");
+    let stored = super::objects(&s.dev);
+    let run = release(&s.dev, &["bump", "0.13.0.dev2", "--push"]);
+    rejected(&run, "version/relation");
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
+}
+
+/// Bug: a hint that runs the step again wrote its arguments unquoted, so a `--policy` path
+/// with a space broke it; they are now quoted as a shell reads them back.
+#[test]
+fn hint_quotes_arguments_with_spaces() {
+    let s = setup("pre-receive");
+    let policy = s.sandbox.path().join("my policy.toml");
+    std::fs::write(&policy, include_str!("../../../policy/pytokio.toml")).expect("write");
+    let policy = policy.display().to_string();
+    let other = s.sandbox.clone_of(&s.central, "other");
+    other.set_version("0.13.0.dev5");
+    accepted(&other.git_run(&["push", "-q", "origin", "master"]));
+    let run = release(
+        &s.dev,
+        &["bump", "0.13.0.dev6", "--policy", &policy, "--push"],
+    );
+    failed(
+        &run,
+        &[&format!(
+            "then run `git policy release bump 0.13.0.dev6 --policy '{policy}' --push` again"
+        )],
+    );
+    accepted(&s.dev.git_run(&["fetch", "-q", "origin"]));
+    let again = s
+        .dev
+        .command("sh")
+        .args([
+            "-c",
+            &format!(
+                "{} release bump 0.13.0.dev6 --policy '{policy}' --push",
+                crate::harness::bin().display()
+            ),
+        ])
+        .output()
+        .expect("run the hint");
+    assert!(again.status.success(), "{again:?}");
 }

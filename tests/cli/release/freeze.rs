@@ -145,15 +145,73 @@ fn conflicting_freeze_says_how_to_merge_by_hand() {
     let before = state(&s.dev);
     let run = release(&s.dev, &["freeze"]);
     let merge = format!(
-        "hint: move `master` on first, `git policy release bump 0.14.0.dev1 --branch master --push`, then merge the commit before it into `rc` and resolve the conflict there: `git switch rc && git merge {}`",
+        "hint: move `master` on first, `git policy release bump 0.14.0.dev1 --branch master --push`; then merge the commit before it into `rc`, `git switch rc && git merge {}`, resolve the conflicts with 0.13.0.dev1 in `tokio/__init__.py`, `git commit`, and `git push origin rc`",
         &master[..7]
     );
     failed(
         &run,
         &[
-            "merging `master` into `rc` conflicts in `shared.txt`, which a freeze cannot resolve",
+            "merging `master` into `rc` conflicts in `shared.txt`, which a freeze cannot resolve: nothing was written",
             &merge,
         ],
     );
     unchanged(&s.dev, &before, &run);
+}
+
+/// Bug: the conflicting freeze's hint, followed literally, left `rc` at its old version and
+/// unpushed; it now names the version `rc` takes and the push, and followed, lands clean.
+#[test]
+fn conflicting_freeze_hint_followed_literally_lands() {
+    let s = setup("pre-receive");
+    s.dev
+        .change("shared.txt", "master's line\n", "master edits shared.txt");
+    s.dev.checkout("rc");
+    s.dev
+        .change("shared.txt", "rc's line\n", "rc edits shared.txt");
+    let master = s.dev.rev("master");
+    failed(&release(&s.dev, &["freeze"]), &["`git push origin rc`"]);
+    accepted(&release(
+        &s.dev,
+        &["bump", "0.14.0.dev1", "--branch", "master", "--push"],
+    ));
+    s.dev.checkout("rc");
+    let merged = s.dev.git_run(&["merge", &master[..7]]);
+    assert_ne!(
+        merged.code,
+        0,
+        "the merge stops on its conflict:\n{}",
+        merged.all()
+    );
+    s.dev.write("shared.txt", "both lines\n");
+    s.dev.write(
+        "tokio/__init__.py",
+        "\"\"\"pytokio\"\"\"\n__version__ = \"0.13.0.dev1\"\n",
+    );
+    s.dev.git(&["add", "shared.txt", "tokio/__init__.py"]);
+    accepted(&s.dev.git_run(&["commit", "-q", "--no-edit"]));
+    accepted(&s.dev.git_run(&["push", "origin", "rc"]));
+    let file = s.central.git(&["show", "rc:tokio/__init__.py"]);
+    assert!(file.contains("\"0.13.0.dev1\""), "{file}");
+    audit_clean(&s.central);
+}
+
+/// Bug: the freeze showed the version `rc` takes in its normal form (`0.13.0.dev1`) where
+/// `master`'s file, which `rc` takes as it is, writes `0.13.0-dev1`.
+#[test]
+fn freeze_shows_the_version_as_the_file_writes_it() {
+    let s = setup("pre-receive");
+    s.dev.set_version("0.13.0-dev1");
+    let run = release(&s.dev, &["freeze", "--dry-run"]);
+    accepted(&run);
+    assert!(
+        run.stdout.contains("fast-forward to `master`, 0.13.0-dev1"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("(was 0.13.0-dev1 in `tokio/__init__.py`)"),
+        "{}",
+        run.stdout
+    );
 }

@@ -166,3 +166,20 @@ fn unprotected_branch_merges_into_the_branch_named() {
     assert_eq!(s.central.rev("main"), s.central.rev("release/v1.2.3"));
     audit_clean(&s.central);
 }
+
+/// Bug: a branch named nowhere (a typo) was answered with only `git fetch`, which cannot
+/// find it; the hint now also says how to list the branches this clone knows.
+#[test]
+fn unknown_branch_hint_lists_the_branches() {
+    let s = crate::hooks::setup("pre-receive");
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["merge", "nosuch", "--dry-run"]);
+    failed(
+        &run,
+        &[
+            "there is no branch `nosuch` here or on `origin`",
+            "hint: if it is new on `origin`, fetch it (`git fetch origin`); `git branch -a` lists the branches this clone knows",
+        ],
+    );
+    unchanged(&s.dev, &before, &run);
+}

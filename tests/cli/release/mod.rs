@@ -11,16 +11,19 @@ mod merge;
 mod plan;
 mod port;
 mod tag;
+mod worktree;
 
 use crate::harness::{Run, Sandbox, TestRepo, accepted, serve};
 use crate::hooks::Setup;
 
-/// Everything a step could change in a clone: refs, `HEAD`, the index and the work tree.
+/// Everything a step could change in a clone: refs (the stash too), `HEAD`, the index and the
+/// work tree.
 pub fn state(repo: &TestRepo) -> String {
     [
         repo.git(&["for-each-ref"]),
         repo.git(&["rev-parse", "HEAD"]),
-        repo.git(&["symbolic-ref", "-q", "HEAD"]),
+        // Empty on a detached `HEAD`.
+        repo.git_run(&["symbolic-ref", "-q", "HEAD"]).stdout,
         repo.git(&["ls-files", "-s"]),
         repo.git(&["status", "--porcelain", "--untracked-files=all"]),
     ]

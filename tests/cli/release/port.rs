@@ -211,3 +211,43 @@ fn onto_without_the_source_between_is_refused() {
     assert_eq!(s.central.git(&["show", "0.12:fix.txt"]), "fixed");
     audit_clean(&s.central);
 }
+
+/// Bug: the conflict's hint ended in "push `rc`", not a command; it now ends in the push to
+/// run, and followed literally (the conflict resolved), the server takes the port.
+#[test]
+fn conflict_hint_followed_literally_lands() {
+    let s = with_version_branch();
+    s.dev.checkout("rc");
+    s.dev
+        .change("shared.txt", "rc's line\n", "rc edits shared.txt");
+    accepted(&s.dev.git_run(&["push", "-q", "origin", "rc"]));
+    s.dev.checkout("master");
+    let fix = s
+        .dev
+        .change("shared.txt", "master's line\n", "master edits shared.txt");
+    accepted(&s.dev.git_run(&["push", "-q", "origin", "master"]));
+    let run = release(&s.dev, &["port", &fix, "--onto", "rc", "--push"]);
+    let short = &fix[..7];
+    failed(
+        &run,
+        &[&format!(
+            "hint: port it by hand: `git switch rc && git cherry-pick -x {short}`, resolve the conflicts, `git cherry-pick --continue`, then `git push origin rc`"
+        )],
+    );
+    s.dev.checkout("rc");
+    let picked = s.dev.git_run(&["cherry-pick", "-x", short]);
+    assert_ne!(picked.code, 0, "{}", picked.all());
+    s.dev.write("shared.txt", "both lines\n");
+    s.dev.git(&["add", "shared.txt"]);
+    let continued = s
+        .dev
+        .command("git")
+        .args(["cherry-pick", "--continue"])
+        .env("GIT_EDITOR", "true")
+        .output()
+        .expect("run git cherry-pick --continue");
+    assert!(continued.status.success(), "{continued:?}");
+    accepted(&s.dev.git_run(&["push", "origin", "rc"]));
+    assert_eq!(s.central.rev("rc"), s.dev.rev("rc"));
+    audit_clean(&s.central);
+}

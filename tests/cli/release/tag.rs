@@ -303,3 +303,108 @@ fn version_no_tag_class_releases_is_refused() {
     );
     unchanged(&s.dev, &before, &run);
 }
+
+/// Bug: on a detached `HEAD` the hint was a bare `--branch <branch>`; it is now the whole
+/// command, naming the branch `HEAD` is at, and followed literally, it works.
+#[test]
+fn detached_head_hint_names_the_branch_it_is_at() {
+    let s = with_version_branch();
+    s.dev.git(&["checkout", "-q", "--detach", "0.12"]);
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["tag", "--dry-run"]);
+    failed(
+        &run,
+        &[
+            "no branch is checked out (`HEAD` is detached)",
+            "hint: name the branch, e.g. the one `HEAD` is at: `git policy release tag --dry-run --branch 0.12`",
+        ],
+    );
+    unchanged(&s.dev, &before, &run);
+    accepted(&release(&s.dev, &["tag", "--dry-run", "--branch", "0.12"]));
+}
+
+/// Bug: `tag --dry-run` wrote the missing changelog heading into the work tree's file; a dry
+/// run now only says what the step would add, and writes nothing at all.
+#[test]
+fn dry_run_does_not_stub_the_changelog() {
+    let s = start("pypiserver", "main", PYPISERVER_FILES);
+    let before = state(&s.dev);
+    let stored = super::objects(&s.dev);
+    let run = release(&s.dev, &["tag", "1.2.3", "--dry-run"]);
+    failed(
+        &run,
+        &[
+            "`CHANGES.rst` has no entry for 1.2.3: the step would add an empty section `1.2.3 (2023-11-14)` for you to fill in, and stop; nothing was written",
+            "hint: to add it, run `git policy release tag 1.2.3`",
+        ],
+    );
+    unchanged(&s.dev, &before, &run);
+    assert_eq!(super::objects(&s.dev), stored, "no object was written");
+}
+
+/// Bug: the changelog stub followed a symbolic link committed in the changelog's path, and
+/// wrote its heading into a file outside the repository; it now writes nothing through one.
+#[test]
+fn changelog_stub_writes_nothing_through_a_symbolic_link() {
+    let policy = include_str!("../../../policy/pypiserver.toml")
+        .replace("file = \"CHANGES.rst\"", "file = \"docs/CHANGES.rst\"");
+    let files = [
+        (".git-policy.toml", policy.as_str()),
+        (
+            "pypiserver/__init__.py",
+            "version = __version__ = \"1.2.2\"\n",
+        ),
+    ];
+    let s = super::start_with(None, "main", &files);
+    let outside = s.sandbox.path().join("outside");
+    std::fs::create_dir_all(&outside).expect("create the outside directory");
+    std::fs::write(outside.join("CHANGES.rst"), "not the repository's\n").expect("write");
+    std::os::unix::fs::symlink(&outside, s.dev.path.join("docs")).expect("link docs");
+    s.dev.git(&["add", "docs"]);
+    s.dev.commit("docs is a link");
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["tag", "1.2.3"]);
+    failed(
+        &run,
+        &["`docs` in the work tree is a symbolic link, which git-policy writes nothing through"],
+    );
+    unchanged(&s.dev, &before, &run);
+    assert_eq!(
+        std::fs::read_to_string(outside.join("CHANGES.rst")).expect("read"),
+        "not the repository's\n"
+    );
+}
+
+/// Bug: a branch without a version file was told to `git policy release bump 0.1.0`, which
+/// cannot make one and was refused in turn; the hint now says to commit the file first.
+#[test]
+fn no_version_file_says_to_commit_one() {
+    let s = start("pytokio", "master", &[("README", "no version here\n")]);
+    let before = state(&s.dev);
+    let run = release(&s.dev, &["tag", "0.1.0"]);
+    failed(
+        &run,
+        &[
+            "`master` has no version file, so there is no version to tag",
+            "hint: commit a version file first (`tokio/__init__.py`)",
+        ],
+    );
+    assert!(!run.stderr.contains("release bump"), "{}", run.stderr);
+    unchanged(&s.dev, &before, &run);
+}
+
+/// Bug: on a branch developing a later release of this year (`23.2.0.dev0`, with no release
+/// tagged yet), `tag --final` proposed the year's first (`23.0.0`), which goes back and is
+/// refused; it now tags the release the branch develops.
+#[test]
+fn final_of_a_calendar_class_is_not_below_the_release_developed() {
+    let files = [
+        (".git-policy.toml", CALENDAR_POLICY),
+        ("VERSION", "23.2.0.dev0\n"),
+    ];
+    let s = super::start_with(None, "trunk", &files);
+    let run = release(&s.dev, &["tag", "--final", "--push"]);
+    accepted(&run);
+    assert_eq!(s.central.git(&["show", "project-23.2.0:VERSION"]), "23.2.0");
+    audit_clean(&s.central);
+}

@@ -18,7 +18,7 @@ pub(super) fn text(
         session.policy.origin, session.remote
     )?;
     for branch in branches {
-        let version = branch.version.as_deref().unwrap_or("no version");
+        let version = branch.shown.as_deref().unwrap_or("no version");
         let tag = branch.last_tag.as_deref().map_or_else(
             || "no release tag".to_owned(),
             |t| format!("last tag `{t}`"),
