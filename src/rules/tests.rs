@@ -921,7 +921,7 @@ fn freeze_the_wrong_way_round_is_relation_on_rc() {
         hint.contains("git push --atomic origin master rc"),
         "{hint}"
     );
-    assert!(hint.contains("0.13.0.dev0"), "{hint}");
+    assert!(hint.contains("0.13.0.dev1"), "{hint}");
 }
 
 /// Branch 0.12 carrying 0.13.0b1 is version/branch-name.

@@ -486,7 +486,7 @@ fn relation_violation(
                     a.shown()
                 )
             }
-            None => freeze_hint(cx, name, (other, other_tip), &format!("{suggestion}.dev0"))?,
+            None => freeze_hint(cx, name, (other, other_tip), &format!("{suggestion}.dev1"))?,
         };
         cx.report(
             RuleId::VersionRelation,

@@ -60,11 +60,11 @@ fn freeze_at_ci_hinted_an_atomic_push() {
     let hint = words(
         &run,
         "version/relation",
-        "bump `master` to 0.14.0.dev0 first",
+        "bump `master` to 0.14.0.dev1 first",
     );
     assert!(hint.contains(&before_bump[..7]), "{hint}");
     assert!(!hint.contains("--atomic"), "{hint}");
-    s.dev.set_version("0.14.0.dev0");
+    s.dev.set_version("0.14.0.dev1");
     accepted(&s.dev.git_run(&["push", "origin", "master"]));
     accepted(&request(&s.dev, "rc", &before_bump));
 }

@@ -73,11 +73,11 @@ fn relation_of_the_other_branch_at_commit_is_fixed_by_its_hint() {
     words(
         &run,
         "version/relation",
-        "commit the bump of `master` to 0.14.0.dev0 on `master` first, then commit this on `rc`",
+        "commit the bump of `master` to 0.14.0.dev1 on `master` first, then commit this on `rc`",
     );
     s.dev.git(&["stash", "-q"]);
     s.dev.checkout("master");
-    s.dev.set_version("0.14.0.dev0");
+    s.dev.set_version("0.14.0.dev1");
     accepted(&s.dev.git_run(&["push", "origin", "master"]));
     s.dev.checkout("rc");
     s.dev.git(&["stash", "pop", "-q"]);

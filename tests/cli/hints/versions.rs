@@ -65,13 +65,13 @@ fn freeze_merge_before_bump_is_fixed_by_its_hint() {
     let hint = words(
         &run,
         "version/relation",
-        "commit the bump of `master` to 0.14.0.dev0",
+        "commit the bump of `master` to 0.14.0.dev1",
     );
     let commands = commands(&hint);
     assert_eq!(commands[0], "git merge --abort", "{hint}");
     accepted(&s.dev.git_run(&["merge", "--abort"]));
     s.dev.checkout("master");
-    s.dev.set_version("0.14.0.dev0");
+    s.dev.set_version("0.14.0.dev1");
     s.dev.checkout("rc");
     let merge: Vec<&str> = commands[1].split(' ').skip(1).collect();
     accepted(&s.dev.git_run(&merge));
