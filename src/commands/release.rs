@@ -31,6 +31,12 @@ fn run_step(step: &ReleaseStep) -> anyhow::Result<Outcome> {
     };
     let policy = load_policy(&git, common.policy.as_deref())?;
     let session = Session::start(git, policy, common.remote.as_deref())?;
+    if !session.git.knows_who() {
+        return Err(UserError::hinted(
+            "git does not know who you are: a release step makes commits and tags in your name",
+            "set your name and e-mail address: `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`",
+        ));
+    }
     // The step's objects stay in memory until it is judged and to be written: a refusal, a
     // dry run or an error leaves none behind.
     let (computed, judgement) = session.git.staged(|| {

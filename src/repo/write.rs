@@ -257,6 +257,12 @@ impl Git {
         Ok((author, committer))
     }
 
+    /// Whether git knows who makes the commits and tags a step writes (`user.name` and
+    /// `user.email`, or the `GIT_AUTHOR_*`/`GIT_COMMITTER_*` variables).
+    pub fn knows_who(&self) -> bool {
+        self.identities().is_ok()
+    }
+
     /// The day a commit or tag made now is dated, as git dates it (`GIT_COMMITTER_DATE`, else
     /// the clock), in the committer's offset: the day a calendar version and a changelog's
     /// heading name.

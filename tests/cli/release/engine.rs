@@ -407,3 +407,37 @@ fn hint_quotes_arguments_with_spaces() {
         .expect("run the hint");
     assert!(again.status.success(), "{again:?}");
 }
+
+/// Where git does not know who the user is, a step refuses before it computes anything, with
+/// the settings to make on a `hint:` line (libgit2's "config value not found" was all it said);
+/// with them made, the step lands.
+#[test]
+fn unknown_identity_was_a_libgit2_message_without_a_hint() {
+    let s = setup("pre-receive");
+    let anonymous = |args: &[&str]| {
+        let mut cmd = s.dev.command(crate::harness::bin());
+        for var in [
+            "GIT_AUTHOR_NAME",
+            "GIT_AUTHOR_EMAIL",
+            "GIT_COMMITTER_NAME",
+            "GIT_COMMITTER_EMAIL",
+        ] {
+            cmd.env_remove(var);
+        }
+        Run::from_output(cmd.args(args).output().expect("run git-policy"))
+    };
+    let before = state(&s.dev);
+    let run = anonymous(&["release", "bump", "0.13.0.dev2", "--push"]);
+    failed(
+        &run,
+        &[
+            "hint: set your name and e-mail address: `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`",
+        ],
+    );
+    unchanged(&s.dev, &before, &run);
+    s.dev.git(&["config", "--global", "user.name", "Your Name"]);
+    s.dev
+        .git(&["config", "--global", "user.email", "you@example.com"]);
+    accepted(&anonymous(&["release", "bump", "0.13.0.dev2", "--push"]));
+    audit_clean(&s.central);
+}
