@@ -17,12 +17,25 @@ pub fn run(args: &ReleaseArgs) -> anyhow::Result<Outcome> {
     })
 }
 
+/// Refuses, with the settings to make, where git does not know who makes the commits and tags
+/// of a step (the plan computes them too, to judge them).
+fn known_identity(session: &Session) -> anyhow::Result<()> {
+    if session.git.knows_who() {
+        return Ok(());
+    }
+    Err(UserError::hinted(
+        "git does not know who you are: release steps make their commits and tags in your name",
+        "set your name and e-mail address: `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`",
+    ))
+}
+
 fn run_step(step: &ReleaseStep) -> anyhow::Result<Outcome> {
     let git = open_repo()?;
     refuse_shallow(&git)?;
     if let ReleaseStep::Plan(args) = step {
         let policy = load_policy(&git, args.policy.as_deref())?;
         let session = Session::start(git, policy, args.remote.as_deref())?;
+        known_identity(&session)?;
         steps::plan::run(&session, args, &mut anstream::stdout().lock())?;
         return Ok(Outcome::Ok);
     }
@@ -31,12 +44,7 @@ fn run_step(step: &ReleaseStep) -> anyhow::Result<Outcome> {
     };
     let policy = load_policy(&git, common.policy.as_deref())?;
     let session = Session::start(git, policy, common.remote.as_deref())?;
-    if !session.git.knows_who() {
-        return Err(UserError::hinted(
-            "git does not know who you are: a release step makes commits and tags in your name",
-            "set your name and e-mail address: `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`",
-        ));
-    }
+    known_identity(&session)?;
     // The step's objects stay in memory until it is judged and to be written: a refusal, a
     // dry run or an error leaves none behind.
     let (computed, judgement) = session.git.staged(|| {

@@ -408,9 +408,9 @@ fn hint_quotes_arguments_with_spaces() {
     assert!(again.status.success(), "{again:?}");
 }
 
-/// Where git does not know who the user is, a step refuses before it computes anything, with
-/// the settings to make on a `hint:` line (libgit2's "config value not found" was all it said);
-/// with them made, the step lands.
+/// Where git does not know who the user is, a step (and the plan) refuses before it computes
+/// anything, with the settings on a `hint:` line (libgit2's "config value not found" was all
+/// it said); with them made, the step lands.
 #[test]
 fn unknown_identity_was_a_libgit2_message_without_a_hint() {
     let s = setup("pre-receive");
@@ -427,6 +427,7 @@ fn unknown_identity_was_a_libgit2_message_without_a_hint() {
         Run::from_output(cmd.args(args).output().expect("run git-policy"))
     };
     let before = state(&s.dev);
+    failed(&anonymous(&["release", "plan"]), &["hint: set your name"]);
     let run = anonymous(&["release", "bump", "0.13.0.dev2", "--push"]);
     failed(
         &run,
